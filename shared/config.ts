@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/** Products the collector knows. Each has one module under `functions/`. */
+export const PRODUCTS = ['jira'] as const;
+export const ProductSchema = z.enum(PRODUCTS);
+export type Product = z.infer<typeof ProductSchema>;
+
+const slug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lower-case letters, digits and dashes (it becomes the org= partition)');
+
+/** How a unit authenticates. The secret (Secrets Manager, or the environment locally) holds the values. */
+export const AuthSchema = z.discriminatedUnion('kind', [
+  z.object({
+    /** HTTP basic with an Atlassian account e-mail and API token. Secret JSON: `{"email": "...", "apiToken": "..."}`. */
+    kind: z.literal('basic'),
+    secretName: z.string().min(1).optional(),
+  }),
+  z.object({
+    /** Bearer token: OAuth 2.0 access token, org admin API key or Data Center PAT. Secret JSON: `{"token": "..."}`. */
+    kind: z.literal('bearer'),
+    secretName: z.string().min(1).optional(),
+  }),
+]);
+export type AuthConfig = z.infer<typeof AuthSchema>;
+
+/** One collection unit: one product of one site of one organization. */
+export const UnitSchema = z.object({
+  org: slug,
+  product: ProductSchema,
+  siteUrl: z.url({ protocol: /^https?$/, error: 'siteUrl must be an http(s) URL such as https://acme.atlassian.net' }),
+  auth: AuthSchema,
+});
+export type Unit = z.infer<typeof UnitSchema>;
+
+/** One run of the whole collection (one snapshot date). */
+export const RunSchema = z.object({
+  /** Unique id of the run (the Step Functions execution name, or a local timestamp). */
+  id: z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/, 'run.id: letters, digits, dash, dot, underscore'),
+  /** Snapshot date, the dt= partition. */
+  date: z.iso.date(),
+});
+export type Run = z.infer<typeof RunSchema>;
+
+/**
+ * The deployment config: one schema for `cdk deploy` and `npm run collect -- --config`.
+ */
+export const ConfigSchema = z.object({
+  organizations: z
+    .array(
+      z.object({
+        id: slug,
+        units: z.array(UnitSchema.omit({ org: true })).min(1),
+      }),
+    )
+    .min(1),
+  /** EventBridge Scheduler expression. @default 'cron(0 3 * * ? *)' (daily 03:00 UTC) */
+  schedule: z.string().default('cron(0 3 * * ? *)'),
+  /** Units collected at once. @default 4 */
+  concurrency: z.int().min(1).max(40).default(4),
+  lambda: z
+    .object({
+      memoryMb: z.int().min(256).max(10240).default(512),
+      timeoutSeconds: z.int().min(60).max(900).default(900),
+    })
+    .prefault({}),
+  /** Days a published snapshot is kept. @default 400 */
+  retentionDays: z.int().min(1).default(400),
+  alarmEmail: z.email().optional(),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Flatten a config into its units. */
+export function unitsOf(config: Config): Unit[] {
+  return config.organizations.flatMap((o) => o.units.map((u) => ({ ...u, org: o.id })));
+}
+
+/** Stable identifier of a unit, used in file names and logs: `org/product/host`. */
+export function unitId(unit: Unit): string {
+  return `${unit.org}/${unit.product}/${siteHost(unit)}`;
+}
+
+/** Host of a unit's site (with port when not default), e.g. `acme.atlassian.net`. */
+export function siteHost(unit: Pick<Unit, 'siteUrl'>): string {
+  return new URL(unit.siteUrl).host;
+}
+
+/** File-name-safe form of a unit's site and product: `jira-acme.atlassian.net` → `jira-acme-atlassian-net`. */
+export function unitSlug(unit: Unit): string {
+  return `${unit.product}-${siteHost(unit)}`.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+}

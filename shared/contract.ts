@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { RunSchema, UnitSchema, type Run, type Unit } from './config.ts';
+
+/** Counters of one unit, summed over all its invocations. Bounded by the number of tables. */
+export const StatsSchema = z.object({
+  rows: z.record(z.string(), z.int()),
+  requests: z.int(),
+  retries: z.int(),
+  pages: z.int(),
+  /** Children skipped because their parent vanished (404 between listing and child request). */
+  skipped: z.int(),
+  invocations: z.int(),
+  elapsedMs: z.int(),
+});
+export type Stats = z.infer<typeof StatsSchema>;
+
+export function emptyStats(): Stats {
+  return { rows: {}, requests: 0, retries: 0, pages: 0, skipped: 0, invocations: 0, elapsedMs: 0 };
+}
+
+/** Opaque, JSON, bounded-size resume point. Only the engine reads it. */
+export const CheckpointSchema = z.object({
+  v: z.literal(1),
+  /** Invocation sequence number: parts written by invocation `seq` are named with it. */
+  seq: z.int().min(0),
+  /** Index of the top-level stream in progress. */
+  stream: z.int().min(0),
+  /** Stack of stream frames, outermost first. */
+  frames: z.array(z.json()),
+  stats: StatsSchema,
+});
+export type Checkpoint = z.infer<typeof CheckpointSchema>;
+
+/** What the collect handler gets: the Lambda event and the local loop's argument alike. */
+export const CollectInputSchema = z.object({
+  run: RunSchema,
+  unit: UnitSchema,
+  checkpoint: CheckpointSchema.nullable(),
+});
+export interface CollectInput {
+  run: Run;
+  unit: Unit;
+  checkpoint: Checkpoint | null;
+}
+
+/** What the collect handler returns. When `done` is false, call it again with `checkpoint`. */
+export interface CollectResult {
+  done: boolean;
+  checkpoint: Checkpoint | null;
+  stats: Stats;
+}

@@ -1,0 +1,177 @@
+import { siteHost, unitId, type Product, type Run, type Unit } from '../config.ts';
+import { CheckpointSchema, CollectInputSchema, emptyStats, type Checkpoint, type CollectInput, type CollectResult, type Stats } from '../contract.ts';
+import { ConfigError, StorageError } from '../errors.ts';
+import { registerSecrets, type Credentials } from '../http/auth.ts';
+import { HttpClient, type HttpClientOptions } from '../http/client.ts';
+import { silentLogger, Redactor, type Logger } from '../redact.ts';
+import type { AnyTable } from '../schema/table.ts';
+import { discardStagedFrom, InvocationWriter, promoteUnit } from '../sink/sink.ts';
+import { stagingPrefix } from '../sink/layout.ts';
+import type { BlobStore } from '../sink/store.ts';
+import { FrameSchema, runStreams, StopSignal, type Position, type RowOut, type Stream } from './streams.ts';
+
+/** What a product contributes: its tables and its streams. One module per product under `functions/`. */
+export interface ProductModule {
+  readonly product: Product;
+  readonly tables: readonly AnyTable[];
+  /** Streams for one unit, in collection order. */
+  streams(unit: Unit): readonly Stream[];
+  /** Base URL of the product's API for this unit. @default unit.siteUrl */
+  baseUrl?(unit: Unit): string;
+}
+
+/** Progress of one page, for the local command's display and the Lambda's logs. */
+export interface Progress {
+  readonly unit: string;
+  readonly stream: string;
+  readonly items: number;
+  readonly pages: number;
+  readonly rows: number;
+  readonly requests: number;
+}
+
+/** Everything one invocation needs besides its input. Built per invocation: nothing is cached across them. */
+export interface CollectDeps {
+  readonly module: ProductModule;
+  readonly store: BlobStore;
+  readonly credentials: Credentials;
+  readonly redactor?: Redactor;
+  readonly log?: Logger;
+  /** Milliseconds left before the invocation must have returned (Lambda `getRemainingTimeInMillis`). */
+  readonly remainingMs?: () => number;
+  /** Stop when less than this is left. @default 90000 */
+  readonly safetyMarginMs?: number;
+  /** Stop at the first page boundary after this many HTTP requests. */
+  readonly maxRequests?: number;
+  readonly http?: Partial<Omit<HttpClientOptions, 'baseUrl' | 'credentials' | 'context'>>;
+  readonly onProgress?: (p: Progress) => void;
+  readonly now?: () => Date;
+}
+
+/** Key of the marker a unit writes to staging when it has collected everything. */
+export function doneMarkerKey(run: Run, unit: Unit): string {
+  return `${stagingPrefix(run, unit)}_done.json`;
+}
+
+/**
+ * The handler contract shared by the Lambda and the local command:
+ * `collect({ run, unit, checkpoint }) -> { done, checkpoint, stats }`.
+ *
+ * Runs the unit's streams from the checkpoint, stops at a page boundary when the time or request budget
+ * runs out, flushes what it wrote and returns the next checkpoint. Re-running from the same checkpoint
+ * first discards what a crashed attempt may have staged, so nothing is lost or doubled.
+ */
+export async function collect(rawInput: CollectInput, deps: CollectDeps): Promise<CollectResult> {
+  const parsed = CollectInputSchema.safeParse(rawInput);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new ConfigError(`invalid collect input at '${i?.path.join('.') ?? ''}': ${i?.message ?? 'invalid'}. Pass { run, unit, checkpoint } as the workflow does.`);
+  }
+  const { run, unit, checkpoint } = parsed.data;
+  const started = Date.now();
+  const now = deps.now ?? (() => new Date());
+  const redactor = deps.redactor ?? new Redactor();
+  registerSecrets(deps.credentials, redactor);
+  const log = deps.log ?? silentLogger;
+  const seq = checkpoint?.seq ?? 0;
+  const position: Position = checkpoint
+    ? { stream: checkpoint.stream, frames: checkpoint.frames.map((f) => FrameSchema.parse(f)) }
+    : { stream: 0, frames: [] };
+  const stats: Stats = checkpoint ? structuredClone(checkpoint.stats) : emptyStats();
+  const site = siteHost(unit);
+  const id = unitId(unit);
+
+  const discarded = await discardStagedFrom(deps.store, run, unit, seq);
+  if (discarded) log.warn('discarded parts of an earlier attempt of this invocation', { unit: id, seq, parts: discarded });
+  if (!checkpoint) await deps.store.delete([doneMarkerKey(run, unit)]);
+
+  const client = new HttpClient({
+    ...deps.http,
+    baseUrl: deps.module.baseUrl?.(unit) ?? unit.siteUrl,
+    credentials: deps.credentials,
+    context: { org: unit.org, product: unit.product, site },
+    redactor,
+    log,
+  });
+  const writer = new InvocationWriter(deps.store, run, unit, seq);
+  let pagesNow = 0;
+  const margin = deps.safetyMarginMs ?? 90_000;
+
+  try {
+    let done = false;
+    try {
+      await runStreams(client, deps.module.streams(unit), position, {
+        emit: (rows: readonly RowOut[]) => {
+          const at = now().toISOString();
+          for (const r of rows) writer.add(r.table, { ...r.row, site, collected_at: at });
+        },
+        boundary: async ({ stream, items }) => {
+          await writer.flush();
+          pagesNow++;
+          stats.pages++;
+          deps.onProgress?.({
+            unit: id,
+            stream,
+            items,
+            pages: stats.pages,
+            rows: sum(stats.rows) + sum(writer.rows),
+            requests: stats.requests + client.counters.requests,
+          });
+          const outOfRequests = deps.maxRequests !== undefined && client.counters.requests >= deps.maxRequests;
+          const outOfTime = deps.remainingMs !== undefined && deps.remainingMs() < margin;
+          if (outOfRequests || outOfTime) throw new StopSignal();
+        },
+        skipped: ({ stream, key }) => {
+          stats.skipped++;
+          log.info('parent vanished before its children were read; skipped', { unit: id, stream, key });
+        },
+      });
+      done = true;
+    } catch (e) {
+      if (!(e instanceof StopSignal)) throw e;
+    }
+    await writer.close();
+    for (const [t, n] of Object.entries(writer.rows)) stats.rows[t] = (stats.rows[t] ?? 0) + n;
+    stats.requests += client.counters.requests;
+    stats.retries += client.counters.retries;
+    stats.invocations++;
+    stats.elapsedMs += Date.now() - started;
+    if (done) {
+      await deps.store.write(doneMarkerKey(run, unit), (await import('node:stream')).Readable.from([JSON.stringify(stats)]));
+      log.info('unit collected', { unit: id, stats });
+      return { done: true, checkpoint: null, stats };
+    }
+    const next: Checkpoint = CheckpointSchema.parse({ v: 1, seq: seq + 1, stream: position.stream, frames: position.frames, stats });
+    log.info('invocation budget reached; returning checkpoint', { unit: id, seq, pages: pagesNow });
+    return { done: false, checkpoint: next, stats };
+  } catch (e) {
+    await writer.abort();
+    throw e;
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * Publish a unit that `collect` reported done. Refuses when the unit did not finish, so a failed or partial
+ * run can never replace the previous snapshot.
+ */
+export async function publish(store: BlobStore, run: Run, unit: Unit, module: ProductModule): Promise<{ files: number; stats: Stats }> {
+  const marker = doneMarkerKey(run, unit);
+  const found = await store.list(marker);
+  if (!found.includes(marker)) {
+    throw new StorageError(
+      `unit ${unitId(unit)} of run ${run.id} has not completed (no ${marker} in ${store.location}); its previous snapshot is kept. Collect it to completion first.`,
+    );
+  }
+  const stats = emptyStats();
+  Object.assign(stats, JSON.parse((await store.read(marker)).toString('utf8')) as Stats);
+  const r = await promoteUnit(store, run, unit, module.tables);
+  return { files: r.files, stats };
+}
+
+function sum(r: Record<string, number>): number {
+  let s = 0;
+  for (const v of Object.values(r)) s += v;
+  return s;
+}

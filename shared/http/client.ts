@@ -1,0 +1,270 @@
+import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import {
+  AuthenticationError,
+  NotFoundError,
+  PermissionError,
+  RetriesExhaustedError,
+  UnexpectedResponseError,
+  type ErrorContext,
+} from '../errors.ts';
+import { silentLogger, type Logger, type Redactor } from '../redact.ts';
+import { authorizationHeader, credentialHint, type Credentials } from './auth.ts';
+import { decideRetry, defaultRetryPolicy, type AttemptFailure, type RetryPolicy } from './retry.ts';
+
+export type QueryValue = string | number | boolean | readonly string[] | undefined;
+
+/** One logical request; the client may send it several times. */
+export interface RequestSpec {
+  readonly method?: 'GET' | 'POST';
+  /** Path below the base URL (`/rest/api/3/users/search`), or an absolute URL on the base URL's origin (a `next` link). */
+  readonly path: string;
+  readonly query?: Readonly<Record<string, QueryValue>>;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The permission or scope the endpoint needs, named in the 403 message. */
+  readonly requires?: string;
+}
+
+export interface JsonResponse {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+export interface HttpClientOptions {
+  /** Base URL of the API, e.g. `https://acme.atlassian.net` or `https://api.atlassian.com/ex/jira/<cloudId>`. */
+  readonly baseUrl: string;
+  readonly credentials: Credentials;
+  /** org / product / site, named in every error. */
+  readonly context: ErrorContext;
+  /** Requests in flight at once to this site. @default 4 */
+  readonly concurrency?: number;
+  /** Time allowed for the response headers, and between body chunks. @default 30000 */
+  readonly timeoutMs?: number;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly redactor?: Redactor;
+  readonly log?: Logger;
+  /** Injected for tests. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  readonly now?: () => number;
+  readonly dispatcher?: Dispatcher;
+}
+
+/** Counters of one client. `requests` counts every attempt sent, retries included. */
+export interface HttpCounters {
+  requests: number;
+  retries: number;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * HTTP client for one Atlassian site: keep-alive pool with bounded concurrency, auth, retries
+ * with backoff that honour Retry-After, and errors that say what to do. Never logs or throws a
+ * credential.
+ */
+export class HttpClient {
+  readonly counters: HttpCounters = { requests: 0, retries: 0 };
+  private readonly base: URL;
+  private readonly auth: string;
+  private readonly policy: RetryPolicy;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly log: Logger;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly now: () => number;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.base = new URL(options.baseUrl.replace(/\/+$/, '') + '/');
+    this.auth = authorizationHeader(options.credentials);
+    this.policy = { ...defaultRetryPolicy, ...options.retry };
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.ownsDispatcher = !options.dispatcher;
+    this.dispatcher =
+      options.dispatcher ??
+      new Agent({
+        connections: options.concurrency ?? 4,
+        keepAliveTimeout: 30_000,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      });
+    this.log = options.log ?? silentLogger;
+    this.sleep = options.sleep ?? defaultSleep;
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The URL a spec resolves to (without credentials). */
+  url(spec: Pick<RequestSpec, 'path' | 'query'>): URL {
+    const url = /^https?:\/\//.test(spec.path)
+      ? new URL(spec.path)
+      : new URL(spec.path.replace(/^\/+/, ''), this.base);
+    if (url.origin !== this.base.origin) {
+      throw new UnexpectedResponseError(
+        `refusing to follow a link to another origin (${url.origin}); the API returned a next link outside ${this.base.origin}`,
+        this.options.context,
+      );
+    }
+    for (const [k, v] of Object.entries(spec.query ?? {})) {
+      if (v === undefined) continue;
+      if (Array.isArray(v)) for (const item of v) url.searchParams.append(k, item);
+      else url.searchParams.set(k, String(v));
+    }
+    return url;
+  }
+
+  /**
+   * Send a request and parse its JSON body. Retries 429/5xx/resets/timeouts/unreadable bodies;
+   * throws {@link AuthenticationError} on 401, {@link PermissionError} on 403,
+   * {@link NotFoundError} on 404, {@link UnexpectedResponseError} on other 4xx.
+   */
+  async json(spec: RequestSpec): Promise<JsonResponse> {
+    const url = this.url(spec);
+    const endpoint = `${spec.method ?? 'GET'} ${url.pathname}`;
+    const ctx: ErrorContext = { ...this.options.context, endpoint };
+    for (let attempt = 0; ; attempt++) {
+      let failure: AttemptFailure;
+      let lastError: unknown;
+      this.counters.requests++;
+      try {
+        const res = await request(url, {
+          method: spec.method ?? 'GET',
+          dispatcher: this.dispatcher,
+          headers: {
+            authorization: this.auth,
+            accept: 'application/json',
+            ...(spec.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...spec.headers,
+          },
+          body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+          headersTimeout: this.timeoutMs,
+          bodyTimeout: this.timeoutMs,
+        });
+        const text = await res.body.text();
+        const headers = res.headers as Record<string, string | string[] | undefined>;
+        if (res.statusCode >= 200 && res.statusCode < 300) {
+          try {
+            return { status: res.statusCode, body: text.length ? JSON.parse(text) : null, headers };
+          } catch (e) {
+            failure = { kind: 'bad-body' };
+            lastError = e;
+          }
+        } else {
+          this.throwIfFinal(res.statusCode, text, spec, ctx);
+          failure = { kind: 'status', status: res.statusCode, headers };
+          lastError = new Error(`HTTP ${res.statusCode}: ${summarize(text)}`);
+        }
+      } catch (e) {
+        if (e instanceof AuthenticationError || e instanceof PermissionError || e instanceof NotFoundError || e instanceof UnexpectedResponseError) throw e;
+        failure = classify(e);
+        lastError = e;
+      }
+      const decision = decideRetry(failure, attempt, this.policy, this.now(), this.random);
+      if (!decision.retry) {
+        throw new RetriesExhaustedError(
+          `${describeFailure(failure)}; ${decision.reason}. Atlassian may be degraded or rate limiting this site: ` +
+            `run again later (the unit resumes from its last checkpoint), or lower the concurrency.`,
+          { ...ctx, ...(failure.kind === 'status' ? { status: failure.status } : {}) },
+          { cause: lastError },
+        );
+      }
+      this.counters.retries++;
+      this.log.warn('retrying request', {
+        ...this.options.context,
+        endpoint,
+        attempt: attempt + 1,
+        reason: decision.reason,
+        delayMs: decision.delayMs,
+      });
+      await this.sleep(decision.delayMs);
+    }
+  }
+
+  private throwIfFinal(status: number, text: string, spec: RequestSpec, ctx: ErrorContext): void {
+    const detail = atlassianMessage(text);
+    const c = { ...ctx, status };
+    if (status === 401) {
+      throw new AuthenticationError(
+        `Atlassian rejected the credentials${detail ? ` ("${detail}")` : ''}. ${credentialHint(this.options.credentials)}`,
+        c,
+      );
+    }
+    if (status === 403) {
+      throw new PermissionError(
+        `the credentials are valid but not allowed to call this endpoint${detail ? ` ("${detail}")` : ''}. ` +
+          `Grant the account ${spec.requires ?? 'the permission this endpoint documents'}, or use an account that has it.`,
+        c,
+      );
+    }
+    if (status === 404) throw new NotFoundError(`not found${detail ? ` ("${detail}")` : ''}`, c);
+    if (status >= 400 && status < 500 && status !== 429) {
+      throw new UnexpectedResponseError(
+        `the API refused the request${detail ? ` ("${detail}")` : ''}. This is likely a collector bug or an API change: report it with this message.`,
+        c,
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+}
+
+function classify(e: unknown): AttemptFailure {
+  if (
+    e instanceof undiciErrors.HeadersTimeoutError ||
+    e instanceof undiciErrors.BodyTimeoutError ||
+    e instanceof undiciErrors.ConnectTimeoutError
+  ) {
+    return { kind: 'timeout' };
+  }
+  const code = (e as { code?: unknown } | null)?.code;
+  return { kind: 'network', code: typeof code === 'string' ? code : e instanceof Error ? e.name : 'unknown' };
+}
+
+function describeFailure(f: AttemptFailure): string {
+  switch (f.kind) {
+    case 'status':
+      return `HTTP ${f.status}`;
+    case 'network':
+      return `connection failed (${f.code})`;
+    case 'timeout':
+      return 'no response in time';
+    case 'bad-body':
+      return 'response body was not valid JSON (truncated?)';
+  }
+}
+
+/** Atlassian error bodies: Jira `{errorMessages[], errors{}}`, Confluence `{message}`, Admin `{errors[{title}]}`. */
+export function atlassianMessage(text: string): string {
+  try {
+    const b = JSON.parse(text) as unknown;
+    if (b && typeof b === 'object') {
+      const o = b as Record<string, unknown>;
+      const msgs: string[] = [];
+      if (Array.isArray(o.errorMessages)) msgs.push(...o.errorMessages.filter((m): m is string => typeof m === 'string'));
+      if (o.errors && typeof o.errors === 'object' && !Array.isArray(o.errors)) {
+        for (const v of Object.values(o.errors)) if (typeof v === 'string') msgs.push(v);
+      }
+      if (Array.isArray(o.errors)) {
+        for (const v of o.errors) {
+          const t = (v as { title?: unknown; detail?: unknown } | null)?.title ?? (v as { detail?: unknown } | null)?.detail;
+          if (typeof t === 'string') msgs.push(t);
+        }
+      }
+      if (typeof o.message === 'string') msgs.push(o.message);
+      if (msgs.length) return summarize(msgs.join('; '));
+    }
+  } catch {
+    // not JSON: fall through
+  }
+  return summarize(text);
+}
+
+function summarize(text: string): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > 300 ? `${t.slice(0, 300)}…` : t;
+}
