@@ -35,7 +35,8 @@ export type Checkpoint = z.infer<typeof CheckpointSchema>;
 export const CollectInputSchema = z.object({
   run: RunSchema,
   unit: UnitSchema,
-  checkpoint: CheckpointSchema.nullable(),
+  // Optional as well as nullable: Step Functions payloads built by CDK drop null values.
+  checkpoint: CheckpointSchema.nullish().transform((c) => c ?? null),
 });
 export interface CollectInput {
   run: Run;

@@ -18,6 +18,7 @@ const PART_BYTES = 256 * 1024 * 1024;
 
 interface OpenPart {
   gzip: Gzip;
+  body: PassThrough;
   done: Promise<void>;
   bytes: number;
   k: number;
@@ -82,11 +83,13 @@ export class InvocationWriter {
     this.nextK.set(table, k + 1);
     const gzip = createGzip({ level: 6 });
     const body = new PassThrough();
+    // The store may attach its own listeners only after an await; abort() must not crash the process meanwhile.
+    body.on('error', () => undefined);
     gzip.pipe(body);
     const done = this.store.write(stagedPartKey(this.run, this.unit, table, this.seq, k), body);
     // Surface a failed upload on close, not as an unhandled rejection.
     done.catch(() => undefined);
-    const part: OpenPart = { gzip, done, bytes: 0, k };
+    const part: OpenPart = { gzip, body, done, bytes: 0, k };
     this.parts.set(table, part);
     return part;
   }
@@ -108,7 +111,13 @@ export class InvocationWriter {
   async abort(): Promise<void> {
     const parts = [...this.parts.values()];
     this.parts.clear();
-    for (const p of parts) p.gzip.destroy();
+    // Destroying the upload's body makes the store abandon the object (temp file removed, multipart
+    // upload aborted), so a failed invocation leaves no half part behind.
+    for (const p of parts) {
+      p.gzip.unpipe(p.body);
+      p.gzip.destroy();
+      p.body.destroy(new Error('invocation aborted'));
+    }
     await Promise.allSettled(parts.map((p) => p.done));
   }
 }

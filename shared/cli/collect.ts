@@ -1,0 +1,152 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { moduleFor } from '../../functions/index.ts';
+import { ConfigSchema, ProductSchema, UnitSchema, unitsOf, type Run, type Unit } from '../config.ts';
+import { ConfigError } from '../errors.ts';
+import { credentialsFromEnv, type Credentials } from '../http/auth.ts';
+import { runUnit, type UnitOutcome } from '../local/runner.ts';
+import { jsonLogger, Redactor } from '../redact.ts';
+import { LocalStore } from '../sink/store.ts';
+import { progressReporter } from './progress.ts';
+import { formatSummary } from './summary.ts';
+
+const USAGE = `usage: npm run collect -- --product jira --site-url <URL> --org <ORG> --out <DIR> [--max-requests-per-invocation <N>]
+       npm run collect -- --config <file> --out <DIR> [--max-requests-per-invocation <N>]
+credentials: ATLASSIAN_EMAIL + ATLASSIAN_API_TOKEN (basic) or ATLASSIAN_BEARER_TOKEN (bearer)`;
+
+const Args = z.object({
+  product: ProductSchema.optional(),
+  'site-url': z.string().optional(),
+  org: z.string().optional(),
+  out: z.string().min(1, '--out <DIR> is required'),
+  config: z.string().optional(),
+  'max-requests-per-invocation': z.coerce.number().int().positive().optional(),
+  concurrency: z.coerce.number().int().min(1).max(32).optional(),
+  date: z.iso.date().optional(),
+  'run-id': z.string().optional(),
+  verbose: z.boolean().optional(),
+});
+export type CollectArgs = z.infer<typeof Args>;
+
+/** Parse argv; throws ConfigError with the usage on anything wrong. */
+export function parseCollectArgs(argv: readonly string[]): CollectArgs {
+  let values: Record<string, unknown>;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      options: {
+        product: { type: 'string' },
+        'site-url': { type: 'string' },
+        org: { type: 'string' },
+        out: { type: 'string' },
+        config: { type: 'string' },
+        'max-requests-per-invocation': { type: 'string' },
+        concurrency: { type: 'string' },
+        date: { type: 'string' },
+        'run-id': { type: 'string' },
+        verbose: { type: 'boolean' },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    throw new ConfigError(`${(e as Error).message}\n${USAGE}`);
+  }
+  const r = Args.safeParse(values);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new ConfigError(`--${i?.path.join('.')}: ${i?.message}\n${USAGE}`);
+  }
+  return r.data;
+}
+
+async function unitsFrom(args: CollectArgs, authKind: 'basic' | 'bearer'): Promise<Unit[]> {
+  if (args.config) {
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(args.config, 'utf8'));
+    } catch (e) {
+      throw new ConfigError(`cannot read --config ${args.config}: ${(e as Error).message}`);
+    }
+    const c = ConfigSchema.safeParse(json);
+    if (!c.success) {
+      const i = c.error.issues[0];
+      throw new ConfigError(`${args.config}: '${i?.path.join('.')}' ${i?.message}`);
+    }
+    return unitsOf(c.data).filter((u) => !args.org || u.org === args.org).filter((u) => !args.product || u.product === args.product);
+  }
+  const u = UnitSchema.safeParse({ org: args.org, product: args.product, siteUrl: args['site-url'], auth: { kind: authKind } });
+  if (!u.success) {
+    const i = u.error.issues[0];
+    const flag = { siteUrl: '--site-url', org: '--org', product: '--product' }[String(i?.path[0])] ?? String(i?.path.join('.'));
+    throw new ConfigError(`${flag}: ${i?.message}\n${USAGE}`);
+  }
+  return [u.data];
+}
+
+/** Options the demo and tests pass in addition to argv. */
+export interface CollectOptions {
+  env?: NodeJS.ProcessEnv;
+  http?: { timeoutMs?: number; retry?: { baseDelayMs?: number; maxDelayMs?: number } };
+  quiet?: boolean;
+  /** Shown beside the requests made (the demo knows it from the simulator). */
+  minimumRequests?: number;
+}
+
+/** The local command. Returns the outcomes; exit code 0 only if every unit completed. */
+export async function runCollect(argv: readonly string[], opts: CollectOptions = {}): Promise<{ outcomes: UnitOutcome[]; exitCode: number }> {
+  const args = parseCollectArgs(argv);
+  const env = opts.env ?? process.env;
+  const credentials: Credentials = credentialsFromEnv(env);
+  const units = await unitsFrom(args, credentials.kind);
+  if (!units.length) throw new ConfigError('no unit matches --org/--product in the config');
+  const today = new Date().toISOString().slice(0, 10);
+  const run: Run = { id: args['run-id'] ?? `local-${new Date().toISOString().replace(/[:.]/g, '-')}`, date: args.date ?? today };
+  const store = new LocalStore(args.out);
+  const redactor = new Redactor();
+  const log = jsonLogger(redactor, (l) => (args.verbose ? process.stderr.write(l + '\n') : undefined));
+  const progress = progressReporter();
+  const outcomes: UnitOutcome[] = [];
+  for (const unit of units) {
+    const outcome = await runUnit(run, unit, () => ({
+      module: moduleFor(unit.product),
+      store,
+      credentials,
+      redactor,
+      log,
+      ...(args['max-requests-per-invocation'] ? { maxRequests: args['max-requests-per-invocation'] } : {}),
+      http: { concurrency: args.concurrency ?? 4, ...opts.http },
+      ...(opts.quiet ? {} : { onProgress: progress.onProgress }),
+    }));
+    progress.done();
+    outcomes.push(outcome);
+  }
+  if (!opts.quiet) {
+    process.stdout.write(redactor.redact(formatSummary(outcomes, opts.minimumRequests ? { minimumRequests: opts.minimumRequests } : {})) + '\n');
+    const failed = outcomes.filter((o) => !o.ok);
+    if (failed.length) {
+      process.stderr.write(
+        redactor.redact(
+          `\n${failed.length} unit(s) failed; their previous snapshot in ${store.location} is untouched.\n` +
+            failed.map((o) => `  ${o.error?.name}: ${o.error?.message}`).join('\n') +
+            '\n',
+        ),
+      );
+    } else {
+      process.stdout.write(`\nPublished to ${store.location}/<table>/dt=${run.date}/org=<org>/\n`);
+    }
+  }
+  return { outcomes, exitCode: outcomes.every((o) => o.ok) ? 0 : 1 };
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}`;
+if (isMain) {
+  runCollect(process.argv.slice(2)).then(
+    (r) => process.exit(r.exitCode),
+    (e: unknown) => {
+      const err = e instanceof Error ? e : new Error(String(e));
+      process.stderr.write(`${err.name}: ${new Redactor().redact(err.message)}\n`);
+      process.exit(2);
+    },
+  );
+}

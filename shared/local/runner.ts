@@ -1,0 +1,50 @@
+import { unitId, type Run, type Unit } from '../config.ts';
+import type { Checkpoint, Stats } from '../contract.ts';
+import { collect, publish, type CollectDeps } from '../engine/collect.ts';
+import { CollectorError } from '../errors.ts';
+
+/** Outcome of one unit run locally. */
+export interface UnitOutcome {
+  readonly unit: Unit;
+  readonly ok: boolean;
+  readonly stats?: Stats;
+  readonly invocations: number;
+  readonly publishedFiles?: number;
+  readonly error?: Error;
+  readonly elapsedMs: number;
+}
+
+/**
+ * Collect one unit the way the workflow does: invoke the handler, and while it returns `done: false`
+ * invoke it again with only the serialized checkpoint of the one before (a JSON round trip); then publish.
+ * A failure leaves the previously published partition untouched.
+ */
+export async function runUnit(
+  run: Run,
+  unit: Unit,
+  deps: () => CollectDeps,
+  hooks: { onInvocation?: (n: number, checkpointBytes: number) => void } = {},
+): Promise<UnitOutcome> {
+  const started = Date.now();
+  let wire: string | null = null;
+  let invocations = 0;
+  try {
+    for (;;) {
+      invocations++;
+      const checkpoint = wire === null ? null : (JSON.parse(wire) as Checkpoint);
+      const d = deps();
+      const res = await collect({ run, unit, checkpoint }, d);
+      if (res.done) {
+        const p = await publish(d.store, run, unit, d.module);
+        return { unit, ok: true, stats: res.stats, invocations, publishedFiles: p.files, elapsedMs: Date.now() - started };
+      }
+      wire = JSON.stringify(res.checkpoint);
+      hooks.onInvocation?.(invocations, Buffer.byteLength(wire));
+    }
+  } catch (e) {
+    const error = e instanceof Error ? e : new CollectorError(String(e));
+    return { unit, ok: false, invocations, error, elapsedMs: Date.now() - started };
+  }
+}
+
+export { unitId };

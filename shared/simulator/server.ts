@@ -1,0 +1,527 @@
+/**
+ * Generic simulated Atlassian HTTP server: real sockets on 127.0.0.1, Atlassian-style auth, burst
+ * rate limiting, and seeded faults. Products (Jira, ...) plug in as route tables; this file knows
+ * nothing about any product's data.
+ *
+ * Spec pointers are into /work/shared/atlassian-openapi (see its README, sections 2, 3, 9, 10).
+ */
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { unit, uuidFrom } from './random.ts';
+
+export type FaultKind = '5xx' | 'reset' | 'slow' | 'truncated' | 'shortPage';
+export const FAULT_KINDS: readonly FaultKind[] = ['5xx', 'reset', 'slow', 'truncated', 'shortPage'];
+
+export interface FaultOptions {
+  /** Probability that an eligible request gets a fault, default 0.1. */
+  rate?: number;
+  /** Which faults to draw from; default all of FAULT_KINDS. */
+  kinds?: FaultKind[];
+  /** How long a 'slow' response stalls before sending headers, default 5000. */
+  slowMs?: number;
+  /** A given request (method + full URL) gets at most this many faults, default 2. */
+  maxPerRequest?: number;
+  /** The first N requests answer 429 with Retry-After: 1, default 0. */
+  rateLimitStorm?: number;
+}
+
+export interface Credentials {
+  email: string;
+  apiToken: string;
+  bearerToken: string;
+}
+
+export interface SimulatorOptions {
+  /** Default 1. Drives the cloud id and the fault sequence. */
+  seed?: number;
+  /** Added to every response, default 0. */
+  latencyMs?: number;
+  /** Token bucket per tenant; default false. `burst` defaults to `perSecond`. */
+  rateLimit?: { perSecond: number; burst?: number } | false;
+  /** Default: none. */
+  faults?: FaultOptions;
+  credentials?: Credentials;
+  /** Credentials that authenticate but lack admin rights: admin-only endpoints deny them. */
+  limitedCredentials?: { email: string; apiToken: string };
+  products: ProductSim[];
+}
+
+export const DEFAULT_CREDENTIALS: Readonly<Credentials> = {
+  email: 'collector@example.com',
+  apiToken: 'sim-api-token',
+  bearerToken: 'sim-bearer-token',
+};
+export const DEFAULT_LIMITED_CREDENTIALS: Readonly<{ email: string; apiToken: string }> = {
+  email: 'viewer@example.com',
+  apiToken: 'sim-viewer-token',
+};
+
+/** Who is calling: full admin, the limited (non-admin) account, or nobody. */
+export type Principal = 'admin' | 'limited' | 'anonymous';
+export type AuthScheme = 'basic' | 'bearer' | 'none';
+
+export interface RouteContext {
+  readonly method: string;
+  /** Product path, with any `/ex/{product}/{cloudId}` gateway prefix removed. */
+  readonly path: string;
+  /** Decoded path parameters, by the names used in the route pattern. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  /** Origin the client used, plus the gateway prefix when it came through one. Use for `self` links. */
+  readonly baseUrl: string;
+  readonly principal: Principal;
+  /**
+   * Pass every page of items through this. Normally the identity; when the 'shortPage' fault was
+   * drawn for this request it returns a non-empty proper prefix and `short: true` (tail truncation;
+   * the route must then keep `isLast: false` and leave `maxResults` unchanged).
+   */
+  page<T>(items: readonly T[]): { items: T[]; short: boolean };
+}
+
+export interface RouteResult {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Pattern with `{name}` segments, e.g. `/rest/api/3/project/{projectIdOrKey}/role/{id}`. */
+  path: string;
+  /** Answers without credentials (wrong credentials still get 401). Default false. */
+  anonymous?: boolean;
+  /** When set, the limited account gets this status and message instead of the route's answer. */
+  denyLimited?: { status: number; message: string };
+  /** Paged route: eligible for the 'shortPage' fault (it must call `ctx.page`). */
+  paged?: boolean;
+  handle(ctx: RouteContext): RouteResult;
+}
+
+export interface ProductSim {
+  name: string;
+  /**
+   * Product name in the OAuth / scoped-token gateway path `/ex/{gateway}/{cloudId}` (facts sheet §2),
+   * e.g. 'jira'. Routes are served there too, to Bearer tokens only.
+   */
+  gateway?: string;
+  routes: Route[];
+  /** Account id for the `X-AAccountId` response header (jira narrative "Special headers"). */
+  accountIdOf?(principal: Principal): string | undefined;
+}
+
+export interface SimulatorStats {
+  requests: number;
+  byStatus: Record<string, number>;
+  byRoute: Record<string, number>;
+  faults: Record<string, number>;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  url: string;
+  /** Status sent; 0 when the client went away before anything was sent (e.g. during 'slow'). */
+  status: number;
+  authorization: AuthScheme;
+}
+
+export interface Simulator {
+  /** e.g. http://127.0.0.1:41234 */
+  url: string;
+  /** Cloud id served by `/_edge/tenant_info`; gateway base is `${url}/ex/jira/${cloudId}`. */
+  cloudId: string;
+  credentials: Credentials;
+  limitedCredentials: { email: string; apiToken: string };
+  /** Destroys open sockets too; never hangs. */
+  close(): Promise<void>;
+  stats(): SimulatorStats;
+  /** Log for tests (the Authorization header value itself is never stored). */
+  requests(): RequestLogEntry[];
+  resetStats(): void;
+}
+
+const JSON_TYPE = 'application/json;charset=UTF-8';
+
+/** Jira's error body (jira-platform-v3.json narrative "Status codes": ErrorCollection). */
+export function errorBody(...errorMessages: string[]): { errorMessages: string[]; errors: Record<string, string> } {
+  return { errorMessages, errors: {} };
+}
+
+interface CompiledRoute {
+  route: Route;
+  product: ProductSim;
+  segments: string[];
+  name: string;
+}
+
+interface AttemptState {
+  attempts: number;
+  faults: number;
+}
+
+type Match = { kind: 'route'; compiled: CompiledRoute; params: Record<string, string> } | { kind: 'method' } | { kind: 'none' };
+
+function compile(products: ProductSim[]): CompiledRoute[] {
+  const out: CompiledRoute[] = [];
+  for (const product of products) {
+    for (const route of product.routes) {
+      out.push({ route, product, segments: route.path.split('/'), name: `${route.method} ${route.path}` });
+    }
+  }
+  return out;
+}
+
+function matchRoute(routes: readonly CompiledRoute[], method: string, path: string): Match {
+  const parts = path.split('/');
+  let methodMismatch = false;
+  for (const compiled of routes) {
+    if (compiled.segments.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    let ok = true;
+    for (let i = 0; i < parts.length && ok; i++) {
+      const seg = compiled.segments[i] ?? '';
+      const part = parts[i] ?? '';
+      if (seg.startsWith('{') && seg.endsWith('}')) {
+        if (part === '') ok = false;
+        else params[seg.slice(1, -1)] = safeDecode(part);
+      } else if (seg !== part) ok = false;
+    }
+    if (!ok) continue;
+    if (compiled.route.method !== method) {
+      methodMismatch = true;
+      continue;
+    }
+    return { kind: 'route', compiled, params };
+  }
+  return methodMismatch ? { kind: 'method' } : { kind: 'none' };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function schemeOf(header: string | undefined): AuthScheme {
+  if (!header) return 'none';
+  const lower = header.trimStart().toLowerCase();
+  if (lower.startsWith('basic ')) return 'basic';
+  if (lower.startsWith('bearer ')) return 'bearer';
+  return 'none';
+}
+
+/** `yyyy-MM-ddTHH:mmZ`, rounded up to the minute (format given in facts sheet §9 for X-RateLimit-Reset). */
+function resetHeader(atMs: number): string {
+  const minute = 60_000;
+  return new Date(Math.ceil(atMs / minute) * minute).toISOString().slice(0, 16) + 'Z';
+}
+
+export async function startSimulator(opts: SimulatorOptions & { port?: number }): Promise<Simulator> {
+  const seed = opts.seed ?? 1;
+  const latencyMs = Math.max(0, opts.latencyMs ?? 0);
+  const credentials: Credentials = { ...DEFAULT_CREDENTIALS, ...opts.credentials };
+  const limited = { ...DEFAULT_LIMITED_CREDENTIALS, ...opts.limitedCredentials };
+  const cloudId = uuidFrom('cloudId', seed);
+  const routes = compile(opts.products);
+  const routesByGateway = new Map<string, CompiledRoute[]>();
+  for (const r of routes) {
+    if (!r.product.gateway) continue;
+    const list = routesByGateway.get(r.product.gateway) ?? [];
+    list.push(r);
+    routesByGateway.set(r.product.gateway, list);
+  }
+
+  const faultsOn = opts.faults !== undefined;
+  const faultRate = opts.faults?.rate ?? 0.1;
+  const faultKinds = opts.faults?.kinds ?? [...FAULT_KINDS];
+  const slowMs = opts.faults?.slowMs ?? 5000;
+  const maxPerRequest = opts.faults?.maxPerRequest ?? 2;
+  let stormLeft = opts.faults?.rateLimitStorm ?? 0;
+  const attempts = new Map<string, AttemptState>();
+
+  const rl = opts.rateLimit ? { perSecond: opts.rateLimit.perSecond, burst: opts.rateLimit.burst ?? opts.rateLimit.perSecond } : null;
+  let tokens = rl?.burst ?? 0;
+  let refilledAt = Date.now();
+
+  let stats: SimulatorStats = { requests: 0, byStatus: {}, byRoute: {}, faults: {} };
+  let log: RequestLogEntry[] = [];
+  let requestSeq = 0;
+
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let closing: Promise<void> | null = null;
+
+  const bump = (rec: Record<string, number>, key: string): void => {
+    rec[key] = (rec[key] ?? 0) + 1;
+  };
+
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      if (closing) return; // never resolves: the server is going away
+      if (ms <= 0) {
+        resolve();
+        return;
+      }
+      const t = setTimeout(() => {
+        timers.delete(t);
+        resolve();
+      }, ms);
+      timers.add(t);
+    });
+
+  /** Token bucket (facts sheet §9: per-second burst limit per tenant). */
+  const takeToken = (): { ok: true; remaining: number } | { ok: false; retryAfter: number } => {
+    if (!rl) return { ok: true, remaining: 0 };
+    const now = Date.now();
+    tokens = Math.min(rl.burst, tokens + ((now - refilledAt) / 1000) * rl.perSecond);
+    refilledAt = now;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return { ok: true, remaining: Math.floor(tokens) };
+    }
+    return { ok: false, retryAfter: Math.max(1, Math.ceil((1 - tokens) / rl.perSecond)) };
+  };
+
+  /** Deterministic from (seed, request key, attempt number); at most maxPerRequest per key. */
+  const drawFault = (key: string, paged: boolean): { kind: FaultKind | null; state: AttemptState; attempt: number } => {
+    const state = attempts.get(key) ?? { attempts: 0, faults: 0 };
+    attempts.set(key, state);
+    const attempt = state.attempts++;
+    if (state.faults >= maxPerRequest || unit(seed, 'fault', key, attempt) >= faultRate) return { kind: null, state, attempt };
+    const eligible = faultKinds.filter((k) => k !== 'shortPage' || paged);
+    const kind = eligible[Math.floor(unit(seed, 'kind', key, attempt) * eligible.length)] ?? null;
+    // shortPage only counts once the route actually shortened a page (see ctx.page).
+    if (kind && kind !== 'shortPage') {
+      state.faults++;
+      bump(stats.faults, kind);
+    }
+    return { kind, state, attempt };
+  };
+
+  const server = http.createServer((req, res) => {
+    void handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent && !res.destroyed) {
+        const body = JSON.stringify(errorBody(`Simulator error: ${err instanceof Error ? err.message : String(err)}`));
+        res.writeHead(500, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      }
+    });
+  });
+  // undici keeps idle sockets ~4 s; stay open longer so the client never reuses a socket we just closed.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? '/';
+    const method = (req.method ?? 'GET').toUpperCase();
+    const authHeader = req.headers.authorization;
+    const entry: RequestLogEntry = { method, url: rawUrl, status: 0, authorization: schemeOf(authHeader) };
+    log.push(entry);
+    stats.requests++;
+    const requestId = ++requestSeq;
+    let clientGone = false;
+    res.on('close', () => {
+      if (!res.writableFinished) clientGone = true;
+    });
+    req.resume(); // GET only: drain any body so keep-alive works
+
+    const host = req.headers.host ?? '127.0.0.1';
+    const origin = `http://${host}`;
+    const url = new URL(rawUrl, origin);
+    const extraHeaders: Record<string, string> = { 'x-arequestid': `sim-${requestId}` };
+
+    const send = async (status: number, body: unknown, headers: Record<string, string> = {}, mode: 'normal' | 'reset' | 'truncated' = 'normal'): Promise<void> => {
+      await sleep(latencyMs);
+      if (clientGone || res.destroyed) {
+        bump(stats.byStatus, '0');
+        return;
+      }
+      const full = Buffer.from(JSON.stringify(body), 'utf8');
+      entry.status = status;
+      bump(stats.byStatus, String(status));
+      const cut = Math.max(1, Math.floor(full.length / 2));
+      if (mode === 'reset') {
+        // Status line, headers and part of the body, then the connection dies mid-body.
+        res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': String(full.length), ...extraHeaders, ...headers });
+        res.write(full.subarray(0, cut), () => res.socket?.destroy());
+        return;
+      }
+      // 'truncated': a well-framed response whose JSON is cut in the middle (prefix of an
+      // object/array is never valid JSON).
+      const payload = mode === 'truncated' ? full.subarray(0, cut) : full;
+      res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': String(payload.length), ...extraHeaders, ...headers });
+      res.end(payload);
+    };
+
+    // Cloud id lookup: no auth, never faulted or rate limited (facts sheet §2, support KB).
+    if (url.pathname === '/_edge/tenant_info') {
+      bump(stats.byRoute, 'GET /_edge/tenant_info');
+      if (method !== 'GET') return send(405, errorBody('Method Not Allowed'));
+      return send(200, { cloudId });
+    }
+
+    // OAuth 2.0 / scoped-token base: /ex/{product}/{cloudId}/... (facts sheet §2).
+    let candidates: readonly CompiledRoute[] = routes;
+    let path = url.pathname;
+    let viaGateway = false;
+    let baseUrl = origin;
+    const gw = /^\/ex\/([^/]+)\/([^/]+)(\/.*)?$/.exec(url.pathname);
+    if (gw) {
+      const list = routesByGateway.get(gw[1] ?? '');
+      if (!list || gw[2] !== cloudId) {
+        bump(stats.byRoute, 'unmatched');
+        return send(404, errorBody('Site not found.'));
+      }
+      candidates = list;
+      path = gw[3] ?? '/';
+      viaGateway = true;
+      baseUrl = `${origin}/ex/${gw[1]}/${cloudId}`;
+    }
+
+    const match = matchRoute(candidates, method, path);
+    if (match.kind !== 'route') {
+      bump(stats.byRoute, 'unmatched');
+      // Wording unverified: Jira answers unknown REST paths with a 404 ErrorCollection.
+      if (match.kind === 'method') return send(405, errorBody('Method Not Allowed'));
+      return send(404, errorBody('The requested resource could not be found.'));
+    }
+    const { compiled, params } = match;
+    const route = compiled.route;
+    bump(stats.byRoute, compiled.name);
+
+    // Auth (jira narrative "Authentication and authorization"; facts sheet §2): Basic email:token on
+    // the site URL; Bearer only through the /ex gateway (3LO tokens are not accepted on the site).
+    let principal: Principal = 'anonymous';
+    const scheme = schemeOf(authHeader);
+    if (scheme === 'basic' && !viaGateway) {
+      const decoded = Buffer.from((authHeader ?? '').trim().slice(6).trim(), 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      const email = colon >= 0 ? decoded.slice(0, colon) : decoded;
+      const token = colon >= 0 ? decoded.slice(colon + 1) : '';
+      if (email === credentials.email && token === credentials.apiToken) principal = 'admin';
+      else if (email === limited.email && token === limited.apiToken) principal = 'limited';
+    } else if (scheme === 'bearer' && viaGateway) {
+      if ((authHeader ?? '').trim().slice(7).trim() === credentials.bearerToken) principal = 'admin';
+    }
+    const presented = authHeader !== undefined && authHeader !== '';
+    if (principal === 'anonymous' && (presented || !route.anonymous)) {
+      // jira narrative "Status codes"; 401 for missing or wrong credentials.
+      return send(401, errorBody('You are not authenticated. Authentication required to perform this operation.'));
+    }
+    const accountId = compiled.product.accountIdOf?.(principal);
+    if (accountId) extraHeaders['x-aaccountid'] = accountId;
+
+    const tooMany = (retryAfter: number): Promise<void> => {
+      // Facts sheet §9: 429 + Retry-After (seconds), X-RateLimit-*, RateLimit-Reason.
+      return send(429, errorBody('Rate limit exceeded.'), {
+        'retry-after': String(retryAfter),
+        'x-ratelimit-limit': String(rl?.burst ?? 1),
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': resetHeader(Date.now() + retryAfter * 1000),
+        'ratelimit-reason': 'jira-burst-based',
+      });
+    };
+    if (stormLeft > 0) {
+      stormLeft--;
+      bump(stats.faults, 'rateLimitStorm');
+      return tooMany(1);
+    }
+    const bucket = takeToken();
+    if (!bucket.ok) {
+      bump(stats.faults, 'rateLimited');
+      return tooMany(bucket.retryAfter);
+    }
+    if (rl) {
+      extraHeaders['x-ratelimit-limit'] = String(rl.burst);
+      extraHeaders['x-ratelimit-remaining'] = String(bucket.remaining);
+      if (bucket.remaining < rl.burst * 0.2) extraHeaders['x-ratelimit-nearlimit'] = 'true';
+    }
+
+    const key = `${method} ${rawUrl}`;
+    const drawn = faultsOn ? drawFault(key, route.paged === true) : null;
+    const fault = drawn?.kind ?? null;
+    if (fault === '5xx' && drawn) {
+      // Facts sheet §9: some 5xx (e.g. 503) carry Retry-After.
+      const u = unit(seed, '5xx', key, drawn.attempt);
+      const status = u < 0.7 ? 503 : u < 0.85 ? 500 : 502;
+      const text = status === 503 ? 'Service Unavailable' : status === 500 ? 'Internal server error' : 'Bad Gateway';
+      const headers: Record<string, string> = status === 503 && unit(seed, 'retry', key, drawn.attempt) < 0.5 ? { 'retry-after': '1' } : {};
+      return send(status, errorBody(text), headers);
+    }
+    if (fault === 'slow') {
+      await sleep(slowMs);
+      if (clientGone || res.destroyed) {
+        bump(stats.byStatus, '0');
+        return;
+      }
+    }
+
+    if (principal === 'limited' && route.denyLimited) {
+      return send(route.denyLimited.status, errorBody(route.denyLimited.message));
+    }
+
+    let shortPending = fault === 'shortPage';
+    const ctx: RouteContext = {
+      method,
+      path,
+      params,
+      query: url.searchParams,
+      baseUrl,
+      principal,
+      page<T>(items: readonly T[]): { items: T[]; short: boolean } {
+        if (!shortPending || items.length < 2 || !drawn) return { items: [...items], short: false };
+        shortPending = false;
+        drawn.state.faults++;
+        bump(stats.faults, 'shortPage');
+        const keep = 1 + Math.floor(unit(seed, 'short', key, drawn.attempt) * (items.length - 1));
+        return { items: items.slice(0, keep), short: true };
+      },
+    };
+    const result = route.handle(ctx);
+    const mode = fault === 'reset' ? 'reset' : fault === 'truncated' ? 'truncated' : 'normal';
+    return send(result.status, result.body, result.headers ?? {}, mode);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${address.port}`;
+
+  return {
+    url,
+    cloudId,
+    credentials,
+    limitedCredentials: limited,
+    close(): Promise<void> {
+      if (closing) return closing;
+      closing = new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      });
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      server.closeAllConnections();
+      for (const s of sockets) s.destroy();
+      return closing;
+    },
+    stats(): SimulatorStats {
+      return structuredClone(stats);
+    },
+    requests(): RequestLogEntry[] {
+      return log.map((e) => ({ ...e }));
+    },
+    resetStats(): void {
+      stats = { requests: 0, byStatus: {}, byRoute: {}, faults: {} };
+      log = [];
+    },
+  };
+}

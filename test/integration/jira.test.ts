@@ -1,0 +1,217 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { jira } from '../../functions/jira.ts';
+import { jiraTables } from '../../functions/jira.tables.ts';
+import type { Run, Unit } from '../../shared/config.ts';
+import type { Checkpoint } from '../../shared/contract.ts';
+import { collect, publish, type CollectDeps } from '../../shared/engine/collect.ts';
+import type { Credentials } from '../../shared/http/auth.ts';
+import { runUnit } from '../../shared/local/runner.ts';
+import { diffRows, readPublished } from '../../shared/local/verify.ts';
+import { LocalStore } from '../../shared/sink/store.ts';
+import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, jiraTenant, startSimulator, type Simulator } from '../../shared/simulator/index.ts';
+import { runCollect } from '../../shared/cli/collect.ts';
+
+const creds: Credentials = { kind: 'basic', email: DEFAULT_CREDENTIALS.email, apiToken: DEFAULT_CREDENTIALS.apiToken, source: 'the test' };
+const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
+
+let dir: string;
+const dirs: string[] = [];
+async function tmp(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'jira-it-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>, date: string, org: string) {
+  for (const t of jiraTables) {
+    const actual = await readPublished(store, t.name, { date }, org);
+    const d = diffRows(truth[t.name] ?? [], actual);
+    expect({ table: t.name, missing: d.missing.slice(0, 3), extra: d.extra.slice(0, 3), duplicates: d.duplicates.slice(0, 3) }).toEqual({
+      table: t.name,
+      missing: [],
+      extra: [],
+      duplicates: [],
+    });
+  }
+}
+
+function unitFor(sim: Simulator, org = 'acme'): Unit {
+  return { org, product: 'jira', siteUrl: sim.url, auth: { kind: 'basic' } };
+}
+
+describe('Jira Cloud collector against the simulated tenant', () => {
+  const tenant = jiraTenant({ seed: 11, users: 2600, groups: 30, memberships: 900, projects: 8, vanishingGroups: 1, vanishingProjects: 1 });
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ products: [tenant], seed: 11, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
+  });
+  afterAll(async () => sim.close());
+  afterEach(async () => undefined);
+
+  it('with faults on, every table equals ground truth', async () => {
+    dir = await tmp();
+    const store = new LocalStore(dir);
+    const run: Run = { id: 'faults', date: '2026-11-28' };
+    const out = await runUnit(run, unitFor(sim), () => ({ module: jira, store, credentials: creds, http: fastHttp }));
+    expect(out.error).toBeUndefined();
+    expect(out.stats?.retries).toBeGreaterThan(0);
+    expect(out.stats?.skipped).toBe(2);
+    await expectEqualsTruth(store, tenant.groundTruth(), run.date, 'acme');
+  });
+
+  it('resuming after every page boundary (one request per invocation) gives identical output, no duplicate', async () => {
+    dir = await tmp();
+    const store = new LocalStore(dir);
+    const run: Run = { id: 'resume', date: '2026-11-28' };
+    let maxCheckpoint = 0;
+    const out = await runUnit(run, unitFor(sim), () => ({ module: jira, store, credentials: creds, http: fastHttp, maxRequests: 1 }), {
+      onInvocation: (_n, bytes) => (maxCheckpoint = Math.max(maxCheckpoint, bytes)),
+    });
+    expect(out.error).toBeUndefined();
+    expect(out.invocations).toBeGreaterThan(tenant.minimumRequests() / 2);
+    expect(maxCheckpoint).toBeLessThan(64 * 1024);
+    await expectEqualsTruth(store, tenant.groundTruth(), run.date, 'acme');
+  });
+});
+
+describe('request economy', () => {
+  it('without faults, makes exactly the minimum number of requests at maximum page sizes', async () => {
+    const tenant = jiraTenant({ seed: 3, users: 2100, groups: 60, memberships: 1500, projects: 120, vanishingGroups: 2, vanishingProjects: 2 });
+    const sim = await startSimulator({ products: [tenant], seed: 3 });
+    try {
+      const store = new LocalStore(await tmp());
+      const run: Run = { id: 'min', date: '2026-11-28' };
+      const out = await runUnit(run, unitFor(sim), () => ({ module: jira, store, credentials: creds }));
+      expect(out.stats?.requests).toBe(tenant.minimumRequests());
+      await expectEqualsTruth(store, tenant.groundTruth(), run.date, 'acme');
+      const asked = sim.requests().filter((r) => r.url.includes('maxResults='));
+      for (const r of asked) {
+        const m = Number(new URL(r.url, sim.url).searchParams.get('maxResults'));
+        const path = new URL(r.url, sim.url).pathname;
+        expect({ path, m }).toEqual({ path, m: { '/rest/api/3/users/search': 1000, '/rest/api/3/group/bulk': 50, '/rest/api/3/group/member': 50, '/rest/api/3/project/search': 100 }[path] });
+      }
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('keeps paging past short pages of users/search and loses no user', async () => {
+    const tenant = jiraTenant({ seed: 5, users: 3500, groups: 3, memberships: 10, projects: 1 });
+    const sim = await startSimulator({ products: [tenant], seed: 5, faults: { rate: 0.6, kinds: ['shortPage'], maxPerRequest: 1 } });
+    try {
+      const store = new LocalStore(await tmp());
+      const run: Run = { id: 'short', date: '2026-11-28' };
+      const out = await runUnit(run, unitFor(sim), () => ({ module: jira, store, credentials: creds }));
+      expect(out.error).toBeUndefined();
+      expect(sim.stats().faults.shortPage ?? 0).toBeGreaterThan(0);
+      await expectEqualsTruth(store, tenant.groundTruth(), run.date, 'acme');
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('honours 429 Retry-After under a rate-limit storm and still completes', async () => {
+    const tenant = jiraTenant({ seed: 9, users: 50, groups: 2, memberships: 20, projects: 1 });
+    const sim = await startSimulator({ products: [tenant], seed: 9, faults: { rate: 0, rateLimitStorm: 2 } });
+    try {
+      const store = new LocalStore(await tmp());
+      const run: Run = { id: 'storm', date: '2026-11-28' };
+      const started = Date.now();
+      const out = await runUnit(run, unitFor(sim), () => ({ module: jira, store, credentials: creds }));
+      expect(out.error).toBeUndefined();
+      expect(out.stats?.retries).toBe(2);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+      await expectEqualsTruth(store, tenant.groundTruth(), run.date, 'acme');
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
+describe('failures', () => {
+  const tenant = jiraTenant({ seed: 13, users: 120, groups: 5, memberships: 60, projects: 3 });
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ products: [tenant], seed: 13 });
+  });
+  afterAll(async () => sim.close());
+
+  it('a 401 ends with a clear message, exit code 1, and leaves the previous partition untouched', async () => {
+    const out = await tmp();
+    const argv = ['--product', 'jira', '--site-url', sim.url, '--org', 'acme', '--out', out, '--date', '2026-11-28'];
+    const good = await runCollect([...argv, '--run-id', 'good'], { quiet: true, env: { ATLASSIAN_EMAIL: DEFAULT_CREDENTIALS.email, ATLASSIAN_API_TOKEN: DEFAULT_CREDENTIALS.apiToken } });
+    expect(good.exitCode).toBe(0);
+    const store = new LocalStore(out);
+    const before = await store.list('jira_');
+    expect(before.length).toBeGreaterThan(0);
+
+    const bad = await runCollect([...argv, '--run-id', 'bad'], { quiet: true, env: { ATLASSIAN_EMAIL: DEFAULT_CREDENTIALS.email, ATLASSIAN_API_TOKEN: 'wrong-token-value-123' } });
+    expect(bad.exitCode).toBe(1);
+    const err = bad.outcomes[0]?.error;
+    expect(err?.name).toBe('AuthenticationError');
+    expect(err?.message).toContain('[org acme, product jira, site 127.0.0.1:');
+    expect(err?.message).toContain('endpoint GET /rest/api/3/myself, HTTP 401]');
+    expect(err?.message).toContain('ATLASSIAN_EMAIL and ATLASSIAN_API_TOKEN');
+    expect(err?.message).not.toContain('wrong-token-value-123');
+    expect(await store.list('jira_')).toEqual(before);
+  });
+
+  it('a 403 names the missing permission and publishes nothing', async () => {
+    const store = new LocalStore(await tmp());
+    const run: Run = { id: 'limited', date: '2026-11-28' };
+    const limited: Credentials = { kind: 'basic', email: DEFAULT_LIMITED_CREDENTIALS.email, apiToken: DEFAULT_LIMITED_CREDENTIALS.apiToken, source: 'the test' };
+    const out = await runUnit(run, unitFor(sim), () => ({ module: jira, store, credentials: limited }));
+    expect(out.ok).toBe(false);
+    expect(out.error?.name).toBe('PermissionError');
+    expect(out.error?.message).toMatch(/HTTP 403\].*Grant the account .*(Administer Jira|Browse users)/);
+    expect(await store.list('jira_')).toEqual([]);
+  });
+
+  it('writes the documented layout and no secret into any file', async () => {
+    const out = await tmp();
+    const r = await runCollect(['--product', 'jira', '--site-url', sim.url, '--org', 'acme', '--out', out, '--date', '2026-11-28', '--run-id', 'layout'], {
+      quiet: true,
+      env: { ATLASSIAN_EMAIL: DEFAULT_CREDENTIALS.email, ATLASSIAN_API_TOKEN: DEFAULT_CREDENTIALS.apiToken },
+    });
+    expect(r.exitCode).toBe(0);
+    const files = (await readdir(out, { recursive: true })).filter((f) => f.endsWith('.json.gz')).sort();
+    expect(files.length).toBeGreaterThanOrEqual(jiraTables.length);
+    for (const f of files) expect(f).toMatch(/^jira_[a-z_]+\/dt=2026-11-28\/org=acme\/[a-z0-9-]+--layout--part-\d{5}-\d{3}\.json\.gz$/);
+    for (const f of files) {
+      const text = gunzipSync(await readFile(join(out, f))).toString('utf8');
+      expect(text).not.toContain(DEFAULT_CREDENTIALS.apiToken);
+      for (const line of text.trim().split('\n')) expect(JSON.parse(line)).toHaveProperty('collected_at');
+    }
+  });
+});
+
+describe('checkpoint contract', () => {
+  it('an invocation retried from the same checkpoint (Lambda timeout) doubles nothing', async () => {
+    const tenant = jiraTenant({ seed: 21, users: 1200, groups: 12, memberships: 400, projects: 4 });
+    const sim = await startSimulator({ products: [tenant], seed: 21 });
+    try {
+      const store = new LocalStore(await tmp());
+      const run: Run = { id: 'retry', date: '2026-11-28' };
+      const unit = unitFor(sim);
+      const deps = (): CollectDeps => ({ module: jira, store, credentials: creds, maxRequests: 5 });
+      let res = await collect({ run, unit, checkpoint: null }, deps());
+      let n = 0;
+      while (!res.done) {
+        const cp = JSON.parse(JSON.stringify(res.checkpoint)) as Checkpoint;
+        if (n++ % 2 === 0) await collect({ run, unit, checkpoint: cp }, deps()); // the attempt whose answer was lost
+        res = await collect({ run, unit, checkpoint: cp }, deps());
+      }
+      await publish(store, run, unit, jira);
+      await expectEqualsTruth(store, tenant.groundTruth(), run.date, 'acme');
+      const truth = tenant.groundTruth();
+      expect(res.stats.rows.jira_users).toBe(truth.jira_users?.length);
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -1,0 +1,47 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/**
+ * Starts moto_server (S3 and Secrets Manager in memory) on a free loopback port, unless MOTO_ENDPOINT
+ * is already set (CI starts its own). Tests read the endpoint from process.env.MOTO_ENDPOINT.
+ */
+let proc: ChildProcess | undefined;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUp(url: string, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      const r = await fetch(`${url}/moto-api/`);
+      if (r.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > until) throw new Error(`moto_server did not start at ${url}; is it installed (pip install 'moto[server]')?`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export async function setup(): Promise<void> {
+  if (process.env.MOTO_ENDPOINT) return;
+  const port = await freePort();
+  proc = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  await waitUp(url, 20_000);
+  process.env.MOTO_ENDPOINT = url;
+}
+
+export async function teardown(): Promise<void> {
+  proc?.kill('SIGTERM');
+}
