@@ -1,12 +1,17 @@
 import type { Product } from '../shared/config.ts';
 import type { ProductModule } from '../shared/engine/collect.ts';
+import { ConfigError } from '../shared/errors.ts';
 import { jira } from './jira.ts';
 
 /** Every product module, by product name. */
-export const productModules: Readonly<Record<Product, ProductModule>> = { jira };
+export const productModules: Readonly<Partial<Record<Product, ProductModule>>> = {
+  jira,
+};
 
 export function moduleFor(product: Product): ProductModule {
-  return productModules[product];
+  const m = productModules[product];
+  if (!m) throw new ConfigError(`product '${product}' has no collector in this version; remove it from the config or upgrade.`);
+  return m;
 }
 
 export { jira, jiraStreams, JIRA_PAGE_SIZES } from './jira.ts';

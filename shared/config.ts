@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Products the collector knows. Each has one module under `functions/`. */
-export const PRODUCTS = ['jira'] as const;
+export const PRODUCTS = ['jira', 'confluence', 'bitbucket', 'admin'] as const;
 export const ProductSchema = z.enum(PRODUCTS);
 export type Product = z.infer<typeof ProductSchema>;
 
@@ -24,11 +24,30 @@ export const AuthSchema = z.discriminatedUnion('kind', [
 ]);
 export type AuthConfig = z.infer<typeof AuthSchema>;
 
+const httpUrl = (what: string) => z.url({ protocol: /^https?$/, error: `${what} must be an http(s) URL` });
+
 /** One collection unit: one product of one site of one organization. */
 export const UnitSchema = z.object({
   org: slug,
   product: ProductSchema,
-  siteUrl: z.url({ protocol: /^https?$/, error: 'siteUrl must be an http(s) URL such as https://acme.atlassian.net' }),
+  /**
+   * The site (`https://acme.atlassian.net` for Jira and Confluence) or the product's API host
+   * (`https://api.bitbucket.org` for Bitbucket, `https://api.atlassian.com` for the Admin API).
+   */
+  siteUrl: httpUrl('siteUrl (e.g. https://acme.atlassian.net)'),
+  /**
+   * Base URL the API calls go to, when it differs from the site. Scoped API tokens and OAuth 2.0 go
+   * through `https://api.atlassian.com/ex/jira/{cloudId}` (or `/ex/confluence/{cloudId}`); a literal
+   * `{cloudId}` is replaced by the id the site's `/_edge/tenant_info` answers. @default the site URL
+   */
+  apiBaseUrl: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/, 'apiBaseUrl must be an http(s) URL, e.g. https://api.atlassian.com/ex/jira/{cloudId}')
+    .optional(),
+  /** Admin API: the organization id (from admin.atlassian.com). */
+  orgId: z.string().min(1).optional(),
+  /** Bitbucket: workspaces to collect (slugs). @default every workspace the credential can see */
+  workspaces: z.array(z.string().min(1)).optional(),
   auth: AuthSchema,
 });
 export type Unit = z.infer<typeof UnitSchema>;
@@ -67,6 +86,33 @@ export const ConfigSchema = z.object({
   /** Days a published snapshot is kept. @default 400 */
   retentionDays: z.int().min(1).default(400),
   alarmEmail: z.email().optional(),
+  /** AWS deployment settings, read by `cdk deploy` and `npm run sync` only (the local command ignores them). */
+  aws: z
+    .object({
+      /** CloudFormation stack name; it also prefixes the names of the state machine and the default secrets. @default 'atlassian-access-collector' */
+      stackName: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/, 'aws.stackName: letters, digits and dashes, starting with a letter, at most 64')
+        .default('atlassian-access-collector'),
+      /** Name of the data bucket. @default a name CloudFormation generates */
+      dataBucketName: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'aws.dataBucketName must be a valid S3 bucket name')
+        .optional(),
+      /**
+       * `create`: the stack creates each unit's secret with a placeholder value that you replace;
+       * `existing`: the secrets exist already, the stack only grants read access. @default 'create'
+       */
+      secrets: z.enum(['create', 'existing']).default('create'),
+      /** Glue database of the output tables. @default 'atlassian_access' */
+      glueDatabase: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]{0,254}$/, 'aws.glueDatabase: lower-case letters, digits and underscores')
+        .default('atlassian_access'),
+      /** IANA time zone the schedule expression is evaluated in. @default 'UTC' */
+      scheduleTimeZone: z.string().min(1).default('UTC'),
+    })
+    .prefault({}),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -27,6 +27,8 @@ export const CheckpointSchema = z.object({
   stream: z.int().min(0),
   /** Stack of stream frames, outermost first. */
   frames: z.array(z.json()),
+  /** API base URL resolved by the first invocation (e.g. the gateway URL with the cloud id). */
+  baseUrl: z.string().optional(),
   stats: StatsSchema,
 });
 export type Checkpoint = z.infer<typeof CheckpointSchema>;

@@ -8,6 +8,7 @@ import type { AnyTable } from '../schema/table.ts';
 import { discardStagedFrom, InvocationWriter, promoteUnit } from '../sink/sink.ts';
 import { stagingPrefix } from '../sink/layout.ts';
 import type { BlobStore } from '../sink/store.ts';
+import { resolveBaseUrl } from './base-url.ts';
 import { FrameSchema, runStreams, StopSignal, type Position, type RowOut, type Stream } from './streams.ts';
 
 /** What a product contributes: its tables and its streams. One module per product under `functions/`. */
@@ -16,7 +17,7 @@ export interface ProductModule {
   readonly tables: readonly AnyTable[];
   /** Streams for one unit, in collection order. */
   streams(unit: Unit): readonly Stream[];
-  /** Base URL of the product's API for this unit. @default unit.siteUrl */
+  /** Base URL of the product's API for this unit, when the unit sets no `apiBaseUrl`. @default unit.siteUrl */
   baseUrl?(unit: Unit): string;
 }
 
@@ -85,9 +86,10 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
   if (discarded) log.warn('discarded parts of an earlier attempt of this invocation', { unit: id, seq, parts: discarded });
   if (!checkpoint) await deps.store.delete([doneMarkerKey(run, unit)]);
 
+  const baseUrl = checkpoint?.baseUrl ?? (await resolveBaseUrl(unit, deps.module.baseUrl?.(unit)));
   const client = new HttpClient({
     ...deps.http,
-    baseUrl: deps.module.baseUrl?.(unit) ?? unit.siteUrl,
+    baseUrl,
     credentials: deps.credentials,
     context: { org: unit.org, product: unit.product, site },
     redactor,
@@ -141,7 +143,7 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
       log.info('unit collected', { unit: id, stats });
       return { done: true, checkpoint: null, stats };
     }
-    const next: Checkpoint = CheckpointSchema.parse({ v: 1, seq: seq + 1, stream: position.stream, frames: position.frames, stats });
+    const next: Checkpoint = CheckpointSchema.parse({ v: 1, seq: seq + 1, stream: position.stream, frames: position.frames, baseUrl, stats });
     log.info('invocation budget reached; returning checkpoint', { unit: id, seq, pages: pagesNow });
     return { done: false, checkpoint: next, stats };
   } catch (e) {

@@ -75,34 +75,94 @@ interface CommonOptions<T> {
 }
 
 /**
- * Jira PageBean (style J1): `startAt`/`maxResults`, envelope `{startAt, maxResults, total, isLast, values}`.
- * End: `isLast: true`; an empty page (Jira narrative: "the client should always assume that the requested
- * page can be empty"); or, where `isLast` is not returned, `startAt + values >= total`.
- * The next `startAt` advances by the items received, not the requested size, because Jira silently caps
- * `maxResults` (facts sheet Q2).
+ * Offset pagination with an envelope (Jira PageBean J1, JSM, Confluence v1 C1): `startParam`/`limitParam`
+ * in the query, items in `itemsField`, and an endpoint-specific end signal. The next offset advances by the
+ * items received, not the requested size, because servers silently cap the page size (facts sheet Q2, Q5).
+ * An empty page always ends the list (Jira narrative: "the client should always assume that the requested
+ * page can be empty").
  */
-export function pageBean<T>(o: CommonOptions<T> & { readonly pageSize: number }): PageStyle<T> {
-  const envelope = z.object({
-    startAt: z.int().optional(),
-    total: z.int().optional(),
-    isLast: z.boolean().optional(),
-    values: z.array(z.unknown()),
-  });
+export function offset<T>(
+  o: CommonOptions<T> & {
+    readonly pageSize: number;
+    readonly startParam: string;
+    readonly limitParam: string;
+    readonly itemsField: string;
+    /** True when `body` (already known to be an object with an items array) is the last page. */
+    readonly isEnd: (body: Record<string, unknown>, received: number, startAt: number) => boolean;
+    readonly method?: 'GET' | 'POST';
+    readonly body?: unknown;
+  },
+): PageStyle<T> {
+  const envelope = z.object({ [o.itemsField]: z.array(z.unknown()) }).loose();
   return {
     request: (cursor) => {
       const { startAt } = startOf(cursor, o.path);
-      return { path: o.path, query: { ...o.query, startAt, maxResults: o.pageSize }, requires: o.requires, headers: o.headers };
+      return {
+        path: o.path,
+        method: o.method,
+        body: o.body,
+        query: { ...o.query, [o.startParam]: startAt, [o.limitParam]: o.pageSize },
+        requires: o.requires,
+        headers: o.headers,
+      };
     },
     read: (res, cursor, endpoint) => {
       const { startAt } = startOf(cursor, endpoint);
-      const body = parsePayload(envelope, res.body, endpoint);
-      const items = itemsOf(o.item, body.values, endpoint, 'values');
-      const end =
-        body.isLast === true ||
-        items.length === 0 ||
-        (body.isLast === undefined && body.total !== undefined && startAt + items.length >= body.total);
+      const body = parsePayload(envelope, res.body, endpoint) as Record<string, unknown>;
+      const items = itemsOf(o.item, body[o.itemsField] as unknown[], endpoint, o.itemsField);
+      const end = items.length === 0 || o.isEnd(body, items.length, startAt);
       return { items, next: end ? null : { startAt: startAt + items.length } };
     },
+  };
+}
+
+const jiraPageBean = z.object({ total: z.int().optional(), isLast: z.boolean().optional() });
+
+/**
+ * Jira PageBean (style J1): `startAt`/`maxResults`, envelope `{startAt, maxResults, total, isLast, values}`.
+ * End: `isLast: true`, an empty page, or, where `isLast` is not returned, `startAt + values >= total`.
+ */
+export function pageBean<T>(o: CommonOptions<T> & { readonly pageSize: number }): PageStyle<T> {
+  return offset({
+    ...o,
+    startParam: 'startAt',
+    limitParam: 'maxResults',
+    itemsField: 'values',
+    isEnd: (body, received, startAt) => {
+      const b = jiraPageBean.safeParse(body);
+      const { isLast, total } = b.success ? b.data : {};
+      return isLast === true || (isLast === undefined && total !== undefined && startAt + received >= total);
+    },
+  });
+}
+
+/**
+ * Cursor-token pagination (Admin API v2, style A2): the response's `links.next` is a bare cursor sent back
+ * as `cursor` (a query parameter on GET, a body field on POST search); the end is its absence. On GET "if
+ * [cursor] present, all other parameters are discarded" (facts sheet Q7), so filters go on the first page.
+ */
+export function cursorToken<T>(
+  o: CommonOptions<T> & {
+    readonly pageSize: number;
+    readonly method?: 'GET' | 'POST';
+    /** POST: the search body; the cursor and limit are added to it. */
+    readonly body?: Readonly<Record<string, unknown>>;
+    readonly items: (body: unknown, endpoint: string) => unknown[];
+    readonly next: (body: unknown, endpoint: string) => string | undefined;
+  },
+): PageStyle<T> {
+  return {
+    request: (cursor) => {
+      const c = typeof cursor === 'string' ? cursor : undefined;
+      if (o.method === 'POST') {
+        return { path: o.path, method: 'POST', query: o.query, body: { ...o.body, limit: o.pageSize, ...(c ? { cursor: c } : {}) }, requires: o.requires, headers: o.headers };
+      }
+      return { path: o.path, query: c ? { cursor: c, limit: o.pageSize } : { ...o.query, limit: o.pageSize }, requires: o.requires, headers: o.headers };
+    },
+    read: (res, _cursor, endpoint) => ({
+      items: itemsOf(o.item, o.items(res.body, endpoint), endpoint, 'data'),
+      next: o.next(res.body, endpoint) ?? null,
+    }),
   };
 }
 

@@ -99,9 +99,15 @@ export class HttpClient {
 
   /** The URL a spec resolves to (without credentials). */
   url(spec: Pick<RequestSpec, 'path' | 'query'>): URL {
+    // Paths resolve below the base URL, so one stream serves `https://acme.atlassian.net` and the
+    // gateway base `https://api.atlassian.com/ex/confluence/<cloudId>` alike. A relative link the API
+    // returns that already carries the base path (a gateway `next` link) resolves against the origin.
+    const basePath = this.base.pathname;
     const url = /^https?:\/\//.test(spec.path)
       ? new URL(spec.path)
-      : new URL(spec.path.replace(/^\/+/, ''), this.base);
+      : basePath !== '/' && spec.path.startsWith(basePath)
+        ? new URL(spec.path, this.base.origin)
+        : new URL(spec.path.replace(/^\/+/, ''), this.base);
     if (url.origin !== this.base.origin) {
       throw new UnexpectedResponseError(
         `refusing to follow a link to another origin (${url.origin}); the API returned a next link outside ${this.base.origin}`,

@@ -70,6 +70,10 @@ export interface RouteContext {
   /** Origin the client used, plus the gateway prefix when it came through one. Use for `self` links. */
   readonly baseUrl: string;
   readonly principal: Principal;
+  /** Request headers (lower-case names). Routes with `ownAuth` read Authorization here. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Raw request body (POST/PUT), '' for GET. */
+  readonly body: string;
   /**
    * Pass every page of items through this. Normally the identity; when the 'shortPage' fault was
    * drawn for this request it returns a non-empty proper prefix and `short: true` (tail truncation;
@@ -94,6 +98,11 @@ export interface Route {
   denyLimited?: { status: number; message: string };
   /** Paged route: eligible for the 'shortPage' fault (it must call `ctx.page`). */
   paged?: boolean;
+  /**
+   * The route checks credentials itself (OAuth token endpoints take client id/secret): the server's
+   * auth is skipped, the principal is 'anonymous'. Default false.
+   */
+  ownAuth?: boolean;
   handle(ctx: RouteContext): RouteResult;
 }
 
@@ -105,6 +114,14 @@ export interface ProductSim {
    */
   gateway?: string;
   routes: Route[];
+  /**
+   * How callers authenticate on the product's direct (non-gateway) paths. Jira/Confluence: Basic only
+   * (facts sheet §2); the Admin API: Bearer API key only; Bitbucket: both (API token or OAuth).
+   * @default { basic: true, bearer: false }
+   */
+  auth?: { basic?: boolean; bearer?: boolean };
+  /** The product's own error body shape. @default Jira's ErrorCollection ({@link errorBody}) */
+  errorBody?(status: number, message: string): unknown;
   /** Account id for the `X-AAccountId` response header (jira narrative "Special headers"). */
   accountIdOf?(principal: Principal): string | undefined;
 }
@@ -328,7 +345,9 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
     res.on('close', () => {
       if (!res.writableFinished) clientGone = true;
     });
-    req.resume(); // GET only: drain any body so keep-alive works
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const requestBody = Buffer.concat(chunks).toString('utf8');
 
     const host = req.headers.host ?? '127.0.0.1';
     const origin = `http://${host}`;
@@ -393,32 +412,36 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
     const { compiled, params } = match;
     const route = compiled.route;
     bump(stats.byRoute, compiled.name);
+    const productError = (status: number, message: string): unknown => compiled.product.errorBody?.(status, message) ?? errorBody(message);
+    const productAuth = { basic: true, bearer: false, ...compiled.product.auth };
 
     // Auth (jira narrative "Authentication and authorization"; facts sheet §2): Basic email:token on
     // the site URL; Bearer only through the /ex gateway (3LO tokens are not accepted on the site).
     let principal: Principal = 'anonymous';
     const scheme = schemeOf(authHeader);
-    if (scheme === 'basic' && !viaGateway) {
+    if (route.ownAuth) {
+      // checked by the route
+    } else if (scheme === 'basic' && !viaGateway && productAuth.basic) {
       const decoded = Buffer.from((authHeader ?? '').trim().slice(6).trim(), 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       const email = colon >= 0 ? decoded.slice(0, colon) : decoded;
       const token = colon >= 0 ? decoded.slice(colon + 1) : '';
       if (email === credentials.email && token === credentials.apiToken) principal = 'admin';
       else if (email === limited.email && token === limited.apiToken) principal = 'limited';
-    } else if (scheme === 'bearer' && viaGateway) {
+    } else if (scheme === 'bearer' && (viaGateway || productAuth.bearer)) {
       if ((authHeader ?? '').trim().slice(7).trim() === credentials.bearerToken) principal = 'admin';
     }
     const presented = authHeader !== undefined && authHeader !== '';
-    if (principal === 'anonymous' && (presented || !route.anonymous)) {
+    if (!route.ownAuth && principal === 'anonymous' && (presented || !route.anonymous)) {
       // jira narrative "Status codes"; 401 for missing or wrong credentials.
-      return send(401, errorBody('You are not authenticated. Authentication required to perform this operation.'));
+      return send(401, productError(401, 'You are not authenticated. Authentication required to perform this operation.'));
     }
     const accountId = compiled.product.accountIdOf?.(principal);
     if (accountId) extraHeaders['x-aaccountid'] = accountId;
 
     const tooMany = (retryAfter: number): Promise<void> => {
       // Facts sheet §9: 429 + Retry-After (seconds), X-RateLimit-*, RateLimit-Reason.
-      return send(429, errorBody('Rate limit exceeded.'), {
+      return send(429, productError(429, 'Rate limit exceeded.'), {
         'retry-after': String(retryAfter),
         'x-ratelimit-limit': String(rl?.burst ?? 1),
         'x-ratelimit-remaining': '0',
@@ -451,7 +474,7 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
       const status = u < 0.7 ? 503 : u < 0.85 ? 500 : 502;
       const text = status === 503 ? 'Service Unavailable' : status === 500 ? 'Internal server error' : 'Bad Gateway';
       const headers: Record<string, string> = status === 503 && unit(seed, 'retry', key, drawn.attempt) < 0.5 ? { 'retry-after': '1' } : {};
-      return send(status, errorBody(text), headers);
+      return send(status, productError(status, text), headers);
     }
     if (fault === 'slow') {
       await sleep(slowMs);
@@ -462,7 +485,7 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
     }
 
     if (principal === 'limited' && route.denyLimited) {
-      return send(route.denyLimited.status, errorBody(route.denyLimited.message));
+      return send(route.denyLimited.status, productError(route.denyLimited.status, route.denyLimited.message));
     }
 
     let shortPending = fault === 'shortPage';
@@ -473,6 +496,8 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
       query: url.searchParams,
       baseUrl,
       principal,
+      headers: req.headers,
+      body: requestBody,
       page<T>(items: readonly T[]): { items: T[]; short: boolean } {
         if (!shortPending || items.length < 2 || !drawn) return { items: [...items], short: false };
         shortPending = false;
