@@ -21,6 +21,24 @@ export const AuthSchema = z.discriminatedUnion('kind', [
     kind: z.literal('bearer'),
     secretName: z.string().min(1).optional(),
   }),
+  z.object({
+    /**
+     * OAuth 2.0 (3LO) with rotating refresh tokens. Secret JSON:
+     * `{"clientId", "clientSecret", "refreshToken", "accessToken"?, "expiresAt"?}`; the collector writes the
+     * rotated refresh token back into the secret before using the new access token.
+     */
+    kind: z.literal('oauth2'),
+    secretName: z.string().min(1).optional(),
+    /** @default 'https://auth.atlassian.com/oauth/token' */
+    tokenUrl: z.url().optional(),
+  }),
+  z.object({
+    /** OAuth client credentials grant (Bitbucket OAuth consumer). Secret JSON: `{"clientId", "clientSecret"}`. */
+    kind: z.literal('client-credentials'),
+    secretName: z.string().min(1).optional(),
+    /** @default 'https://bitbucket.org/site/oauth2/access_token' */
+    tokenUrl: z.url().optional(),
+  }),
 ]);
 export type AuthConfig = z.infer<typeof AuthSchema>;
 

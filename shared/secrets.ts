@@ -1,12 +1,74 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { AuthConfig } from './config.ts';
 import { ConfigError } from './errors.ts';
-import { BasicSecretSchema, BearerSecretSchema, type Credentials } from './http/auth.ts';
+import {
+  BasicSecretSchema,
+  BearerSecretSchema,
+  ClientCredentialsSecretSchema,
+  DEFAULT_CLIENT_CREDENTIALS_TOKEN_URL,
+  DEFAULT_OAUTH_TOKEN_URL,
+  OAuthSecretSchema,
+  type Credentials,
+  type OAuthSecret,
+} from './http/auth.ts';
+
+type Kind = AuthConfig['kind'];
+
+const SHAPES: Record<Kind, string> = {
+  basic: '{"email": "...", "apiToken": "..."}',
+  bearer: '{"token": "..."}',
+  oauth2: '{"clientId": "...", "clientSecret": "...", "refreshToken": "..."}',
+  'client-credentials': '{"clientId": "...", "clientSecret": "..."}',
+};
+
+/** The auth kind a secret's JSON is shaped for (local secret files do not declare one). */
+export function inferKind(json: unknown): Kind | undefined {
+  if (OAuthSecretSchema.safeParse(json).success) return 'oauth2';
+  if (BasicSecretSchema.safeParse(json).success) return 'basic';
+  if (BearerSecretSchema.safeParse(json).success) return 'bearer';
+  if (ClientCredentialsSecretSchema.safeParse(json).success) return 'client-credentials';
+  return undefined;
+}
 
 /**
- * Read a unit's credentials from Secrets Manager. The secret's JSON is validated; the message on failure
- * names the secret and the expected shape, never the value.
+ * The one parser of secret JSON, for Secrets Manager and local files alike. Messages name the secret and the
+ * expected shape, never a value. `persist` stores a rotated OAuth secret back where it came from.
  */
+export function credentialsFromJson(
+  json: unknown,
+  auth: Pick<AuthConfig, 'kind'> & { tokenUrl?: string | undefined },
+  source: string,
+  persist: (secret: OAuthSecret) => Promise<void>,
+): Credentials {
+  const bad = (field?: string): never => {
+    throw new ConfigError(`${source} must be ${SHAPES[auth.kind]}${field ? ` (field '${field}' is missing or invalid)` : ''} for auth kind '${auth.kind}'.`);
+  };
+  switch (auth.kind) {
+    case 'basic': {
+      const r = BasicSecretSchema.safeParse(json);
+      return r.success ? { kind: 'basic', email: r.data.email, apiToken: r.data.apiToken, source } : bad(r.error.issues[0]?.path.join('.'));
+    }
+    case 'bearer': {
+      const r = BearerSecretSchema.safeParse(json);
+      return r.success ? { kind: 'bearer', token: r.data.token, source } : bad(r.error.issues[0]?.path.join('.'));
+    }
+    case 'oauth2': {
+      const r = OAuthSecretSchema.safeParse(json);
+      return r.success
+        ? { kind: 'oauth2', secret: r.data, tokenUrl: auth.tokenUrl ?? DEFAULT_OAUTH_TOKEN_URL, source, persist }
+        : bad(r.error.issues[0]?.path.join('.'));
+    }
+    case 'client-credentials': {
+      const r = ClientCredentialsSecretSchema.safeParse(json);
+      return r.success
+        ? { kind: 'client-credentials', clientId: r.data.clientId, clientSecret: r.data.clientSecret, tokenUrl: auth.tokenUrl ?? DEFAULT_CLIENT_CREDENTIALS_TOKEN_URL, source }
+        : bad(r.error.issues[0]?.path.join('.'));
+    }
+  }
+}
+
+/** Read a unit's credentials from Secrets Manager; a rotated OAuth refresh token is written back as a new version. */
 export async function credentialsFromSecret(client: SecretsManagerClient, auth: AuthConfig): Promise<Credentials> {
   const name = auth.secretName;
   if (!name) throw new ConfigError(`unit has auth kind '${auth.kind}' but no secretName; set auth.secretName in the config.`);
@@ -15,25 +77,32 @@ export async function credentialsFromSecret(client: SecretsManagerClient, auth: 
     text = (await client.send(new GetSecretValueCommand({ SecretId: name }))).SecretString;
   } catch (e) {
     const n = (e as { name?: string }).name ?? 'Error';
-    throw new ConfigError(
-      `could not read secret '${name}' (${n}). Check it exists in this account and region and the collector role may read it.`,
-      { cause: e },
-    );
+    throw new ConfigError(`could not read secret '${name}' (${n}). Check it exists in this account and region and the collector role may read it.`, { cause: e });
   }
-  const shape = auth.kind === 'basic' ? '{"email": "...", "apiToken": "..."}' : '{"token": "..."}';
   let json: unknown;
   try {
     json = JSON.parse(text ?? '');
   } catch {
-    throw new ConfigError(`secret '${name}' is not JSON; put ${shape} in it.`);
+    throw new ConfigError(`secret '${name}' is not JSON; put ${SHAPES[auth.kind]} in it.`);
   }
-  const source = `the secret '${name}'`;
-  if (auth.kind === 'basic') {
-    const r = BasicSecretSchema.safeParse(json);
-    if (!r.success) throw new ConfigError(`secret '${name}' must be ${shape} (field '${r.error.issues[0]?.path.join('.')}' is missing or invalid).`);
-    return { kind: 'basic', email: r.data.email, apiToken: r.data.apiToken, source };
+  return credentialsFromJson(json, auth, `the secret '${name}'`, async (secret) => {
+    await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: JSON.stringify(secret) }));
+  });
+}
+
+/** Read credentials from a local JSON file shaped like the unit's secret; rotated OAuth secrets are written back atomically. */
+export async function credentialsFromFile(path: string, kind?: Kind, tokenUrl?: string): Promise<Credentials> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`cannot read the secret file ${path}: ${(e as Error).message}`);
   }
-  const r = BearerSecretSchema.safeParse(json);
-  if (!r.success) throw new ConfigError(`secret '${name}' must be ${shape}.`);
-  return { kind: 'bearer', token: r.data.token, source };
+  const k = kind ?? inferKind(json);
+  if (!k) throw new ConfigError(`the secret file ${path} matches no auth kind; use one of ${Object.values(SHAPES).join(', ')}.`);
+  return credentialsFromJson(json, { kind: k, tokenUrl }, `the secret file ${path}`, async (secret) => {
+    const tmp = `${path}.tmp-${process.pid}`;
+    await writeFile(tmp, JSON.stringify(secret, null, 2), { mode: 0o600 });
+    await rename(tmp, path);
+  });
 }

@@ -7,13 +7,15 @@ import { ConfigError } from '../errors.ts';
 import { credentialsFromEnv, type Credentials } from '../http/auth.ts';
 import { runUnit, type UnitOutcome } from '../local/runner.ts';
 import { jsonLogger, Redactor } from '../redact.ts';
+import { credentialsFromFile } from '../secrets.ts';
 import { LocalStore } from '../sink/store.ts';
 import { progressReporter } from './progress.ts';
 import { formatSummary } from './summary.ts';
 
 const USAGE = `usage: npm run collect -- --product jira --site-url <URL> --org <ORG> --out <DIR> [--max-requests-per-invocation <N>]
        npm run collect -- --config <file> --out <DIR> [--max-requests-per-invocation <N>]
-credentials: ATLASSIAN_EMAIL + ATLASSIAN_API_TOKEN (basic) or ATLASSIAN_BEARER_TOKEN (bearer)`;
+credentials: ATLASSIAN_EMAIL + ATLASSIAN_API_TOKEN (basic), ATLASSIAN_BEARER_TOKEN (bearer),
+             or ATLASSIAN_SECRET_FILE (JSON shaped like the unit's secret; OAuth refresh tokens rotate in place)`;
 
 const Args = z.object({
   product: ProductSchema.optional(),
@@ -60,7 +62,7 @@ export function parseCollectArgs(argv: readonly string[]): CollectArgs {
   return r.data;
 }
 
-async function unitsFrom(args: CollectArgs, authKind: 'basic' | 'bearer'): Promise<Unit[]> {
+async function unitsFrom(args: CollectArgs, authKind: Unit['auth']['kind']): Promise<Unit[]> {
   if (args.config) {
     let json: unknown;
     try {
@@ -97,8 +99,10 @@ export interface CollectOptions {
 export async function runCollect(argv: readonly string[], opts: CollectOptions = {}): Promise<{ outcomes: UnitOutcome[]; exitCode: number }> {
   const args = parseCollectArgs(argv);
   const env = opts.env ?? process.env;
-  const credentials: Credentials = credentialsFromEnv(env);
-  const units = await unitsFrom(args, credentials.kind);
+  const secretFile = env.ATLASSIAN_SECRET_FILE;
+  const loadCredentials = async (): Promise<Credentials> => (secretFile ? credentialsFromFile(secretFile) : credentialsFromEnv(env));
+  const credentials = await loadCredentials();
+  const units = await unitsFrom(args, credentials.kind === 'none' ? 'basic' : credentials.kind);
   if (!units.length) throw new ConfigError('no unit matches --org/--product in the config');
   const today = new Date().toISOString().slice(0, 10);
   const run: Run = { id: args['run-id'] ?? `local-${new Date().toISOString().replace(/[:.]/g, '-')}`, date: args.date ?? today };
@@ -108,10 +112,10 @@ export async function runCollect(argv: readonly string[], opts: CollectOptions =
   const progress = progressReporter();
   const outcomes: UnitOutcome[] = [];
   for (const unit of units) {
-    const outcome = await runUnit(run, unit, () => ({
+    const outcome = await runUnit(run, unit, async () => ({
       module: moduleFor(unit.product),
       store,
-      credentials,
+      credentials: await loadCredentials(),
       redactor,
       log,
       ...(args['max-requests-per-invocation'] ? { maxRequests: args['max-requests-per-invocation'] } : {}),

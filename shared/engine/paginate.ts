@@ -147,6 +147,11 @@ export function cursorToken<T>(
     readonly method?: 'GET' | 'POST';
     /** POST: the search body; the cursor and limit are added to it. */
     readonly body?: Readonly<Record<string, unknown>>;
+    /**
+     * POST: later pages send the cursor alone in the body, for endpoints that reject any other property next
+     * to a cursor (Admin `POST /v2/orgs/{orgId}/workspaces`). @default false
+     */
+    readonly cursorAlone?: boolean;
     readonly items: (body: unknown, endpoint: string) => unknown[];
     readonly next: (body: unknown, endpoint: string) => string | undefined;
   },
@@ -155,7 +160,8 @@ export function cursorToken<T>(
     request: (cursor) => {
       const c = typeof cursor === 'string' ? cursor : undefined;
       if (o.method === 'POST') {
-        return { path: o.path, method: 'POST', query: o.query, body: { ...o.body, limit: o.pageSize, ...(c ? { cursor: c } : {}) }, requires: o.requires, headers: o.headers };
+        const body = c && o.cursorAlone ? { cursor: c } : { ...o.body, limit: o.pageSize, ...(c ? { cursor: c } : {}) };
+        return { path: o.path, method: 'POST', query: o.query, body, requires: o.requires, headers: o.headers };
       }
       return { path: o.path, query: c ? { cursor: c, limit: o.pageSize } : { ...o.query, limit: o.pageSize }, requires: o.requires, headers: o.headers };
     },
@@ -210,19 +216,23 @@ export function single<T>(o: CommonOptions<T> & { readonly select?: (body: unkno
  */
 export function nextLink<T>(
   o: CommonOptions<T> & {
-    readonly pageSizeParam: string;
-    readonly pageSize: number;
+    /** Page-size parameter of the first request; omit both for endpoints whose page size the server sets (Admin v1). */
+    readonly pageSizeParam?: string;
+    readonly pageSize?: number;
+    /** Name of the items field in payload errors. @default 'values' */
+    readonly itemsField?: string;
     readonly items: (body: unknown, endpoint: string) => unknown[];
     readonly next: (res: JsonResponse, endpoint: string) => string | undefined;
   },
 ): PageStyle<T> {
+  const size = o.pageSizeParam !== undefined && o.pageSize !== undefined ? { [o.pageSizeParam]: o.pageSize } : {};
   return {
     request: (cursor) =>
       typeof cursor === 'string'
         ? { path: cursor, requires: o.requires, headers: o.headers }
-        : { path: o.path, query: { ...o.query, [o.pageSizeParam]: o.pageSize }, requires: o.requires, headers: o.headers },
+        : { path: o.path, query: { ...o.query, ...size }, requires: o.requires, headers: o.headers },
     read: (res, _cursor, endpoint) => ({
-      items: itemsOf(o.item, o.items(res.body, endpoint), endpoint, 'values'),
+      items: itemsOf(o.item, o.items(res.body, endpoint), endpoint, o.itemsField ?? 'values'),
       next: o.next(res, endpoint) ?? null,
     }),
   };

@@ -8,7 +8,8 @@ import {
   type ErrorContext,
 } from '../errors.ts';
 import { silentLogger, type Logger, type Redactor } from '../redact.ts';
-import { authorizationHeader, credentialHint, type Credentials } from './auth.ts';
+import type { Credentials } from './auth.ts';
+import { authProvider, type AuthProvider } from './token-provider.ts';
 import { decideRetry, defaultRetryPolicy, type AttemptFailure, type RetryPolicy } from './retry.ts';
 
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
@@ -20,6 +21,8 @@ export interface RequestSpec {
   readonly path: string;
   readonly query?: Readonly<Record<string, QueryValue>>;
   readonly body?: unknown;
+  /** Form fields, sent as application/x-www-form-urlencoded (OAuth token endpoints). */
+  readonly form?: Readonly<Record<string, string>>;
   readonly headers?: Readonly<Record<string, string>>;
   /** The permission or scope the endpoint needs, named in the 403 message. */
   readonly requires?: string;
@@ -67,7 +70,7 @@ const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export class HttpClient {
   readonly counters: HttpCounters = { requests: 0, retries: 0 };
   private readonly base: URL;
-  private readonly auth: string;
+  private readonly auth: AuthProvider;
   private readonly policy: RetryPolicy;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
@@ -79,7 +82,11 @@ export class HttpClient {
 
   constructor(private readonly options: HttpClientOptions) {
     this.base = new URL(options.baseUrl.replace(/\/+$/, '') + '/');
-    this.auth = authorizationHeader(options.credentials);
+    this.auth = authProvider(options.credentials, {
+      context: options.context,
+      ...(options.redactor ? { redactor: options.redactor } : {}),
+      newClient: (o) => new HttpClient({ ...o, ...(options.sleep ? { sleep: options.sleep } : {}), ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) }),
+    });
     this.policy = { ...defaultRetryPolicy, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.ownsDispatcher = !options.dispatcher;
@@ -131,21 +138,24 @@ export class HttpClient {
     const url = this.url(spec);
     const endpoint = `${spec.method ?? 'GET'} ${url.pathname}`;
     const ctx: ErrorContext = { ...this.options.context, endpoint };
+    let renewed = false;
     for (let attempt = 0; ; attempt++) {
       let failure: AttemptFailure;
       let lastError: unknown;
+      const authorization = await this.auth.header();
       this.counters.requests++;
       try {
         const res = await request(url, {
           method: spec.method ?? 'GET',
           dispatcher: this.dispatcher,
           headers: {
-            authorization: this.auth,
+            ...(authorization ? { authorization } : {}),
             accept: 'application/json',
             ...(spec.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...(spec.form !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
             ...spec.headers,
           },
-          body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+          body: spec.form !== undefined ? new URLSearchParams(spec.form).toString() : spec.body === undefined ? undefined : JSON.stringify(spec.body),
           headersTimeout: this.timeoutMs,
           bodyTimeout: this.timeoutMs,
         });
@@ -159,6 +169,13 @@ export class HttpClient {
             lastError = e;
           }
         } else {
+          // An expired OAuth access token answers 401: renew it once and send the request again.
+          if (res.statusCode === 401 && !renewed && (await this.auth.renew())) {
+            renewed = true;
+            this.counters.retries++;
+            attempt--;
+            continue;
+          }
           this.throwIfFinal(res.statusCode, text, spec, ctx);
           failure = { kind: 'status', status: res.statusCode, headers };
           lastError = new Error(`HTTP ${res.statusCode}: ${summarize(text)}`);
@@ -194,7 +211,7 @@ export class HttpClient {
     const c = { ...ctx, status };
     if (status === 401) {
       throw new AuthenticationError(
-        `Atlassian rejected the credentials${detail ? ` ("${detail}")` : ''}. ${credentialHint(this.options.credentials)}`,
+        `Atlassian rejected the credentials${detail ? ` ("${detail}")` : ''}. ${this.auth.hint}`,
         c,
       );
     }

@@ -22,7 +22,7 @@ export interface UnitOutcome {
 export async function runUnit(
   run: Run,
   unit: Unit,
-  deps: () => CollectDeps,
+  deps: () => CollectDeps | Promise<CollectDeps>,
   hooks: { onInvocation?: (n: number, checkpointBytes: number) => void } = {},
 ): Promise<UnitOutcome> {
   const started = Date.now();
@@ -32,7 +32,8 @@ export async function runUnit(
     for (;;) {
       invocations++;
       const checkpoint = wire === null ? null : (JSON.parse(wire) as Checkpoint);
-      const d = deps();
+      // Fresh deps per invocation, as a Lambda builds them: credentials are read again (OAuth secrets rotate).
+      const d = await deps();
       const res = await collect({ run, unit, checkpoint }, d);
       if (res.done) {
         const p = await publish(d.store, run, unit, d.module);

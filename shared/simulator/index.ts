@@ -42,3 +42,6 @@ export type {
   JiraProjectStatus,
 } from './jira.ts';
 export { Rng, hash32, unit, uuidFrom, scramble32, hex8 } from './random.ts';
+export { oauthApp } from './oauth.ts';
+export type { OAuthAppOptions, OAuthSim } from './oauth.ts';
+export { AccessTokens } from './server.ts';

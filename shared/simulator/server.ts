@@ -46,6 +46,32 @@ export interface SimulatorOptions {
   products: ProductSim[];
 }
 
+/**
+ * Access tokens issued at run time by simulated OAuth token endpoints (3LO refresh, Bitbucket client
+ * credentials). Every product accepts them as Bearer wherever it accepts the static bearer token.
+ */
+export class AccessTokens {
+  private readonly tokens = new Map<string, number>();
+  private seq = 0;
+  constructor(private readonly seed: number) {}
+
+  /** Issue a token valid for `ttlMs`. */
+  issue(ttlMs: number, prefix = 'sim-access'): string {
+    const t = `${prefix}-${uuidFrom('access-token', this.seed, ++this.seq)}`;
+    this.tokens.set(t, Date.now() + ttlMs);
+    return t;
+  }
+
+  valid(token: string): boolean {
+    const until = this.tokens.get(token);
+    return until !== undefined && until > Date.now();
+  }
+
+  revokeAll(): void {
+    this.tokens.clear();
+  }
+}
+
 export const DEFAULT_CREDENTIALS: Readonly<Credentials> = {
   email: 'collector@example.com',
   apiToken: 'sim-api-token',
@@ -74,6 +100,8 @@ export interface RouteContext {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** Raw request body (POST/PUT), '' for GET. */
   readonly body: string;
+  /** Runtime-issued access tokens (for token endpoints). */
+  readonly tokens: AccessTokens;
   /**
    * Pass every page of items through this. Normally the identity; when the 'shortPage' fault was
    * drawn for this request it returns a non-empty proper prefix and `short: true` (tail truncation;
@@ -147,6 +175,8 @@ export interface Simulator {
   /** Cloud id served by `/_edge/tenant_info`; gateway base is `${url}/ex/jira/${cloudId}`. */
   cloudId: string;
   credentials: Credentials;
+  /** Access tokens issued by token endpoints; accepted as Bearer like the static token. */
+  tokens: AccessTokens;
   limitedCredentials: { email: string; apiToken: string };
   /** Destroys open sockets too; never hangs. */
   close(): Promise<void>;
@@ -240,6 +270,7 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
   const credentials: Credentials = { ...DEFAULT_CREDENTIALS, ...opts.credentials };
   const limited = { ...DEFAULT_LIMITED_CREDENTIALS, ...opts.limitedCredentials };
   const cloudId = uuidFrom('cloudId', seed);
+  const accessTokens = new AccessTokens(seed);
   const routes = compile(opts.products);
   const routesByGateway = new Map<string, CompiledRoute[]>();
   for (const r of routes) {
@@ -429,7 +460,8 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
       if (email === credentials.email && token === credentials.apiToken) principal = 'admin';
       else if (email === limited.email && token === limited.apiToken) principal = 'limited';
     } else if (scheme === 'bearer' && (viaGateway || productAuth.bearer)) {
-      if ((authHeader ?? '').trim().slice(7).trim() === credentials.bearerToken) principal = 'admin';
+      const presentedToken = (authHeader ?? '').trim().slice(7).trim();
+      if (presentedToken === credentials.bearerToken || accessTokens.valid(presentedToken)) principal = 'admin';
     }
     const presented = authHeader !== undefined && authHeader !== '';
     if (!route.ownAuth && principal === 'anonymous' && (presented || !route.anonymous)) {
@@ -498,6 +530,7 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
       principal,
       headers: req.headers,
       body: requestBody,
+      tokens: accessTokens,
       page<T>(items: readonly T[]): { items: T[]; short: boolean } {
         if (!shortPending || items.length < 2 || !drawn) return { items: [...items], short: false };
         shortPending = false;
@@ -526,6 +559,7 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
     url,
     cloudId,
     credentials,
+    tokens: accessTokens,
     limitedCredentials: limited,
     close(): Promise<void> {
       if (closing) return closing;
