@@ -25,8 +25,8 @@ export const CheckpointSchema = z.object({
   seq: z.int().min(0),
   /** Index of the top-level stream in progress. */
   stream: z.int().min(0),
-  /** Stack of stream frames, outermost first. */
-  frames: z.array(z.json()),
+  /** Position inside that stream (engine-defined; validated by the engine). */
+  frame: z.json(),
   /** API base URL resolved by the first invocation (e.g. the gateway URL with the cloud id). */
   baseUrl: z.string().optional(),
   stats: StatsSchema,

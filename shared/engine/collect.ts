@@ -9,7 +9,7 @@ import { discardStagedFrom, InvocationWriter, promoteUnit } from '../sink/sink.t
 import { stagingPrefix } from '../sink/layout.ts';
 import type { BlobStore } from '../sink/store.ts';
 import { resolveBaseUrl } from './base-url.ts';
-import { FrameSchema, runStreams, StopSignal, type Position, type RowOut, type Stream } from './streams.ts';
+import { FrameSchema, runStreams, StopSignal, type Frame, type Position, type RowOut, type Stream } from './streams.ts';
 
 /** What a product contributes: its tables and its streams. One module per product under `functions/`. */
 export interface ProductModule {
@@ -76,8 +76,8 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
   const log = deps.log ?? silentLogger;
   const seq = checkpoint?.seq ?? 0;
   const position: Position = checkpoint
-    ? { stream: checkpoint.stream, frames: checkpoint.frames.map((f) => FrameSchema.parse(f)) }
-    : { stream: 0, frames: [] };
+    ? { stream: checkpoint.stream, frame: checkpoint.frame === null ? null : parseFrame(checkpoint.frame) }
+    : { stream: 0, frame: null };
   const stats: Stats = checkpoint ? structuredClone(checkpoint.stats) : emptyStats();
   const site = siteHost(unit);
   const id = unitId(unit);
@@ -88,6 +88,7 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
 
   const baseUrl = checkpoint?.baseUrl ?? (await resolveBaseUrl(unit, deps.module.baseUrl?.(unit)));
   const client = new HttpClient({
+    concurrency: DEFAULT_CONCURRENCY,
     ...deps.http,
     baseUrl,
     credentials: deps.credentials,
@@ -127,7 +128,7 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
           stats.skipped++;
           log.info('parent vanished before its children were read; skipped', { unit: id, stream, key });
         },
-      });
+      }, { concurrency: deps.http?.concurrency ?? DEFAULT_CONCURRENCY });
       done = true;
     } catch (e) {
       if (!(e instanceof StopSignal)) throw e;
@@ -143,7 +144,7 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
       log.info('unit collected', { unit: id, stats });
       return { done: true, checkpoint: null, stats };
     }
-    const next: Checkpoint = CheckpointSchema.parse({ v: 1, seq: seq + 1, stream: position.stream, frames: position.frames, baseUrl, stats });
+    const next: Checkpoint = CheckpointSchema.parse({ v: 1, seq: seq + 1, stream: position.stream, frame: position.frame, baseUrl, stats });
     log.info('invocation budget reached; returning checkpoint', { unit: id, seq, pages: pagesNow });
     return { done: false, checkpoint: next, stats };
   } catch (e) {
@@ -170,6 +171,15 @@ export async function publish(store: BlobStore, run: Run, unit: Unit, module: Pr
   Object.assign(stats, JSON.parse((await store.read(marker)).toString('utf8')) as Stats);
   const r = await promoteUnit(store, run, unit, module.tables);
   return { files: r.files, stats };
+}
+
+/** Requests in flight at once per site, unless `http.concurrency` says otherwise. */
+export const DEFAULT_CONCURRENCY = 4;
+
+function parseFrame(raw: unknown): Frame {
+  const r = FrameSchema.safeParse(raw);
+  if (!r.success) throw new ConfigError(`the checkpoint is not one this version wrote (${r.error.issues[0]?.message}); start the unit again without a checkpoint.`);
+  return r.data;
 }
 
 function sum(r: Record<string, number>): number {

@@ -61,22 +61,34 @@ export function defineStream<P extends Json, T, C extends Json = null>(def: {
   };
 }
 
-/** Position inside one stream: next page, parent items whose children are still to run, child in progress. */
-export const FrameSchema = z.object({
-  /** Cursor of the next page; `done: true` once the stream's pages are exhausted. */
-  cursor: z.json(),
-  done: z.boolean(),
-  /** Keys of items of the last page whose children have not all run yet, first one in progress. */
-  pending: z.array(z.json()),
-  /** Index of the child stream in progress for `pending[0]`. */
-  child: z.int().min(0),
-});
-export type Frame = z.infer<typeof FrameSchema>;
+/** A parent item whose child streams have not all run: its key, the child stream in progress and its frame. */
+export interface Task {
+  key: Json;
+  /** Index of the child stream in progress. */
+  child: number;
+  /** Position inside that child stream; null before it starts. */
+  sub: Frame | null;
+}
+
+/** Position inside one stream: next page, and the items of the last page whose children are still to run. */
+export interface Frame {
+  /** Cursor of the next page (null = first page). */
+  cursor: Json;
+  /** The stream's pages are exhausted (only `pending` may be left). */
+  done: boolean;
+  /** Items of the last page whose children have not all run, in page order. Bounded by one page. */
+  pending: Task[];
+}
+
+const TaskSchema: z.ZodType<Task> = z.lazy(() => z.object({ key: z.json(), child: z.int().min(0), sub: FrameSchema.nullable() }));
+export const FrameSchema: z.ZodType<Frame> = z.lazy(() => z.object({ cursor: z.json(), done: z.boolean(), pending: z.array(TaskSchema) }));
 
 /** Mutable engine position: consistent (resumable) at every page boundary. */
 export interface Position {
+  /** Index of the top-level stream in progress. */
   stream: number;
-  frames: Frame[];
+  /** Its frame; null before it starts. */
+  frame: Frame | null;
 }
 
 /** Callbacks of one engine run. */
@@ -98,72 +110,108 @@ class Vanished {
   constructor(readonly stream: string) {}
 }
 
+interface RunContext {
+  readonly client: HttpClient;
+  readonly hooks: EngineHooks;
+  readonly concurrency: number;
+  /** Set when one worker stops or fails: the others stop at their next page boundary. */
+  stopping: boolean;
+}
+
 /**
- * Run `streams` from `position`, mutating it as pages complete. Returns when all streams are done;
- * a {@link StopSignal} thrown by `hooks.boundary` propagates with `position` resumable.
+ * Run `streams` from `position`, mutating it as pages complete. The children of one page's items run
+ * `concurrency` at a time (the HTTP client's pool bounds the requests in flight). Returns when all
+ * streams are done; a {@link StopSignal} thrown by `hooks.boundary` ends the run with every worker at a
+ * page boundary and `position` resumable.
  */
-export async function runStreams(client: HttpClient, streams: readonly Stream[], position: Position, hooks: EngineHooks): Promise<void> {
+export async function runStreams(
+  client: HttpClient,
+  streams: readonly Stream[],
+  position: Position,
+  hooks: EngineHooks,
+  options: { concurrency?: number } = {},
+): Promise<void> {
+  const ctx: RunContext = { client, hooks, concurrency: Math.max(1, options.concurrency ?? 1), stopping: false };
   while (position.stream < streams.length) {
     const s = streams[position.stream];
     if (!s) break;
-    await runOne(client, s, null, 0, position, hooks);
+    position.frame ??= { cursor: null, done: false, pending: [] };
+    await runFrame(s, null, position.frame, false, ctx);
     position.stream++;
-    position.frames = [];
+    position.frame = null;
   }
 }
 
-async function runOne(client: HttpClient, s: Stream, parent: Json, depth: number, pos: Position, hooks: EngineHooks): Promise<void> {
-  let frame = pos.frames[depth];
-  if (!frame) {
-    frame = { cursor: null, done: false, pending: [], child: 0 };
-    pos.frames[depth] = frame;
-  }
-  await drain(client, s, depth, pos, hooks);
+async function boundary(ctx: RunContext, info: { stream: string; items: number }): Promise<void> {
+  await ctx.hooks.boundary(info);
+  if (ctx.stopping) throw new StopSignal();
+}
+
+async function runFrame(s: Stream, parent: Json, frame: Frame, isChild: boolean, ctx: RunContext): Promise<void> {
+  await drain(s, frame, ctx);
   if (frame.done) return;
   try {
-    for await (const page of paginate(client, s.style(parent), frame.cursor as Cursor)) {
+    for await (const page of paginate(ctx.client, s.style(parent), frame.cursor)) {
       const rows: RowOut[] = [];
-      const keys: Json[] = [];
+      const tasks: Task[] = [];
       for (const item of page.items) {
         rows.push(...s.rows(item, parent));
         const k = s.childKey(item, parent);
-        if (k !== undefined && s.children.length) keys.push(k);
+        if (k !== undefined && s.children.length) tasks.push({ key: k, child: 0, sub: null });
       }
-      hooks.emit(rows);
+      ctx.hooks.emit(rows);
       frame.cursor = page.next;
       frame.done = page.next === null;
-      frame.pending = keys;
-      frame.child = 0;
-      await hooks.boundary({ stream: s.name, items: page.items.length });
-      await drain(client, s, depth, pos, hooks);
+      frame.pending = tasks;
+      await boundary(ctx, { stream: s.name, items: page.items.length });
+      await drain(s, frame, ctx);
     }
   } catch (e) {
     if (!(e instanceof NotFoundError) || s.notFound === 'fail') throw e;
-    if (s.notFound === 'skip-parent' && depth > 0) throw new Vanished(s.name);
+    if (s.notFound === 'skip-parent' && isChild) throw new Vanished(s.name);
     // 'empty': nothing matches; the stream is complete.
     frame.done = true;
     frame.pending = [];
   }
 }
 
-async function drain(client: HttpClient, s: Stream, depth: number, pos: Position, hooks: EngineHooks): Promise<void> {
-  const frame = pos.frames[depth];
-  if (!frame) return;
-  while (frame.pending.length) {
-    const key = frame.pending[0] as Json;
-    try {
-      while (frame.child < s.children.length) {
-        const child = s.children[frame.child];
-        if (child) await runOne(client, child, key, depth + 1, pos, hooks);
-        pos.frames.length = depth + 1;
-        frame.child++;
+/** Run the children of every pending task, `concurrency` tasks at a time; a finished task leaves `pending`. */
+async function drain(s: Stream, frame: Frame, ctx: RunContext): Promise<void> {
+  if (!frame.pending.length) return;
+  const queue = [...frame.pending];
+  let failure: { e: unknown } | undefined;
+  const done = (task: Task) => {
+    const i = frame.pending.indexOf(task);
+    if (i >= 0) frame.pending.splice(i, 1);
+  };
+  const worker = async (): Promise<void> => {
+    for (let task = queue.shift(); task && !failure; task = queue.shift()) {
+      try {
+        await runTask(s, task, ctx);
+        done(task);
+      } catch (e) {
+        if (e instanceof Vanished) {
+          ctx.hooks.skipped({ stream: e.stream, key: task.key });
+          done(task);
+          continue;
+        }
+        failure ??= { e };
+        ctx.stopping = true;
       }
-    } catch (e) {
-      if (!(e instanceof Vanished)) throw e;
-      pos.frames.length = depth + 1;
-      hooks.skipped({ stream: e.stream, key });
     }
-    frame.pending.shift();
-    frame.child = 0;
+  };
+  await Promise.all(Array.from({ length: Math.min(ctx.concurrency, queue.length) }, worker));
+  if (failure) throw failure.e;
+}
+
+async function runTask(s: Stream, task: Task, ctx: RunContext): Promise<void> {
+  while (task.child < s.children.length) {
+    const child = s.children[task.child];
+    if (child) {
+      task.sub ??= { cursor: null, done: false, pending: [] };
+      await runFrame(child, task.key, task.sub, true, ctx);
+    }
+    task.child++;
+    task.sub = null;
   }
 }

@@ -60,8 +60,16 @@ export class InvocationWriter {
     this.rows[table.name] = (this.rows[table.name] ?? 0) + 1;
   }
 
-  /** Write buffered rows into their parts (compressing as they go). */
-  async flush(): Promise<void> {
+  private flushing: Promise<void> = Promise.resolve();
+
+  /** Write buffered rows into their parts (compressing as they go). Concurrent calls run one after another. */
+  flush(): Promise<void> {
+    const next = this.flushing.then(() => this.flushNow());
+    this.flushing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async flushNow(): Promise<void> {
     for (const [table, lines] of this.buffers) {
       if (!lines.length) continue;
       const text = lines.join('\n') + '\n';

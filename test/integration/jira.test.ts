@@ -69,7 +69,8 @@ describe('Jira Cloud collector against the simulated tenant', () => {
     const store = new LocalStore(dir);
     const run: Run = { id: 'resume', date: '2026-11-28' };
     let maxCheckpoint = 0;
-    const out = await runUnit(run, unitFor(sim), () => ({ module: jira, store, credentials: creds, http: fastHttp, maxRequests: 1 }), {
+    // One worker, so every invocation ends at the very next page boundary.
+    const out = await runUnit(run, unitFor(sim), () => ({ module: jira, store, credentials: creds, http: { ...fastHttp, concurrency: 1 }, maxRequests: 1 }), {
       onInvocation: (_n, bytes) => (maxCheckpoint = Math.max(maxCheckpoint, bytes)),
     });
     expect(out.error).toBeUndefined();
