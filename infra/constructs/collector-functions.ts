@@ -1,0 +1,136 @@
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { DATA_PREFIX, MANIFEST_PREFIX, STAGING_PREFIX } from '../../shared/workflow/names.ts';
+import type { CollectorBucket } from './data-bucket.ts';
+import type { UnitSecrets } from './unit-secrets.ts';
+import { ackObjectWildcard, requireInt, requireProp } from './validate.ts';
+
+/** Repository root: entries, tsconfig and the lock file are resolved from it. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface CollectorFunctionsProps {
+  /** The data bucket: collect writes staging, finalize publishes. */
+  readonly data: CollectorBucket;
+  /** Secrets the collect Lambda may read (and no others). */
+  readonly secrets: UnitSecrets;
+  /** Memory of the collect Lambda, MB. @default 512 */
+  readonly collectMemoryMb?: number;
+  /** Timeout of the collect Lambda; it returns a checkpoint before it. @default Duration.minutes(15) */
+  readonly collectTimeout?: Duration;
+  /** Stop an invocation this long before the timeout. @default 15% of collectTimeout, between 15 s and 90 s */
+  readonly safetyMargin?: Duration;
+  /** Request budget per collect invocation (tests, or to keep invocations short). @default no budget */
+  readonly maxRequestsPerInvocation?: number;
+  /** Retention of the functions' log groups. @default logs.RetentionDays.THREE_MONTHS */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The three Lambdas of the workflow: plan, collect, finalize. Node 22 on arm64, bundled by the local
+ * esbuild (no Docker) with source maps; each has its own role with only what it needs, its own log group
+ * (JSON logs) and X-Ray tracing.
+ */
+export class CollectorFunctions extends Construct {
+  readonly plan: nodejs.NodejsFunction;
+  readonly collect: nodejs.NodejsFunction;
+  readonly finalize: nodejs.NodejsFunction;
+  /** The collect Lambda's timeout (the workflow's task timeout is derived from it). */
+  readonly collectTimeout: Duration;
+
+  constructor(scope: Construct, id: string, props: CollectorFunctionsProps) {
+    super(scope, id);
+    const memory = props.collectMemoryMb ?? 512;
+    this.collectTimeout = props.collectTimeout ?? Duration.minutes(15);
+    const timeoutS = this.collectTimeout.toSeconds();
+    const margin = props.safetyMargin ?? Duration.seconds(Math.min(90, Math.max(15, Math.round(timeoutS * 0.15))));
+    const retention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+    requireInt(memory, 'CollectorFunctionsProps', 'collectMemoryMb', 256, 10240);
+    requireInt(timeoutS, 'CollectorFunctionsProps', 'collectTimeout', 60, 900);
+    requireProp(margin.toSeconds() < timeoutS / 2, 'CollectorFunctionsProps', 'safetyMargin', `must be less than half of collectTimeout (got ${margin.toSeconds()} s of ${timeoutS} s)`);
+    if (props.maxRequestsPerInvocation !== undefined) {
+      requireInt(props.maxRequestsPerInvocation, 'CollectorFunctionsProps', 'maxRequestsPerInvocation', 1, 1_000_000);
+    }
+    const bucketName = props.data.bucket.bucketName;
+
+    this.plan = this.fn('Plan', 'plan', { memoryMb: 256, timeout: Duration.seconds(30), retention, environment: {} });
+    this.collect = this.fn('Collect', 'collect', {
+      memoryMb: memory,
+      timeout: this.collectTimeout,
+      retention,
+      environment: {
+        DATA_BUCKET: bucketName,
+        DATA_PREFIX,
+        SAFETY_MARGIN_MS: String(margin.toMilliseconds()),
+        ...(props.maxRequestsPerInvocation ? { MAX_REQUESTS_PER_INVOCATION: String(props.maxRequestsPerInvocation) } : {}),
+      },
+    });
+    this.finalize = this.fn('Finalize', 'finalize', {
+      memoryMb: 512,
+      timeout: Duration.minutes(15),
+      retention,
+      environment: { DATA_BUCKET: bucketName, DATA_PREFIX },
+    });
+    props.data.grantStaging(this.collect);
+    props.secrets.grantRead(this.collect);
+    props.data.grantPublish(this.finalize);
+    const bucket = props.data.bucket;
+    ackObjectWildcard(this.collect.role ?? this.collect, bucket, `${STAGING_PREFIX}/`, 'Staged parts are named per run, unit and invocation at run time; the collect role may only write and delete under data/_staging/.');
+    ackObjectWildcard(this.finalize.role ?? this.finalize, bucket, `${DATA_PREFIX}/`, 'Finalize promotes staged parts into data/<table>/dt=<date>/org=<org>/ partitions named at run time; limited to data/.');
+    ackObjectWildcard(this.finalize.role ?? this.finalize, bucket, `${MANIFEST_PREFIX}/`, 'Run manifests are named per date and run id at run time; put-only, limited to manifests/.');
+  }
+
+  private fn(
+    id: string,
+    handler: 'plan' | 'collect' | 'finalize',
+    o: { memoryMb: number; timeout: Duration; retention: logs.RetentionDays; environment: Record<string, string> },
+  ): nodejs.NodejsFunction {
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: o.retention, removalPolicy: RemovalPolicy.DESTROY });
+    const role = new iam.Role(this, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${handler} Lambda of the Atlassian access collector`,
+    });
+    logGroup.grantWrite(role);
+    const f = new nodejs.NodejsFunction(this, id, {
+      entry: join(REPO_ROOT, 'functions', 'handlers', `${handler}.ts`),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: o.memoryMb,
+      timeout: o.timeout,
+      role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: lambda.Tracing.ACTIVE,
+      description: `Atlassian access collector: ${handler}`,
+      environment: { ...o.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        forceDockerBundling: false,
+        format: nodejs.OutputFormat.CJS,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Bundle the AWS SDK too: the versions the tests ran with, not the runtime's.
+        externalModules: [],
+        mainFields: ['module', 'main'],
+      },
+    });
+    Validations.of(f).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Node.js 22 is the runtime this project targets and tests on (node 22 in node_modules/.bin); it is supported by Lambda until 2027. Move to the next LTS together with the test runtime.',
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions.',
+    });
+    return f;
+  }
+}

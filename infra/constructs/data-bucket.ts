@@ -1,0 +1,160 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ATHENA_RESULTS_PREFIX, DATA_PREFIX, MANIFEST_PREFIX, STAGING_PREFIX } from '../../shared/workflow/names.ts';
+import { requireInt } from './validate.ts';
+
+export interface CollectorBucketProps {
+  /** Name of the data bucket. @default a name CloudFormation generates */
+  readonly bucketName?: string;
+  /** Days a published snapshot (and a run manifest) is kept. @default 400 */
+  readonly snapshotRetentionDays?: number;
+  /** Days staged parts of a failed or abandoned run are kept (for debugging). @default 7 */
+  readonly stagingExpirationDays?: number;
+  /** Days a replaced or deleted object version is kept (recovery window). @default 30 */
+  readonly noncurrentVersionExpirationDays?: number;
+  /** Days Athena query results are kept. @default 30 */
+  readonly athenaResultsExpirationDays?: number;
+  /** Days S3 server access logs are kept. @default 365 */
+  readonly accessLogsExpirationDays?: number;
+  /** What happens to the buckets when the stack is deleted (a non-empty bucket cannot be destroyed). @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The data bucket: SSE-S3 encryption, public access blocked, TLS 1.2+ only, versioned, server access
+ * logs to a second bucket, and lifecycle rules per prefix:
+ * `data/` (tables; staging under `data/_staging/`), `manifests/`, `athena-results/`.
+ *
+ * SSE-S3 rather than a customer-managed KMS key: analysts then need no key grant to query, and there is
+ * no per-request KMS cost; pass your own bucket policy or fork this construct if your policy requires SSE-KMS.
+ */
+export class CollectorBucket extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly accessLogs: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: CollectorBucketProps = {}) {
+    super(scope, id);
+    // Server access logs are delivered through a bucket policy, not the legacy log-delivery ACL
+    // (ACLs stay disabled), whatever the app's feature flags say.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+    const retention = props.snapshotRetentionDays ?? 400;
+    const staging = props.stagingExpirationDays ?? 7;
+    const noncurrent = props.noncurrentVersionExpirationDays ?? 30;
+    const athena = props.athenaResultsExpirationDays ?? 30;
+    const logs = props.accessLogsExpirationDays ?? 365;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    requireInt(retention, 'CollectorBucketProps', 'snapshotRetentionDays', 1, 36500);
+    requireInt(staging, 'CollectorBucketProps', 'stagingExpirationDays', 1, 365);
+    requireInt(noncurrent, 'CollectorBucketProps', 'noncurrentVersionExpirationDays', 1, 3650);
+    requireInt(athena, 'CollectorBucketProps', 'athenaResultsExpirationDays', 1, 3650);
+    requireInt(logs, 'CollectorBucketProps', 'accessLogsExpirationDays', 1, 36500);
+
+    const secure = {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy,
+    } as const;
+
+    this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      ...secure,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(logs), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+    });
+    Validations.of(this.accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the server access log bucket of the data bucket; logging it into itself would loop.',
+    });
+
+    this.bucket = new s3.Bucket(this, 'Data', {
+      ...secure,
+      ...(props.bucketName ? { bucketName: props.bucketName } : {}),
+      versioned: true,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'data-bucket/',
+      lifecycleRules: [
+        {
+          id: 'staging',
+          prefix: `${STAGING_PREFIX}/`,
+          expiration: Duration.days(staging),
+        },
+        {
+          id: 'snapshots',
+          prefix: `${DATA_PREFIX}/`,
+          expiration: Duration.days(retention),
+        },
+        {
+          id: 'manifests',
+          prefix: `${MANIFEST_PREFIX}/`,
+          expiration: Duration.days(retention),
+        },
+        {
+          id: 'athena-results',
+          prefix: `${ATHENA_RESULTS_PREFIX}/`,
+          expiration: Duration.days(athena),
+        },
+        {
+          id: 'versions-and-uploads',
+          noncurrentVersionExpiration: Duration.days(noncurrent),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+          expiredObjectDeleteMarker: true,
+        },
+      ],
+    });
+  }
+
+  /** `arn:…:bucket/<prefix>*` */
+  private objects(prefix: string): string {
+    return this.bucket.arnForObjects(`${prefix}*`);
+  }
+
+  private list(prefixes: readonly string[]): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } },
+    });
+  }
+
+  /** The collect Lambda: write and delete staged parts, nothing else. */
+  grantStaging(grantee: iam.IGrantable): void {
+    const p = `${STAGING_PREFIX}/`;
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], resources: [this.objects(p)] }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(this.list([p]));
+  }
+
+  /** The finalize Lambda: promote staged parts into the table partitions, write manifests. */
+  grantPublish(grantee: iam.IGrantable): void {
+    const data = `${DATA_PREFIX}/`;
+    const manifests = `${MANIFEST_PREFIX}/`;
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        resources: [this.objects(data)],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.objects(manifests)] }));
+    grantee.grantPrincipal.addToPrincipalPolicy(this.list([data]));
+  }
+
+  /** Analysts (Athena): read tables and manifests, read and write their query results. */
+  analystStatements(): iam.PolicyStatement[] {
+    const data = `${DATA_PREFIX}/`;
+    const manifests = `${MANIFEST_PREFIX}/`;
+    const results = `${ATHENA_RESULTS_PREFIX}/`;
+    return [
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.objects(data), this.objects(manifests)] }),
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: [this.objects(results)],
+      }),
+      new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [this.bucket.bucketArn] }),
+      this.list([data, manifests, results]),
+    ];
+  }
+}

@@ -1,0 +1,152 @@
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+  StartExecutionCommand,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { runSync } from '../../shared/cli/sync.ts';
+import { emptyStats } from '../../shared/contract.ts';
+import { STATE } from '../../shared/workflow/names.ts';
+import type { FinalizeOutput } from '../../shared/workflow/schemas.ts';
+import { exampleConfig } from './support/synth.ts';
+
+const sfnMock = mockClient(SFNClient);
+const SM_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:atlassian-access-collector-collect';
+const EXEC_ARN = 'arn:aws:states:eu-west-1:123456789012:execution:atlassian-access-collector-collect:sync-1';
+const config = exampleConfig();
+const acme = config.organizations[0]!.units.map((u) => ({ ...u, org: 'acme' }));
+
+function exited(id: number, name: string, output: unknown): HistoryEvent {
+  return { id, timestamp: new Date(), type: 'TaskStateExited', stateExitedEventDetails: { name, output: JSON.stringify(output) } };
+}
+const stats = (invocations: number, rows: number) => ({ ...emptyStats(), invocations, requests: invocations * 3, rows: { jira_users: rows } });
+const finalizeOutput: FinalizeOutput = {
+  status: 'failed',
+  published: 1,
+  failed: 1,
+  manifestKey: 'manifests/dt=2026-11-28/sync-1.json',
+  manifestUri: 's3://bucket/manifests/dt=2026-11-28/sync-1.json',
+  message: '1 of 2 units failed: acme/jira/acme-support.atlassian.net (AuthenticationError: 401). 1 published; the failed units keep their previous snapshot. Manifest: s3://bucket/manifests/dt=2026-11-28/sync-1.json',
+  units: [
+    { unit: 'acme/jira/acme.atlassian.net', status: 'published', rows: 1234, invocations: 2 },
+    { unit: 'acme/jira/acme-support.atlassian.net', status: 'failed', rows: 0, invocations: 0, error: 'AuthenticationError' },
+  ],
+};
+const historyEvents: HistoryEvent[] = [
+  { id: 1, timestamp: new Date(), type: 'ExecutionStarted' },
+  exited(2, STATE.plan, { run: { id: 'sync-1', date: '2026-11-28' }, units: acme }),
+  exited(3, STATE.collect, { run: {}, unit: acme[0], stats: stats(0, 0), result: { done: false, stats: stats(1, 1000), checkpoint: {} } }),
+  exited(4, STATE.collect, { run: {}, unit: acme[0], stats: stats(1, 1000), result: { done: true, stats: stats(2, 1234), checkpoint: null } }),
+  {
+    id: 5,
+    timestamp: new Date(),
+    type: 'PassStateExited',
+    stateExitedEventDetails: {
+      name: STATE.failed,
+      output: JSON.stringify({ status: 'failed', unit: acme[1], stats: emptyStats(), error: { Error: 'AuthenticationError', Cause: JSON.stringify({ errorMessage: '401 from acme-support', errorType: 'AuthenticationError' }) } }),
+    },
+  },
+  exited(6, STATE.finalize, finalizeOutput),
+];
+
+function run(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = runSync(argv, { sfn: new SFNClient({ region: 'eu-west-1' }), out: (l) => out.push(l), err: (l) => err.push(l), sleep: async () => undefined, env: {}, loadConfig: () => config });
+  return { code, out, err };
+}
+
+beforeEach(() => {
+  sfnMock.reset();
+  sfnMock.on(ListStateMachinesCommand).resolvesOnce({
+    stateMachines: [{ name: 'other', stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:other', type: 'STANDARD', creationDate: new Date() }],
+    nextToken: 'p2',
+  }).resolvesOnce({ stateMachines: [{ name: 'atlassian-access-collector-collect', stateMachineArn: SM_ARN, type: 'STANDARD', creationDate: new Date() }] });
+  sfnMock.on(StartExecutionCommand).resolves({ executionArn: EXEC_ARN, startDate: new Date() });
+});
+
+describe('npm run sync', () => {
+  it('finds the state machine by name, starts the named org, follows per-unit progress, prints the summary, exits 1 on a failed run', async () => {
+    sfnMock.on(DescribeExecutionCommand).resolvesOnce({ status: 'RUNNING', executionArn: EXEC_ARN, stateMachineArn: SM_ARN, startDate: new Date() }).resolves({
+      status: 'FAILED',
+      executionArn: EXEC_ARN,
+      stateMachineArn: SM_ARN,
+      startDate: new Date(),
+      error: 'UnitsFailed',
+      cause: finalizeOutput.message,
+    });
+    sfnMock.on(GetExecutionHistoryCommand).resolvesOnce({ events: historyEvents.slice(0, 4) }).resolves({ events: historyEvents.slice(0, 3), nextToken: 't' });
+    sfnMock.on(GetExecutionHistoryCommand, { executionArn: EXEC_ARN, nextToken: 't', maxResults: 1000, includeExecutionData: true }).resolves({ events: historyEvents.slice(3) });
+
+    const r = run(['--org', 'acme', '--product', 'jira', '--date', '2026-11-28', '--wait', '--poll-seconds', '1']);
+    expect(await r.code).toBe(1);
+    expect(sfnMock.commandCalls(ListStateMachinesCommand)).toHaveLength(2);
+    const start = sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input;
+    expect(start?.stateMachineArn).toBe(SM_ARN);
+    expect(JSON.parse(start?.input ?? '{}')).toEqual({ orgs: ['acme'], products: ['jira'], date: '2026-11-28' });
+    expect(start?.name).toMatch(/^sync-\d{8}T\d{6}Z-[a-z0-9]{1,4}$/);
+    expect(r.out).toEqual([
+      `started ${EXEC_ARN}`,
+      `  https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${EXEC_ARN}`,
+      'run sync-1 (snapshot 2026-11-28): 2 unit(s)',
+      '  acme/jira/acme.atlassian.net  invocation 1  1,000 rows  3 requests  continuing…',
+      '  acme/jira/acme.atlassian.net  invocation 2  1,234 rows  6 requests  collected',
+      '  acme/jira/acme-support.atlassian.net  FAILED AuthenticationError: 401 from acme-support',
+      expect.stringContaining('acme/jira/acme.atlassian.net          published       1,234            2'),
+      'run failed: UnitsFailed',
+    ]);
+    expect(r.out[6]).toContain('acme/jira/acme-support.atlassian.net  failed              0            0  AuthenticationError');
+    expect(r.out[6]).toContain(finalizeOutput.message);
+    expect(r.err).toEqual([]);
+  });
+
+  it('exits 0 when the run succeeds', async () => {
+    sfnMock.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', executionArn: EXEC_ARN, stateMachineArn: SM_ARN, startDate: new Date() });
+    sfnMock.on(GetExecutionHistoryCommand).resolves({ events: [exited(6, STATE.finalize, { ...finalizeOutput, status: 'succeeded', failed: 0, message: '2 of 2 units published.' })] });
+    const r = run(['--wait', '--state-machine-arn', SM_ARN]);
+    expect(await r.code).toBe(0);
+    expect(sfnMock.commandCalls(ListStateMachinesCommand)).toHaveLength(0);
+    expect(JSON.parse(sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '')).toEqual({});
+    expect(r.out.at(-1)).toBe('run succeeded');
+  });
+
+  it('without --wait, starts and returns', async () => {
+    const r = run([]);
+    expect(await r.code).toBe(0);
+    expect(r.out[0]).toBe(`started ${EXEC_ARN}`);
+    expect(sfnMock.commandCalls(DescribeExecutionCommand)).toHaveLength(0);
+  });
+
+  it('prints the execution error when the run failed before finalize (e.g. in plan)', async () => {
+    sfnMock.on(DescribeExecutionCommand).resolves({ status: 'FAILED', executionArn: EXEC_ARN, stateMachineArn: SM_ARN, startDate: new Date(), error: 'ConfigError', cause: 'plan: bad' });
+    sfnMock.on(GetExecutionHistoryCommand).resolves({ events: [] });
+    const r = run(['--wait']);
+    expect(await r.code).toBe(1);
+    expect(r.out.at(-1)).toBe('run failed: ConfigError — plan: bad');
+  });
+
+  it('rejects unknown orgs, products and flags before calling AWS (exit 2)', async () => {
+    for (const [argv, message] of [
+      [['--org', 'initech'], '--org initech: not in the config; configured organizations: acme, globex'],
+      [['--product', 'confluence'], '--product confluence: no unit collects it; configured products: jira'],
+      [['--date', '2026-13-45'], '--date:'],
+      [['--fast'], "Unknown option '--fast'"],
+    ] as const) {
+      const r = run([...argv]);
+      expect(await r.code).toBe(2);
+      expect(r.err[0]).toContain(message);
+    }
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  it('says how to fix a missing state machine', async () => {
+    sfnMock.on(ListStateMachinesCommand).resolves({ stateMachines: [] });
+    const r = run(['--wait']);
+    expect(await r.code).toBe(2);
+    expect(r.err[0]).toContain("no state machine named 'atlassian-access-collector-collect'");
+  });
+});
