@@ -61,18 +61,12 @@ export const ManifestUnitSchema = z.object({
   product: ProductSchema,
   site: z.string(),
   status: z.enum(['published', 'failed']),
-  rows: z.record(z.string(), z.int()),
-  requests: z.int(),
-  retries: z.int(),
-  pages: z.int(),
-  skipped: z.int(),
-  /** Successful Lambda invocations (a failed last attempt is not counted). */
-  invocations: z.int(),
-  elapsedMs: z.int(),
   /** Files published into the dt=/org= partitions. */
   files: z.int().optional(),
   error: z.object({ name: z.string(), message: z.string() }).optional(),
-});
+  // Counters: the collector's Stats (`invocations` counts successful Lambda invocations; a failed last
+  // attempt is not counted).
+}).extend(StatsSchema.shape);
 export type ManifestUnit = z.infer<typeof ManifestUnitSchema>;
 
 export const ManifestSchema = z.object({
