@@ -29,6 +29,8 @@ export const CheckpointSchema = z.object({
   frame: z.json(),
   /** API base URL resolved by the first invocation (e.g. the gateway URL with the cloud id). */
   baseUrl: z.string().optional(),
+  /** Consecutive rate-limit pauses without progress. */
+  idleWaits: z.int().min(0).optional(),
   stats: StatsSchema,
 });
 export type Checkpoint = z.infer<typeof CheckpointSchema>;
@@ -51,4 +53,9 @@ export interface CollectResult {
   done: boolean;
   checkpoint: Checkpoint | null;
   stats: Stats;
+  /**
+   * Seconds to wait before the next invocation (0: at once). Set when the API rate limits the unit for
+   * longer than an invocation should sleep; the workflow's Wait state honours it.
+   */
+  waitSeconds: number;
 }

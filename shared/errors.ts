@@ -64,6 +64,19 @@ export class RetriesExhaustedError extends CollectorError {
   }
 }
 
+/**
+ * The API keeps answering 429 (or asks for a longer wait than one invocation may sleep). The unit is not
+ * failed: the invocation returns its checkpoint with `waitSeconds`, and the workflow waits that long.
+ */
+export class RateLimitedError extends CollectorError {
+  readonly retryAfterMs: number;
+  constructor(message: string, context: ErrorContext, retryAfterMs: number, options?: { cause?: unknown }) {
+    super(message, context, options);
+    this.name = 'RateLimitedError';
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
 /** An HTTP status the collector does not expect for this endpoint (e.g. 400, 404 on a list). */
 export class UnexpectedResponseError extends CollectorError {
   constructor(message: string, context: ErrorContext) {

@@ -113,6 +113,7 @@ export class CollectorWorkflow extends Construct {
         done: sfn.JsonPath.stringAt('$.Payload.done'),
         checkpoint: sfn.JsonPath.objectAt('$.Payload.checkpoint'),
         stats: sfn.JsonPath.objectAt('$.Payload.stats'),
+        waitSeconds: sfn.JsonPath.numberAt('$.Payload.waitSeconds'),
       },
       resultPath: '$.result',
       retryOnServiceExceptions: false,
@@ -146,9 +147,13 @@ export class CollectorWorkflow extends Construct {
       },
     });
     next.next(collect);
+    // A unit the API rate limits for long (Bitbucket's hourly budget) returns its checkpoint with
+    // `waitSeconds`; waiting here costs nothing, unlike sleeping in the Lambda. 0 passes straight through.
+    const pause = new sfn.Wait(this, 'Pause', { stateName: STATE.pause, time: sfn.WaitTime.secondsPath('$.result.waitSeconds') });
+    pause.next(next);
     const done = new sfn.Choice(this, 'Done', { stateName: STATE.done })
       .when(sfn.Condition.booleanEquals('$.result.done', true), collected)
-      .otherwise(next);
+      .otherwise(pause);
 
     const map = new sfn.Map(this, 'Units', {
       stateName: STATE.map,

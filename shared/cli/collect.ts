@@ -121,7 +121,11 @@ export async function runCollect(argv: readonly string[], opts: CollectOptions =
       ...(args['max-requests-per-invocation'] ? { maxRequests: args['max-requests-per-invocation'] } : {}),
       http: { concurrency: args.concurrency ?? 4, ...opts.http },
       ...(opts.quiet ? {} : { onProgress: progress.onProgress }),
-    }));
+    }), {
+      onWait: (seconds) => {
+        if (!opts.quiet) process.stderr.write(`\n${unit.org}/${unit.product}: rate limited; waiting ${seconds} s at the checkpoint before resuming\n`);
+      },
+    });
     progress.done();
     outcomes.push(outcome);
   }

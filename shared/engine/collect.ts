@@ -1,6 +1,6 @@
 import { siteHost, unitId, type Product, type Run, type Unit } from '../config.ts';
 import { CheckpointSchema, CollectInputSchema, emptyStats, type Checkpoint, type CollectInput, type CollectResult, type Stats } from '../contract.ts';
-import { ConfigError, StorageError } from '../errors.ts';
+import { ConfigError, RateLimitedError, StorageError } from '../errors.ts';
 import { registerSecrets, type Credentials } from '../http/auth.ts';
 import { HttpClient, type HttpClientOptions } from '../http/client.ts';
 import { silentLogger, Redactor, type Logger } from '../redact.ts';
@@ -98,6 +98,8 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
   });
   const writer = new InvocationWriter(deps.store, run, unit, seq);
   let pagesNow = 0;
+  let waitSeconds = 0;
+  let idleWaits = checkpoint?.idleWaits ?? 0;
   const margin = deps.safetyMarginMs ?? 90_000;
 
   try {
@@ -131,7 +133,23 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
       }, { concurrency: deps.http?.concurrency ?? DEFAULT_CONCURRENCY });
       done = true;
     } catch (e) {
-      if (!(e instanceof StopSignal)) throw e;
+      if (e instanceof RateLimitedError) {
+        // Paused, not failed: every worker stopped at a page boundary, so the position is resumable.
+        idleWaits = pagesNow > 0 ? 0 : idleWaits + 1;
+        if (idleWaits > MAX_IDLE_WAITS) {
+          throw new RateLimitedError(
+            `${e.message.replace(/^\[[^\]]*\] /, '')}; still rate limited after ${MAX_IDLE_WAITS} pauses without progress. ` +
+              `Another client may be using up this credential's budget: run the collection with its own credential or later.`,
+            e.context,
+            e.retryAfterMs,
+            { cause: e },
+          );
+        }
+        waitSeconds = Math.ceil(e.retryAfterMs / 1000);
+        log.warn('rate limited; pausing at the checkpoint', { unit: id, waitSeconds, reason: e.message });
+      } else if (!(e instanceof StopSignal)) {
+        throw e;
+      }
     }
     await writer.close();
     for (const [t, n] of Object.entries(writer.rows)) stats.rows[t] = (stats.rows[t] ?? 0) + n;
@@ -142,11 +160,19 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
     if (done) {
       await deps.store.write(doneMarkerKey(run, unit), (await import('node:stream')).Readable.from([JSON.stringify(stats)]));
       log.info('unit collected', { unit: id, stats });
-      return { done: true, checkpoint: null, stats };
+      return { done: true, checkpoint: null, stats, waitSeconds: 0 };
     }
-    const next: Checkpoint = CheckpointSchema.parse({ v: 1, seq: seq + 1, stream: position.stream, frame: position.frame, baseUrl, stats });
-    log.info('invocation budget reached; returning checkpoint', { unit: id, seq, pages: pagesNow });
-    return { done: false, checkpoint: next, stats };
+    const next: Checkpoint = CheckpointSchema.parse({
+      v: 1,
+      seq: seq + 1,
+      stream: position.stream,
+      frame: position.frame,
+      baseUrl,
+      ...(idleWaits ? { idleWaits } : {}),
+      stats,
+    });
+    log.info('returning checkpoint', { unit: id, seq, pages: pagesNow, waitSeconds });
+    return { done: false, checkpoint: next, stats, waitSeconds };
   } catch (e) {
     await writer.abort();
     throw e;
@@ -172,6 +198,9 @@ export async function publish(store: BlobStore, run: Run, unit: Unit, module: Pr
   const r = await promoteUnit(store, run, unit, module.tables);
   return { files: r.files, stats };
 }
+
+/** Consecutive rate-limit pauses without a single page of progress before the unit fails. */
+const MAX_IDLE_WAITS = 12;
 
 /** Requests in flight at once per site, unless `http.concurrency` says otherwise. */
 export const DEFAULT_CONCURRENCY = 4;

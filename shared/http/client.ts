@@ -3,6 +3,7 @@ import {
   AuthenticationError,
   NotFoundError,
   PermissionError,
+  RateLimitedError,
   RetriesExhaustedError,
   UnexpectedResponseError,
   type ErrorContext,
@@ -61,6 +62,9 @@ export interface HttpCounters {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** How long to pause a unit that stays rate limited without saying for how long. */
+export const DEFAULT_RATE_LIMIT_PAUSE_MS = 300_000;
 
 /**
  * HTTP client for one Atlassian site: keep-alive pool with bounded concurrency, auth, retries
@@ -181,11 +185,30 @@ export class HttpClient {
           lastError = new Error(`HTTP ${res.statusCode}: ${summarize(text)}`);
         }
       } catch (e) {
-        if (e instanceof AuthenticationError || e instanceof PermissionError || e instanceof NotFoundError || e instanceof UnexpectedResponseError) throw e;
+        if (
+          e instanceof AuthenticationError ||
+          e instanceof PermissionError ||
+          e instanceof NotFoundError ||
+          e instanceof UnexpectedResponseError ||
+          e instanceof RateLimitedError
+        ) {
+          throw e;
+        }
         failure = classify(e);
         lastError = e;
       }
       const decision = decideRetry(failure, attempt, this.policy, this.now(), this.random);
+      if (!decision.retry && failure.kind === 'status' && (failure.status === 429 || decision.waitMs !== undefined)) {
+        // Rate limited for longer than one invocation should sleep (Bitbucket's hourly budget, Atlassian's
+        // points quota): not a failure; the unit pauses at its checkpoint and resumes later.
+        const waitMs = decision.waitMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS;
+        throw new RateLimitedError(
+          `rate limited (${decision.reason}); the unit pauses ${Math.ceil(waitMs / 1000)} s at its last checkpoint and resumes`,
+          { ...ctx, status: failure.status },
+          waitMs,
+          { cause: lastError },
+        );
+      }
       if (!decision.retry) {
         throw new RetriesExhaustedError(
           `${describeFailure(failure)}; ${decision.reason}. Atlassian may be degraded or rate limiting this site: ` +

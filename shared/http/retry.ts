@@ -13,7 +13,10 @@ export interface RetryPolicy {
   readonly baseDelayMs: number;
   /** Largest backoff step (before jitter). @default 30000 */
   readonly maxDelayMs: number;
-  /** Longest single wait a server may ask for; longer asks fail the request. @default 300000 */
+  /**
+   * Longest wait one invocation sleeps through; a longer ask ends the invocation with a checkpoint and
+   * the workflow waits instead. @default 60000
+   */
   readonly maxRetryAfterMs: number;
 }
 
@@ -21,7 +24,7 @@ export const defaultRetryPolicy: RetryPolicy = {
   maxRetries: 6,
   baseDelayMs: 500,
   maxDelayMs: 30_000,
-  maxRetryAfterMs: 300_000,
+  maxRetryAfterMs: 60_000,
 };
 
 /** What went wrong with one attempt. */
@@ -33,7 +36,8 @@ export type AttemptFailure =
 
 export type RetryDecision =
   | { retry: true; delayMs: number; reason: string }
-  | { retry: false; reason: string };
+  /** `waitMs`: the server asked for a wait longer than one invocation may sleep. */
+  | { retry: false; reason: string; waitMs?: number };
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 
@@ -77,21 +81,27 @@ export function decideRetry(
   if (failure.kind === 'status' && !RETRYABLE_STATUS.has(failure.status)) {
     return { retry: false, reason: `HTTP ${failure.status} is not retryable` };
   }
-  if (attempt >= policy.maxRetries) {
-    return { retry: false, reason: `gave up after ${attempt + 1} attempts` };
-  }
   if (failure.kind === 'status') {
     const asked =
       parseRetryAfter(header(failure.headers, 'retry-after'), now) ??
       (failure.status === 429 ? parseRateLimitReset(header(failure.headers, 'x-ratelimit-reset'), now) : undefined);
     if (asked !== undefined) {
       if (asked > policy.maxRetryAfterMs) {
-        return { retry: false, reason: `server asked to wait ${Math.round(asked / 1000)} s, more than the ${Math.round(policy.maxRetryAfterMs / 1000)} s allowed` };
+        return {
+          retry: false,
+          reason: `server asked to wait ${Math.round(asked / 1000)} s, more than the ${Math.round(policy.maxRetryAfterMs / 1000)} s one invocation may sleep`,
+          waitMs: asked,
+        };
       }
+      if (attempt >= policy.maxRetries) return { retry: false, reason: `gave up after ${attempt + 1} attempts`, waitMs: asked };
       // A little jitter on top of the server's ask, so parallel workers do not return in lockstep.
       return { retry: true, delayMs: asked + Math.round(random() * 250), reason: `HTTP ${failure.status}, server asked to wait` };
     }
+    if (attempt >= policy.maxRetries) return { retry: false, reason: `gave up after ${attempt + 1} attempts` };
     return { retry: true, delayMs: backoffDelay(attempt, policy, random), reason: `HTTP ${failure.status}` };
+  }
+  if (attempt >= policy.maxRetries) {
+    return { retry: false, reason: `gave up after ${attempt + 1} attempts` };
   }
   const reason = failure.kind === 'network' ? `connection error ${failure.code}` : failure.kind === 'timeout' ? 'timeout' : 'unreadable body';
   return { retry: true, delayMs: backoffDelay(attempt, policy, random), reason };

@@ -23,7 +23,12 @@ export async function runUnit(
   run: Run,
   unit: Unit,
   deps: () => CollectDeps | Promise<CollectDeps>,
-  hooks: { onInvocation?: (n: number, checkpointBytes: number) => void } = {},
+  hooks: {
+    onInvocation?: (n: number, checkpointBytes: number) => void;
+    /** Sleep before resuming a rate-limited unit (injected in tests). */
+    sleep?: (ms: number) => Promise<void>;
+    onWait?: (seconds: number) => void;
+  } = {},
 ): Promise<UnitOutcome> {
   const started = Date.now();
   let wire: string | null = null;
@@ -41,6 +46,10 @@ export async function runUnit(
       }
       wire = JSON.stringify(res.checkpoint);
       hooks.onInvocation?.(invocations, Buffer.byteLength(wire));
+      if (res.waitSeconds > 0) {
+        hooks.onWait?.(res.waitSeconds);
+        await (hooks.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))))(res.waitSeconds * 1000);
+      }
     }
   } catch (e) {
     const error = e instanceof Error ? e : new CollectorError(String(e));

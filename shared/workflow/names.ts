@@ -21,6 +21,7 @@ export const STATE = {
   map: 'Collect units',
   collect: 'Collect unit',
   done: 'Unit done?',
+  pause: 'Pause while rate limited',
   next: 'Next invocation',
   collected: 'Unit collected',
   failed: 'Unit failed',

@@ -253,7 +253,7 @@ describe('state machine', () => {
       Type: 'Task',
       Resource: 'arn:aws:states:::lambda:invoke',
       Parameters: { FunctionName: expect.stringContaining(':function:'), 'Payload.$': '$' },
-      ResultSelector: { 'done.$': '$.Payload.done', 'checkpoint.$': '$.Payload.checkpoint', 'stats.$': '$.Payload.stats' },
+      ResultSelector: { 'done.$': '$.Payload.done', 'checkpoint.$': '$.Payload.checkpoint', 'stats.$': '$.Payload.stats', 'waitSeconds.$': '$.Payload.waitSeconds' },
       ResultPath: '$.result',
       TimeoutSeconds: config.lambda.timeoutSeconds + 60,
       Retry: [serviceRetry, interruptedRetry],
@@ -263,8 +263,9 @@ describe('state machine', () => {
     expect(it[STATE.done]).toEqual({
       Type: 'Choice',
       Choices: [{ Variable: '$.result.done', BooleanEquals: true, Next: STATE.collected }],
-      Default: STATE.next,
+      Default: STATE.pause,
     });
+    expect(it[STATE.pause]).toEqual({ Type: 'Wait', SecondsPath: '$.result.waitSeconds', Next: STATE.next });
     expect(it[STATE.next]).toEqual({
       Type: 'Pass',
       Parameters: { 'run.$': '$.run', 'unit.$': '$.unit', 'checkpoint.$': '$.result.checkpoint', 'stats.$': '$.result.stats' },
