@@ -199,10 +199,19 @@ export function bareArray<T>(o: CommonOptions<T> & { readonly pageSize: number; 
   };
 }
 
-/** Unpaged endpoint (style J3): one request; `select` picks the items out of the body. */
-export function single<T>(o: CommonOptions<T> & { readonly select?: (body: unknown, endpoint: string) => unknown[] }): PageStyle<T> {
+/**
+ * Unpaged endpoint (style J3): one request; `select` picks the items out of the body. `method`/`body` for
+ * lookups that take their input as a JSON body (Confluence v2 `POST /users-bulk`).
+ */
+export function single<T>(
+  o: CommonOptions<T> & {
+    readonly select?: (body: unknown, endpoint: string) => unknown[];
+    readonly method?: 'GET' | 'POST';
+    readonly body?: unknown;
+  },
+): PageStyle<T> {
   return {
-    request: () => ({ path: o.path, query: o.query, requires: o.requires, headers: o.headers }),
+    request: () => ({ path: o.path, method: o.method, body: o.body, query: o.query, requires: o.requires, headers: o.headers }),
     read: (res, _cursor, endpoint) => {
       const raw = o.select ? o.select(res.body, endpoint) : parsePayload(z.array(z.unknown()), res.body, endpoint);
       return { items: itemsOf(o.item, raw, endpoint, ''), next: null };

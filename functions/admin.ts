@@ -1,0 +1,474 @@
+import { z } from 'zod';
+import type { Unit } from '../shared/config.ts';
+import type { ProductModule } from '../shared/engine/collect.ts';
+import { cursorToken, nextLink, parsePayload, single } from '../shared/engine/paginate.ts';
+import { defineStream, row, type RowOut, type Stream } from '../shared/engine/streams.ts';
+import { ConfigError, PayloadError } from '../shared/errors.ts';
+import {
+  adminApiTokens,
+  adminDirectories,
+  adminDomains,
+  adminGroupMembers,
+  adminGroupRoleAssignments,
+  adminGroups,
+  adminOrgs,
+  adminPolicies,
+  adminPolicyResources,
+  adminTables,
+  adminUserProductAccess,
+  adminUsers,
+  adminWorkspaces,
+} from './admin.tables.ts';
+
+// Organization directory: Atlassian Admin API. Authority: ../shared/atlassian-openapi/admin-organizations.json
+// (server https://api.atlassian.com/admin; pointers below are `admin-organizations.json#/paths/...` unless
+// they name admin-user-management.json, server https://api.atlassian.com) and the facts sheet (README.md §2,
+// §3 styles A1/A2, §7, §9, §10 Q4/Q7). The unit's siteUrl is the API host, https://api.atlassian.com.
+
+/** Maximum page sizes. Admin v1 lists have no page-size parameter: the server sets it (facts sheet §11). */
+export const ADMIN_PAGE_SIZES = {
+  /** v2 GET `limit` and POST search `limit`: `minimum: 1, maximum: 100`. */
+  v2: 100,
+  /** POST `/v2/orgs/{orgId}/workspaces` `limit`: `minimum: 1, maximum: 1000`. */
+  workspaces: 1000,
+} as const;
+
+/** Which managed accounts' API tokens to read; each costs one unpaged request. */
+export type ApiTokenScope =
+  /** Every managed account whose Atlassian account is not closed (closed accounts cannot authenticate). */
+  | 'managed'
+  /** Managed accounts whose Atlassian account is active: skips deactivated ones, whose tokens cannot be used. */
+  | 'active'
+  /** Do not read API tokens (`admin_api_tokens` stays empty). */
+  | 'none';
+
+/** Options of the organization directory collector. */
+export interface AdminOptions {
+  /**
+   * API tokens: `GET /users/{account_id}/manage/api-tokens` is unpaged and per account, so the table costs one
+   * request per managed account (200,000 on an org that manages 200,000 accounts). @default 'managed'
+   */
+  readonly apiTokens?: ApiTokenScope;
+}
+
+const V1 = '/admin/v1/orgs';
+const V2 = '/admin/v2/orgs';
+
+// Named in the 403 message: "Grant the account <requires>, or use an account that has it."
+const scope = (s: string): string => `the scope ${s} on the organization admin API key`;
+// Scopes as the operation descriptions state them. The POST searches state none; their deprecated GET twins
+// state read:directories:admin (users) and read:groups:admin (groups), so those are named.
+const ORG = scope('read:orgs:admin');
+const DIRECTORIES = scope('read:directories:admin');
+const DOMAINS = scope('read:domains:admin');
+const WORKSPACES = scope('read:workspaces:admin');
+const GROUPS = scope('read:groups:admin');
+// `~1v1~1orgs~1{orgId}~1policies/get` states no scope; the narrative says "Permission: Organization admin".
+const POLICIES = 'organization admin rights on the API key (the spec names no scope for GET /v1/orgs/{orgId}/policies)';
+// admin-user-management.json narrative "About": "Permission: Organization admin"; the key's org must own the
+// account (managed accounts only).
+const TOKENS = "the user management permission apiToken.read on the organization's managed accounts (an organization admin API key)";
+
+const str = z.string().nullish().transform((v) => v ?? null);
+const bool = z.boolean().nullish().transform((v) => v ?? null);
+const int = z.int().nullish().transform((v) => v ?? null);
+
+const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const NO_ZONE = /T[\d:.]+$/;
+
+/**
+ * ISO-8601 date or date-time, normalized to UTC with milliseconds. `lastActiveTimestamp` carries nanoseconds
+ * (`#/components/schemas/MultiDirectoryProductAccess` example `2025-11-06T23:07:29.936941226Z`), token times
+ * are "UTC-ISO8601 strings" with or without milliseconds; one without a zone is read as UTC, as documented.
+ */
+const timestamp = z.string().transform((s, ctx) => {
+  const v = s.trim();
+  const t = ISO.test(v) ? Date.parse(NO_ZONE.test(v) ? `${v}Z` : v) : Number.NaN;
+  if (Number.isNaN(t)) {
+    ctx.issues.push({ code: 'custom', message: `not an ISO-8601 date-time: '${s}'`, input: s });
+    return z.NEVER;
+  }
+  return new Date(t).toISOString();
+});
+const optTimestamp = timestamp.nullish().transform((v) => v ?? null);
+
+const GROUP_ARI = 'ari:cloud:identity::group/';
+
+/**
+ * Group ids come in two forms: users/search `expand: groups` gives an ARI (`#/components/schemas/MultiDirectoryUserGroup`
+ * id example `ari:cloud:identity::group/1234…`), groups/search the bare id (`#/components/schemas/MultiDirectoryGroup`
+ * id example `1234…`). Both are reduced to the bare id so memberships join groups.
+ */
+export function groupIdOf(id: string): string {
+  return id.startsWith(GROUP_ARI) ? id.slice(GROUP_ARI.length) : id;
+}
+
+/** Cloud id of a site ARI (`ari:cloud:confluence::site/<cloudId>`), else null (e.g. a Bitbucket workspace ARI). */
+export function cloudIdOf(ari: string | null): string | null {
+  const m = ari === null ? null : /^ari:cloud:[^:]+::site\/([^/]+)$/.exec(ari);
+  return m?.[1] ?? null;
+}
+
+const PageLinks = z.object({ links: z.object({ next: z.string().nullish() }).nullish() });
+const DataArray = z.object({ data: z.array(z.unknown()).nullish() });
+
+/** `data[]` of an Admin envelope; the field is optional in v1 and v2 GET pages (`OrgPage`, `DomainPage`, ...). */
+function dataOf(body: unknown, endpoint: string): unknown[] {
+  return parsePayload(DataArray, body, endpoint).data ?? [];
+}
+
+/** `links.next` of an Admin envelope: a URL in v1, a bare cursor in v2 (facts sheet Q7); absent at the end. */
+function linksNext(body: unknown, endpoint: string): string | undefined {
+  return parsePayload(PageLinks, body, endpoint).links?.next || undefined;
+}
+
+/**
+ * The workspaces page's `links.next` is typed `LinkPageModel` ("URL to fetch the Next Page") while the request
+ * takes a body `cursor` ("a base-64 encoded continuation token"): take the `cursor` parameter of a URL, or the
+ * value itself when it is a bare token (unverified which one the API sends).
+ */
+export function workspaceCursor(next: string | undefined, endpoint: string): string | undefined {
+  if (next === undefined) return undefined;
+  if (!/^https?:\/\/|[?&]cursor=/.test(next)) return next;
+  const c = new URL(next, 'https://api.atlassian.com').searchParams.get('cursor');
+  if (!c) throw new PayloadError(`unexpected payload at 'links.next': a next link without a cursor parameter ('${next}'); report it with this message.`, { endpoint });
+  return c;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Payload schemas (only the fields the tables use)
+
+const Org = z.object({ id: z.string().min(1), attributes: z.object({ name: str }).nullish() });
+
+const Directory = z.object({ directoryId: z.string().min(1), name: str });
+
+const Domain = z.object({
+  id: z.string().min(1),
+  attributes: z.object({ name: str, claim: z.object({ type: str, status: str }).nullish() }).nullish(),
+});
+
+const Workspace = z.object({
+  id: z.string().min(1),
+  attributes: z
+    .object({ name: str, type: str, typeKey: str, hostUrl: str, status: str, createdAt: optTimestamp })
+    .nullish(),
+});
+
+const Policy = z.object({
+  id: z.string().min(1),
+  attributes: z.object({
+    name: str,
+    type: z.string().min(1),
+    status: str,
+    // `#/components/schemas/PolicyModel`: rule is AllowIfContainedRule {in: string[]}.
+    rule: z.object({ in: z.array(z.string()).nullish() }).nullish(),
+    resources: z.array(z.object({ id: z.string().min(1), applicationStatus: str })).nullish(),
+  }),
+});
+
+const Group = z.object({
+  id: z.string().min(1),
+  name: str,
+  description: str,
+  directoryId: str,
+  managedBy: str,
+  externalSynced: bool,
+  counts: z.object({ users: int, resources: int }).nullish(),
+});
+
+const GroupRoleAssignment = z.object({ resourceId: str, resourceOwner: str, roles: z.array(z.string()).nullish(), defaultRole: str });
+
+const UserGroup = z.object({ id: z.string().min(1), name: str });
+const ProductAccess = z.object({ id: str, key: str, lastActiveTimestamp: optTimestamp });
+
+const User = z.object({
+  accountId: z.string().min(1),
+  accountType: str,
+  accountStatus: str,
+  membershipStatus: str,
+  status: str,
+  claimStatus: str,
+  managementSource: str,
+  // Absent when the profile hides it (facts sheet Q4).
+  email: str,
+  emailVerified: bool,
+  name: str,
+  nickname: str,
+  mfaEnabled: bool,
+  addedToOrg: optTimestamp,
+  platformRoles: z.array(z.string()).nullish(),
+  groups: z.array(UserGroup).nullish(),
+  productAccess: z.array(ProductAccess).nullish(),
+});
+type UserItem = z.infer<typeof User>;
+
+// `admin-user-management.json#/components/schemas/ApiTokenModel`: id, label, createdAt required.
+const ApiToken = z.object({
+  id: z.string().min(1),
+  label: z.string(),
+  createdAt: timestamp,
+  lastAccess: optTimestamp,
+  expiry: optTimestamp,
+});
+
+// ------------------------------------------------------------------------------------------------
+// Streams
+
+function userRows(u: UserItem): RowOut[] {
+  const access = u.productAccess ?? [];
+  let lastActive: string | null = null;
+  for (const p of access) if (p.lastActiveTimestamp !== null && (lastActive === null || p.lastActiveTimestamp > lastActive)) lastActive = p.lastActiveTimestamp;
+  return [
+    row(adminUsers, {
+      account_id: u.accountId,
+      account_type: u.accountType,
+      account_status: u.accountStatus,
+      membership_status: u.membershipStatus,
+      status: u.status,
+      claim_status: u.claimStatus,
+      management_source: u.managementSource,
+      email: u.email,
+      email_verified: u.emailVerified,
+      name: u.name,
+      nickname: u.nickname,
+      mfa_enabled: u.mfaEnabled,
+      added_to_org: u.addedToOrg,
+      last_active: lastActive,
+      platform_roles: u.platformRoles ?? [],
+    }),
+    ...access.map((p) =>
+      row(adminUserProductAccess, {
+        account_id: u.accountId,
+        product_key: p.key,
+        resource_id: p.id,
+        cloud_id: cloudIdOf(p.id),
+        last_active: p.lastActiveTimestamp,
+      }),
+    ),
+    ...(u.groups ?? []).map((g) => row(adminGroupMembers, { group_id: groupIdOf(g.id), account_id: u.accountId, group_name: g.name })),
+  ];
+}
+
+function tokensWanted(u: UserItem, mode: ApiTokenScope): boolean {
+  // `.../manage/api-tokens` answers 403 for accounts the org does not manage (admin-user-management.json
+  // `~1users~1{account_id}~1manage~1api-tokens/get` 403 Forbidden.Action), so only managed accounts are asked.
+  if (mode === 'none' || u.claimStatus !== 'managed') return false;
+  return mode === 'active' ? u.accountStatus === 'active' : u.accountStatus !== 'closed';
+}
+
+/**
+ * The organization directory streams for one organization, in collection order: the organization (also the
+ * credential check), directories, domains, workspaces, policies, groups with their role assignments, then
+ * users with their product access, group memberships and, per managed account, API tokens.
+ */
+export function adminStreams(orgId: string, options: AdminOptions = {}): readonly Stream[] {
+  const org = encodeURIComponent(orgId);
+  const tokenMode = options.apiTokens ?? 'managed';
+
+  const orgStream = defineStream({
+    name: 'org',
+    // `~1v1~1orgs~1{orgId}/get`: `{data: OrgModel}`; first, so a bad key fails with one request.
+    style: () =>
+      single({
+        path: `${V1}/${org}`,
+        item: Org,
+        select: (b, endpoint) => [parsePayload(z.object({ data: z.unknown() }), b, endpoint).data],
+        requires: ORG,
+      }),
+    rows: (o) => [row(adminOrgs, { org_id: o.id, name: o.attributes?.name ?? null })],
+  });
+
+  const directories = defineStream({
+    name: 'directories',
+    // `~1v2~1orgs~1{orgId}~1directories/get`: style A2 on GET, limit 1..100 (default 20).
+    style: () =>
+      cursorToken({
+        path: `${V2}/${org}/directories`,
+        pageSize: ADMIN_PAGE_SIZES.v2,
+        item: Directory,
+        items: dataOf,
+        next: linksNext,
+        requires: DIRECTORIES,
+      }),
+    rows: (d) => [row(adminDirectories, { directory_id: d.directoryId, name: d.name })],
+  });
+
+  const domains = defineStream({
+    name: 'domains',
+    // `~1v1~1orgs~1{orgId}~1domains/get`: style A1, no limit parameter; `links.next` is a full URL.
+    style: () => nextLink({ path: `${V1}/${org}/domains`, item: Domain, itemsField: 'data', items: dataOf, next: (r, e) => linksNext(r.body, e), requires: DOMAINS }),
+    rows: (d) => [
+      row(adminDomains, {
+        domain_id: d.id,
+        name: d.attributes?.name ?? null,
+        claim_type: d.attributes?.claim?.type ?? null,
+        claim_status: d.attributes?.claim?.status ?? null,
+      }),
+    ],
+  });
+
+  const workspaces = defineStream({
+    name: 'workspaces',
+    // `~1v2~1orgs~1{orgId}~1workspaces/post`: body `limit` 1..1000; "When a cursor is provided in the request
+    // body, no other properties may be present", so later pages send the cursor alone.
+    style: () =>
+      cursorToken({
+        path: `${V2}/${org}/workspaces`,
+        method: 'POST',
+        body: {},
+        cursorAlone: true,
+        pageSize: ADMIN_PAGE_SIZES.workspaces,
+        item: Workspace,
+        items: dataOf,
+        next: (b, e) => workspaceCursor(linksNext(b, e), e),
+        requires: WORKSPACES,
+      }),
+    rows: (w) => [
+      row(adminWorkspaces, {
+        workspace_id: w.id,
+        cloud_id: cloudIdOf(w.id),
+        name: w.attributes?.name ?? null,
+        type: w.attributes?.type ?? null,
+        type_key: w.attributes?.typeKey ?? null,
+        host_url: w.attributes?.hostUrl ?? null,
+        status: w.attributes?.status ?? null,
+        created_at: w.attributes?.createdAt ?? null,
+      }),
+    ],
+  });
+
+  const policies = defineStream({
+    name: 'policies',
+    // `~1v1~1orgs~1{orgId}~1policies/get`: style A1 (`links.next` URL; `meta.next` repeats the cursor).
+    // Types: ip-allowlist, data-residency, data-security. The spec has no authentication policy endpoint.
+    style: () => nextLink({ path: `${V1}/${org}/policies`, item: Policy, itemsField: 'data', items: dataOf, next: (r, e) => linksNext(r.body, e), requires: POLICIES }),
+    rows: (p) => [
+      row(adminPolicies, {
+        policy_id: p.id,
+        name: p.attributes.name,
+        type: p.attributes.type,
+        status: p.attributes.status,
+        rule_in: p.attributes.rule?.in ?? [],
+      }),
+      ...(p.attributes.resources ?? []).map((r) =>
+        row(adminPolicyResources, { policy_id: p.id, resource_id: r.id, application_status: r.applicationStatus }),
+      ),
+    ],
+  });
+
+  const groupRoles = defineStream<string, z.infer<typeof GroupRoleAssignment>>({
+    name: 'group_role_assignments',
+    // `~1v2~1orgs~1{orgId}~1directories~1{directoryId}~1groups~1{groupId}~1role-assignments/get`: style A2 on
+    // GET, limit 1..100. 404 = the group was deleted since groups/search listed it.
+    style: (groupId) =>
+      cursorToken({
+        path: `${V2}/${org}/directories/-/groups/${encodeURIComponent(groupId)}/role-assignments`,
+        pageSize: ADMIN_PAGE_SIZES.v2,
+        item: GroupRoleAssignment,
+        items: dataOf,
+        next: linksNext,
+        requires: GROUPS,
+      }),
+    rows: (a, groupId) => {
+      const base = { group_id: groupId, resource_id: a.resourceId, resource_owner: a.resourceOwner, cloud_id: cloudIdOf(a.resourceId), default_role: a.defaultRole };
+      const roles = a.roles ?? [];
+      if (!roles.length) return [row(adminGroupRoleAssignments, { ...base, role: null })];
+      return roles.map((role) => row(adminGroupRoleAssignments, { ...base, role }));
+    },
+    notFound: 'skip-parent',
+  });
+
+  const groups = defineStream<null, z.infer<typeof Group>, string>({
+    name: 'groups',
+    // `~1v2~1orgs~1{orgId}~1directories~1{directoryId}~1groups~1search/post` (the GET twin stops working after
+    // 2027-06-30). directoryId `-` = every directory the key can manage; counts only with `expand`.
+    style: () =>
+      cursorToken({
+        path: `${V2}/${org}/directories/-/groups/search`,
+        method: 'POST',
+        body: { expand: ['counts.users', 'counts.resources'] },
+        pageSize: ADMIN_PAGE_SIZES.v2,
+        item: Group,
+        items: dataOf,
+        next: linksNext,
+        requires: GROUPS,
+      }),
+    rows: (g) => [
+      row(adminGroups, {
+        group_id: groupIdOf(g.id),
+        name: g.name,
+        description: g.description,
+        directory_id: g.directoryId,
+        managed_by: g.managedBy,
+        synced: g.externalSynced,
+        member_count: g.counts?.users ?? null,
+        resource_count: g.counts?.resources ?? null,
+      }),
+    ],
+    childKey: (g) => groupIdOf(g.id),
+    children: [groupRoles],
+  });
+
+  const apiTokens = defineStream<string, z.infer<typeof ApiToken>>({
+    name: 'api_tokens',
+    // `admin-user-management.json#/paths/~1users~1{account_id}~1manage~1api-tokens/get`: unpaged array. 404
+    // (NotFound.Account) = the account was removed since users/search listed it.
+    style: (accountId) => single({ path: `/users/${encodeURIComponent(accountId)}/manage/api-tokens`, item: ApiToken, requires: TOKENS }),
+    rows: (t, accountId) => [
+      row(adminApiTokens, {
+        account_id: accountId,
+        token_id: t.id,
+        label: t.label,
+        created_at: t.createdAt,
+        last_access: t.lastAccess,
+        expires_at: t.expiry,
+      }),
+    ],
+    notFound: 'skip-parent',
+  });
+
+  const users = defineStream<null, UserItem, string>({
+    name: 'users',
+    // `~1v2~1orgs~1{orgId}~1directories~1{directoryId}~1users~1search/post` (GET twin deprecated). One page
+    // of 100 carries everything per user: `productAccess` (per-product lastActiveTimestamp, so no request to
+    // the last-active-dates endpoint, 200/min per org) and `groups` (v2 has no membership list endpoint).
+    style: () =>
+      cursorToken({
+        path: `${V2}/${org}/directories/-/users/search`,
+        method: 'POST',
+        body: { expand: ['groups', 'productAccess', 'platformRoles'] },
+        pageSize: ADMIN_PAGE_SIZES.v2,
+        item: User,
+        items: dataOf,
+        next: linksNext,
+        requires: DIRECTORIES,
+      }),
+    rows: userRows,
+    childKey: (u) => (tokensWanted(u, tokenMode) ? u.accountId : undefined),
+    children: [apiTokens],
+  });
+
+  return [orgStream, directories, domains, workspaces, policies, groups, users];
+}
+
+/** The organization directory collector with the given options. */
+export function adminModule(options: AdminOptions = {}): ProductModule {
+  return {
+    product: 'admin',
+    tables: adminTables,
+    streams: (unit: Unit) => {
+      if (!unit.orgId) {
+        throw new ConfigError(
+          `unit ${unit.org}/admin: 'orgId' is required for product admin. Set it to the organization id shown in ` +
+            'admin.atlassian.com (Settings → API keys, or the URL admin.atlassian.com/o/<orgId>/...).',
+        );
+      }
+      return adminStreams(unit.orgId, options);
+    },
+    // Orgs paths live under /admin and user-management paths under /, both on https://api.atlassian.com.
+    baseUrl: (unit: Unit) => new URL(unit.siteUrl).origin,
+  };
+}
+
+/** The organization directory collector (`--product admin`): every table, API tokens of all managed accounts. */
+export const admin: ProductModule = adminModule();

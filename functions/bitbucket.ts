@@ -1,0 +1,403 @@
+import { z } from 'zod';
+import type { Unit } from '../shared/config.ts';
+import { nextLink, parsePayload, single, type PageStyle } from '../shared/engine/paginate.ts';
+import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
+import type { ProductModule } from '../shared/engine/collect.ts';
+import {
+  bitbucketBranchRestrictions,
+  bitbucketProjectPermissions,
+  bitbucketProjects,
+  bitbucketRepositories,
+  bitbucketRepositoryPermissions,
+  bitbucketTables,
+  bitbucketWorkspaceMembers,
+  bitbucketWorkspaces,
+} from './bitbucket.tables.ts';
+
+// Bitbucket Cloud REST 2.0. Authority: ../shared/atlassian-openapi/bitbucket-2.0.json and its facts sheet
+// (README.md §2, §3 style B, §6, §9, §10 Q8). Pointers below are `bitbucket-2.0.json#/paths/...`.
+
+/**
+ * Page size asked of every list: `pagelen` "Globally, the minimum length is 10 and the maximum is 100"
+ * (narrative "Pagination"). Only the first request carries it; later pages follow the opaque `next` link,
+ * which keeps it.
+ */
+export const BITBUCKET_PAGE_SIZE = 100;
+
+// What each endpoint needs, named in 401/403 messages ("Grant the account <requires>"). Classic OAuth
+// scopes come from each operation's `security`, API token scopes from its `x-atlassian-oauth2-scopes`.
+const NO_ACCESS_TOKENS =
+  'workspace, project and repository access tokens can never read permissions (narrative "Authentication methods": ' +
+  '"You can\'t use an access token to manipulate or query repository, project, or workspace permissions"), so use an ' +
+  'API token or an OAuth consumer of a workspace admin; to skip workspaces the account does not administer, list the ' +
+  "others in the unit's `workspaces`";
+const requires = {
+  userWorkspaces: "the OAuth scope 'account' (API token scope read:workspace:bitbucket)",
+  workspace: (ws: string) => `membership of workspace '${ws}' (API token scope read:workspace:bitbucket)`,
+  members: (ws: string) => `membership of workspace '${ws}' and the OAuth scope 'account' (API token scope read:workspace:bitbucket)`,
+  projects: (ws: string) => `membership of workspace '${ws}' and the OAuth scope 'project' (API token scope read:project:bitbucket)`,
+  repositories: (ws: string) => `membership of workspace '${ws}' and the OAuth scope 'repository' (API token scope read:repository:bitbucket)`,
+  projectPermissions: (ws: string, key: string) =>
+    `admin on project ${key} of workspace '${ws}' (workspace admins have it) and the OAuth scope 'project:admin' ` +
+    `(API token scope read:project:bitbucket); ${NO_ACCESS_TOKENS}`,
+  repositoryPermissions: (name: string) =>
+    `admin on repository ${name} (workspace admins have it) and the OAuth scope 'repository:admin' ` +
+    `(API token scope read:repository:bitbucket); ${NO_ACCESS_TOKENS}`,
+  branchRestrictions: (name: string) =>
+    `admin on repository ${name} (workspace admins have it) and the OAuth scope 'repository:admin' (API token scope admin:repository:bitbucket)`,
+};
+
+const str = z.string().nullish().transform((v) => v ?? null);
+const bool = z.boolean().nullish().transform((v) => v ?? null);
+// Dates come as ISO-8601 with microseconds and `+00:00` (narrative "URI, UUID, and structures"); written
+// normalized to UTC `Z`. One the runtime cannot read becomes null rather than failing the run.
+const timestamp = z
+  .string()
+  .nullish()
+  .transform((v) => {
+    const t = v ? Date.parse(v) : Number.NaN;
+    return Number.isNaN(t) ? null : new Date(t).toISOString();
+  });
+
+// `user` / `account`: `account_id` is absent for some users (e.g. deleted ones); `uuid` is always there.
+const User = z.object({
+  uuid: z.string().min(1),
+  account_id: z
+    .string()
+    .nullish()
+    .transform((v) => (v ? v : null)),
+  display_name: str,
+  nickname: str,
+  account_status: str,
+});
+type UserT = z.infer<typeof User>;
+
+// `group`: `slug` is optional in the schema; `full_slug` is `<workspace>:<slug>`. One of them identifies it.
+const Group = z
+  .object({ slug: z.string().nullish(), full_slug: z.string().nullish(), name: str })
+  .transform((g) => ({ slug: g.slug || (g.full_slug ? g.full_slug.slice(g.full_slug.indexOf(':') + 1) : ''), name: g.name }))
+  .refine((g) => g.slug.length > 0, { message: 'group has neither slug nor full_slug' });
+
+const Workspace = z.object({
+  uuid: z.string().min(1),
+  slug: z.string().min(1),
+  name: str,
+  is_private: bool,
+  is_privacy_enforced: bool,
+  forking_mode: str,
+  created_on: timestamp,
+});
+
+// `workspace_access` of `/user/workspaces`: only `workspace {uuid, slug}` (workspace_base), no name or privacy.
+const WorkspaceAccess = z.object({ workspace: z.object({ slug: z.string().min(1) }) });
+
+// `workspace_membership` of `/workspaces/{workspace}/permissions`: `permission`, `added_on` and
+// `last_accessed` appear in the operation's example, not in the schema, hence optional.
+const Membership = z.object({ user: User, permission: str, added_on: timestamp, last_accessed: timestamp });
+
+const Project = z.object({
+  uuid: z.string().min(1),
+  key: z.string().min(1),
+  name: z.string(),
+  is_private: bool,
+  has_publicly_visible_repos: bool,
+});
+
+const Repository = z.object({
+  uuid: z.string().min(1),
+  full_name: z.string().min(1),
+  // Not in the `repository` schema (the API returns it anyway); `full_name` is "<workspace>/<slug>".
+  slug: z.string().nullish(),
+  name: str,
+  is_private: bool,
+  project: z.object({ uuid: str, key: str }).nullish(),
+  fork_policy: str,
+  mainbranch: z.object({ name: str }).nullish(),
+  parent: z.object({ full_name: str }).nullish(),
+});
+
+const UserPermission = z.object({ permission: z.string(), user: User });
+const GroupPermission = z.object({ permission: z.string(), group: Group });
+
+const BranchRestriction = z.object({
+  id: z.union([z.int(), z.string().min(1)]).transform(String),
+  kind: z.string(),
+  // Required in the schema, but documented as "The default is `glob`".
+  branch_match_kind: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? 'glob'),
+  // "Will be empty when `branch_match_kind` is `branching_model`": empty means no pattern.
+  pattern: z
+    .string()
+    .nullish()
+    .transform((v) => (v ? v : null)),
+  branch_type: str,
+  value: z.int().nullish().transform((v) => v ?? null),
+  users: z.array(User).nullish(),
+  groups: z.array(Group).nullish(),
+});
+
+// Style B envelope `{values[], next?}` (facts sheet §3): `size`, `page` and `previous` are optional.
+const Envelope = z.object({ values: z.array(z.unknown()), next: z.string().min(1).nullish() });
+
+// A Bitbucket list: `pagelen` on the first request, then the `next` link as given until it is absent
+// (narrative "Pagination": "Lack of a next link in the response indicates the end of the collection";
+// the link "should be treated as an opaque location", quirk Q8).
+function list<T>(path: string, item: z.ZodType<T>, needs: string): PageStyle<T> {
+  return nextLink({
+    path,
+    item,
+    requires: needs,
+    pageSizeParam: 'pagelen',
+    pageSize: BITBUCKET_PAGE_SIZE,
+    items: (body, endpoint) => parsePayload(Envelope, body, endpoint).values,
+    next: (res, endpoint) => parsePayload(Envelope, res.body, endpoint).next ?? undefined,
+  });
+}
+
+const seg = encodeURIComponent;
+
+// Keys handed to children: small, so a checkpoint stays bounded by a page of them.
+type WorkspaceKey = { ws: string; wu: string };
+type ProjectKey = { ws: string; wu: string; p: string; pu: string };
+type RepositoryKey = { ws: string; wu: string; r: string; fn: string };
+
+function userColumns(u: UserT) {
+  return { account_id: u.account_id, user_uuid: u.uuid, display_name: u.display_name, group_slug: null, group_name: null };
+}
+function groupColumns(g: z.infer<typeof Group>) {
+  return { account_id: null, user_uuid: null, display_name: null, group_slug: g.slug, group_name: g.name };
+}
+
+const members = defineStream<WorkspaceKey, z.infer<typeof Membership>>({
+  name: 'workspace_members',
+  // `#/paths/~1workspaces~1{workspace}~1permissions/get`: the members with their permission; `/members`
+  // lists the same users without it.
+  style: (w) => list(`/2.0/workspaces/${seg(w.ws)}/permissions`, Membership, requires.members(w.ws)),
+  rows: (m, w) => [
+    row(bitbucketWorkspaceMembers, {
+      workspace_uuid: w.wu,
+      workspace_slug: w.ws,
+      account_id: m.user.account_id,
+      user_uuid: m.user.uuid,
+      display_name: m.user.display_name,
+      nickname: m.user.nickname,
+      account_status: m.user.account_status,
+      permission: m.permission,
+      added_on: m.added_on,
+      last_accessed: m.last_accessed,
+    }),
+  ],
+  notFound: 'skip-parent',
+});
+
+const projectUserPermissions = defineStream<ProjectKey, z.infer<typeof UserPermission>>({
+  name: 'project_user_permissions',
+  // `#/paths/~1workspaces~1{workspace}~1projects~1{project_key}~1permissions-config~1users/get`: explicit grants
+  // only; 403 without project admin; 404 once the project is gone.
+  style: (p) =>
+    list(`/2.0/workspaces/${seg(p.ws)}/projects/${seg(p.p)}/permissions-config/users`, UserPermission, requires.projectPermissions(p.ws, p.p)),
+  rows: (g, p) => [
+    row(bitbucketProjectPermissions, {
+      project_uuid: p.pu,
+      project_key: p.p,
+      workspace_uuid: p.wu,
+      workspace_slug: p.ws,
+      principal_type: 'user',
+      ...userColumns(g.user),
+      permission: g.permission,
+    }),
+  ],
+  notFound: 'skip-parent',
+});
+
+const projectGroupPermissions = defineStream<ProjectKey, z.infer<typeof GroupPermission>>({
+  name: 'project_group_permissions',
+  // `#/paths/~1workspaces~1{workspace}~1projects~1{project_key}~1permissions-config~1groups/get`
+  style: (p) =>
+    list(`/2.0/workspaces/${seg(p.ws)}/projects/${seg(p.p)}/permissions-config/groups`, GroupPermission, requires.projectPermissions(p.ws, p.p)),
+  rows: (g, p) => [
+    row(bitbucketProjectPermissions, {
+      project_uuid: p.pu,
+      project_key: p.p,
+      workspace_uuid: p.wu,
+      workspace_slug: p.ws,
+      principal_type: 'group',
+      ...groupColumns(g.group),
+      permission: g.permission,
+    }),
+  ],
+  notFound: 'skip-parent',
+});
+
+const projects = defineStream<WorkspaceKey, z.infer<typeof Project>, ProjectKey>({
+  name: 'projects',
+  // `#/paths/~1workspaces~1{workspace}~1projects/get`
+  style: (w) => list(`/2.0/workspaces/${seg(w.ws)}/projects`, Project, requires.projects(w.ws)),
+  rows: (p, w) => [
+    row(bitbucketProjects, {
+      project_uuid: p.uuid,
+      workspace_uuid: w.wu,
+      workspace_slug: w.ws,
+      project_key: p.key,
+      name: p.name,
+      is_private: p.is_private,
+      has_publicly_visible_repos: p.has_publicly_visible_repos,
+    }),
+  ],
+  childKey: (p, w) => ({ ws: w.ws, wu: w.wu, p: p.key, pu: p.uuid }),
+  children: [projectUserPermissions, projectGroupPermissions],
+  notFound: 'skip-parent',
+});
+
+// Repository children address the repository by `{uuid}` (the `repo_slug` parameter accepts "the UUID of the
+// repository, surrounded by curly-braces"), so a rename between listing and these requests changes nothing.
+const repoPath = (r: RepositoryKey, tail: string): string => `/2.0/repositories/${seg(r.ws)}/${seg(r.r)}/${tail}`;
+
+const repositoryUserPermissions = defineStream<RepositoryKey, z.infer<typeof UserPermission>>({
+  name: 'repository_user_permissions',
+  // `#/paths/~1repositories~1{workspace}~1{repo_slug}~1permissions-config~1users/get`: explicit grants only;
+  // 403 unless repository admin; 404 once the repository is gone.
+  style: (r) => list(repoPath(r, 'permissions-config/users'), UserPermission, requires.repositoryPermissions(r.fn)),
+  rows: (g, r) => [
+    row(bitbucketRepositoryPermissions, {
+      repository_uuid: r.r,
+      repository_full_name: r.fn,
+      workspace_uuid: r.wu,
+      workspace_slug: r.ws,
+      principal_type: 'user',
+      ...userColumns(g.user),
+      permission: g.permission,
+    }),
+  ],
+  notFound: 'skip-parent',
+});
+
+const repositoryGroupPermissions = defineStream<RepositoryKey, z.infer<typeof GroupPermission>>({
+  name: 'repository_group_permissions',
+  // `#/paths/~1repositories~1{workspace}~1{repo_slug}~1permissions-config~1groups/get`
+  style: (r) => list(repoPath(r, 'permissions-config/groups'), GroupPermission, requires.repositoryPermissions(r.fn)),
+  rows: (g, r) => [
+    row(bitbucketRepositoryPermissions, {
+      repository_uuid: r.r,
+      repository_full_name: r.fn,
+      workspace_uuid: r.wu,
+      workspace_slug: r.ws,
+      principal_type: 'group',
+      ...groupColumns(g.group),
+      permission: g.permission,
+    }),
+  ],
+  notFound: 'skip-parent',
+});
+
+const branchRestrictions = defineStream<RepositoryKey, z.infer<typeof BranchRestriction>>({
+  name: 'branch_restrictions',
+  // `#/paths/~1repositories~1{workspace}~1{repo_slug}~1branch-restrictions/get`: every kind, no filter.
+  style: (r) => list(repoPath(r, 'branch-restrictions'), BranchRestriction, requires.branchRestrictions(r.fn)),
+  rows: (b, r) => {
+    const users = b.users ?? [];
+    return [
+      row(bitbucketBranchRestrictions, {
+        repository_uuid: r.r,
+        repository_full_name: r.fn,
+        workspace_uuid: r.wu,
+        workspace_slug: r.ws,
+        restriction_id: b.id,
+        kind: b.kind,
+        branch_match_kind: b.branch_match_kind,
+        pattern: b.pattern,
+        branch_type: b.branch_type,
+        value: b.value,
+        exempt_user_uuids: users.map((u) => u.uuid),
+        exempt_user_account_ids: users.flatMap((u) => (u.account_id ? [u.account_id] : [])),
+        exempt_group_slugs: (b.groups ?? []).map((g) => g.slug),
+      }),
+    ];
+  },
+  notFound: 'skip-parent',
+});
+
+const repositories = defineStream<WorkspaceKey, z.infer<typeof Repository>, RepositoryKey>({
+  name: 'repositories',
+  // `#/paths/~1repositories~1{workspace}/get`: every repository of the workspace (no `role` filter). Counts
+  // against the hourly budget of /2.0/repositories/* (facts sheet §9), as do the three children.
+  style: (w) => list(`/2.0/repositories/${seg(w.ws)}`, Repository, requires.repositories(w.ws)),
+  rows: (r, w) => [
+    row(bitbucketRepositories, {
+      repository_uuid: r.uuid,
+      workspace_uuid: w.wu,
+      workspace_slug: w.ws,
+      full_name: r.full_name,
+      slug: r.slug || r.full_name.slice(r.full_name.indexOf('/') + 1),
+      name: r.name,
+      is_private: r.is_private,
+      project_uuid: r.project?.uuid ?? null,
+      project_key: r.project?.key ?? null,
+      fork_policy: r.fork_policy,
+      mainbranch: r.mainbranch?.name ?? null,
+      parent_full_name: r.parent?.full_name ?? null,
+    }),
+  ],
+  childKey: (r, w) => ({ ws: w.ws, wu: w.wu, r: r.uuid, fn: r.full_name }),
+  children: [repositoryUserPermissions, repositoryGroupPermissions, branchRestrictions],
+  notFound: 'skip-parent',
+});
+
+// One workspace: `#/paths/~1workspaces~1{workspace}/get` for its name and privacy, then its members,
+// projects and repositories. `fixed` is a slug from the unit's `workspaces`; otherwise the parent
+// (`/user/workspaces`) hands the slug.
+function workspaceStream(fixed?: string): Stream {
+  return defineStream<{ ws: string } | null, z.infer<typeof Workspace>, WorkspaceKey>({
+    name: fixed === undefined ? 'workspace' : `workspace:${fixed}`,
+    style: (parent) => {
+      const ws = fixed ?? parent?.ws ?? '';
+      return single({ path: `/2.0/workspaces/${seg(ws)}`, item: Workspace, select: (b) => [b], requires: requires.workspace(ws) });
+    },
+    rows: (w) => [
+      row(bitbucketWorkspaces, {
+        workspace_uuid: w.uuid,
+        slug: w.slug,
+        name: w.name,
+        is_private: w.is_private,
+        is_privacy_enforced: w.is_privacy_enforced,
+        forking_mode: w.forking_mode,
+        created_on: w.created_on,
+      }),
+    ],
+    childKey: (w) => ({ ws: w.slug, wu: w.uuid }),
+    children: [members, projects, repositories],
+    // A listed workspace deleted since is skipped; a configured one that does not exist is an error.
+    notFound: fixed === undefined ? 'skip-parent' : 'fail',
+  });
+}
+
+const userWorkspaces = defineStream<null, z.infer<typeof WorkspaceAccess>, { ws: string }>({
+  name: 'user_workspaces',
+  // `#/paths/~1user~1workspaces/get`, the supported replacement of the deprecated `/workspaces`. Its items
+  // carry only `workspace {uuid, slug}`, so each workspace is read once more for name and privacy.
+  style: () => list('/2.0/user/workspaces', WorkspaceAccess, requires.userWorkspaces),
+  childKey: (a) => ({ ws: a.workspace.slug }),
+  children: [workspaceStream()],
+});
+
+/** Streams of a unit: the workspaces it lists, or every workspace the credential can see. */
+export function bitbucketStreams(unit: Pick<Unit, 'workspaces'>): readonly Stream[] {
+  const fixed = [...new Set(unit.workspaces ?? [])];
+  return fixed.length ? fixed.map((ws) => workspaceStream(ws)) : [userWorkspaces];
+}
+
+// The API host: `siteUrl` as configured, except the web host `bitbucket.org`, whose API lives on
+// `api.bitbucket.org` (facts sheet §2; OAuth requests "must be directed at https://api.bitbucket.org").
+function apiBase(unit: Unit): string {
+  const u = new URL(unit.siteUrl);
+  return /^(www\.)?bitbucket\.org$/i.test(u.hostname) ? 'https://api.bitbucket.org' : unit.siteUrl;
+}
+
+export const bitbucket: ProductModule = {
+  product: 'bitbucket',
+  tables: bitbucketTables,
+  streams: bitbucketStreams,
+  baseUrl: apiBase,
+};

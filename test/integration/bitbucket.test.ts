@@ -1,0 +1,213 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bitbucket } from '../../functions/bitbucket.ts';
+import { bitbucketTables } from '../../functions/bitbucket.tables.ts';
+import { runCollect } from '../../shared/cli/collect.ts';
+import type { Run, Unit } from '../../shared/config.ts';
+import type { Credentials } from '../../shared/http/auth.ts';
+import { runUnit } from '../../shared/local/runner.ts';
+import { diffRows, readPublished } from '../../shared/local/verify.ts';
+import { LocalStore } from '../../shared/sink/store.ts';
+import { bitbucketTenant, DEFAULT_BITBUCKET_CONSUMER, DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, startSimulator, type BitbucketSim, type Simulator } from '../../shared/simulator/index.ts';
+
+const creds: Credentials = { kind: 'basic', email: DEFAULT_CREDENTIALS.email, apiToken: DEFAULT_CREDENTIALS.apiToken, source: 'the test' };
+const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
+const date = '2026-11-28';
+
+const dirs: string[] = [];
+async function tmp(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'bitbucket-it-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>) {
+  for (const t of bitbucketTables) {
+    const actual = await readPublished(store, t.name, { date }, 'acme');
+    const d = diffRows(truth[t.name] ?? [], actual);
+    expect({ table: t.name, missing: d.missing.slice(0, 2), extra: d.extra.slice(0, 2), duplicates: d.duplicates.slice(0, 2) }).toEqual({ table: t.name, missing: [], extra: [], duplicates: [] });
+  }
+}
+
+function unitFor(sim: Simulator, extra: Partial<Unit> = {}): Unit {
+  return { org: 'acme', product: 'bitbucket', siteUrl: sim.url, auth: { kind: 'basic' }, ...extra };
+}
+
+describe('Bitbucket Cloud collector against the simulated tenant', () => {
+  const tenant = bitbucketTenant({ seed: 11, workspaces: 3, users: 140, projects: 4, repositories: 14, vanishingRepositories: 2, vanishingProjects: 1 });
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ products: [tenant], seed: 11, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
+  });
+  afterAll(async () => sim.close());
+
+  it('with faults on, every table equals ground truth; vanished repositories and projects are skipped', async () => {
+    const store = new LocalStore(await tmp());
+    const out = await runUnit({ id: 'faults', date }, unitFor(sim), () => ({ module: bitbucket, store, credentials: creds, http: fastHttp }));
+    expect(out.error).toBeUndefined();
+    expect(out.stats?.retries).toBeGreaterThan(0);
+    expect(out.stats?.skipped).toBe(3);
+    const faults = sim.stats().faults;
+    for (const kind of ['5xx', 'reset', 'slow', 'truncated', 'shortPage']) expect(faults[kind] ?? 0, kind).toBeGreaterThan(0);
+    await expectEqualsTruth(store, tenant.groundTruth());
+  });
+
+  it('resuming after every page boundary (one request per invocation) gives identical output, no duplicate', async () => {
+    const store = new LocalStore(await tmp());
+    let maxCheckpoint = 0;
+    const out = await runUnit({ id: 'resume', date }, unitFor(sim), () => ({ module: bitbucket, store, credentials: creds, http: { ...fastHttp, concurrency: 1 }, maxRequests: 1 }), {
+      onInvocation: (_n, bytes) => (maxCheckpoint = Math.max(maxCheckpoint, bytes)),
+    });
+    expect(out.error).toBeUndefined();
+    expect(out.invocations).toBeGreaterThan(tenant.minimumRequests() / 2);
+    expect(maxCheckpoint).toBeLessThan(32 * 1024);
+    await expectEqualsTruth(store, tenant.groundTruth());
+  });
+});
+
+describe('request economy', () => {
+  it('without faults, makes exactly the minimum number of requests, asking pagelen=100 and following next links as given', async () => {
+    const tenant = bitbucketTenant({ seed: 3, workspaces: 3, users: 260, projects: 5, repositories: 104, vanishingRepositories: 2, vanishingProjects: 2 });
+    const sim = await startSimulator({ products: [tenant], seed: 3 });
+    try {
+      const store = new LocalStore(await tmp());
+      const out = await runUnit({ id: 'min', date }, unitFor(sim), () => ({ module: bitbucket, store, credentials: creds }));
+      expect(out.error).toBeUndefined();
+      expect(out.stats?.requests).toBe(tenant.minimumRequests());
+      await expectEqualsTruth(store, tenant.groundTruth());
+      const urls = sim.requests().map((r) => new URL(r.url, sim.url));
+      expect(urls.every((u) => u.pathname === '/2.0/user/workspaces' || u.pathname.startsWith('/2.0/workspaces/') || u.pathname.startsWith('/2.0/repositories/'))).toBe(true);
+      const lists = urls.filter((u) => !/^\/2\.0\/workspaces\/[^/]+$/.test(u.pathname));
+      for (const u of lists) expect({ path: u.pathname, pagelen: u.searchParams.get('pagelen') }).toEqual({ path: u.pathname, pagelen: '100' });
+      // Later pages are the server's own links: page numbers and opaque cursors, never built by the client.
+      expect(lists.some((u) => u.searchParams.has('page'))).toBe(true);
+      expect(lists.some((u) => u.searchParams.has('cursor'))).toBe(true);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('collects only the workspaces the unit lists, without /user/workspaces', async () => {
+    const tenant = bitbucketTenant({ seed: 4, workspaces: 3, users: 60, projects: 2, repositories: 5 });
+    const sim = await startSimulator({ products: [tenant], seed: 4 });
+    try {
+      const store = new LocalStore(await tmp());
+      const scope = { workspaces: ['acme-platform', 'acme-sandbox'] };
+      const out = await runUnit({ id: 'fixed', date }, unitFor(sim, scope), () => ({ module: bitbucket, store, credentials: creds }));
+      expect(out.error).toBeUndefined();
+      expect(out.stats?.requests).toBe(tenant.minimumRequests(scope));
+      expect(sim.requests().some((r) => r.url.startsWith('/2.0/user/workspaces'))).toBe(false);
+      const truth = tenant.groundTruth(scope);
+      expect(truth.bitbucket_workspaces?.map((w) => w.slug)).toEqual(['acme-platform', 'acme-sandbox']);
+      await expectEqualsTruth(store, truth);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('rides out the /2.0/repositories/* budget (429 without Retry-After) by backing off', async () => {
+    const tenant = bitbucketTenant({ seed: 6, workspaces: 1, users: 30, projects: 2, repositories: 8, repositoryRateLimit: { limit: 8, windowMs: 400 } });
+    const sim = await startSimulator({ products: [tenant], seed: 6 });
+    try {
+      const store = new LocalStore(await tmp());
+      const out = await runUnit({ id: 'budget', date }, unitFor(sim), () => ({ module: bitbucket, store, credentials: creds, http: { concurrency: 1, retry: { baseDelayMs: 50, maxDelayMs: 400, maxRetries: 10 } } }));
+      expect(out.error).toBeUndefined();
+      const tooMany = sim.stats().byStatus['429'] ?? 0;
+      expect(tooMany).toBeGreaterThan(0);
+      expect(out.stats?.retries).toBe(tooMany);
+      expect(out.stats?.requests).toBe(tenant.minimumRequests() + tooMany);
+      await expectEqualsTruth(store, tenant.groundTruth());
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
+describe('auth and permissions', () => {
+  let tenant: BitbucketSim;
+  let sim: Simulator;
+  beforeAll(async () => {
+    tenant = bitbucketTenant({
+      seed: 13,
+      workspaces: 2,
+      users: 40,
+      projects: 2,
+      repositories: 4,
+      accessTtlMs: 60,
+      oauthConsumers: [DEFAULT_BITBUCKET_CONSUMER, { key: 'no-admin-scope', secret: 'narrow-secret', scopes: ['account', 'project', 'project:admin', 'repository'] }],
+    });
+    sim = await startSimulator({ products: [tenant], seed: 13, latencyMs: 3 });
+  });
+  afterAll(async () => sim.close());
+
+  const consumer = (clientId: string, clientSecret: string): Credentials => ({
+    kind: 'client-credentials',
+    clientId,
+    clientSecret,
+    tokenUrl: `${sim.url}${tenant.tokenPath}`,
+    source: 'the test',
+  });
+
+  it('an OAuth consumer (client credentials) collects everything; expired access tokens are renewed', async () => {
+    const store = new LocalStore(await tmp());
+    const before = tenant.issuedTokens();
+    const out = await runUnit({ id: 'oauth', date }, unitFor(sim, { auth: { kind: 'client-credentials' } }), () => ({
+      module: bitbucket,
+      store,
+      credentials: consumer(DEFAULT_BITBUCKET_CONSUMER.key, DEFAULT_BITBUCKET_CONSUMER.secret),
+      http: { concurrency: 1 },
+    }));
+    expect(out.error).toBeUndefined();
+    expect(tenant.issuedTokens() - before).toBeGreaterThan(1);
+    expect(sim.requests().filter((r) => r.url.startsWith('/2.0/')).every((r) => r.authorization === 'bearer')).toBe(true);
+    await expectEqualsTruth(store, tenant.groundTruth());
+  });
+
+  it('a consumer without repository:admin fails with a 403 naming that scope, and publishes nothing', async () => {
+    const store = new LocalStore(await tmp());
+    const out = await runUnit({ id: 'narrow', date }, unitFor(sim, { auth: { kind: 'client-credentials' } }), () => ({ module: bitbucket, store, credentials: consumer('no-admin-scope', 'narrow-secret') }));
+    expect(out.error?.name).toBe('PermissionError');
+    expect(out.error?.message).toMatch(/endpoint GET \/2\.0\/repositories\/acme\/%7B[0-9a-f-]+%7D\/permissions-config\/users, HTTP 403\]/);
+    expect(out.error?.message).toMatch(/required: repository:admin/);
+    expect(out.error?.message).toMatch(/Grant the account admin on repository acme\/.* and the OAuth scope 'repository:admin'/);
+    expect(await store.list('bitbucket_')).toEqual([]);
+  });
+
+  it("a non-admin member's API token fails on the first permission endpoint, naming the admin right", async () => {
+    const store = new LocalStore(await tmp());
+    const viewer: Credentials = { kind: 'basic', email: DEFAULT_LIMITED_CREDENTIALS.email, apiToken: DEFAULT_LIMITED_CREDENTIALS.apiToken, source: 'the test' };
+    const out = await runUnit({ id: 'viewer', date }, unitFor(sim), () => ({ module: bitbucket, store, credentials: viewer, http: { concurrency: 1 } }));
+    expect(out.error?.name).toBe('PermissionError');
+    expect(out.error?.message).toMatch(/permissions-config\/users, HTTP 403\].*doesn't have admin access to the project/);
+    expect(out.error?.message).toMatch(/Grant the account admin on project \w+ of workspace 'acme' \(workspace admins have it\) and the OAuth scope 'project:admin'/);
+    expect(await store.list('bitbucket_')).toEqual([]);
+  });
+
+  it('a workspace access token fails on permissions with a message saying access tokens never can', async () => {
+    const store = new LocalStore(await tmp());
+    const token = tenant.workspaceAccessToken(sim.tokens);
+    const out = await runUnit({ id: 'wat', date }, unitFor(sim, { auth: { kind: 'bearer' }, workspaces: ['acme'] }), () => ({ module: bitbucket, store, credentials: { kind: 'bearer', token, source: 'the test' } }));
+    expect(out.error?.name).toBe('PermissionError');
+    expect(out.error?.message).toMatch(/HTTP 403\].*Access tokens cannot be used to read permissions/);
+    expect(out.error?.message).toMatch(/access tokens can never read permissions .*use an API token or an OAuth consumer of a workspace admin/);
+    expect(out.error?.message).not.toContain(token);
+  });
+
+  it('a wrong API token ends with a 401 through the local command, exit code 1, nothing published', async () => {
+    const out = await tmp();
+    const argv = ['--product', 'bitbucket', '--site-url', sim.url, '--org', 'acme', '--out', out, '--date', date, '--run-id', 'bad'];
+    const bad = await runCollect(argv, { quiet: true, env: { ATLASSIAN_EMAIL: DEFAULT_CREDENTIALS.email, ATLASSIAN_API_TOKEN: 'wrong-token-value-123' } });
+    expect(bad.exitCode).toBe(1);
+    const err = bad.outcomes[0]?.error;
+    expect(err?.name).toBe('AuthenticationError');
+    expect(err?.message).toContain('endpoint GET /2.0/user/workspaces, HTTP 401]');
+    expect(err?.message).not.toContain('wrong-token-value-123');
+    expect(await new LocalStore(out).list('bitbucket_')).toEqual([]);
+    const good = await runCollect([...argv.slice(0, -1), 'good'], { quiet: true, env: { ATLASSIAN_EMAIL: DEFAULT_CREDENTIALS.email, ATLASSIAN_API_TOKEN: DEFAULT_CREDENTIALS.apiToken } });
+    expect(good.exitCode).toBe(0);
+    await expectEqualsTruth(new LocalStore(out), tenant.groundTruth());
+  });
+});

@@ -1,0 +1,197 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { confluence, CONFLUENCE_PAGE_SIZES } from '../../functions/confluence.ts';
+import { confluenceTables } from '../../functions/confluence.tables.ts';
+import type { Run, Unit } from '../../shared/config.ts';
+import type { Credentials } from '../../shared/http/auth.ts';
+import { runUnit } from '../../shared/local/runner.ts';
+import { diffRows, readPublished } from '../../shared/local/verify.ts';
+import { LocalStore } from '../../shared/sink/store.ts';
+import { runCollect } from '../../shared/cli/collect.ts';
+import {
+  CONFLUENCE_USER_SEARCH_WINDOW,
+  confluenceTenant,
+  DEFAULT_CREDENTIALS,
+  DEFAULT_LIMITED_CREDENTIALS,
+  startSimulator,
+  type ConfluenceTenantOptions,
+  type Simulator,
+} from '../../shared/simulator/index.ts';
+
+const creds: Credentials = { kind: 'basic', email: DEFAULT_CREDENTIALS.email, apiToken: DEFAULT_CREDENTIALS.apiToken, source: 'the test' };
+const bearer: Credentials = { kind: 'bearer', token: DEFAULT_CREDENTIALS.bearerToken, source: 'the test' };
+const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
+const DATE = '2026-11-28';
+
+const dirs: string[] = [];
+async function tmp(): Promise<LocalStore> {
+  const d = await mkdtemp(join(tmpdir(), 'confluence-it-'));
+  dirs.push(d);
+  return new LocalStore(d);
+}
+afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>) {
+  for (const t of confluenceTables) {
+    const actual = await readPublished(store, t.name, { date: DATE }, 'acme');
+    const d = diffRows(truth[t.name] ?? [], actual);
+    expect({ table: t.name, missing: d.missing.slice(0, 3), extra: d.extra.slice(0, 3), duplicates: d.duplicates.slice(0, 3) }).toEqual({ table: t.name, missing: [], extra: [], duplicates: [] });
+  }
+}
+
+const unitFor = (sim: Simulator, extra: Partial<Unit> = {}): Unit => ({ org: 'acme', product: 'confluence', siteUrl: sim.url, auth: { kind: 'basic' }, ...extra });
+
+/** Collect one tenant; returns the outcome, the store and the simulator's request log. */
+async function collectTenant(opts: ConfluenceTenantOptions, sim: { faults?: Parameters<typeof startSimulator>[0]['faults'] } = {}, run: Partial<{ maxRequests: number; concurrency: number; credentials: Credentials; unit: Partial<Unit> }> = {}) {
+  const tenant = confluenceTenant(opts);
+  const s = await startSimulator({ products: [tenant], seed: opts.seed ?? 1, faults: sim.faults });
+  try {
+    const store = await tmp();
+    let maxCheckpoint = 0;
+    const out = await runUnit({ id: 'r', date: DATE }, unitFor(s, run.unit), () => ({ module: confluence, store, credentials: run.credentials ?? creds, http: { ...fastHttp, concurrency: run.concurrency }, maxRequests: run.maxRequests }), {
+      onInvocation: (_n, bytes) => (maxCheckpoint = Math.max(maxCheckpoint, bytes)),
+    });
+    return { tenant, out, store, requests: s.requests(), stats: s.stats(), maxCheckpoint, cloudId: s.cloudId };
+  } finally {
+    await s.close();
+  }
+}
+
+describe('Confluence Cloud collector against the simulated tenant', () => {
+  const opts: ConfluenceTenantOptions = { seed: 11, users: 1300, groups: 22, memberships: 2400, spaces: 14, personalSpaces: 4, vanishingGroups: 1, vanishingSpaces: 1, vanishingUsers: 2 };
+
+  it('with faults on, every table equals ground truth', async () => {
+    const r = await collectTenant(opts, { faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
+    expect(r.out.error).toBeUndefined();
+    expect(r.out.stats?.retries).toBeGreaterThan(0);
+    expect(r.stats.faults.shortPage ?? 0).toBeGreaterThan(0);
+    // One vanishing group, one vanishing space in each of the two space passes (permissions, role assignments).
+    expect(r.out.stats?.skipped).toBe(3);
+    await expectEqualsTruth(r.store, r.tenant.groundTruth());
+  });
+
+  it('resuming after every page boundary (one request per invocation) gives identical output, no duplicate', async () => {
+    // One request in flight at a time, so every invocation ends at the very next page boundary.
+    const r = await collectTenant(opts, {}, { maxRequests: 1, concurrency: 1 });
+    expect(r.out.error).toBeUndefined();
+    // A 404 (vanished parent) is no page boundary: its request shares the invocation of the next one.
+    expect(r.out.invocations).toBeGreaterThanOrEqual(r.tenant.minimumRequests() - (r.out.stats?.skipped ?? 0));
+    expect(r.maxCheckpoint).toBeLessThan(64 * 1024);
+    await expectEqualsTruth(r.store, r.tenant.groundTruth());
+  });
+
+  it('the same collector on the gateway base with a bearer token', async () => {
+    const tenant = confluenceTenant(opts);
+    const sim = await startSimulator({ products: [tenant], seed: 11 });
+    try {
+      const store = await tmp();
+      const unit = unitFor(sim, { apiBaseUrl: `${sim.url}/ex/confluence/{cloudId}`, auth: { kind: 'bearer' } });
+      const out = await runUnit({ id: 'gw', date: DATE }, unit, () => ({ module: confluence, store, credentials: bearer, http: fastHttp }));
+      expect(out.error).toBeUndefined();
+      const api = sim.requests().filter((q) => q.url.includes('/wiki/'));
+      expect(api.every((q) => q.url.startsWith(`/ex/confluence/${sim.cloudId}/wiki/`) && q.authorization === 'bearer')).toBe(true);
+      expect(api.some((q) => q.url.includes('cursor='))).toBe(true);
+      expect(out.stats?.requests).toBe(tenant.minimumRequests());
+      await expectEqualsTruth(store, tenant.groundTruth());
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
+describe('request economy', () => {
+  it('without faults, makes exactly the minimum number of requests, at the maximum page sizes', async () => {
+    const r = await collectTenant({ seed: 3, users: 2100, groups: 40, memberships: 3000, spaces: 30, personalSpaces: 5, vanishingGroups: 2, vanishingSpaces: 2, vanishingUsers: 1 });
+    expect(r.out.stats?.requests).toBe(r.tenant.minimumRequests());
+    await expectEqualsTruth(r.store, r.tenant.groundTruth());
+    const sizes: Record<string, number> = {
+      '/wiki/rest/api/search/user': CONFLUENCE_PAGE_SIZES.userSearch,
+      '/wiki/rest/api/group': CONFLUENCE_PAGE_SIZES.groups,
+      membersByGroupId: 200,
+      v2: 250,
+    };
+    for (const q of r.requests.filter((x) => x.url.includes('limit='))) {
+      const u = new URL(q.url, 'http://x');
+      const kind = u.pathname.startsWith('/wiki/api/v2/') ? 'v2' : u.pathname.endsWith('/membersByGroupId') ? 'membersByGroupId' : u.pathname;
+      expect({ path: u.pathname, limit: Number(u.searchParams.get('limit')) }).toEqual({ path: u.pathname, limit: sizes[kind] });
+    }
+    expect(r.requests.filter((q) => q.method === 'POST' && q.url.endsWith('/wiki/api/v2/users-bulk')).length).toBe(Math.ceil(2100 / 250));
+  });
+
+  it('reads each space-role mode: PRE_ROLES asks no role endpoint, ROLES gives every space its assignments', async () => {
+    const pre = await collectTenant({ seed: 4, users: 200, spaces: 8, roleMode: 'PRE_ROLES', vanishingSpaces: 1 });
+    expect(pre.out.stats?.requests).toBe(pre.tenant.minimumRequests());
+    expect(pre.requests.some((q) => q.url.includes('role-assignments') || q.url.includes('/space-roles'))).toBe(false);
+    expect(pre.out.stats?.skipped).toBe(1);
+    await expectEqualsTruth(pre.store, pre.tenant.groundTruth());
+    const roles = await collectTenant({ seed: 4, users: 400, spaces: 8, roleMode: 'ROLES' });
+    expect(roles.out.stats?.requests).toBe(roles.tenant.minimumRequests());
+    expect(roles.out.stats?.rows.confluence_space_role_assignments).toBeGreaterThan(250);
+    await expectEqualsTruth(roles.store, roles.tenant.groundTruth());
+  });
+
+  it('above the 10,000-user search window: the first 10,000 users, flagged as capped, never asking past the window; memberships stay complete', async () => {
+    const users = CONFLUENCE_USER_SEARCH_WINDOW + 300;
+    const r = await collectTenant({ seed: 7, users, groups: 4, memberships: 6000, spaces: 2, personalSpaces: 0, vanishingUsers: 1 });
+    expect(r.out.error).toBeUndefined();
+    expect(r.out.stats?.requests).toBe(r.tenant.minimumRequests());
+    const truth = r.tenant.groundTruth();
+    await expectEqualsTruth(r.store, truth);
+    expect(truth.confluence_users?.length).toBe(CONFLUENCE_USER_SEARCH_WINDOW - 1);
+    const settings = await readPublished(r.store, 'confluence_settings', { date: DATE }, 'acme');
+    expect(settings.filter((s) => String(s.key).startsWith('users.')).map((s) => [s.key, s.value])).toEqual(
+      expect.arrayContaining([
+        ['users.search_total_size', String(users)],
+        ['users.search_capped', 'true'],
+      ]),
+    );
+    const starts = r.requests.filter((q) => q.url.includes('/search/user')).map((q) => Number(new URL(q.url, 'http://x').searchParams.get('start')));
+    expect(Math.max(...starts)).toBe(CONFLUENCE_USER_SEARCH_WINDOW - CONFLUENCE_PAGE_SIZES.userSearch);
+    const listed = new Set((await readPublished(r.store, 'confluence_users', { date: DATE }, 'acme')).map((u) => u.account_id));
+    const members = await readPublished(r.store, 'confluence_group_members', { date: DATE }, 'acme');
+    expect(members.some((m) => !listed.has(m.account_id))).toBe(true);
+  });
+
+  it('a search page size lowered silently by the server and short pages lose no user', async () => {
+    const r = await collectTenant({ seed: 5, users: 900, groups: 6, memberships: 1500, spaces: 4, pageCaps: { userSearch: 100 } }, { faults: { rate: 0.5, kinds: ['shortPage'], maxPerRequest: 1 } });
+    expect(r.out.error).toBeUndefined();
+    expect(r.stats.faults.shortPage ?? 0).toBeGreaterThan(0);
+    await expectEqualsTruth(r.store, r.tenant.groundTruth());
+  });
+});
+
+describe('failures', () => {
+  const tenant = confluenceTenant({ seed: 13, users: 120, groups: 5, memberships: 60, spaces: 3 });
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ products: [tenant], seed: 13 });
+  });
+  afterAll(async () => sim.close());
+
+  it('a 403 names the missing admin right and scope, and publishes nothing', async () => {
+    const store = await tmp();
+    const limited: Credentials = { kind: 'basic', email: DEFAULT_LIMITED_CREDENTIALS.email, apiToken: DEFAULT_LIMITED_CREDENTIALS.apiToken, source: 'the test' };
+    const out = await runUnit({ id: 'limited', date: DATE }, unitFor(sim), () => ({ module: confluence, store, credentials: limited }));
+    expect(out.ok).toBe(false);
+    expect(out.error?.name).toBe('PermissionError');
+    expect(out.error?.message).toContain('endpoint GET /wiki/rest/api/audit/retention, HTTP 403]');
+    expect(out.error?.message).toContain("Grant the account the 'Confluence Administrator' global permission (OAuth scope read:audit-log:confluence)");
+    expect(out.error?.message).toContain('User is not permitted to view the audit log');
+    expect(await store.list('confluence_')).toEqual([]);
+  });
+
+  it('a 401 ends with a clear message at the credential check and exit code 1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'confluence-cli-'));
+    dirs.push(dir);
+    const argv = ['--product', 'confluence', '--site-url', sim.url, '--org', 'acme', '--out', dir, '--date', DATE, '--run-id', 'bad'];
+    const bad = await runCollect(argv, { quiet: true, env: { ATLASSIAN_EMAIL: DEFAULT_CREDENTIALS.email, ATLASSIAN_API_TOKEN: 'wrong-token-value-123' } });
+    expect(bad.exitCode).toBe(1);
+    const err = bad.outcomes[0]?.error;
+    expect(err?.name).toBe('AuthenticationError');
+    expect(err?.message).toContain('endpoint GET /wiki/rest/api/user/current, HTTP 401]');
+    expect(err?.message).not.toContain('wrong-token-value-123');
+    expect(await new LocalStore(dir).list('confluence_')).toEqual([]);
+  });
+});
