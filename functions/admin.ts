@@ -463,7 +463,7 @@ export function adminModule(options: AdminOptions = {}): ProductModule {
             'admin.atlassian.com (Settings → API keys, or the URL admin.atlassian.com/o/<orgId>/...).',
         );
       }
-      return adminStreams(unit.orgId, options);
+      return adminStreams(unit.orgId, { ...options, ...(unit.apiTokens ? { apiTokens: unit.apiTokens } : {}) });
     },
     // Orgs paths live under /admin and user-management paths under /, both on https://api.atlassian.com.
     baseUrl: (unit: Unit) => new URL(unit.siteUrl).origin,

@@ -66,6 +66,11 @@ export const UnitSchema = z.object({
   orgId: z.string().min(1).optional(),
   /** Bitbucket: workspaces to collect (slugs). @default every workspace the credential can see */
   workspaces: z.array(z.string().min(1)).optional(),
+  /**
+   * Admin: whose API tokens to read (`GET /users/{id}/manage/api-tokens` costs one request per account):
+   * `managed` accounts, only `active` managed accounts, or `none`. @default 'managed'
+   */
+  apiTokens: z.enum(['managed', 'active', 'none']).optional(),
   auth: AuthSchema,
 });
 export type Unit = z.infer<typeof UnitSchema>;

@@ -12,7 +12,8 @@ import { LocalStore } from '../sink/store.ts';
 import { progressReporter } from './progress.ts';
 import { formatSummary } from './summary.ts';
 
-const USAGE = `usage: npm run collect -- --product jira --site-url <URL> --org <ORG> --out <DIR> [--max-requests-per-invocation <N>]
+const USAGE = `usage: npm run collect -- --product <jira|confluence|bitbucket|admin> --site-url <URL> --org <ORG> --out <DIR>
+         [--max-requests-per-invocation <N>] [--api-base-url <URL>] [--org-id <ID>] [--workspaces <a,b>] [--api-tokens managed|active|none]
        npm run collect -- --config <file> --out <DIR> [--max-requests-per-invocation <N>]
 credentials: ATLASSIAN_EMAIL + ATLASSIAN_API_TOKEN (basic), ATLASSIAN_BEARER_TOKEN (bearer),
              or ATLASSIAN_SECRET_FILE (JSON shaped like the unit's secret; OAuth refresh tokens rotate in place)`;
@@ -21,6 +22,10 @@ const Args = z.object({
   product: ProductSchema.optional(),
   'site-url': z.string().optional(),
   org: z.string().optional(),
+  'api-base-url': z.string().optional(),
+  'org-id': z.string().optional(),
+  workspaces: z.string().optional(),
+  'api-tokens': z.string().optional(),
   out: z.string().min(1, '--out <DIR> is required'),
   config: z.string().optional(),
   'max-requests-per-invocation': z.coerce.number().int().positive().optional(),
@@ -41,6 +46,10 @@ export function parseCollectArgs(argv: readonly string[]): CollectArgs {
         product: { type: 'string' },
         'site-url': { type: 'string' },
         org: { type: 'string' },
+        'api-base-url': { type: 'string' },
+        'org-id': { type: 'string' },
+        workspaces: { type: 'string' },
+        'api-tokens': { type: 'string' },
         out: { type: 'string' },
         config: { type: 'string' },
         'max-requests-per-invocation': { type: 'string' },
@@ -77,10 +86,22 @@ async function unitsFrom(args: CollectArgs, authKind: Unit['auth']['kind']): Pro
     }
     return unitsOf(c.data).filter((u) => !args.org || u.org === args.org).filter((u) => !args.product || u.product === args.product);
   }
-  const u = UnitSchema.safeParse({ org: args.org, product: args.product, siteUrl: args['site-url'], auth: { kind: authKind } });
+  const u = UnitSchema.safeParse({
+    org: args.org,
+    product: args.product,
+    siteUrl: args['site-url'],
+    ...(args['api-base-url'] ? { apiBaseUrl: args['api-base-url'] } : {}),
+    ...(args['org-id'] ? { orgId: args['org-id'] } : {}),
+    ...(args.workspaces ? { workspaces: args.workspaces.split(',').map((w) => w.trim()).filter(Boolean) } : {}),
+    ...(args['api-tokens'] ? { apiTokens: args['api-tokens'] } : {}),
+    auth: { kind: authKind },
+  });
   if (!u.success) {
     const i = u.error.issues[0];
-    const flag = { siteUrl: '--site-url', org: '--org', product: '--product' }[String(i?.path[0])] ?? String(i?.path.join('.'));
+    const flag =
+      { siteUrl: '--site-url', org: '--org', product: '--product', apiBaseUrl: '--api-base-url', orgId: '--org-id', workspaces: '--workspaces', apiTokens: '--api-tokens' }[
+        String(i?.path[0])
+      ] ?? String(i?.path.join('.'));
     throw new ConfigError(`${flag}: ${i?.message}\n${USAGE}`);
   }
   return [u.data];

@@ -245,7 +245,14 @@ export class HttpClient {
         c,
       );
     }
-    if (status === 404) throw new NotFoundError(`not found${detail ? ` ("${detail}")` : ''}`, c);
+    if (status === 404) {
+      // Some APIs answer 404 rather than 403 when the caller may not see a resource (Confluence v2), so a
+      // 404 that ends a run names the permission too.
+      throw new NotFoundError(
+        `not found${detail ? ` ("${detail}")` : ''}.${spec.requires ? ` If it exists, the account may lack ${spec.requires}.` : ''}`,
+        c,
+      );
+    }
     if (status >= 400 && status < 500 && status !== 429) {
       throw new UnexpectedResponseError(
         `the API refused the request${detail ? ` ("${detail}")` : ''}. This is likely a collector bug or an API change: report it with this message.`,
@@ -302,6 +309,14 @@ export function atlassianMessage(text: string): string {
         }
       }
       if (typeof o.message === 'string') msgs.push(o.message);
+      // Bitbucket: {type: "error", error: {message, detail}} (bitbucket-2.0.json `error` schema).
+      if (o.error && typeof o.error === 'object' && !Array.isArray(o.error)) {
+        const be = o.error as { message?: unknown; detail?: unknown };
+        if (typeof be.message === 'string') msgs.push(be.message);
+        if (typeof be.detail === 'string') msgs.push(be.detail);
+      }
+      // Admin user management: {key: "forbidden"} (admin-user-management.json error responses).
+      if (!msgs.length && typeof o.key === 'string') msgs.push(o.key);
       if (msgs.length) return summarize(msgs.join('; '));
     }
   } catch {

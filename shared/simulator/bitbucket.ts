@@ -226,6 +226,8 @@ export interface BitbucketSim extends ProductSim {
   readonly tokenPath: string;
   /** Access tokens issued by the token endpoint so far (client credentials and refreshes). */
   issuedTokens(): number;
+  /** Forget the requests counted against the repository budget (the window has passed). */
+  resetRateLimit(): void;
   /**
    * A workspace access token (Bearer) minted in the running simulator's token store: it reads
    * everything except permissions, which access tokens never can (narrative "Access tokens").
@@ -1071,6 +1073,7 @@ export function bitbucketTenant(opts: BitbucketTenantOptions = {}): BitbucketSim
     model,
     tokenPath: tokenRoute.path,
     issuedTokens: () => issued,
+    resetRateLimit: () => budget.clear(),
     workspaceAccessToken: (tokens) => {
       const t = tokens.issue(365 * DAY, 'sim-bb-wat');
       workspaceTokens.add(t);

@@ -1089,9 +1089,9 @@ export function confluenceTenant(opts: ConfluenceTenantOptions = {}): Confluence
     gateway: 'confluence',
     routes,
     model,
-    // Errors the server itself answers (401, 429, 5xx, the limited account's 403) use the v1 body: the server
-    // does not say which API a path belongs to, and v1's shape is the one the spec documents.
-    errorBody: confluenceV1Error,
+    // Errors the server itself answers (401, 429, 5xx, the limited account's 403) in the shape of the API
+    // the path belongs to: v2 `{errors: [...]}`, v1 `{statusCode, data, message}`.
+    errorBody: (status: number, message: string, path: string) => (path.startsWith('/wiki/api/v2/') ? confluenceV2Error(status, message) : confluenceV1Error(status, message)),
     groundTruth: () => groundTruth(model),
     minimumRequests: () => minimumRequests(model),
   };

@@ -148,8 +148,8 @@ export interface ProductSim {
    * @default { basic: true, bearer: false }
    */
   auth?: { basic?: boolean; bearer?: boolean };
-  /** The product's own error body shape. @default Jira's ErrorCollection ({@link errorBody}) */
-  errorBody?(status: number, message: string): unknown;
+  /** The product's own error body shape (`path` tells apart APIs of one product, e.g. Confluence v1 and v2). @default Jira's ErrorCollection ({@link errorBody}) */
+  errorBody?(status: number, message: string, path: string): unknown;
   /** Account id for the `X-AAccountId` response header (jira narrative "Special headers"). */
   accountIdOf?(principal: Principal): string | undefined;
 }
@@ -443,7 +443,7 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
     const { compiled, params } = match;
     const route = compiled.route;
     bump(stats.byRoute, compiled.name);
-    const productError = (status: number, message: string): unknown => compiled.product.errorBody?.(status, message) ?? errorBody(message);
+    const productError = (status: number, message: string): unknown => compiled.product.errorBody?.(status, message, path) ?? errorBody(message);
     const productAuth = { basic: true, bearer: false, ...compiled.product.auth };
 
     // Auth (jira narrative "Authentication and authorization"; facts sheet §2): Basic email:token on

@@ -126,6 +126,33 @@ describe('request economy', () => {
   });
 });
 
+describe('long rate limits', () => {
+  it('pauses the unit at its checkpoint when the budget outlasts the retries, then resumes and completes', async () => {
+    const tenant = bitbucketTenant({ seed: 7, workspaces: 1, users: 30, projects: 2, repositories: 8, repositoryRateLimit: { limit: 6, windowMs: 60_000 } });
+    const sim = await startSimulator({ products: [tenant], seed: 7 });
+    try {
+      const store = new LocalStore(await tmp());
+      const waits: number[] = [];
+      const out = await runUnit(
+        { id: 'pause', date },
+        unitFor(sim),
+        () => ({ module: bitbucket, store, credentials: creds, http: { concurrency: 1, retry: { baseDelayMs: 1, maxDelayMs: 2, maxRetries: 2 } } }),
+        {
+          onWait: (s) => waits.push(s),
+          // The hour-long window passes while the workflow waits: here the test lifts the budget instead.
+          sleep: async () => tenant.resetRateLimit(),
+        },
+      );
+      expect(out.error).toBeUndefined();
+      expect(waits.length).toBeGreaterThan(0);
+      expect(waits.every((s) => s === 300)).toBe(true);
+      await expectEqualsTruth(store, tenant.groundTruth());
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
 describe('auth and permissions', () => {
   let tenant: BitbucketSim;
   let sim: Simulator;

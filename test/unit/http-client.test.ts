@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuthenticationError, NotFoundError, PermissionError, RetriesExhaustedError } from '../../shared/errors.ts';
+import { AuthenticationError, NotFoundError, PermissionError, RateLimitedError, RetriesExhaustedError } from '../../shared/errors.ts';
 import { basicCreds, mockClient } from '../support/mock-http.ts';
 
 describe('HttpClient', () => {
@@ -48,6 +48,24 @@ describe('HttpClient', () => {
     expect(err).toBeInstanceOf(RetriesExhaustedError);
     expect((err as Error).message).toMatch(/^\[org acme, product jira, site acme\.atlassian\.net, endpoint GET \/rest\/api\/3\/group\/bulk, HTTP 500\] HTTP 500; gave up after 7 attempts/);
     expect((err as Error).message).toContain('resumes from its last checkpoint');
+  });
+
+  it('a wait longer than one invocation may sleep becomes a RateLimitedError carrying the wait', async () => {
+    const { client, pool, sleeps } = mockClient();
+    pool.intercept({ path: '/a' }).reply(429, { errorMessages: ['Rate limit exceeded.'] }, { headers: { 'retry-after': '900' } });
+    const err = await client.json({ path: '/a' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitedError);
+    expect((err as RateLimitedError).retryAfterMs).toBe(900_000);
+    expect((err as Error).message).toContain('pauses 900 s at its last checkpoint');
+    expect(sleeps).toEqual([]);
+  });
+
+  it('429s without guidance that outlast the retries pause the unit for the default time', async () => {
+    const { client, pool } = mockClient();
+    pool.intercept({ path: '/a' }).reply(429, 'Rate limit for this resource has been exceeded').times(7);
+    const err = await client.json({ path: '/a' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitedError);
+    expect((err as RateLimitedError).retryAfterMs).toBe(300_000);
   });
 
   it('fails at once on 401, says which credential to check, and never shows it', async () => {
