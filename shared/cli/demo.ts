@@ -1,64 +1,117 @@
 import { rm } from 'node:fs/promises';
-import { jiraTables } from '../../functions/jira.tables.ts';
+import { productModules } from '../../functions/index.ts';
+import type { Product } from '../config.ts';
 import { diffRows, readPublished } from '../local/verify.ts';
 import { LocalStore } from '../sink/store.ts';
-import { DEFAULT_CREDENTIALS, jiraTenant, startSimulator } from '../simulator/index.ts';
+import {
+  adminTenant,
+  bitbucketTenant,
+  confluenceTenant,
+  DEFAULT_CREDENTIALS,
+  jiraTenant,
+  startSimulator,
+  type ProductSim,
+  type Simulator,
+} from '../simulator/index.ts';
 import { runCollect } from './collect.ts';
 
+/** One simulated product of the demo organization. */
+interface DemoProduct {
+  product: Product;
+  describe: string;
+  tenant: ProductSim & { groundTruth(): Record<string, Record<string, unknown>[]>; minimumRequests(): number };
+  auth: 'basic' | 'bearer';
+  extraArgs?: (sim: Simulator) => string[];
+}
+
 /**
- * `npm run demo`: a simulated mid-size Jira Cloud tenant (real HTTP on loopback, with rate limits and
- * faults), collected through the same handler loop the workflow uses, with a small per-invocation request
- * budget so resume really happens. Output in ./out, then checked against the tenant's ground truth.
+ * `npm run demo`: a simulated organization (Jira, Confluence, Bitbucket and the Admin directory, real HTTP on
+ * loopback with rate limits and faults), collected through the same handler loop the workflow uses, with a
+ * small per-invocation request budget so resume really happens. Output in ./out, then checked against each
+ * tenant's ground truth.
  */
 async function main(): Promise<number> {
   const out = process.env.DEMO_OUT ?? 'out';
   const org = 'demo';
   const date = new Date().toISOString().slice(0, 10);
-  const tenant = jiraTenant({ seed: 7, users: 5000, groups: 200, memberships: 20_000, projects: 60, vanishingGroups: 2, vanishingProjects: 1 });
-  const sim = await startSimulator({
-    products: [tenant],
-    seed: 7,
-    latencyMs: 2,
-    rateLimit: { perSecond: 300, burst: 60 },
-    faults: { rate: 0.02, slowMs: 2500, maxPerRequest: 1 },
-  });
-  process.stderr.write(
-    `Simulated Jira Cloud tenant at ${sim.url}: 5,000 users, 200 groups, 20,000 memberships, 60 projects; ` +
-      `rate limit 300 req/s, 2% of requests faulted (5xx, resets, stalls, truncated JSON, short pages).\n` +
-      `Collecting with at most 150 requests per invocation, as a Lambda would on its time budget...\n\n`,
-  );
-  try {
-    await rm(out, { recursive: true, force: true });
-    const { outcomes, exitCode } = await runCollect(
-      ['--product', 'jira', '--site-url', sim.url, '--org', org, '--out', out, '--date', date, '--max-requests-per-invocation', '150'],
-      {
-        env: { ATLASSIAN_EMAIL: DEFAULT_CREDENTIALS.email, ATLASSIAN_API_TOKEN: DEFAULT_CREDENTIALS.apiToken },
-        http: { timeoutMs: 1000, retry: { baseDelayMs: 100, maxDelayMs: 2000 } },
-        minimumRequests: tenant.minimumRequests(),
-      },
-    );
-    if (exitCode !== 0) return exitCode;
-    const store = new LocalStore(out);
-    const truth = tenant.groundTruth();
-    let ok = true;
-    for (const t of jiraTables) {
-      const d = diffRows(truth[t.name] ?? [], await readPublished(store, t.name, { date }, org));
-      if (!d.equal) {
-        ok = false;
-        process.stdout.write(`MISMATCH ${t.name}: ${d.missing.length} missing, ${d.extra.length} extra, ${d.duplicates.length} duplicated\n`);
+  const admin = adminTenant({ seed: 7, users: 3000, groups: 120, memberships: 9000, sites: 2, vanishingUsers: 1, vanishingGroups: 1 });
+  const products: DemoProduct[] = [
+    {
+      product: 'jira',
+      describe: 'Jira Cloud: 5,000 users, 200 groups, 20,000 memberships, 60 projects',
+      tenant: jiraTenant({ seed: 7, users: 5000, groups: 200, memberships: 20_000, projects: 60, vanishingGroups: 2, vanishingProjects: 1 }),
+      auth: 'basic',
+    },
+    {
+      product: 'confluence',
+      describe: 'Confluence Cloud: 3,000 users, 120 groups, 9,000 memberships, 80 spaces',
+      tenant: confluenceTenant({ seed: 7, users: 3000, groups: 120, memberships: 9000, spaces: 80, vanishingGroups: 1, vanishingSpaces: 1 }),
+      auth: 'basic',
+    },
+    {
+      product: 'bitbucket',
+      describe: 'Bitbucket Cloud: 3 workspaces, 400 users, 6 projects and 60 repositories per workspace',
+      tenant: bitbucketTenant({ seed: 7, workspaces: 3, users: 400, projects: 6, repositories: 60, vanishingRepositories: 1 }),
+      auth: 'basic',
+    },
+    {
+      product: 'admin',
+      describe: 'Organization directory (Admin API): 3,000 accounts, 120 groups, 9,000 memberships',
+      tenant: admin,
+      auth: 'bearer',
+      extraArgs: () => ['--org-id', admin.model.orgId],
+    },
+  ];
+
+  await rm(out, { recursive: true, force: true });
+  let exit = 0;
+  let invocations = 0;
+  for (const p of products) {
+    const sim = await startSimulator({
+      products: [p.tenant],
+      seed: 7,
+      latencyMs: 2,
+      rateLimit: { perSecond: 300, burst: 60 },
+      faults: { rate: 0.02, slowMs: 2500, maxPerRequest: 1 },
+    });
+    try {
+      process.stderr.write(
+        `\n${p.describe}\nsimulated at ${sim.url} (rate limit 300 req/s; 2 % of requests faulted: 5xx, resets, stalls, truncated JSON, short pages)\n` +
+          `collecting with at most 150 requests per invocation, as a Lambda would on its time budget...\n`,
+      );
+      const env =
+        p.auth === 'basic'
+          ? { ATLASSIAN_EMAIL: DEFAULT_CREDENTIALS.email, ATLASSIAN_API_TOKEN: DEFAULT_CREDENTIALS.apiToken }
+          : { ATLASSIAN_BEARER_TOKEN: DEFAULT_CREDENTIALS.bearerToken };
+      const { outcomes, exitCode } = await runCollect(
+        ['--product', p.product, '--site-url', sim.url, '--org', org, '--out', out, '--date', date, '--max-requests-per-invocation', '150', ...(p.extraArgs?.(sim) ?? [])],
+        { env, http: { timeoutMs: 1000, retry: { baseDelayMs: 100, maxDelayMs: 2000 } }, minimumRequests: p.tenant.minimumRequests() },
+      );
+      invocations += outcomes.reduce((n, o) => n + o.invocations, 0);
+      if (exitCode !== 0) {
+        exit = exitCode;
+        continue;
       }
+      const store = new LocalStore(out);
+      const truth = p.tenant.groundTruth();
+      for (const t of productModules[p.product].tables) {
+        const d = diffRows(truth[t.name] ?? [], await readPublished(store, t.name, { date }, org));
+        if (!d.equal) {
+          exit = 1;
+          process.stdout.write(`MISMATCH ${t.name}: ${d.missing.length} missing, ${d.extra.length} extra, ${d.duplicates.length} duplicated\n`);
+        }
+      }
+    } finally {
+      await sim.close();
     }
-    const invocations = outcomes[0]?.invocations ?? 0;
-    process.stdout.write(
-      ok
-        ? `\nEvery table equals the simulator's ground truth (no row lost, none doubled) across ${invocations} invocations.\n` +
-            `Look at it: zcat ${out}/jira_group_members/dt=${date}/org=${org}/*.json.gz | head -3\n`
-        : '\nOutput differs from ground truth.\n',
-    );
-    return ok ? 0 : 1;
-  } finally {
-    await sim.close();
   }
+  process.stdout.write(
+    exit === 0
+      ? `\nEvery table of every product equals its simulator's ground truth (no row lost, none doubled) across ${invocations} invocations.\n` +
+          `Look at it: zcat ${out}/jira_group_members/dt=${date}/org=${org}/*.json.gz | head -3\n`
+      : '\nSome output differs from ground truth or a unit failed (see above).\n',
+  );
+  return exit;
 }
 
 main().then(
@@ -68,3 +121,4 @@ main().then(
     process.exit(2);
   },
 );
+
