@@ -7,7 +7,7 @@ import { bitbucket } from './bitbucket.ts';
 import { confluence } from './confluence.ts';
 
 /** Every product module, by product name. */
-export const productModules: Readonly<Record<Product, ProductModule>> = {
+export const productModules: Readonly<Partial<Record<Product, ProductModule>>> = {
   jira,
   admin,
   bitbucket,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Products the collector knows. Each has one module under `functions/`. */
-export const PRODUCTS = ['jira', 'confluence', 'bitbucket', 'admin'] as const;
+export const PRODUCTS = ['jira', 'confluence', 'bitbucket', 'admin', 'jsm', 'assets', 'opsgenie', 'trello', 'jira-dc', 'confluence-dc'] as const;
 export const ProductSchema = z.enum(PRODUCTS);
 export type Product = z.infer<typeof ProductSchema>;
 

@@ -94,7 +94,7 @@ async function main(): Promise<number> {
       }
       const store = new LocalStore(out);
       const truth = p.tenant.groundTruth();
-      for (const t of productModules[p.product].tables) {
+      for (const t of productModules[p.product]?.tables ?? []) {
         const d = diffRows(truth[t.name] ?? [], await readPublished(store, t.name, { date }, org));
         if (!d.equal) {
           exit = 1;

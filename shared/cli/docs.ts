@@ -1,11 +1,31 @@
 import { writeFile } from 'node:fs/promises';
 import { productModules } from '../../functions/index.ts';
+import { PRODUCTS, type Product } from '../config.ts';
 import { tablesMarkdown } from '../schema/docs.ts';
 
 /** The table reference, as `npm run docs` writes it to docs/tables.md. */
 export function tableReference(): string {
-  const titles = { jira: 'Jira Cloud', confluence: 'Confluence Cloud', bitbucket: 'Bitbucket Cloud', admin: 'Organization directory (Admin API)' } as const;
-  return tablesMarkdown(Object.entries(productModules).map(([p, m]) => ({ title: titles[p as keyof typeof titles], tables: m.tables })));
+  const titles: Record<Product, string> = {
+    jira: 'Jira Cloud',
+    confluence: 'Confluence Cloud',
+    bitbucket: 'Bitbucket Cloud',
+    admin: 'Organization directory (Admin API)',
+    jsm: 'Jira Service Management',
+    assets: 'Assets (JSM CMDB)',
+    opsgenie: 'Opsgenie',
+    trello: 'Trello',
+    'jira-dc': 'Jira Data Center',
+    'confluence-dc': 'Confluence Data Center',
+  };
+  // Data Center writes the Cloud tables (with deployment = 'data-center'): list each table once.
+  const seen = new Set<string>();
+  return tablesMarkdown(
+    PRODUCTS.flatMap((p) => {
+      const tables = (productModules[p]?.tables ?? []).filter((t) => !seen.has(t.name));
+      for (const t of tables) seen.add(t.name);
+      return tables.length ? [{ title: titles[p], tables }] : [];
+    }),
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

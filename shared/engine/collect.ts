@@ -19,6 +19,8 @@ export interface ProductModule {
   streams(unit: Unit): readonly Stream[];
   /** Base URL of the product's API for this unit, when the unit sets no `apiBaseUrl`. @default unit.siteUrl */
   baseUrl?(unit: Unit): string;
+  /** Written into every row's `deployment` column. @default 'cloud' */
+  readonly deployment?: 'cloud' | 'data-center';
 }
 
 /** Progress of one page, for the local command's display and the Lambda's logs. */
@@ -80,6 +82,7 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
     : { stream: 0, frame: null };
   const stats: Stats = checkpoint ? structuredClone(checkpoint.stats) : emptyStats();
   const site = siteHost(unit);
+  const deployment = deps.module.deployment ?? 'cloud';
   const id = unitId(unit);
 
   const discarded = await discardStagedFrom(deps.store, run, unit, seq);
@@ -108,7 +111,7 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
       await runStreams(client, deps.module.streams(unit), position, {
         emit: (rows: readonly RowOut[]) => {
           const at = now().toISOString();
-          for (const r of rows) writer.add(r.table, { ...r.row, site, collected_at: at });
+          for (const r of rows) writer.add(r.table, { ...r.row, site, collected_at: at, deployment });
         },
         boundary: async ({ stream, items }) => {
           await writer.flush();

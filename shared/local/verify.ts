@@ -18,7 +18,7 @@ export async function readPublished(store: BlobStore, table: string, run: Pick<R
 }
 
 /** Canonical, order-free form of a row without the given columns (e.g. `collected_at`). */
-export function canonical(row: Row, drop: readonly string[] = ['site', 'collected_at']): string {
+export function canonical(row: Row, drop: readonly string[] = ['site', 'collected_at', 'deployment']): string {
   const keys = Object.keys(row).filter((k) => !drop.includes(k)).sort();
   return JSON.stringify(keys.map((k) => [k, row[k]]));
 }

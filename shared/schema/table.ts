@@ -31,6 +31,8 @@ export const baseColumns = {
   site: z.string().min(1),
   /** When the collector read the row (ISO-8601, UTC). */
   collected_at: z.iso.datetime({ offset: true }),
+  /** `cloud` or `data-center`: Cloud and Data Center share table names, so one query covers both. */
+  deployment: z.enum(['cloud', 'data-center']).default('cloud'),
 };
 
 type BaseShape = typeof baseColumns;
@@ -98,6 +100,7 @@ function defOf(s: z.ZodType): ZodDefLike {
 function columnType(table: string, name: string, s: z.ZodType): { type: ColumnType; nullable: boolean } {
   const d = defOf(s);
   if (d.type === 'nullable' && d.innerType) return { type: columnType(table, name, d.innerType).type, nullable: true };
+  if (d.type === 'default' && d.innerType) return columnType(table, name, d.innerType);
   if (d.type === 'string') return { type: d.format === 'datetime' ? 'timestamp' : 'string', nullable: false };
   if (d.type === 'enum') return { type: 'string', nullable: false };
   if (d.type === 'number') return { type: d.format === 'safeint' ? 'bigint' : 'double', nullable: false };
