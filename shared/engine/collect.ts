@@ -1,5 +1,6 @@
 import { siteHost, unitId, type Product, type Run, type Unit } from '../config.ts';
-import { CheckpointSchema, CollectInputSchema, emptyStats, type Checkpoint, type CollectInput, type CollectResult, type Stats } from '../contract.ts';
+import { Readable } from 'node:stream';
+import { CheckpointSchema, CollectInputSchema, emptyStats, StatsSchema, type Checkpoint, type CollectInput, type CollectResult, type Stats } from '../contract.ts';
 import { ConfigError, RateLimitedError, StorageError } from '../errors.ts';
 import { registerSecrets, type Credentials } from '../http/auth.ts';
 import { HttpClient, type HttpClientOptions } from '../http/client.ts';
@@ -161,7 +162,7 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
     stats.invocations++;
     stats.elapsedMs += Date.now() - started;
     if (done) {
-      await deps.store.write(doneMarkerKey(run, unit), (await import('node:stream')).Readable.from([JSON.stringify(stats)]));
+      await deps.store.write(doneMarkerKey(run, unit), Readable.from([JSON.stringify(stats)]));
       log.info('unit collected', { unit: id, stats });
       return { done: true, checkpoint: null, stats, waitSeconds: 0 };
     }
@@ -196,8 +197,9 @@ export async function publish(store: BlobStore, run: Run, unit: Unit, module: Pr
       `unit ${unitId(unit)} of run ${run.id} has not completed (no ${marker} in ${store.location}); its previous snapshot is kept. Collect it to completion first.`,
     );
   }
-  const stats = emptyStats();
-  Object.assign(stats, JSON.parse((await store.read(marker)).toString('utf8')) as Stats);
+  const parsed = StatsSchema.safeParse(JSON.parse((await store.read(marker)).toString('utf8')));
+  if (!parsed.success) throw new StorageError(`${marker} in ${store.location} is not a completion marker this version wrote; collect the unit again.`);
+  const stats = parsed.data;
   const r = await promoteUnit(store, run, unit, module.tables);
   return { files: r.files, stats };
 }
