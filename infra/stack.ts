@@ -1,7 +1,9 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { moduleFor } from '../functions/index.ts';
+import { allTables } from '../shared/sql/tables.ts';
 import type { Config } from '../shared/config.ts';
+import { loadQuestions } from '../shared/sql/questions.ts';
+import { loadViews } from '../shared/sql/views.ts';
 import { stateMachineName } from '../shared/workflow/names.ts';
 import { deployedUnits } from './config.ts';
 import { AccessCatalog } from './constructs/access-catalog.ts';
@@ -70,10 +72,12 @@ export class CollectorStack extends Stack {
       expression: config.schedule,
       timeZone: config.aws.scheduleTimeZone,
     });
-    const products = [...new Set(units.map((u) => u.product))];
     this.catalog = new AccessCatalog(this, 'Catalog', {
       data: this.data,
-      tables: products.flatMap((p) => moduleFor(p).tables),
+      // Every product's tables, collected or not (an empty one costs nothing): the views read across products.
+      tables: allTables(),
+      views: loadViews(),
+      questions: loadQuestions(),
       orgs: config.organizations.map((o) => o.id),
       databaseName: config.aws.glueDatabase,
       retentionDays: config.retentionDays,

@@ -19,8 +19,9 @@ export interface FinalizeHandlerDeps {
 }
 
 /**
- * Finalize Lambda: publishes the units that completed, writes the run manifest, and returns the
- * summary the state machine uses to fail the run when a unit failed.
+ * Finalize Lambda: publishes the units that completed, writes the run manifest and the access report
+ * (`manifests/dt=<date>/<run id>.report.html`, and `manifests/latest-report.html`), and returns the summary
+ * the state machine uses to fail the run when a unit failed.
  */
 export function createFinalizeHandler(deps: FinalizeHandlerDeps = {}) {
   return async (event: unknown): Promise<FinalizeOutput> => {
@@ -36,6 +37,11 @@ export function createFinalizeHandler(deps: FinalizeHandlerDeps = {}) {
       log: jsonLogger(new Redactor(), (l) => console.log(l)),
       writeManifest: async (key, json) => {
         await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: json, ContentType: 'application/json' }));
+        return `s3://${bucket}/${key}`;
+      },
+      // The access report of the run's date, beside the manifest (same prefix: same permissions and retention).
+      writeReport: async (key, html) => {
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: html, ContentType: 'text/html; charset=utf-8' }));
         return `s3://${bucket}/${key}`;
       },
     });

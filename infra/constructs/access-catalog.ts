@@ -4,9 +4,12 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { AnyTable } from '../../shared/schema/table.ts';
+import type { Question } from '../../shared/sql/questions.ts';
+import type { ViewDef } from '../../shared/sql/views.ts';
 import { ATHENA_RESULTS_PREFIX, DATA_PREFIX, MANIFEST_PREFIX } from '../../shared/workflow/names.ts';
 import { glueColumns, JSON_SERDE, PARTITION_KEYS, projectionParameters, TEXT_INPUT_FORMAT, TEXT_OUTPUT_FORMAT } from '../glue.ts';
 import { NAMED_QUERIES } from '../queries.ts';
+import { viewColumns, viewOriginalText } from '../views.ts';
 import type { CollectorBucket } from './data-bucket.ts';
 import { ackObjectWildcard, requireInt, requireProp } from './validate.ts';
 
@@ -24,6 +27,13 @@ export interface AccessCatalogProps {
   readonly workGroupName?: string;
   /** Athena per-query scan limit, bytes. @default 10 GiB */
   readonly bytesScannedCutoffPerQuery?: number;
+  /**
+   * Athena views (sql/views/*.sql), created as Glue VIRTUAL_VIEW tables with a Presto view definition, the
+   * same SQL `npm run query` runs locally. They read every product's tables: pass every table. @default none
+   */
+  readonly views?: readonly ViewDef[];
+  /** The auditor's questions (sql/questions/*.sql), saved as named queries after the built-in ones. @default none */
+  readonly questions?: readonly Question[];
 }
 
 /**
@@ -35,6 +45,7 @@ export class AccessCatalog extends Construct {
   readonly database: glue.CfnDatabase;
   readonly databaseName: string;
   readonly tables: readonly glue.CfnTable[];
+  readonly views: readonly glue.CfnTable[];
   readonly workGroup: athena.CfnWorkGroup;
   readonly analystPolicy: iam.ManagedPolicy;
 
@@ -83,6 +94,37 @@ export class AccessCatalog extends Construct {
       return table;
     });
 
+    const viewDefs = props.views ?? [];
+    const names = new Set(props.tables.map((t) => t.name));
+    for (const v of viewDefs) {
+      requireProp(!names.has(v.name), 'AccessCatalogProps', 'views', `view '${v.name}' has the name of a table`);
+      names.add(v.name);
+    }
+    const byName = new Map<string, glue.CfnTable>();
+    this.views = viewDefs.map((v) => {
+      const view = new glue.CfnTable(this, `View-${v.name}`, {
+        catalogId: Aws.ACCOUNT_ID,
+        databaseName,
+        tableInput: {
+          name: v.name,
+          description: v.description.slice(0, 2048),
+          tableType: 'VIRTUAL_VIEW',
+          parameters: { presto_view: 'true', comment: 'Presto View' },
+          partitionKeys: [],
+          storageDescriptor: { columns: viewColumns(v), serdeInfo: {} },
+          viewOriginalText: viewOriginalText(v, databaseName),
+          viewExpandedText: '/* Presto View */',
+        },
+      });
+      view.addResourceDependency(this.database);
+      for (const d of v.dependsOn) {
+        const dep = byName.get(d);
+        if (dep) view.addResourceDependency(dep);
+      }
+      byName.set(v.name, view);
+      return view;
+    });
+
     this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: workGroupName,
       description: 'Queries over the Atlassian access snapshots',
@@ -109,6 +151,16 @@ export class AccessCatalog extends Construct {
         workGroup: this.workGroup.ref,
       });
     });
+    for (const q of props.questions ?? []) {
+      new athena.CfnNamedQuery(this, `Question${q.number}`, {
+        name: `Q${q.number}. ${q.title}`.slice(0, 128),
+        description: `${q.description}${q.params.length ? ` Parameters: ${q.params.map((p) => `${p.name} (${p.description})`).join(', ')}.` : ''}`.slice(0, 1024),
+        database: databaseName,
+        // The dates are '?' parameters: the Athena console asks for them, in order, when the query runs.
+        queryString: `-- ${q.title}\n-- ${q.description}\n${q.params.map((p, i) => `-- parameter ${i + 1}: ${p.name}, ${p.description}\n`).join('')}${q.sql}`,
+        workGroup: this.workGroup.ref,
+      });
+    }
 
     const stack = Stack.of(this);
     const catalogArn = stack.formatArn({ service: 'glue', resource: 'catalog' });

@@ -56,6 +56,12 @@ export interface JiraTenantOptions {
   /** Projects listed by project/search whose child endpoints answer 404. */
   vanishingProjects?: number;
   pageCaps?: Partial<JiraPageCaps>;
+  /**
+   * Guarantee the nested access paths the effective-permission tests need (see {@link addAccessPaths}):
+   * a group of active and inactive members that holds the Administrators project role of the first project,
+   * whose scheme grants ADMINISTER_PROJECTS to that role. Off by default (the model is then unchanged).
+   */
+  accessPaths?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -714,7 +720,40 @@ function generateModel(opts: JiraTenantOptions): JiraModel {
     { id: 'jira.table.cols.subtasks', name: 'Sub-task columns', desc: 'Columns shown for sub-tasks', type: 'string', value: 'issuetype, status, assignee, progress', defaultValue: undefined },
   ];
 
-  return { seed, caps, users, groups, membershipCount, roles, projects, schemes, applicationRoles, properties };
+  const model: JiraModel = { seed, caps, users, groups, membershipCount, roles, projects, schemes, applicationRoles, properties };
+  if (opts.accessPaths) addAccessPaths(model);
+  return model;
+}
+
+/** Name of the group {@link addAccessPaths} puts into the first project's Administrators role. */
+export const NESTED_ADMIN_GROUP = 'project-admins-nested';
+
+/**
+ * Add, after generation (so the seeded model is otherwise unchanged), a nested path to ADMINISTER_PROJECTS:
+ * the second generated group after the well-known ones is renamed {@link NESTED_ADMIN_GROUP}, gets the
+ * inactive user 4, the app user 2 and two active atlassian users as members, and becomes a group actor of
+ * the Administrators role (role 0) of project index 0, whose scheme (0) grants ADMINISTER_PROJECTS to that
+ * role. Scheme 0 already grants through every other holder type (user, group, application role with and
+ * without a key, project lead, anyone, reporter, assignee, custom fields). Needs 11+ groups, 1+ role, 1+
+ * project and 8+ users; a smaller tenant is left as it is.
+ */
+export function addAccessPaths(model: JiraModel): void {
+  const g = model.groups[SPECIAL_GROUPS.length + 2];
+  const project = model.projects.find((p) => p.index === 0);
+  const role = project?.roles.find((r) => r.roleIndex === 0);
+  if (!g || !project || !role || model.users.count < 8) return;
+  g.name = NESTED_ADMIN_GROUP;
+  const active: number[] = [];
+  for (let i = 5; i < model.users.count && active.length < 2; i++) if (model.users.isActive(i) && model.users.accountType(i) === 'atlassian') active.push(i);
+  const members = new Set<number>([...g.members, 2, 4, ...active]);
+  model.membershipCount += members.size - g.members.length;
+  g.members = Int32Array.from([...members].sort((a, b) => a - b));
+  g.vanishing = false;
+  if (!role.actors.some((a) => a.kind === 'group' && a.groupIndex === g.index)) {
+    const maxId = Math.max(0, ...model.projects.flatMap((p) => p.roles.flatMap((r) => r.actors.map((a) => a.id))));
+    role.actors.push({ id: maxId + 1, kind: 'group', groupIndex: g.index, displayName: g.name });
+    role.actors.sort((a, b) => (a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : a.id - b.id));
+  }
 }
 
 function holderRole(roles: JiraRoleRecord[], k: number): JiraHolderRecord {

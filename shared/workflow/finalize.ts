@@ -3,6 +3,8 @@ import { siteHost, unitId, type Product, type Run, type Unit } from '../config.t
 import type { Stats } from '../contract.ts';
 import { doneMarkerKey, publish, type ProductModule } from '../engine/collect.ts';
 import { ConfigError } from '../errors.ts';
+import { renderReport } from '../report/render.ts';
+import { reportDataFromRows, storeSource } from '../report/rows.ts';
 import { silentLogger, type Logger } from '../redact.ts';
 import { publishedUnitPrefix } from '../sink/layout.ts';
 import type { BlobStore } from '../sink/store.ts';
@@ -24,10 +26,45 @@ export interface FinalizeDeps {
   readonly moduleFor: (product: Product) => ProductModule;
   /** Write the manifest JSON at `key` (from the bucket root); returns its URI. */
   readonly writeManifest: (key: string, json: string) => Promise<string>;
+  /**
+   * Write the run's access report (HTML) at `key` (from the bucket root); returns its URI. Without it, no
+   * report is written. A report that fails is logged and never fails the run.
+   */
+  readonly writeReport?: (key: string, html: string) => Promise<string>;
   readonly log?: Logger;
   readonly now?: () => Date;
   /** Units published at once. @default 4 */
   readonly concurrency?: number;
+}
+
+/** Key (from the bucket root) of a run's access report: beside its manifest, same retention and readers. */
+export function reportKey(run: { id: string; date: string }): string {
+  return manifestKey(run).replace(/\.json$/, '.report.html');
+}
+/** The latest run's access report, overwritten by each run (the bucket keeps earlier versions 30 days). */
+export const LATEST_REPORT_KEY = 'manifests/latest-report.html';
+
+/**
+ * Compute the access report of `date` from the published tables (TypeScript over the NDJSON: the finalize
+ * Lambda has no DuckDB) and write it. Returns its URI, or undefined when it could not be made.
+ */
+export async function writeAccessReport(run: Run, deps: FinalizeDeps, log: Logger): Promise<string | undefined> {
+  if (!deps.writeReport) return undefined;
+  try {
+    const src = storeSource(deps.store);
+    const data = await reportDataFromRows(src, run.date);
+    if (!data) return undefined;
+    const html = renderReport(data, { generatedAt: (deps.now ?? (() => new Date()))().toISOString(), source: deps.store.location });
+    const uri = await deps.writeReport(reportKey(run), html);
+    // A re-run of an earlier date does not replace the latest report.
+    const dates = await src.dates();
+    if (run.date >= (dates[dates.length - 1] ?? run.date)) await deps.writeReport(LATEST_REPORT_KEY, html);
+    log.info('access report written', { run: run.id, date: run.date, report: uri, admins: data.admins.length, changes: data.changes.length });
+    return uri;
+  } catch (e) {
+    log.warn('the access report could not be made; the run is unaffected', { run: run.id, error: (e as Error).name, message: clip((e as Error).message, 500) });
+    return undefined;
+  }
 }
 
 const LambdaCauseSchema = z.object({ errorMessage: z.string(), errorType: z.string().optional() });
@@ -87,11 +124,13 @@ export async function finalizeRun(event: unknown, deps: FinalizeDeps): Promise<F
   const key = manifestKey(run);
   const uri = await deps.writeManifest(key, JSON.stringify(manifest, null, 2) + '\n');
   const failures = units.filter((u) => u.status === 'failed');
-  const tail = `${published} published; the failed units keep their previous snapshot. Manifest: ${uri}`;
+  const report = published > 0 ? await writeAccessReport(run, deps, log) : undefined;
+  const reportTail = report ? ` Report: ${report}` : '';
+  const tail = `${published} published; the failed units keep their previous snapshot. Manifest: ${uri}${reportTail}`;
   const message = failed
     ? // The Fail state's cause (at most 32 KB): the failure list is clipped, the manifest has every error.
       `${failed} of ${units.length} units failed: ${clip(failures.map((u) => `${u.unit} (${u.error?.name ?? 'Error'}: ${clip(u.error?.message ?? '', 200)})`).join('; '), 16_000)}. ${tail}`
-    : `${published} of ${units.length} units published. Manifest: ${uri}`;
+    : `${published} of ${units.length} units published. Manifest: ${uri}${reportTail}`;
   log.info('run finalized', { run: run.id, date: run.date, published, failed, manifest: uri });
   return {
     status: manifest.status,

@@ -10,6 +10,7 @@ import { CollectorBucket } from '../../infra/constructs/data-bucket.ts';
 import { UnitSecrets } from '../../infra/constructs/unit-secrets.ts';
 import type { Config } from '../../shared/config.ts';
 import { emptyStats } from '../../shared/contract.ts';
+import { loadQuestions } from '../../shared/sql/questions.ts';
 import { STATE, UNITS_FAILED_ERROR } from '../../shared/workflow/names.ts';
 import { dataBucketId, exampleConfig, onlyResource, stateMachineDefinition, synthStack, testApp } from './support/synth.ts';
 
@@ -331,7 +332,14 @@ describe('Athena', () => {
 
   it('ships the named queries analysts ask first', () => {
     const queries = ofType('AWS::Athena::NamedQuery').map(([, r]) => r.Properties);
-    expect(queries.map((q) => q.Name)).toEqual(['Site and product admins', 'Project access by group or role', 'Project administrators', 'Inactive accounts still in groups']);
+    expect(queries.map((q) => q.Name)).toEqual([
+      'Site and product admins',
+      'Project access by group or role',
+      'Project administrators',
+      'Inactive accounts still in groups',
+      // The auditor's questions over the views (sql/questions).
+      ...loadQuestions().map((q) => `Q${q.number}. ${q.title}`),
+    ]);
     for (const q of queries) {
       expect(q.Database).toBe('atlassian_access');
       expect(q.WorkGroup).toEqual({ Ref: onlyResource(template, 'AWS::Athena::WorkGroup') });

@@ -1,0 +1,108 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ConfigError } from '../errors.ts';
+import { reportDataFromRows, storeSource } from '../report/rows.ts';
+import { renderReport } from '../report/render.ts';
+import { reportDataFromSql } from '../report/sql.ts';
+import { LocalStore } from '../sink/store.ts';
+import { LocalCatalog } from '../sql/duckdb.ts';
+import { latestAndPrevious, snapshotDates } from '../sql/snapshots.ts';
+import type { ReportData } from '../report/data.ts';
+
+export const USAGE = `usage: npm run report -- [--out <dir>] [--date <YYYY-MM-DD>] [--save <file>] [--format html|json] [--engine sql|rows]
+Writes a self-contained HTML access report of the latest snapshot in the output folder (or of --date):
+administrators per product, privileged changes since the previous snapshot, dormant and suspended-but-active
+accounts, external accounts, with charts. Default file: <out>/_reports/access-report-<date>.html.
+--engine rows computes the figures the way the workflow's finalize step does (TypeScript, no DuckDB).`;
+
+const Args = z.object({
+  out: z.string().min(1).default('out'),
+  date: z.iso.date('--date must be YYYY-MM-DD').optional(),
+  save: z.string().min(1).optional(),
+  format: z.enum(['html', 'json'], { error: '--format must be html or json' }).default('html'),
+  engine: z.enum(['sql', 'rows'], { error: '--engine must be sql or rows' }).default('sql'),
+  help: z.boolean().default(false),
+});
+export type ReportArgs = z.infer<typeof Args>;
+
+export function parseReportArgs(argv: readonly string[]): ReportArgs {
+  let values: Record<string, unknown>;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      options: { out: { type: 'string' }, date: { type: 'string' }, save: { type: 'string' }, format: { type: 'string' }, engine: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }).values;
+  } catch (e) {
+    throw new ConfigError(`${(e as Error).message}\n${USAGE}`);
+  }
+  const r = Args.safeParse(values);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new ConfigError(`--${i?.path.join('.')}: ${i?.message}\n${USAGE}`);
+  }
+  return r.data;
+}
+
+/** The report's figures of a local folder, by SQL (DuckDB over the views) or by the finalize step's TypeScript. */
+export async function localReportData(out: string, engine: 'sql' | 'rows', at?: string): Promise<ReportData> {
+  const dates = await snapshotDates(out);
+  const { date, previous } = latestAndPrevious(dates, at);
+  if (!date) throw new ConfigError(at ? `no snapshot on ${at} in ${out} (snapshots: ${dates.join(', ') || 'none'})` : `no snapshot in ${out}: run npm run demo or npm run collect first`);
+  if (engine === 'rows') {
+    const d = await reportDataFromRows(storeSource(new LocalStore(out)), date);
+    if (!d) throw new ConfigError(`no snapshot in ${out}`);
+    return d;
+  }
+  const catalog = await LocalCatalog.open(out);
+  try {
+    return await reportDataFromSql(catalog, date, previous ?? null);
+  } finally {
+    catalog.close();
+  }
+}
+
+export async function runReport(argv: readonly string[], io: { stdout: (s: string) => void; stderr: (s: string) => void } = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }): Promise<number> {
+  let a: ReportArgs;
+  try {
+    a = parseReportArgs(argv);
+  } catch (e) {
+    io.stderr(`${(e as Error).message}\n`);
+    return 2;
+  }
+  if (a.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  const started = Date.now();
+  let data: ReportData;
+  try {
+    data = await localReportData(a.out, a.engine, a.date);
+  } catch (e) {
+    io.stderr(`${(e as Error).message}\n`);
+    return e instanceof ConfigError ? 2 : 1;
+  }
+  const body = a.format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : renderReport(data, { generatedAt: new Date().toISOString(), source: a.out });
+  const file = a.save ?? join(a.out, '_reports', `access-report-${data.date}.${a.format}`);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, body);
+  io.stdout(
+    `Access report of ${data.date}${data.previous ? ` (changes since ${data.previous})` : ''}: ${new Set(data.admins.map((r) => `${r.org} ${r.account_id}`)).size} administrators, ` +
+      `${data.changes.length} privileged changes, ${data.dormant.length} dormant or suspended-but-active, ${data.external.length} external accounts ` +
+      `(${Date.now() - started} ms)\n${file}\n`,
+  );
+  return 0;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  runReport(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
+      process.exit(2);
+    },
+  );
+}

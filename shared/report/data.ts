@@ -1,0 +1,123 @@
+/**
+ * The figures of the access report, produced two ways that must agree (a test checks they are equal):
+ * by SQL over the views (`npm run report`, DuckDB) and by TypeScript over the published NDJSON (the
+ * workflow's finalize step, which has no DuckDB). Rows are sorted so both give the same order.
+ */
+
+/** Group names that carry site, product or organization admin rights (lower-cased match). */
+export const ADMIN_GROUP_PATTERN = '^(site-admins|administrators|org-admins|jira-administrators|jira-admins(-.+)?|confluence-administrators)$';
+export const ADMIN_GROUP_RE = new RegExp(ADMIN_GROUP_PATTERN);
+
+export type ReportProduct = 'jira' | 'confluence' | 'bitbucket' | 'organization';
+
+/** A snapshot of one site that the report covers. */
+export interface CoverageRow {
+  org: string;
+  product: string;
+  site: string;
+  /** Has a snapshot on the report date. */
+  on_date: boolean;
+  /** Has a snapshot on the previous date. */
+  on_previous: boolean;
+}
+
+/** Someone who administers something. */
+export interface AdminRow {
+  org: string;
+  product: ReportProduct;
+  site: string;
+  account_id: string;
+  display_name: string | null;
+  /** project admin | space admin | repository admin | group <name> | org role <role> */
+  role: string;
+  /** Projects, spaces or repositories administered; null for group and org roles. */
+  scope: number | null;
+  /** null when the product does not say. */
+  active: boolean | null;
+}
+
+/** Privileged access that appeared or disappeared since the previous snapshot. */
+export interface ChangeRow {
+  org: string;
+  product: string;
+  site: string;
+  change: 'added' | 'removed';
+  resource_key: string | null;
+  resource_name: string | null;
+  permission: string;
+  principal_type: string;
+  principal_id: string;
+  display_name: string | null;
+}
+
+export interface DormantRow {
+  org: string;
+  reason: 'inactive_90_days' | 'never_active' | 'suspended_but_active';
+  account_id: string;
+  name: string | null;
+  email: string | null;
+  directory_status: string | null;
+  days_inactive: number | null;
+  /** Products concerned, ', '-separated. */
+  products: string;
+}
+
+export interface ExternalRow {
+  org: string;
+  account_id: string;
+  name: string | null;
+  email: string | null;
+  email_domain: string;
+  directory_status: string | null;
+  products: string;
+}
+
+export interface ReportData {
+  /** The snapshot the report describes (latest in the folder or bucket, or the run's date). */
+  date: string;
+  /** The snapshot before it, or null. */
+  previous: string | null;
+  coverage: CoverageRow[];
+  admins: AdminRow[];
+  changes: ChangeRow[];
+  dormant: DormantRow[];
+  external: ExternalRow[];
+  /** True when some org's directory (admin product) was collected: dormant and external need it. */
+  directory: boolean;
+}
+
+const cmp = (a: unknown, b: unknown): number => {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  return String(a) < String(b) ? -1 : 1;
+};
+
+/** Sort rows by the given columns (nulls first): the one order both producers use. */
+export function sortRows<T extends object>(rows: T[], cols: readonly (keyof T)[]): T[] {
+  return rows.sort((x, y) => {
+    for (const c of cols) {
+      const d = cmp(x[c], y[c]);
+      if (d) return d;
+    }
+    return 0;
+  });
+}
+
+export const ADMIN_ORDER = ['org', 'product', 'site', 'role', 'account_id'] as const;
+export const CHANGE_ORDER = ['org', 'product', 'site', 'change', 'resource_key', 'permission', 'principal_type', 'principal_id'] as const;
+export const DORMANT_ORDER = ['org', 'reason', 'account_id'] as const;
+export const EXTERNAL_ORDER = ['org', 'email_domain', 'account_id'] as const;
+export const COVERAGE_ORDER = ['org', 'product', 'site'] as const;
+
+/** Sort every list of a report the canonical way. */
+export function normalize(d: ReportData): ReportData {
+  return {
+    ...d,
+    coverage: sortRows([...d.coverage], COVERAGE_ORDER),
+    admins: sortRows([...d.admins], ADMIN_ORDER),
+    changes: sortRows([...d.changes], CHANGE_ORDER),
+    dormant: sortRows([...d.dormant], DORMANT_ORDER),
+    external: sortRows([...d.external], EXTERNAL_ORDER),
+  };
+}
