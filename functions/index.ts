@@ -5,6 +5,12 @@ import { jira } from './jira.ts';
 import { admin } from './admin.ts';
 import { bitbucket } from './bitbucket.ts';
 import { confluence } from './confluence.ts';
+import { jiraDc } from './jira-dc.ts';
+import { confluenceDc } from './confluence-dc.ts';
+import { opsgenie } from './opsgenie.ts';
+import { trello } from './trello.ts';
+import { jsm } from './jsm.ts';
+import { assets } from './assets.ts';
 
 /** Every product module, by product name. */
 export const productModules: Readonly<Partial<Record<Product, ProductModule>>> = {
@@ -12,6 +18,12 @@ export const productModules: Readonly<Partial<Record<Product, ProductModule>>> =
   admin,
   bitbucket,
   confluence,
+  'jira-dc': jiraDc,
+  'confluence-dc': confluenceDc,
+  opsgenie,
+  trello,
+  jsm,
+  assets,
 };
 
 export function moduleFor(product: Product): ProductModule {
@@ -25,3 +37,7 @@ export * from './jira.tables.ts';
 export * from './admin.tables.ts';
 export * from './bitbucket.tables.ts';
 export * from './confluence.tables.ts';
+export * from './opsgenie.tables.ts';
+export * from './trello.tables.ts';
+export * from './jsm.tables.ts';
+export * from './assets.tables.ts';

@@ -39,6 +39,22 @@ export const AuthSchema = z.discriminatedUnion('kind', [
     /** @default 'https://bitbucket.org/site/oauth2/access_token' */
     tokenUrl: z.url().optional(),
   }),
+  z.object({
+    /**
+     * Opsgenie API key, sent as `Authorization: GenieKey <key>` (https://docs.opsgenie.com/docs/authentication).
+     * Secret JSON: `{"apiKey": "..."}`.
+     */
+    kind: z.literal('genie-key'),
+    secretName: z.string().min(1).optional(),
+  }),
+  z.object({
+    /**
+     * Trello API key and user token, sent as `Authorization: OAuth oauth_consumer_key="<key>", oauth_token="<token>"`
+     * (https://developer.atlassian.com/cloud/trello/guides/rest-api/authorization/). Secret JSON: `{"apiKey": "...", "token": "..."}`.
+     */
+    kind: z.literal('trello'),
+    secretName: z.string().min(1).optional(),
+  }),
 ]);
 export type AuthConfig = z.infer<typeof AuthSchema>;
 
@@ -71,6 +87,17 @@ export const UnitSchema = z.object({
    * `managed` accounts, only `active` managed accounts, or `none`. @default 'managed'
    */
   apiTokens: z.enum(['managed', 'active', 'none']).optional(),
+  /**
+   * Assets (functions/assets.ts): `objectTypes` names the object types (by name or id) whose objects are
+   * read with AQL (default none: only schemas and types); `pathPrefix` is where the Assets API sits below
+   * the unit's base URL. @default { pathPrefix: '/jsm/assets' }
+   */
+  assets: z
+    .object({
+      objectTypes: z.array(z.string().min(1)).optional(),
+      pathPrefix: z.string().regex(/^\/[^\s?#]*$/, 'assets.pathPrefix must be a path such as /jsm/assets').optional(),
+    })
+    .optional(),
   auth: AuthSchema,
 });
 export type Unit = z.infer<typeof UnitSchema>;

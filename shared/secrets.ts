@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import { z } from 'zod';
 import type { AuthConfig } from './config.ts';
 import { ConfigError } from './errors.ts';
 import {
@@ -8,7 +9,9 @@ import {
   ClientCredentialsSecretSchema,
   DEFAULT_CLIENT_CREDENTIALS_TOKEN_URL,
   DEFAULT_OAUTH_TOKEN_URL,
+  GenieKeySecretSchema,
   OAuthSecretSchema,
+  TrelloSecretSchema,
   type Credentials,
   type OAuthSecret,
 } from './http/auth.ts';
@@ -20,14 +23,19 @@ const SHAPES: Record<Kind, string> = {
   bearer: '{"token": "..."}',
   oauth2: '{"clientId": "...", "clientSecret": "...", "refreshToken": "..."}',
   'client-credentials': '{"clientId": "...", "clientSecret": "..."}',
+  'genie-key': '{"apiKey": "..."}',
+  trello: '{"apiKey": "...", "token": "..."}',
 };
 
 /** The auth kind a secret's JSON is shaped for (local secret files do not declare one). */
 export function inferKind(json: unknown): Kind | undefined {
   if (OAuthSecretSchema.safeParse(json).success) return 'oauth2';
   if (BasicSecretSchema.safeParse(json).success) return 'basic';
+  // Trello's `{apiKey, token}` before bearer's `{token}`, which it would otherwise also match.
+  if (TrelloSecretSchema.safeParse(json).success) return 'trello';
   if (BearerSecretSchema.safeParse(json).success) return 'bearer';
   if (ClientCredentialsSecretSchema.safeParse(json).success) return 'client-credentials';
+  if (GenieKeySecretSchema.safeParse(json).success) return 'genie-key';
   return undefined;
 }
 
@@ -64,6 +72,15 @@ export function credentialsFromJson(
       return r.success
         ? { kind: 'client-credentials', clientId: r.data.clientId, clientSecret: r.data.clientSecret, tokenUrl: auth.tokenUrl ?? DEFAULT_CLIENT_CREDENTIALS_TOKEN_URL, source }
         : bad(r.error.issues[0]?.path.join('.'));
+    }
+    case 'genie-key': {
+      // Not the strict form: a secret declared `genie-key` may carry notes beside the key.
+      const r = z.object({ apiKey: z.string().min(1) }).safeParse(json);
+      return r.success ? { kind: 'genie-key', apiKey: r.data.apiKey, source } : bad(r.error.issues[0]?.path.join('.'));
+    }
+    case 'trello': {
+      const r = TrelloSecretSchema.safeParse(json);
+      return r.success ? { kind: 'trello', apiKey: r.data.apiKey, token: r.data.token, source } : bad(r.error.issues[0]?.path.join('.'));
     }
   }
 }

@@ -36,6 +36,8 @@ export const SECRET_SHAPES: Readonly<Record<Kind, string>> = {
   bearer: '{"token": "<org admin API key, OAuth access token or PAT>"}',
   oauth2: '{"clientId": "...", "clientSecret": "...", "refreshToken": "..."}',
   'client-credentials': '{"clientId": "...", "clientSecret": "..."}',
+  'genie-key': '{"apiKey": "<Opsgenie API key>"}',
+  trello: '{"apiKey": "<Trello API key>", "token": "<Trello token>"}',
 };
 
 /** Placeholder of a created secret: the documented shape, the secret field random, the others obviously fake. */
@@ -44,6 +46,8 @@ const PLACEHOLDERS: Readonly<Record<Kind, { template: Record<string, string>; ke
   bearer: { template: {}, key: 'token' },
   oauth2: { template: { clientId: 'replace-me', clientSecret: 'replace-me' }, key: 'refreshToken' },
   'client-credentials': { template: { clientId: 'replace-me' }, key: 'clientSecret' },
+  'genie-key': { template: {}, key: 'apiKey' },
+  trello: { template: { apiKey: 'replace-me' }, key: 'token' },
 };
 
 /**

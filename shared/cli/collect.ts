@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { moduleFor } from '../../functions/index.ts';
-import { ConfigSchema, ProductSchema, UnitSchema, unitsOf, type Run, type Unit } from '../config.ts';
+import { ConfigSchema, PRODUCTS, ProductSchema, UnitSchema, unitsOf, type Product, type Run, type Unit } from '../config.ts';
 import { ConfigError } from '../errors.ts';
 import { credentialsFromEnv, type Credentials } from '../http/auth.ts';
 import { runUnit, type UnitOutcome } from '../local/runner.ts';
@@ -12,10 +12,11 @@ import { LocalStore } from '../sink/store.ts';
 import { progressReporter } from './progress.ts';
 import { formatSummary } from './summary.ts';
 
-const USAGE = `usage: npm run collect -- --product <jira|confluence|bitbucket|admin> --site-url <URL> --org <ORG> --out <DIR>
+const USAGE = `usage: npm run collect -- --product <${PRODUCTS.join('|')}> --site-url <URL> --org <ORG> --out <DIR>
          [--max-requests-per-invocation <N>] [--api-base-url <URL>] [--org-id <ID>] [--workspaces <a,b>] [--api-tokens managed|active|none]
        npm run collect -- --config <file> --out <DIR> [--max-requests-per-invocation <N>]
-credentials: ATLASSIAN_EMAIL + ATLASSIAN_API_TOKEN (basic), ATLASSIAN_BEARER_TOKEN (bearer),
+credentials: ATLASSIAN_EMAIL + ATLASSIAN_API_TOKEN (basic), ATLASSIAN_BEARER_TOKEN (bearer; Data Center PAT),
+             OPSGENIE_API_KEY (opsgenie), TRELLO_API_KEY + TRELLO_TOKEN (trello),
              or ATLASSIAN_SECRET_FILE (JSON shaped like the unit's secret; OAuth refresh tokens rotate in place)`;
 
 const Args = z.object({
@@ -121,8 +122,11 @@ export async function runCollect(argv: readonly string[], opts: CollectOptions =
   const args = parseCollectArgs(argv);
   const env = opts.env ?? process.env;
   const secretFile = env.ATLASSIAN_SECRET_FILE;
-  const loadCredentials = async (): Promise<Credentials> => (secretFile ? credentialsFromFile(secretFile) : credentialsFromEnv(env));
-  const credentials = await loadCredentials();
+  // Opsgenie and Trello have credentials of their own; every Atlassian product takes the ATLASSIAN_* ones.
+  const envKind = (p: Product | undefined) => (p === 'opsgenie' ? 'genie-key' : p === 'trello' ? 'trello' : undefined);
+  const loadCredentials = async (p: Product | undefined): Promise<Credentials> =>
+    secretFile ? credentialsFromFile(secretFile) : credentialsFromEnv(env, envKind(p));
+  const credentials = await loadCredentials(args.product);
   const units = await unitsFrom(args, credentials.kind === 'none' ? 'basic' : credentials.kind);
   if (!units.length) throw new ConfigError('no unit matches --org/--product in the config');
   const today = new Date().toISOString().slice(0, 10);
@@ -136,7 +140,7 @@ export async function runCollect(argv: readonly string[], opts: CollectOptions =
     const outcome = await runUnit(run, unit, async () => ({
       module: moduleFor(unit.product),
       store,
-      credentials: await loadCredentials(),
+      credentials: await loadCredentials(unit.product),
       redactor,
       log,
       ...(args['max-requests-per-invocation'] ? { maxRequests: args['max-requests-per-invocation'] } : {}),

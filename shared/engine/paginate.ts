@@ -152,6 +152,8 @@ export function cursorToken<T>(
      * to a cursor (Admin `POST /v2/orgs/{orgId}/workspaces`). @default false
      */
     readonly cursorAlone?: boolean;
+    /** GET: name of the page-size query parameter (Jira Data Center `user/list` says `maxResults`). @default 'limit' */
+    readonly limitParam?: string;
     readonly items: (body: unknown, endpoint: string) => unknown[];
     readonly next: (body: unknown, endpoint: string) => string | undefined;
   },
@@ -163,7 +165,8 @@ export function cursorToken<T>(
         const body = c && o.cursorAlone ? { cursor: c } : { ...o.body, limit: o.pageSize, ...(c ? { cursor: c } : {}) };
         return { path: o.path, method: 'POST', query: o.query, body, requires: o.requires, headers: o.headers };
       }
-      return { path: o.path, query: c ? { cursor: c, limit: o.pageSize } : { ...o.query, limit: o.pageSize }, requires: o.requires, headers: o.headers };
+      const limit = o.limitParam ?? 'limit';
+      return { path: o.path, query: c ? { cursor: c, [limit]: o.pageSize } : { ...o.query, [limit]: o.pageSize }, requires: o.requires, headers: o.headers };
     },
     read: (res, _cursor, endpoint) => ({
       items: itemsOf(o.item, o.items(res.body, endpoint), endpoint, 'data'),

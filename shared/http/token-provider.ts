@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AuthenticationError, CollectorError, ConfigError, type ErrorContext } from '../errors.ts';
 import type { Redactor } from '../redact.ts';
-import { basicHeader, credentialHint, registerSecrets, type Credentials, type OAuthSecret } from './auth.ts';
+import { basicHeader, credentialHint, genieKeyHeader, registerSecrets, trelloHeader, type Credentials, type OAuthSecret } from './auth.ts';
 import type { HttpClient, HttpClientOptions } from './client.ts';
 
 /** Supplies the Authorization header of every request and renews it when the API answers 401. */
@@ -39,6 +39,14 @@ export function authProvider(c: Credentials, ctx: { context: ErrorContext; redac
     }
     case 'bearer':
       return { header: async () => `Bearer ${c.token}`, renew: async () => false, hint };
+    case 'genie-key': {
+      const h = genieKeyHeader(c.apiKey);
+      return { header: async () => h, renew: async () => false, hint };
+    }
+    case 'trello': {
+      const h = trelloHeader(c.apiKey, c.token);
+      return { header: async () => h, renew: async () => false, hint };
+    }
     case 'none':
       return { header: async () => undefined, renew: async () => false, hint };
     case 'oauth2':

@@ -51,3 +51,15 @@ export { bitbucketTenant, bitbucketErrorBody, groundTruth as bitbucketGroundTrut
 export type { BitbucketTenantOptions, BitbucketSim, BitbucketModel, BitbucketScope, BitbucketOAuthConsumer, BitbucketRepositoryRateLimit, BitbucketList } from './bitbucket.ts';
 export { confluenceTenant, confluenceV1Error, confluenceV2Error, groundTruth as confluenceGroundTruth, minimumRequests as confluenceMinimumRequests, DEFAULT_CONFLUENCE_PAGE_CAPS, CONFLUENCE_USER_SEARCH_WINDOW, ConfluenceUsers } from './confluence.ts';
 export type { ConfluenceTenantOptions, ConfluencePageCaps, ConfluenceSim, ConfluenceModel, ConfluenceRoleMode, ConfluenceUserRecord, ConfluenceGroupRecord, ConfluenceSpaceRecord, ConfluencePermissionRecord, ConfluenceRoleAssignmentRecord, ConfluenceRoleRecord, ConfluenceAccountStatus } from './confluence.ts';
+export { jsmTenant, jsmErrorBody, groundTruth as jsmGroundTruth, minimumRequests as jsmMinimumRequests, DEFAULT_JSM_PAGE_CAPS } from './jsm.ts';
+export type { JsmTenantOptions, JsmPageCaps, JsmSim, JsmModel, JsmAccount, JsmDesk, JsmOrganization, JsmRoleActor } from './jsm.ts';
+export { jiraDcTenant, JIRA_DC_TOKENS, DEFAULT_JIRA_DC_PAGE_CAPS, groundTruth as jiraDcGroundTruth, minimumRequests as jiraDcMinimumRequests } from './jira-dc.ts';
+export type { JiraDcTenantOptions, JiraDcPageCaps, JiraDcSim, JiraDcModel, JiraDcUserRecord } from './jira-dc.ts';
+export { opsgenieTenant, opsgenieErrorBody } from './opsgenie.ts';
+export type { OpsgenieTenantOptions, OpsgenieSim, OpsgenieModel } from './opsgenie.ts';
+export { assetsTenant, groundTruth as assetsGroundTruth, minimumRequests as assetsMinimumRequests, DEFAULT_ASSETS_PAGE_CAPS } from './assets.ts';
+export type { AssetsTenantOptions, AssetsPageCaps, AssetsSim, AssetsModel, AssetsWorkspaceRecord, AssetsSchemaRecord, AssetsTypeRecord, AssetsObjectRecord } from './assets.ts';
+export { confluenceDcTenant, CONFLUENCE_DC_TOKENS, DEFAULT_CONFLUENCE_DC_PAGE_CAPS, groundTruth as confluenceDcGroundTruth, minimumRequests as confluenceDcMinimumRequests } from './confluence-dc.ts';
+export type { ConfluenceDcTenantOptions, ConfluenceDcPageCaps, ConfluenceDcSim, ConfluenceDcModel } from './confluence-dc.ts';
+export { trelloTenant } from './trello.ts';
+export type { TrelloTenantOptions, TrelloSim, TrelloModel } from './trello.ts';

@@ -29,6 +29,11 @@ export interface Credentials {
   email: string;
   apiToken: string;
   bearerToken: string;
+  /** Opsgenie API key (`Authorization: GenieKey <key>`), for products with `auth.genieKey`. @default 'sim-genie-key' */
+  genieKey?: string;
+  /** Trello API key and token (`Authorization: OAuth oauth_consumer_key=..., oauth_token=...`), for products with `auth.trello`. */
+  trelloKey?: string;
+  trelloToken?: string;
 }
 
 export interface SimulatorOptions {
@@ -42,7 +47,7 @@ export interface SimulatorOptions {
   faults?: FaultOptions;
   credentials?: Credentials;
   /** Credentials that authenticate but lack admin rights: admin-only endpoints deny them. */
-  limitedCredentials?: { email: string; apiToken: string };
+  limitedCredentials?: { email: string; apiToken: string; genieKey?: string; trelloToken?: string };
   products: ProductSim[];
 }
 
@@ -76,15 +81,20 @@ export const DEFAULT_CREDENTIALS: Readonly<Credentials> = {
   email: 'collector@example.com',
   apiToken: 'sim-api-token',
   bearerToken: 'sim-bearer-token',
+  genieKey: 'sim-genie-key-0000-4a1b-9c2d-collector',
+  trelloKey: 'simtrellokey0123456789abcdef0123',
+  trelloToken: 'sim-trello-token-collector-0123456789abcdef',
 };
-export const DEFAULT_LIMITED_CREDENTIALS: Readonly<{ email: string; apiToken: string }> = {
+export const DEFAULT_LIMITED_CREDENTIALS: Readonly<{ email: string; apiToken: string; genieKey?: string; trelloToken?: string }> = {
   email: 'viewer@example.com',
   apiToken: 'sim-viewer-token',
+  genieKey: 'sim-genie-key-0000-4a1b-9c2d-readonly',
+  trelloToken: 'sim-trello-token-viewer-0123456789abcdef',
 };
 
 /** Who is calling: full admin, the limited (non-admin) account, or nobody. */
 export type Principal = 'admin' | 'limited' | 'anonymous';
-export type AuthScheme = 'basic' | 'bearer' | 'none';
+export type AuthScheme = 'basic' | 'bearer' | 'genie-key' | 'trello' | 'none';
 
 export interface RouteContext {
   readonly method: string;
@@ -147,7 +157,7 @@ export interface ProductSim {
    * (facts sheet §2); the Admin API: Bearer API key only; Bitbucket: both (API token or OAuth).
    * @default { basic: true, bearer: false }
    */
-  auth?: { basic?: boolean; bearer?: boolean };
+  auth?: { basic?: boolean; bearer?: boolean; genieKey?: boolean; trello?: boolean };
   /** The product's own error body shape (`path` tells apart APIs of one product, e.g. Confluence v1 and v2). @default Jira's ErrorCollection ({@link errorBody}) */
   errorBody?(status: number, message: string, path: string): unknown;
   /** Account id for the `X-AAccountId` response header (jira narrative "Special headers"). */
@@ -255,6 +265,8 @@ function schemeOf(header: string | undefined): AuthScheme {
   const lower = header.trimStart().toLowerCase();
   if (lower.startsWith('basic ')) return 'basic';
   if (lower.startsWith('bearer ')) return 'bearer';
+  if (lower.startsWith('geniekey ')) return 'genie-key';
+  if (lower.startsWith('oauth ')) return 'trello';
   return 'none';
 }
 
@@ -462,6 +474,20 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
     } else if (scheme === 'bearer' && (viaGateway || productAuth.bearer)) {
       const presentedToken = (authHeader ?? '').trim().slice(7).trim();
       if (presentedToken === credentials.bearerToken || accessTokens.valid(presentedToken)) principal = 'admin';
+    } else if (scheme === 'genie-key' && !viaGateway && productAuth.genieKey) {
+      // Opsgenie: "Authorization: GenieKey <key>" (https://docs.opsgenie.com/docs/authentication).
+      const key = (authHeader ?? '').trim().slice(9).trim();
+      if (key === credentials.genieKey) principal = 'admin';
+      else if (limited.genieKey !== undefined && key === limited.genieKey) principal = 'limited';
+    } else if (scheme === 'trello' && !viaGateway && productAuth.trello) {
+      // Trello: `OAuth oauth_consumer_key="<key>", oauth_token="<token>"`
+      // (https://developer.atlassian.com/cloud/trello/guides/rest-api/authorization/).
+      const fields = new Map([...(authHeader ?? '').matchAll(/(oauth_[a-z_]+)="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']));
+      if (fields.get('oauth_consumer_key') === credentials.trelloKey) {
+        const t = fields.get('oauth_token');
+        if (t === credentials.trelloToken) principal = 'admin';
+        else if (limited.trelloToken !== undefined && t === limited.trelloToken) principal = 'limited';
+      }
     }
     const presented = authHeader !== undefined && authHeader !== '';
     if (!route.ownAuth && principal === 'anonymous' && (presented || !route.anonymous)) {

@@ -1,0 +1,239 @@
+/**
+ * Simulated Confluence Data Center instance behind a context path (`${sim.url}/confluence`): seeded users (userKey,
+ * username; some deactivated), groups and members, current and archived spaces (global and personal) and their
+ * permissions; the REST routes, the ground truth (account_id = userKey) and the minimum number of requests.
+ *
+ * Authority: the Confluence Data Center REST reference, https://developer.atlassian.com/server/confluence/rest/v1000/
+ * (resource groups User, Group, Space, Space Permissions), CONFSERVER-87291 (user/list, 8.4+) and CONFSERVER-100505
+ * (space permissions shape, 9.1+). PATs as Bearer, checked by the routes themselves (`ownAuth`).
+ */
+import { hash32, hex8, Rng, unit } from './random.ts';
+import type { ProductSim, Route, RouteContext, RouteResult } from './server.ts';
+import { JIRA_DC_TOKENS } from './jira-dc.ts';
+
+export interface ConfluenceDcPageCaps {
+  users: number;
+  groups: number;
+  groupMembers: number;
+  spaces: number;
+}
+export const DEFAULT_CONFLUENCE_DC_PAGE_CAPS: Readonly<ConfluenceDcPageCaps> = { users: 200, groups: 200, groupMembers: 200, spaces: 100 };
+
+/** Same PATs as the Jira DC simulator: admin, limited (no admin rights) and expired. */
+export const CONFLUENCE_DC_TOKENS = JIRA_DC_TOKENS;
+
+export interface ConfluenceDcTenantOptions {
+  seed?: number;
+  users?: number;
+  groups?: number;
+  memberships?: number;
+  spaces?: number;
+  vanishingGroups?: number;
+  vanishingSpaces?: number;
+  /** @default '/confluence' */
+  contextPath?: string;
+  pageCaps?: Partial<ConfluenceDcPageCaps>;
+}
+
+interface User { userKey: string; username: string; displayName: string; email: string | null; active: boolean }
+interface Perm { subject: { type: 'user'; user: number } | { type: 'group'; group: number }; op: string; target: string }
+export interface ConfluenceDcModel {
+  caps: ConfluenceDcPageCaps;
+  contextPath: string;
+  users: User[];
+  groups: { name: string; members: number[]; vanishing: boolean }[];
+  spaces: { id: number; key: string; name: string; type: 'global' | 'personal'; status: 'current' | 'archived'; vanishing: boolean; perms: Perm[] }[];
+}
+
+export interface ConfluenceDcSim extends ProductSim {
+  model: ConfluenceDcModel;
+  groundTruth(): Record<string, Record<string, unknown>[]>;
+  minimumRequests(): number;
+}
+
+const NAMES = ['Ana Silva', 'Ben Okoro', 'Chloé Martin', '李小龙', 'Dmitri Ivanov', 'Eve "E" O\'Neil', 'Fatma Yılmaz 🚀', 'Gus Grün'];
+const OPS: [string, string][] = [['read', 'space'], ['administer', 'space'], ['create', 'page'], ['create', 'blogpost'], ['delete', 'page'], ['create', 'comment'], ['restrict_content', 'space'], ['export', 'space']];
+
+function generate(o: ConfluenceDcTenantOptions): ConfluenceDcModel {
+  const seed = o.seed ?? 1;
+  const rng = new Rng(hash32(seed, 'confluence-dc'));
+  const n = Math.max(5, o.users ?? 50);
+  const users: User[] = [];
+  for (let i = 0; i < n; i++) {
+    const username = i === 0 ? 'collector' : i === 1 ? 'viewer' : `user${i}`;
+    users.push({
+      userKey: `${hex8(hash32(seed, 'k1', i))}${hex8(hash32(seed, 'k2', i))}${hex8(hash32(seed, 'k3', i))}${hex8(i)}`,
+      username,
+      displayName: i === 0 ? 'Access Collector' : `${NAMES[i % NAMES.length] ?? 'User'} ${i}`,
+      email: i > 1 && unit(seed, 'hide', i) < 0.1 ? null : `${username}@acme.internal`,
+      active: i === 4 ? false : i < 2 ? true : unit(seed, 'active', i) >= 0.1,
+    });
+  }
+  const nG = Math.max(4, o.groups ?? 8);
+  const groups: ConfluenceDcModel['groups'] = [];
+  for (let g = 0; g < nG; g++) {
+    const name = ['confluence-users', 'confluence-administrators', 'empty-group', 'Équipe Données 🚨'][g] ?? `team-${g}`;
+    groups.push({ name, members: [], vanishing: g >= nG - (o.vanishingGroups ?? 0) && g >= 4 });
+  }
+  for (let i = 0; i < n; i++) groups[0]?.members.push(i);
+  groups[1]?.members.push(0);
+  for (let m = 0; m < (o.memberships ?? n); m++) {
+    const g = 3 + rng.int(nG - 3);
+    const u = rng.int(n);
+    const list = groups[g]?.members;
+    if (list && !list.includes(u)) list.push(u);
+  }
+  for (const g of groups) g.members.sort((a, b) => a - b);
+  const nS = Math.max(1, o.spaces ?? 6);
+  const spaces: ConfluenceDcModel['spaces'] = [];
+  for (let s = 0; s < nS; s++) {
+    const personal = s % 4 === 3;
+    const perms: Perm[] = [];
+    const seen = new Set<string>();
+    const add = (p: Perm): void => {
+      const k = `${p.subject.type}:${p.subject.type === 'user' ? p.subject.user : p.subject.group}:${p.op}:${p.target}`;
+      if (!seen.has(k)) {
+        seen.add(k);
+        perms.push(p);
+      }
+    };
+    if (s % 5 !== 4) {
+      // every space but one in five has permissions; that one has none (an empty child)
+      for (const [op, target] of OPS) add({ subject: { type: 'group', group: 1 }, op, target });
+      add({ subject: { type: 'group', group: 0 }, op: 'read', target: 'space' });
+      for (let k = 0; k < 3; k++) {
+        const [op, target] = OPS[rng.int(OPS.length)] ?? ['read', 'space'];
+        add({ subject: { type: 'user', user: rng.int(n) }, op, target });
+      }
+    }
+    spaces.push({ id: 131_000 + s, key: personal ? `~${users[s % n]?.username ?? 'x'}` : `S${s}`, name: personal ? (users[s % n]?.displayName ?? 'x') : `Space ${s} — données`, type: personal ? 'personal' : 'global', status: s % 6 === 5 ? 'archived' : 'current', vanishing: s >= nS - (o.vanishingSpaces ?? 0), perms });
+  }
+  return { caps: { ...DEFAULT_CONFLUENCE_DC_PAGE_CAPS, ...o.pageCaps }, contextPath: o.contextPath ?? '/confluence', users, groups, spaces };
+}
+
+/** Confluence DC error body `{statusCode, data, message, reason}` (DC REST error responses). */
+function fail(status: number, message: string): RouteResult {
+  return { status, body: { statusCode: status, data: { authorized: status !== 401 && status !== 403, valid: true, errors: [], successful: false }, message, reason: status === 404 ? 'Not Found' : status === 403 ? 'Forbidden' : 'Unauthorized' } };
+}
+
+function intParam(q: URLSearchParams, name: string, def: number): number {
+  const n = Number(q.get(name) ?? def);
+  return Number.isInteger(n) && n >= 0 ? n : def;
+}
+
+export function confluenceDcTenant(o: ConfluenceDcTenantOptions = {}): ConfluenceDcSim {
+  const model = generate(o);
+  const { users, groups, spaces, caps, contextPath } = model;
+  const api = `${contextPath}/rest/api`;
+
+  const person = (u: User, all: boolean): Record<string, unknown> => {
+    const out: Record<string, unknown> = { type: 'known', username: u.username, userKey: u.userKey, profilePicture: { path: `${contextPath}/images/icons/profilepics/default.svg`, width: 48, height: 48, isDefault: true }, displayName: u.displayName };
+    if (u.email !== null) out.email = u.email;
+    if (all) out.status = u.active ? 'active' : 'deactivated';
+    return out;
+  };
+
+  /** PageResponse with `_links.next` while more remain (kept on a short page). */
+  const page = <T>(ctx: RouteContext, all: readonly T[], cap: number, map: (t: T) => unknown): RouteResult => {
+    const start = intParam(ctx.query, 'start', 0);
+    const limit = Math.min(Math.max(1, intParam(ctx.query, 'limit', 25)), cap);
+    const { items, short } = ctx.page(all.slice(start, start + limit));
+    const links: Record<string, string> = { base: `${ctx.baseUrl}${contextPath}`, context: contextPath, self: `${ctx.baseUrl}${ctx.path}` };
+    if (short || start + items.length < all.length) {
+      const q = new URLSearchParams(ctx.query);
+      q.set('start', String(start + items.length));
+      links.next = `${ctx.path}?${q.toString()}`;
+    }
+    return { status: 200, body: { results: items.map(map), start, limit, size: items.length, _links: links } };
+  };
+
+  const route = (path: string, handle: (ctx: RouteContext) => RouteResult, o2: { paged?: boolean; deny?: string } = {}): Route => ({
+    method: 'GET',
+    path: `${api}${path}`,
+    ownAuth: true,
+    paged: o2.paged,
+    handle: (ctx) => {
+      const h = ctx.headers.authorization;
+      const token = /^Bearer\s+(.+)$/i.exec((Array.isArray(h) ? h[0] : h)?.trim() ?? '')?.[1]?.trim();
+      if (token === CONFLUENCE_DC_TOKENS.expired) return fail(401, 'The personal access token has expired.');
+      if (token !== CONFLUENCE_DC_TOKENS.admin && token !== CONFLUENCE_DC_TOKENS.limited) return fail(401, 'This request requires authentication.');
+      if (token === CONFLUENCE_DC_TOKENS.limited && o2.deny) return fail(403, o2.deny);
+      return handle(ctx);
+    },
+  });
+
+  const routes: Route[] = [
+    route('/user/current', (ctx) => ({ status: 200, body: person(users[ctx.headers.authorization?.includes(CONFLUENCE_DC_TOKENS.limited) ? 1 : 0] as User, false) })),
+    route('/user/list', (ctx) => page(ctx, users, caps.users, (u) => person(u, true)), { paged: true, deny: 'User is not permitted to list users.' }),
+    route('/group', (ctx) => page(ctx, groups, caps.groups, (g) => ({ type: 'group', name: g.name, _links: { self: `${ctx.baseUrl}${api}/group/${encodeURIComponent(g.name)}` } })), { paged: true, deny: 'User is not permitted to list groups.' }),
+    route(
+      '/group/{groupName}/member',
+      (ctx) => {
+        const g = groups.find((x) => x.name === ctx.params.groupName);
+        if (!g || g.vanishing) return fail(404, `No group found with name : ${ctx.params.groupName ?? ''}`);
+        return page(ctx, g.members, caps.groupMembers, (i) => person(users[i] as User, false));
+      },
+      { paged: true },
+    ),
+    route(
+      '/space',
+      (ctx) => {
+        const status = ctx.query.get('status');
+        const list = spaces.filter((s) => (status ? s.status === status : s.status === 'current'));
+        return page(ctx, list, caps.spaces, (s) => ({ id: s.id, key: s.key, name: s.name, type: s.type, status: s.status, _links: { webui: `/spaces/${s.key}` } }));
+      },
+      { paged: true },
+    ),
+    route(
+      '/space/{spaceKey}/permissions',
+      (ctx) => {
+        const s = spaces.find((x) => x.key === ctx.params.spaceKey);
+        if (!s || s.vanishing) return fail(404, `No space with key : ${ctx.params.spaceKey ?? ''}`);
+        return {
+          status: 200,
+          body: s.perms.map((p) => ({
+            operation: { targetType: p.target, operationKey: p.op },
+            subject: p.subject.type === 'user' ? { type: 'user', userKey: users[p.subject.user]?.userKey } : { type: 'group', name: groups[p.subject.group]?.name },
+            spaceKey: s.key,
+            spaceId: s.id,
+          })),
+        };
+      },
+      { deny: 'User is not permitted to view the permissions of this space.' },
+    ),
+  ];
+  return { name: 'confluence-dc', routes, model, groundTruth: () => groundTruth(model), minimumRequests: () => minimumRequests(model) };
+}
+
+export function groundTruth(model: ConfluenceDcModel): Record<string, Record<string, unknown>[]> {
+  const { users, groups, spaces } = model;
+  return {
+    confluence_users: users.map((u) => ({ account_id: u.userKey, account_type: 'unknown', account_status: u.active ? 'active' : 'inactive', display_name: u.displayName, public_name: null, email: u.email, is_guest: null, personal_space_id: null, time_zone: null })),
+    confluence_groups: groups.map((g) => ({ group_id: g.name, name: g.name, type: 'group', usage_type: null, managed_by: null })),
+    confluence_group_members: groups.filter((g) => !g.vanishing).flatMap((g) =>
+      g.members.map((i) => {
+        const u = users[i] as User;
+        return { group_id: g.name, group_name: g.name, account_id: u.userKey, account_type: null, display_name: u.displayName, public_name: null, email: u.email, is_guest: null };
+      }),
+    ),
+    confluence_spaces: spaces.map((s) => ({ space_id: String(s.id), space_key: s.key, name: s.name, type: s.type, status: s.status, author_id: null, created_at: null, homepage_id: null })),
+    confluence_space_permissions: spaces.filter((s) => !s.vanishing).flatMap((s) =>
+      s.perms.map((p) => {
+        const principal = p.subject.type === 'user' ? (users[p.subject.user]?.userKey ?? '') : (groups[p.subject.group]?.name ?? '');
+        return { space_id: String(s.id), space_key: s.key, permission_id: `${p.subject.type}:${principal}:${p.op}:${p.target}`, principal_type: p.subject.type, principal_id: principal, operation: p.op, target_type: p.target };
+      }),
+    ),
+    confluence_space_roles: [],
+    confluence_space_role_assignments: [],
+    confluence_settings: [],
+  };
+}
+
+/** current user + offset lists (a full last page costs one empty request: floor(n/cap)+1) + one per space's permissions. */
+export function minimumRequests(model: ConfluenceDcModel): number {
+  const pages = (n: number, cap: number): number => Math.floor(n / cap) + 1;
+  let n = 1 + pages(model.users.length, model.caps.users) + pages(model.groups.length, model.caps.groups);
+  for (const g of model.groups) n += g.vanishing ? 1 : pages(g.members.length, model.caps.groupMembers);
+  for (const status of ['current', 'archived']) n += pages(model.spaces.filter((s) => s.status === status).length, model.caps.spaces);
+  return n + model.spaces.length;
+}

@@ -1,0 +1,160 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assets } from '../../functions/assets.ts';
+import { assetsTables } from '../../functions/assets.tables.ts';
+import type { Run, Unit } from '../../shared/config.ts';
+import type { Credentials } from '../../shared/http/auth.ts';
+import { runUnit } from '../../shared/local/runner.ts';
+import { diffRows, readPublished } from '../../shared/local/verify.ts';
+import { LocalStore } from '../../shared/sink/store.ts';
+import { assetsTenant, DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, startSimulator, type AssetsSim, type Simulator } from '../../shared/simulator/index.ts';
+
+const bearer: Credentials = { kind: 'bearer', token: DEFAULT_CREDENTIALS.bearerToken, source: 'the test' };
+const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
+
+const dirs: string[] = [];
+async function tmp(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'assets-it-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>, date: string, org: string) {
+  for (const t of assetsTables) {
+    const actual = await readPublished(store, t.name, { date }, org);
+    const d = diffRows(truth[t.name] ?? [], actual);
+    expect({ table: t.name, missing: d.missing.slice(0, 3), extra: d.extra.slice(0, 3), duplicates: d.duplicates.slice(0, 3) }).toEqual({
+      table: t.name,
+      missing: [],
+      extra: [],
+      duplicates: [],
+    });
+  }
+}
+
+/** The documented gateway form (OAuth 2.0 / scoped token): JSM workspace lookup and Assets under one base. */
+function gatewayUnit(sim: Simulator, objectTypes: string[]): Unit {
+  return { org: 'acme', product: 'assets', siteUrl: sim.url, apiBaseUrl: `${sim.url}/ex/jira/{cloudId}`, assets: { objectTypes }, auth: { kind: 'bearer' } };
+}
+
+/** Types to collect: the multi-page type, the empty abstract one, and one by id. */
+function pick(tenant: AssetsSim): string[] {
+  const s = tenant.model.workspaces[0]?.schemas[0];
+  return [s?.types[1]?.name ?? '', s?.types[0]?.name ?? '', tenant.model.workspaces[0]?.schemas[1]?.types[2]?.id ?? ''];
+}
+
+describe('Assets collector against the simulated tenant', () => {
+  const tenant = assetsTenant({ seed: 11, workspaces: 1, schemas: 30, typesPerSchema: 4, objectsPerType: 130, vanishingSchemas: 1 });
+  const types = pick(tenant);
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ products: [tenant], seed: 11, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
+  });
+  afterAll(async () => sim.close());
+
+  it('with faults on, every table equals ground truth', async () => {
+    const store = new LocalStore(await tmp());
+    const run: Run = { id: 'faults', date: '2026-11-28' };
+    const out = await runUnit(run, gatewayUnit(sim, types), () => ({ module: assets, store, credentials: bearer, http: fastHttp }));
+    expect(out.error).toBeUndefined();
+    expect(out.stats?.retries).toBeGreaterThan(0);
+    expect(out.stats?.skipped).toBe(1);
+    const truth = tenant.groundTruth(types);
+    expect(truth.assets_objects?.length).toBeGreaterThan(130);
+    await expectEqualsTruth(store, truth, run.date, 'acme');
+  });
+
+  it('resuming after every page boundary (one request per invocation) gives identical output, no duplicate', async () => {
+    const store = new LocalStore(await tmp());
+    const run: Run = { id: 'resume', date: '2026-11-28' };
+    const out = await runUnit(run, gatewayUnit(sim, types), () => ({ module: assets, store, credentials: bearer, http: { ...fastHttp, concurrency: 1 }, maxRequests: 1 }));
+    expect(out.error).toBeUndefined();
+    expect(out.invocations).toBeGreaterThan(tenant.minimumRequests(types) / 2);
+    await expectEqualsTruth(store, tenant.groundTruth(types), run.date, 'acme');
+  });
+});
+
+describe('request economy and edge cases', () => {
+  it('without faults, makes exactly the minimum number of requests', async () => {
+    const tenant = assetsTenant({ seed: 3, workspaces: 2, schemas: 27, typesPerSchema: 3, objectsPerType: 101, vanishingSchemas: 2 });
+    const types = pick(tenant);
+    const sim = await startSimulator({ products: [tenant], seed: 3 });
+    try {
+      const store = new LocalStore(await tmp());
+      const run: Run = { id: 'min', date: '2026-11-28' };
+      const out = await runUnit(run, gatewayUnit(sim, types), () => ({ module: assets, store, credentials: bearer }));
+      expect(out.error).toBeUndefined();
+      expect(out.stats?.requests).toBe(tenant.minimumRequests(types));
+      await expectEqualsTruth(store, tenant.groundTruth(types), run.date, 'acme');
+      const aql = sim.requests().filter((r) => r.url.includes('/object/aql'));
+      expect(aql.length).toBeGreaterThan(0);
+      for (const r of aql) expect(new URL(r.url, sim.url).searchParams.get('includeAttributes')).toBe('false');
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('a site without Assets yields no rows and one request', async () => {
+    const tenant = assetsTenant({ seed: 4, workspaces: 0 });
+    const sim = await startSimulator({ products: [tenant], seed: 4 });
+    try {
+      const store = new LocalStore(await tmp());
+      const out = await runUnit({ id: 'none', date: '2026-11-28' }, gatewayUnit(sim, []), () => ({ module: assets, store, credentials: bearer }));
+      expect(out.error).toBeUndefined();
+      expect(out.stats?.requests).toBe(1);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('keeps paging past short pages', async () => {
+    const tenant = assetsTenant({ seed: 5, schemas: 30, typesPerSchema: 3, objectsPerType: 150 });
+    const types = pick(tenant);
+    const sim = await startSimulator({ products: [tenant], seed: 5, faults: { rate: 0.6, kinds: ['shortPage'], maxPerRequest: 1 } });
+    try {
+      const store = new LocalStore(await tmp());
+      const run: Run = { id: 'short', date: '2026-11-28' };
+      const out = await runUnit(run, gatewayUnit(sim, types), () => ({ module: assets, store, credentials: bearer }));
+      expect(out.error).toBeUndefined();
+      expect(sim.stats().faults.shortPage ?? 0).toBeGreaterThan(0);
+      await expectEqualsTruth(store, tenant.groundTruth(types), run.date, 'acme');
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
+describe('failures', () => {
+  const tenant = assetsTenant({ seed: 13, schemas: 2 });
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ products: [tenant], seed: 13 });
+  });
+  afterAll(async () => sim.close());
+
+  it('a 401 names the endpoint and publishes nothing', async () => {
+    const store = new LocalStore(await tmp());
+    const out = await runUnit({ id: 'bad', date: '2026-11-28' }, gatewayUnit(sim, []), () => ({ module: assets, store, credentials: { kind: 'bearer', token: 'wrong-token-value-123', source: 'the test' } }));
+    expect(out.ok).toBe(false);
+    expect(out.error?.name).toBe('AuthenticationError');
+    expect(out.error?.message).toContain('endpoint GET /ex/jira/');
+    expect(out.error?.message).toContain('/rest/servicedeskapi/assets/workspace, HTTP 401]');
+    expect(out.error?.message).not.toContain('wrong-token-value-123');
+    expect(await store.list('assets_')).toEqual([]);
+  });
+
+  it('a 403 names the missing Assets role and publishes nothing', async () => {
+    // The limited account uses a Basic API token on the site paths (apiBaseUrl = the site, the simulator serves both).
+    const store = new LocalStore(await tmp());
+    const unit: Unit = { org: 'acme', product: 'assets', siteUrl: sim.url, apiBaseUrl: sim.url, auth: { kind: 'basic' } };
+    const limited: Credentials = { kind: 'basic', email: DEFAULT_LIMITED_CREDENTIALS.email, apiToken: DEFAULT_LIMITED_CREDENTIALS.apiToken, source: 'the test' };
+    const out = await runUnit({ id: 'limited', date: '2026-11-28' }, unit, () => ({ module: assets, store, credentials: limited }));
+    expect(out.ok).toBe(false);
+    expect(out.error?.name).toBe('PermissionError');
+    expect(out.error?.message).toMatch(/objectschema\/list, HTTP 403\].*Grant the account an Assets role on the object schema/);
+    expect(await store.list('assets_')).toEqual([]);
+  });
+});

@@ -1,0 +1,106 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { confluenceDc } from '../../functions/confluence-dc.ts';
+import { confluenceTables } from '../../functions/confluence.tables.ts';
+import { moduleFor } from '../../functions/index.ts';
+import type { Run, Unit } from '../../shared/config.ts';
+import type { Credentials } from '../../shared/http/auth.ts';
+import { runUnit } from '../../shared/local/runner.ts';
+import { diffRows, readPublished } from '../../shared/local/verify.ts';
+import { LocalStore } from '../../shared/sink/store.ts';
+import { CONFLUENCE_DC_TOKENS, confluenceDcTenant, startSimulator, type Simulator } from '../../shared/simulator/index.ts';
+
+const pat = (token: string): Credentials => ({ kind: 'bearer', token, source: 'the test' });
+const admin = pat(CONFLUENCE_DC_TOKENS.admin);
+const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
+
+const dirs: string[] = [];
+async function tmp(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'confluence-dc-it-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+const unitFor = (sim: Simulator): Unit => ({ org: 'acme', product: 'confluence-dc', siteUrl: `${sim.url}/confluence`, auth: { kind: 'bearer' } });
+
+async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>, date: string) {
+  for (const t of confluenceTables) {
+    const actual = await readPublished(store, t.name, { date }, 'acme');
+    for (const r of actual) expect(r.deployment).toBe('data-center');
+    const d = diffRows(truth[t.name] ?? [], actual);
+    expect({ table: t.name, missing: d.missing.slice(0, 3), extra: d.extra.slice(0, 3), duplicates: d.duplicates.slice(0, 3) }).toEqual({ table: t.name, missing: [], extra: [], duplicates: [] });
+  }
+}
+
+describe('Confluence Data Center collector against the simulated instance (context path /confluence)', () => {
+  const tenant = confluenceDcTenant({ seed: 11, users: 900, groups: 10, memberships: 500, spaces: 14, vanishingGroups: 1, vanishingSpaces: 1 });
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ products: [tenant], seed: 11, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
+  });
+  afterAll(async () => sim.close());
+
+  it('is registered as --product confluence-dc', () => {
+    expect(moduleFor('confluence-dc')).toBe(confluenceDc);
+    expect(confluenceDc.deployment).toBe('data-center');
+  });
+
+  it('with faults on, every table equals ground truth, below the context path', async () => {
+    const store = new LocalStore(await tmp());
+    const run: Run = { id: 'faults', date: '2026-11-28' };
+    sim.resetStats();
+    const out = await runUnit(run, unitFor(sim), () => ({ module: confluenceDc, store, credentials: admin, http: fastHttp }));
+    expect(out.error).toBeUndefined();
+    expect(out.stats?.retries).toBeGreaterThan(0);
+    expect(out.stats?.skipped).toBe(2);
+    for (const r of sim.requests()) expect(r.url.startsWith('/confluence/rest/api/')).toBe(true);
+    await expectEqualsTruth(store, tenant.groundTruth(), run.date);
+  });
+
+  it('resuming after every page boundary gives identical output, no duplicate', async () => {
+    const store = new LocalStore(await tmp());
+    const run: Run = { id: 'resume', date: '2026-11-28' };
+    const out = await runUnit(run, unitFor(sim), () => ({ module: confluenceDc, store, credentials: admin, http: { ...fastHttp, concurrency: 1 }, maxRequests: 1 }));
+    expect(out.error).toBeUndefined();
+    expect(out.invocations).toBeGreaterThan(tenant.minimumRequests() / 2);
+    await expectEqualsTruth(store, tenant.groundTruth(), run.date);
+  });
+});
+
+describe('request economy and failures', () => {
+  const tenant = confluenceDcTenant({ seed: 3, users: 1000, groups: 9, memberships: 300, spaces: 12, vanishingGroups: 1, vanishingSpaces: 1 });
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ products: [tenant], seed: 3 });
+  });
+  afterAll(async () => sim.close());
+
+  it('without faults, makes exactly the minimum number of requests', async () => {
+    const store = new LocalStore(await tmp());
+    const run: Run = { id: 'min', date: '2026-11-28' };
+    const out = await runUnit(run, unitFor(sim), () => ({ module: confluenceDc, store, credentials: admin }));
+    expect(out.error).toBeUndefined();
+    expect(out.stats?.requests).toBe(tenant.minimumRequests());
+    await expectEqualsTruth(store, tenant.groundTruth(), run.date);
+  });
+
+  it('an expired PAT ends with a 401 naming the endpoint, and publishes nothing', async () => {
+    const store = new LocalStore(await tmp());
+    const out = await runUnit({ id: 'expired', date: '2026-11-28' }, unitFor(sim), () => ({ module: confluenceDc, store, credentials: pat(CONFLUENCE_DC_TOKENS.expired) }));
+    expect(out.error?.name).toBe('AuthenticationError');
+    expect(out.error?.message).toContain('endpoint GET /confluence/rest/api/user/current, HTTP 401]');
+    expect(out.error?.message).toContain('expired');
+    expect(await store.list('confluence_')).toEqual([]);
+  });
+
+  it('a PAT of a non-admin gets a 403 naming the missing permission, and publishes nothing', async () => {
+    const store = new LocalStore(await tmp());
+    const out = await runUnit({ id: 'limited', date: '2026-11-28' }, unitFor(sim), () => ({ module: confluenceDc, store, credentials: pat(CONFLUENCE_DC_TOKENS.limited) }));
+    expect(out.error?.name).toBe('PermissionError');
+    expect(out.error?.message).toMatch(/HTTP 403\].*Grant the account .*Confluence Administrator/);
+    expect(await store.list('confluence_')).toEqual([]);
+  });
+});

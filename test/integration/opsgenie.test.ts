@@ -1,0 +1,196 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opsgenie, OPSGENIE_PAGE_SIZE } from '../../functions/opsgenie.ts';
+import { opsgenieTables } from '../../functions/opsgenie.tables.ts';
+import { runCollect } from '../../shared/cli/collect.ts';
+import type { Unit } from '../../shared/config.ts';
+import type { Credentials } from '../../shared/http/auth.ts';
+import { runUnit } from '../../shared/local/runner.ts';
+import { diffRows, readPublished } from '../../shared/local/verify.ts';
+import { credentialsFromJson, credentialsFromSecret } from '../../shared/secrets.ts';
+import { LocalStore } from '../../shared/sink/store.ts';
+import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, opsgenieTenant, startSimulator, type OpsgenieSim, type Simulator } from '../../shared/simulator/index.ts';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
+const KEY = DEFAULT_CREDENTIALS.genieKey ?? '';
+const creds: Credentials = { kind: 'genie-key', apiKey: KEY, source: 'the test' };
+const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
+const date = '2026-11-28';
+
+const dirs: string[] = [];
+async function tmp(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'opsgenie-it-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>) {
+  for (const t of opsgenieTables) {
+    const actual = await readPublished(store, t.name, { date }, 'acme');
+    const d = diffRows(truth[t.name] ?? [], actual);
+    expect({ table: t.name, missing: d.missing.slice(0, 2), extra: d.extra.slice(0, 2), duplicates: d.duplicates.slice(0, 2) }).toEqual({ table: t.name, missing: [], extra: [], duplicates: [] });
+  }
+}
+
+/** Every file under `dir`, gunzipped when gzip, as text: no secret may be in any of them. */
+async function allText(dir: string): Promise<string> {
+  const out: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await readdir(d)) {
+      const p = join(d, e);
+      if ((await stat(p)).isDirectory()) await walk(p);
+      else {
+        const b = await readFile(p);
+        out.push(b[0] === 0x1f && b[1] === 0x8b ? gunzipSync(b).toString('utf8') : b.toString('utf8'));
+      }
+    }
+  };
+  await walk(dir);
+  return out.join('\n');
+}
+
+function unitFor(sim: Simulator, extra: Partial<Unit> = {}): Unit {
+  return { org: 'acme', product: 'opsgenie', siteUrl: sim.url, auth: { kind: 'genie-key' }, ...extra };
+}
+
+describe('Opsgenie collector against the simulated account', () => {
+  // Seed 22 at this size and rate draws every fault kind (5xx, reset, slow, truncated, shortPage).
+  const tenant = opsgenieTenant({ seed: 22, users: 480, teams: 7, vanishingTeams: 2 });
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ products: [tenant], seed: 22, faults: { rate: 0.3, slowMs: 1500, maxPerRequest: 2 } });
+  });
+  afterAll(async () => sim.close());
+
+  it('with faults on, every table equals ground truth; vanished teams are skipped', async () => {
+    const store = new LocalStore(await tmp());
+    const out = await runUnit({ id: 'faults', date }, unitFor(sim), () => ({ module: opsgenie, store, credentials: creds, http: fastHttp }));
+    expect(out.error).toBeUndefined();
+    expect(out.stats?.retries).toBeGreaterThan(0);
+    expect(out.stats?.skipped).toBe(2);
+    const faults = sim.stats().faults;
+    for (const kind of ['5xx', 'reset', 'slow', 'truncated', 'shortPage']) expect(faults[kind] ?? 0, kind).toBeGreaterThan(0);
+    await expectEqualsTruth(store, tenant.groundTruth());
+    expect(sim.requests().every((r) => r.authorization === 'genie-key')).toBe(true);
+  });
+
+  it('resuming after every page boundary (one request per invocation) gives identical output, no duplicate', async () => {
+    const store = new LocalStore(await tmp());
+    const out = await runUnit({ id: 'resume', date }, unitFor(sim), () => ({ module: opsgenie, store, credentials: creds, http: { ...fastHttp, concurrency: 1 }, maxRequests: 1 }));
+    expect(out.error).toBeUndefined();
+    // One invocation per request, except that a vanished team's 404 is no page boundary: the next request follows in the same invocation.
+    expect(out.invocations).toBeGreaterThanOrEqual(tenant.minimumRequests() - 2);
+    await expectEqualsTruth(store, tenant.groundTruth());
+  });
+});
+
+describe('request economy', () => {
+  it('without faults, makes exactly the minimum number of requests, at limit=100 with a stable sort', async () => {
+    const tenant = opsgenieTenant({ seed: 5, users: 301, teams: 9, schedules: 6, escalations: 5, customRoles: 4, vanishingTeams: 1 });
+    const sim = await startSimulator({ products: [tenant], seed: 5 });
+    try {
+      const store = new LocalStore(await tmp());
+      const out = await runUnit({ id: 'min', date }, unitFor(sim), () => ({ module: opsgenie, store, credentials: creds }));
+      expect(out.error).toBeUndefined();
+      expect(out.stats?.requests).toBe(tenant.minimumRequests());
+      expect(tenant.minimumRequests()).toBe(4 + 1 + 9 + 3);
+      await expectEqualsTruth(store, tenant.groundTruth());
+      const urls = sim.requests().map((r) => new URL(r.url, sim.url));
+      for (const u of urls.filter((x) => x.pathname === '/v2/users')) {
+        expect({ limit: u.searchParams.get('limit'), sort: u.searchParams.get('sort'), order: u.searchParams.get('order') }).toEqual({ limit: String(OPSGENIE_PAGE_SIZE), sort: 'username', order: 'asc' });
+      }
+      expect(urls.find((u) => u.pathname === '/v2/schedules')?.searchParams.get('expand')).toBe('rotation');
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
+describe('auth and permissions', () => {
+  let tenant: OpsgenieSim;
+  let sim: Simulator;
+  beforeAll(async () => {
+    tenant = opsgenieTenant({ seed: 8, users: 40, teams: 3 });
+    sim = await startSimulator({ products: [tenant], seed: 8 });
+  });
+  afterAll(async () => sim.close());
+
+  it("a team integration's key fails with a 403 naming the key and access rights it needs, and publishes nothing", async () => {
+    const store = new LocalStore(await tmp());
+    const limited: Credentials = { kind: 'genie-key', apiKey: DEFAULT_LIMITED_CREDENTIALS.genieKey ?? '', source: 'the test' };
+    const out = await runUnit({ id: 'team-key', date }, unitFor(sim), () => ({ module: opsgenie, store, credentials: limited }));
+    expect(out.error?.name).toBe('PermissionError');
+    expect(out.error?.message).toMatch(/endpoint GET \/v2\/users, HTTP 403\]/);
+    expect(out.error?.message).toMatch(/team integration key cannot read account configuration/);
+    expect(out.error?.message).toMatch(/Grant the account an Opsgenie API key from Settings > API key management .* Read and Configuration access rights/);
+    expect(out.error?.message).not.toContain(limited.kind === 'genie-key' ? limited.apiKey : '');
+    expect(await store.list('opsgenie_')).toEqual([]);
+  });
+
+  it('a wrong key ends with a 401 through the local command (OPSGENIE_API_KEY), exit 1, nothing published, key in no log line or file', async () => {
+    const out = await tmp();
+    const argv = ['--product', 'opsgenie', '--site-url', sim.url, '--org', 'acme', '--out', out, '--date', date, '--run-id', 'bad', '--verbose'];
+    const wrong = 'wrong-genie-key-value-123456';
+    const lines: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    let bad: Awaited<ReturnType<typeof runCollect>>;
+    let good: Awaited<ReturnType<typeof runCollect>>;
+    try {
+      bad = await runCollect(argv, { quiet: true, env: { OPSGENIE_API_KEY: wrong } });
+      good = await runCollect([...argv.slice(0, -2), 'good', '--verbose'], { quiet: true, env: { OPSGENIE_API_KEY: KEY } });
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(bad.exitCode).toBe(1);
+    const err = bad.outcomes[0]?.error;
+    expect(err?.name).toBe('AuthenticationError');
+    expect(err?.message).toContain('endpoint GET /v2/users, HTTP 401]');
+    expect(err?.message).toMatch(/Check the Opsgenie API key from the environment variable OPSGENIE_API_KEY/);
+    expect(err?.message).not.toContain(wrong);
+    expect(good.exitCode).toBe(0);
+    await expectEqualsTruth(new LocalStore(out), tenant.groundTruth());
+    const logs = lines.join('');
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs).not.toContain(wrong);
+    expect(logs).not.toContain(KEY);
+    const files = await allText(out);
+    expect(files).not.toContain(KEY);
+    expect(files).not.toContain(wrong);
+  });
+
+  it('reads the key from a secret file and from a Secrets Manager secret ({"apiKey": "..."})', async () => {
+    const dir = await tmp();
+    const file = join(dir, 'opsgenie-secret.json');
+    await writeFile(file, JSON.stringify({ apiKey: KEY }));
+    const out = join(dir, 'out');
+    const r = await runCollect(['--product', 'opsgenie', '--site-url', sim.url, '--org', 'acme', '--out', out, '--date', date, '--run-id', 'file'], {
+      quiet: true,
+      env: { ATLASSIAN_SECRET_FILE: file },
+    });
+    expect(r.exitCode).toBe(0);
+    await expectEqualsTruth(new LocalStore(out), tenant.groundTruth());
+
+    // Secrets Manager's SecretString, through the one secret parser the Lambda uses.
+    const fake = { send: async () => ({ SecretString: JSON.stringify({ apiKey: KEY }) }) } as unknown as SecretsManagerClient;
+    const fromSm = await credentialsFromSecret(fake, { kind: 'genie-key', secretName: 'acme/opsgenie' });
+    expect(fromSm).toEqual({ kind: 'genie-key', apiKey: KEY, source: "the secret 'acme/opsgenie'" });
+    const store = new LocalStore(join(dir, 'sm'));
+    const run = await runUnit({ id: 'sm', date }, unitFor(sim, { auth: { kind: 'genie-key', secretName: 'acme/opsgenie' } }), () => ({ module: opsgenie, store, credentials: fromSm }));
+    expect(run.error).toBeUndefined();
+    // A wrong shape names the expected one and never echoes a value.
+    expect(() => credentialsFromJson({ key: KEY }, { kind: 'genie-key' }, 'the secret x', async () => {})).toThrow(/must be \{"apiKey": "..."\}/);
+    try {
+      credentialsFromJson({ key: KEY }, { kind: 'genie-key' }, 'the secret x', async () => {});
+    } catch (e) {
+      expect((e as Error).message).not.toContain(KEY);
+    }
+  });
+});

@@ -1,0 +1,211 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trello } from '../../functions/trello.ts';
+import { trelloTables } from '../../functions/trello.tables.ts';
+import { runCollect } from '../../shared/cli/collect.ts';
+import type { Unit } from '../../shared/config.ts';
+import type { Credentials } from '../../shared/http/auth.ts';
+import { runUnit } from '../../shared/local/runner.ts';
+import { diffRows, readPublished } from '../../shared/local/verify.ts';
+import { credentialsFromJson, credentialsFromSecret, inferKind } from '../../shared/secrets.ts';
+import { LocalStore } from '../../shared/sink/store.ts';
+import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, startSimulator, trelloTenant, type Simulator, type TrelloSim } from '../../shared/simulator/index.ts';
+
+const KEY = DEFAULT_CREDENTIALS.trelloKey ?? '';
+const TOKEN = DEFAULT_CREDENTIALS.trelloToken ?? '';
+const creds: Credentials = { kind: 'trello', apiKey: KEY, token: TOKEN, source: 'the test' };
+const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
+const date = '2026-11-28';
+
+const dirs: string[] = [];
+async function tmp(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'trello-it-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>) {
+  for (const t of trelloTables) {
+    const actual = await readPublished(store, t.name, { date }, 'acme');
+    const d = diffRows(truth[t.name] ?? [], actual);
+    expect({ table: t.name, missing: d.missing.slice(0, 2), extra: d.extra.slice(0, 2), duplicates: d.duplicates.slice(0, 2) }).toEqual({ table: t.name, missing: [], extra: [], duplicates: [] });
+  }
+}
+
+async function allText(dir: string): Promise<string> {
+  const out: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await readdir(d)) {
+      const p = join(d, e);
+      if ((await stat(p)).isDirectory()) await walk(p);
+      else {
+        const b = await readFile(p);
+        out.push(b[0] === 0x1f && b[1] === 0x8b ? gunzipSync(b).toString('utf8') : b.toString('utf8'));
+      }
+    }
+  };
+  await walk(dir);
+  return out.join('\n');
+}
+
+function unitFor(sim: Simulator, extra: Partial<Unit> = {}): Unit {
+  return { org: 'acme', product: 'trello', siteUrl: sim.url, auth: { kind: 'trello' }, ...extra };
+}
+
+describe('Trello collector against the simulated tenant', () => {
+  const tenant = trelloTenant({ seed: 31, members: 90, workspaces: 3, boards: 7, vanishingBoards: 2 });
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ products: [tenant], seed: 31, faults: { rate: 0.3, slowMs: 1500, maxPerRequest: 2, kinds: ['5xx', 'reset', 'slow', 'truncated'] } });
+  });
+  afterAll(async () => sim.close());
+
+  it('with faults on, every table equals ground truth; vanished boards are skipped; key and token only in the header', async () => {
+    const store = new LocalStore(await tmp());
+    const out = await runUnit({ id: 'faults', date }, unitFor(sim), () => ({ module: trello, store, credentials: creds, http: fastHttp }));
+    expect(out.error).toBeUndefined();
+    expect(out.stats?.retries).toBeGreaterThan(0);
+    expect(out.stats?.skipped).toBe(2);
+    const faults = sim.stats().faults;
+    for (const kind of ['5xx', 'reset', 'slow', 'truncated']) expect(faults[kind] ?? 0, kind).toBeGreaterThan(0);
+    await expectEqualsTruth(store, tenant.groundTruth());
+    const log = sim.requests();
+    expect(log.every((r) => r.authorization === 'trello')).toBe(true);
+    expect(log.some((r) => r.url.includes(KEY) || r.url.includes(TOKEN) || /[?&](key|token)=/.test(r.url))).toBe(false);
+  });
+
+  it('resuming after every page boundary (one request per invocation) gives identical output, no duplicate', async () => {
+    const store = new LocalStore(await tmp());
+    const out = await runUnit({ id: 'resume', date }, unitFor(sim), () => ({ module: trello, store, credentials: creds, http: { ...fastHttp, concurrency: 1 }, maxRequests: 1 }));
+    expect(out.error).toBeUndefined();
+    // A vanished board's 404 is no page boundary: the next request follows in the same invocation.
+    expect(out.invocations).toBeGreaterThanOrEqual(tenant.minimumRequests() - 2);
+    await expectEqualsTruth(store, tenant.groundTruth());
+  });
+});
+
+describe('request economy', () => {
+  it('without faults, makes exactly the minimum number of requests and asks for every membership and board', async () => {
+    const tenant = trelloTenant({ seed: 4, members: 150, workspaces: 4, boards: 9, vanishingBoards: 1 });
+    const sim = await startSimulator({ products: [tenant], seed: 4 });
+    try {
+      const store = new LocalStore(await tmp());
+      const out = await runUnit({ id: 'min', date }, unitFor(sim), () => ({ module: trello, store, credentials: creds }));
+      expect(out.error).toBeUndefined();
+      expect(out.stats?.requests).toBe(tenant.minimumRequests());
+      await expectEqualsTruth(store, tenant.groundTruth());
+      const truth = tenant.groundTruth();
+      expect(truth.trello_workspace_members?.some((m) => m.deactivated === true)).toBe(true);
+      expect(truth.trello_boards?.some((b) => b.closed === true)).toBe(true);
+      expect(truth.trello_enterprise_admins?.length).toBeGreaterThan(0);
+      for (const u of sim.requests().map((r) => new URL(r.url, sim.url)).filter((x) => x.pathname.endsWith('/memberships') || x.pathname.endsWith('/boards'))) {
+        expect({ path: u.pathname, filter: u.searchParams.get('filter') }).toEqual({ path: u.pathname, filter: 'all' });
+      }
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it("a token whose member administers no enterprise makes no enterprise request and writes no admin row", async () => {
+    const tenant = trelloTenant({ seed: 5, members: 30, workspaces: 2, boards: 2, enterpriseAdmin: false });
+    const sim = await startSimulator({ products: [tenant], seed: 5 });
+    try {
+      const store = new LocalStore(await tmp());
+      const out = await runUnit({ id: 'noent', date }, unitFor(sim), () => ({ module: trello, store, credentials: creds }));
+      expect(out.error).toBeUndefined();
+      expect(out.stats?.requests).toBe(tenant.minimumRequests());
+      expect(sim.requests().some((r) => r.url.startsWith('/1/enterprises/'))).toBe(false);
+      await expectEqualsTruth(store, tenant.groundTruth());
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
+describe('auth and permissions', () => {
+  let tenant: TrelloSim;
+  let sim: Simulator;
+  beforeAll(async () => {
+    tenant = trelloTenant({ seed: 9, members: 40, workspaces: 2, boards: 3 });
+    sim = await startSimulator({ products: [tenant], seed: 9 });
+  });
+  afterAll(async () => sim.close());
+
+  it("a workspace member's token that may not read a board fails with Trello's 401 and a hint about board access, nothing published", async () => {
+    const store = new LocalStore(await tmp());
+    const limited: Credentials = { kind: 'trello', apiKey: KEY, token: DEFAULT_LIMITED_CREDENTIALS.trelloToken ?? '', source: 'the test' };
+    const out = await runUnit({ id: 'viewer', date }, unitFor(sim), () => ({ module: trello, store, credentials: limited, http: { concurrency: 1 } }));
+    expect(out.error?.name).toBe('AuthenticationError');
+    expect(out.error?.message).toMatch(/endpoint GET \/1\/boards\/[0-9a-f]{24}\/memberships, HTTP 401\]/);
+    expect(out.error?.message).toMatch(/unauthorized permission requested/);
+    expect(out.error?.message).toMatch(/may not see a workspace, board or enterprise/);
+    expect(out.error?.message).not.toContain(DEFAULT_LIMITED_CREDENTIALS.trelloToken ?? '-');
+    expect(await store.list('trello_')).toEqual([]);
+  });
+
+  it('a wrong token ends with a 401 through the local command (TRELLO_API_KEY + TRELLO_TOKEN); no key or token in any log line or file', async () => {
+    const out = await tmp();
+    const argv = ['--product', 'trello', '--site-url', sim.url, '--org', 'acme', '--out', out, '--date', date, '--run-id', 'bad', '--verbose'];
+    const wrong = 'wrong-trello-token-value-987654';
+    const lines: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    let bad: Awaited<ReturnType<typeof runCollect>>;
+    let good: Awaited<ReturnType<typeof runCollect>>;
+    try {
+      bad = await runCollect(argv, { quiet: true, env: { TRELLO_API_KEY: KEY, TRELLO_TOKEN: wrong } });
+      good = await runCollect([...argv.slice(0, -2), 'good', '--verbose'], { quiet: true, env: { TRELLO_API_KEY: KEY, TRELLO_TOKEN: TOKEN } });
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(bad.exitCode).toBe(1);
+    const err = bad.outcomes[0]?.error;
+    expect(err?.name).toBe('AuthenticationError');
+    expect(err?.message).toContain('endpoint GET /1/members/me/organizations, HTTP 401]');
+    expect(err?.message).toContain('invalid token');
+    expect(err?.message).toMatch(/Check the Trello API key and token from the environment variables TRELLO_API_KEY and TRELLO_TOKEN/);
+    expect(err?.message).not.toContain(wrong);
+    expect(good.exitCode).toBe(0);
+    await expectEqualsTruth(new LocalStore(out), tenant.groundTruth());
+    const logs = lines.join('');
+    expect(logs.length).toBeGreaterThan(0);
+    for (const secret of [wrong, TOKEN, KEY]) expect(logs).not.toContain(secret);
+    const files = await allText(out);
+    for (const secret of [wrong, TOKEN, KEY]) expect(files).not.toContain(secret);
+  });
+
+  it('reads key and token from a secret file and from a Secrets Manager secret ({"apiKey", "token"})', async () => {
+    const dir = await tmp();
+    const file = join(dir, 'trello-secret.json');
+    await writeFile(file, JSON.stringify({ apiKey: KEY, token: TOKEN }));
+    expect(inferKind({ apiKey: KEY, token: TOKEN })).toBe('trello');
+    expect(inferKind({ token: TOKEN })).toBe('bearer');
+    expect(inferKind({ apiKey: KEY })).toBe('genie-key');
+    const out = join(dir, 'out');
+    const r = await runCollect(['--product', 'trello', '--site-url', sim.url, '--org', 'acme', '--out', out, '--date', date, '--run-id', 'file'], { quiet: true, env: { ATLASSIAN_SECRET_FILE: file } });
+    expect(r.exitCode).toBe(0);
+    await expectEqualsTruth(new LocalStore(out), tenant.groundTruth());
+
+    const fake = { send: async () => ({ SecretString: JSON.stringify({ apiKey: KEY, token: TOKEN }) }) } as unknown as SecretsManagerClient;
+    const fromSm = await credentialsFromSecret(fake, { kind: 'trello', secretName: 'acme/trello' });
+    expect(fromSm).toEqual({ kind: 'trello', apiKey: KEY, token: TOKEN, source: "the secret 'acme/trello'" });
+    const run = await runUnit({ id: 'sm', date }, unitFor(sim, { auth: { kind: 'trello', secretName: 'acme/trello' } }), () => ({ module: trello, store: new LocalStore(join(dir, 'sm')), credentials: fromSm }));
+    expect(run.error).toBeUndefined();
+    let message = '';
+    try {
+      credentialsFromJson({ apiKey: KEY }, { kind: 'trello' }, 'the secret x', async () => {});
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/must be \{"apiKey": "...", "token": "..."\} \(field 'token' is missing or invalid\)/);
+    expect(message).not.toContain(KEY);
+  });
+});
