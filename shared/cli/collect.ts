@@ -13,7 +13,7 @@ import { progressReporter } from './progress.ts';
 import { formatSummary } from './summary.ts';
 
 const USAGE = `usage: npm run collect -- --product <${PRODUCTS.join('|')}> --site-url <URL> --org <ORG> --out <DIR>
-         [--max-requests-per-invocation <N>] [--api-base-url <URL>] [--org-id <ID>] [--workspaces <a,b>] [--api-tokens managed|active|none]
+         [--max-requests-per-invocation <N>] [--api-base-url <URL>] [--org-id <ID>] [--workspaces <a,b>] [--api-tokens managed|active|none] [--assets-object-types <a,b>]
        npm run collect -- --config <file> --out <DIR> [--max-requests-per-invocation <N>]
 credentials: ATLASSIAN_EMAIL + ATLASSIAN_API_TOKEN (basic), ATLASSIAN_BEARER_TOKEN (bearer; Data Center PAT),
              OPSGENIE_API_KEY (opsgenie), TRELLO_API_KEY + TRELLO_TOKEN (trello),
@@ -27,6 +27,7 @@ const Args = z.object({
   'org-id': z.string().optional(),
   workspaces: z.string().optional(),
   'api-tokens': z.string().optional(),
+  'assets-object-types': z.string().optional(),
   out: z.string().min(1, '--out <DIR> is required'),
   config: z.string().optional(),
   'max-requests-per-invocation': z.coerce.number().int().positive().optional(),
@@ -51,6 +52,7 @@ export function parseCollectArgs(argv: readonly string[]): CollectArgs {
         'org-id': { type: 'string' },
         workspaces: { type: 'string' },
         'api-tokens': { type: 'string' },
+        'assets-object-types': { type: 'string' },
         out: { type: 'string' },
         config: { type: 'string' },
         'max-requests-per-invocation': { type: 'string' },
@@ -95,6 +97,7 @@ async function unitsFrom(args: CollectArgs, authKind: Unit['auth']['kind']): Pro
     ...(args['org-id'] ? { orgId: args['org-id'] } : {}),
     ...(args.workspaces ? { workspaces: args.workspaces.split(',').map((w) => w.trim()).filter(Boolean) } : {}),
     ...(args['api-tokens'] ? { apiTokens: args['api-tokens'] } : {}),
+    ...(args['assets-object-types'] ? { assets: { objectTypes: args['assets-object-types'].split(',').map((t) => t.trim()).filter(Boolean) } } : {}),
     auth: { kind: authKind },
   });
   if (!u.success) {

@@ -5,22 +5,35 @@ import { diffRows, readPublished } from '../local/verify.ts';
 import { LocalStore } from '../sink/store.ts';
 import {
   adminTenant,
+  assetsTenant,
   bitbucketTenant,
+  confluenceDcTenant,
   confluenceTenant,
   DEFAULT_CREDENTIALS,
+  jiraDcTenant,
   jiraTenant,
+  jsmTenant,
+  opsgenieTenant,
   startSimulator,
+  trelloTenant,
   type ProductSim,
   type Simulator,
 } from '../simulator/index.ts';
 import { runCollect } from './collect.ts';
+
+/** The Assets tenant's truth and minimum for the object types the demo names. */
+function withObjectTypes(t: ReturnType<typeof assetsTenant>, types: readonly string[]): DemoProduct['tenant'] {
+  return Object.assign(Object.create(t) as typeof t, { groundTruth: () => t.groundTruth(types), minimumRequests: () => t.minimumRequests(types) });
+}
 
 /** One simulated product of the demo organization. */
 interface DemoProduct {
   product: Product;
   describe: string;
   tenant: ProductSim & { groundTruth(): Record<string, Record<string, unknown>[]>; minimumRequests(): number };
-  auth: 'basic' | 'bearer';
+  auth: 'basic' | 'bearer' | 'genie-key' | 'trello';
+  /** Where the product lives below the simulator (Data Center context path). */
+  path?: string;
   extraArgs?: (sim: Simulator) => string[];
 }
 
@@ -33,6 +46,8 @@ interface DemoProduct {
 async function main(): Promise<number> {
   const out = process.env.DEMO_OUT ?? 'out';
   const org = 'demo';
+  // Jira Data Center writes the Jira tables (deployment = data-center), so it gets an org of its own here.
+  const orgOf = (p: Product) => (p === 'jira-dc' || p === 'confluence-dc' ? 'demo-dc' : org);
   const date = new Date().toISOString().slice(0, 10);
   const admin = adminTenant({ seed: 7, users: 3000, groups: 120, memberships: 9000, sites: 2, vanishingUsers: 1, vanishingGroups: 1 });
   const products: DemoProduct[] = [
@@ -61,6 +76,35 @@ async function main(): Promise<number> {
       auth: 'bearer',
       extraArgs: () => ['--org-id', admin.model.orgId],
     },
+    {
+      product: 'jsm',
+      describe: 'Jira Service Management: service desks, customers, organizations, agents',
+      tenant: jsmTenant({ seed: 7 }),
+      auth: 'basic',
+    },
+    {
+      product: 'assets',
+      describe: 'Assets (JSM CMDB) through the API gateway: schemas, object types, the objects of two types',
+      tenant: withObjectTypes(assetsTenant({ seed: 7 }), ['Servers', 'Software Licences']),
+      auth: 'bearer',
+      extraArgs: (sim) => ['--api-base-url', `${sim.url}/ex/jira/{cloudId}`, '--assets-object-types', 'Servers,Software Licences'],
+    },
+    { product: 'opsgenie', describe: 'Opsgenie: users, teams, roles, schedules, escalations', tenant: opsgenieTenant({ seed: 7 }), auth: 'genie-key' },
+    { product: 'trello', describe: 'Trello: workspaces, members, boards, enterprise admins', tenant: trelloTenant({ seed: 7 }), auth: 'trello' },
+    {
+      product: 'jira-dc',
+      describe: 'Jira Data Center at a context path (/jira), personal access token',
+      tenant: jiraDcTenant({ seed: 7 }),
+      auth: 'bearer',
+      path: '/jira',
+    },
+    {
+      product: 'confluence-dc',
+      describe: 'Confluence Data Center at a context path (/confluence), personal access token',
+      tenant: confluenceDcTenant({ seed: 7 }),
+      auth: 'bearer',
+      path: '/confluence',
+    },
   ];
 
   await rm(out, { recursive: true, force: true });
@@ -79,12 +123,14 @@ async function main(): Promise<number> {
         `\n${p.describe}\nsimulated at ${sim.url} (rate limit 300 req/s; 2 % of requests faulted: 5xx, resets, stalls, truncated JSON, short pages)\n` +
           `collecting with at most 150 requests per invocation, as a Lambda would on its time budget...\n`,
       );
-      const env =
-        p.auth === 'basic'
-          ? { ATLASSIAN_EMAIL: DEFAULT_CREDENTIALS.email, ATLASSIAN_API_TOKEN: DEFAULT_CREDENTIALS.apiToken }
-          : { ATLASSIAN_BEARER_TOKEN: DEFAULT_CREDENTIALS.bearerToken };
+      const env = {
+        basic: { ATLASSIAN_EMAIL: DEFAULT_CREDENTIALS.email, ATLASSIAN_API_TOKEN: DEFAULT_CREDENTIALS.apiToken },
+        bearer: { ATLASSIAN_BEARER_TOKEN: DEFAULT_CREDENTIALS.bearerToken },
+        'genie-key': { OPSGENIE_API_KEY: sim.credentials.genieKey ?? '' },
+        trello: { TRELLO_API_KEY: sim.credentials.trelloKey ?? '', TRELLO_TOKEN: sim.credentials.trelloToken ?? '' },
+      }[p.auth];
       const { outcomes, exitCode } = await runCollect(
-        ['--product', p.product, '--site-url', sim.url, '--org', org, '--out', out, '--date', date, '--max-requests-per-invocation', '150', ...(p.extraArgs?.(sim) ?? [])],
+        ['--product', p.product, '--site-url', `${sim.url}${p.path ?? ''}`, '--org', orgOf(p.product), '--out', out, '--date', date, '--max-requests-per-invocation', '150', ...(p.extraArgs?.(sim) ?? [])],
         { env, http: { timeoutMs: 1000, retry: { baseDelayMs: 100, maxDelayMs: 2000 } }, minimumRequests: p.tenant.minimumRequests() },
       );
       invocations += outcomes.reduce((n, o) => n + o.invocations, 0);
@@ -95,7 +141,7 @@ async function main(): Promise<number> {
       const store = new LocalStore(out);
       const truth = p.tenant.groundTruth();
       for (const t of productModules[p.product]?.tables ?? []) {
-        const d = diffRows(truth[t.name] ?? [], await readPublished(store, t.name, { date }, org));
+        const d = diffRows(truth[t.name] ?? [], await readPublished(store, t.name, { date }, orgOf(p.product)));
         if (!d.equal) {
           exit = 1;
           process.stdout.write(`MISMATCH ${t.name}: ${d.missing.length} missing, ${d.extra.length} extra, ${d.duplicates.length} duplicated\n`);
@@ -108,7 +154,8 @@ async function main(): Promise<number> {
   process.stdout.write(
     exit === 0
       ? `\nEvery table of every product equals its simulator's ground truth (no row lost, none doubled) across ${invocations} invocations.\n` +
-          `Look at it: zcat ${out}/jira_group_members/dt=${date}/org=${org}/*.json.gz | head -3\n`
+          `Look at it: zcat ${out}/jira_group_members/dt=${date}/org=${org}/*.json.gz | head -3\n` +
+          `Ask it: npm run query -- --question 1   ·   npm run report\n`
       : '\nSome output differs from ground truth or a unit failed (see above).\n',
   );
   return exit;
