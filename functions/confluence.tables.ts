@@ -1,4 +1,5 @@
 import { col, defineTable } from '../shared/schema/table.ts';
+import { installedAppsTable } from './upm.ts';
 
 // Output tables of the Confluence Cloud collector. Keys and names are a public contract (issue 5);
 // add columns freely, never rename or retype one.
@@ -121,6 +122,9 @@ export const confluenceSettings = defineTable({
   },
 });
 
+/** Apps installed on the site (Universal Plugin Manager; see functions/upm.ts). */
+export const confluenceInstalledApps = installedAppsTable('confluence');
+
 /** Every Confluence Cloud output table, in collection order. */
 export const confluenceTables = [
   confluenceUsers,
@@ -131,4 +135,5 @@ export const confluenceTables = [
   confluenceSpaceRoles,
   confluenceSpaceRoleAssignments,
   confluenceSettings,
+  confluenceInstalledApps,
 ] as const;

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import type { JsonResponse } from '../shared/http/client.ts';
 import { nextLink, offset, parsePayload, single, type Cursor, type PageStyle } from '../shared/engine/paginate.ts';
 import { defineStream, row, type RowOut, type Stream } from '../shared/engine/streams.ts';
+import { installedAppsStream } from './upm.ts';
 import type { ProductModule } from '../shared/engine/collect.ts';
 import {
+  confluenceInstalledApps,
   confluenceGroupMembers,
   confluenceGroups,
   confluenceSettings,
@@ -436,8 +438,11 @@ const spaces = defineStream<null, z.infer<typeof SpaceItem>, SpaceKey>({
 /** Confluence Cloud streams, in collection order. */
 export const confluenceStreams: readonly Stream[] = [currentUser, auditRetention, systemInfo, roleMode, users, groups, spaces];
 
+const installedApps = installedAppsStream('/wiki/rest/plugins/1.0/', confluenceInstalledApps);
+
 export const confluence: ProductModule = {
   product: 'confluence',
   tables: confluenceTables,
-  streams: () => confluenceStreams,
+  // UPM answers on the site URL only, not through the api.atlassian.com gateway (functions/upm.ts).
+  streams: (unit) => (unit.apiBaseUrl ? confluenceStreams : [...confluenceStreams, installedApps]),
 };

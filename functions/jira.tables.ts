@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { col, defineTable } from '../shared/schema/table.ts';
+import { installedAppsTable } from './upm.ts';
 
 // Output tables of the Jira Cloud collector. Keys and names are a public contract (issue 3);
 // add columns freely, never rename or retype one.
@@ -138,7 +139,7 @@ export const jiraPermissionGrants = defineTable({
 
 export const jiraSettings = defineTable({
   name: 'jira_settings',
-  description: 'Application property (advanced setting) of the site; security-relevant ones are flagged.',
+  description: 'Application property (advanced setting) of the site.',
   key: ['key'],
   columns: {
     key: col.string(),
@@ -148,6 +149,9 @@ export const jiraSettings = defineTable({
     default_value: col.string().nullable(),
   },
 });
+
+/** Apps installed on the site (Universal Plugin Manager; see functions/upm.ts). */
+export const jiraInstalledApps = installedAppsTable('jira');
 
 /** Every Jira Cloud output table, in collection order. */
 export const jiraTables = [
@@ -161,4 +165,5 @@ export const jiraTables = [
   jiraPermissionSchemes,
   jiraPermissionGrants,
   jiraSettings,
+  jiraInstalledApps,
 ] as const;

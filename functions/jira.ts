@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { bareArray, pageBean, parsePayload, single } from '../shared/engine/paginate.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
 import type { ProductModule } from '../shared/engine/collect.ts';
+import { installedAppsStream } from './upm.ts';
 import {
   jiraApplicationRoles,
   jiraGroupMembers,
   jiraGroups,
+  jiraInstalledApps,
   jiraPermissionGrants,
   jiraPermissionSchemes,
   jiraProjectRoleActors,
@@ -363,8 +365,11 @@ const settings = defineStream({
 /** Jira Cloud streams, in collection order. */
 export const jiraStreams: readonly Stream[] = [myself, users, groups, applicationRoles, projects, roles, permissionSchemes, settings];
 
+const installedApps = installedAppsStream('/rest/plugins/1.0/', jiraInstalledApps);
+
 export const jira: ProductModule = {
   product: 'jira',
   tables: jiraTables,
-  streams: () => jiraStreams,
+  // UPM answers on the site URL only, not through the api.atlassian.com gateway (functions/upm.ts).
+  streams: (unit) => (unit.apiBaseUrl ? jiraStreams : [...jiraStreams, installedApps]),
 };

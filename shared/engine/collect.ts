@@ -132,7 +132,7 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
         },
         skipped: ({ stream, key }) => {
           stats.skipped++;
-          log.info('parent vanished before its children were read; skipped', { unit: id, stream, key });
+          log.info('skipped: a parent vanished before its children were read, or an optional endpoint refused', { unit: id, stream, key });
         },
       }, { concurrency: deps.http?.concurrency ?? DEFAULT_CONCURRENCY });
       done = true;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError, PermissionError } from '../errors.ts';
 import type { HttpClient } from '../http/client.ts';
 import type { RowInput, TableDef } from '../schema/table.ts';
-import { paginate, type Cursor, type Json, type PageStyle } from './paginate.ts';
+import { paginate, type Cursor, type Json, type Page, type PageStyle } from './paginate.ts';
 
 /** A row bound for a table. Build it with {@link row} so its shape is checked against the table. */
 export interface RowOut {
@@ -35,6 +35,11 @@ export interface Stream {
   readonly childKey: (item: unknown, parent: Json) => Json | undefined;
   readonly children: readonly Stream[];
   readonly notFound: NotFoundPolicy;
+  /**
+   * An endpoint outside the published API that some credentials may not reach (e.g. UPM for installed apps):
+   * a 403 leaves the stream empty and counts it as skipped instead of failing the unit.
+   */
+  readonly optional: boolean;
 }
 
 /**
@@ -48,6 +53,7 @@ export function defineStream<P extends Json, T, C extends Json = null>(def: {
   childKey?: (item: T, parent: P) => C | undefined;
   children?: readonly Stream[];
   notFound?: NotFoundPolicy;
+  optional?: boolean;
 }): Stream {
   // The engine hands each stream exactly the key its parent's childKey produced (or null at the top);
   // the casts below only erase the generic types for storage in one heterogeneous tree.
@@ -58,6 +64,7 @@ export function defineStream<P extends Json, T, C extends Json = null>(def: {
     childKey: (def.childKey ?? (() => undefined)) as (item: unknown, parent: Json) => Json | undefined,
     children: def.children ?? [],
     notFound: def.notFound ?? 'fail',
+    optional: def.optional ?? false,
   };
 }
 
@@ -147,60 +154,107 @@ async function boundary(ctx: RunContext, info: { stream: string; items: number }
   if (ctx.stopping) throw new StopSignal();
 }
 
+/**
+ * Run one stream's frame: its pages, and the child streams of every item, `concurrency` parent items at a
+ * time. Workers take pending tasks in page order; a worker that finds no task left fetches the next page
+ * while the others are still busy with the children of earlier pages. So one long child (a group with every
+ * user: thousands of pages) no longer holds the next page back and idles the other workers (the per-page
+ * barrier was the top cost in a profile of an L run). `frame.pending` stays bounded: the tasks running
+ * (at most `concurrency`) plus at most one page not yet started, because a page is only fetched when no
+ * task is waiting to start.
+ */
 async function runFrame(s: Stream, parent: Json, frame: Frame, isChild: boolean, ctx: RunContext): Promise<void> {
-  await drain(s, frame, ctx);
-  if (frame.done) return;
-  try {
-    for await (const page of paginate(ctx.client, s.style(parent), frame.cursor)) {
-      const rows: RowOut[] = [];
-      const tasks: Task[] = [];
-      for (const item of page.items) {
-        rows.push(...s.rows(item, parent));
-        const k = s.childKey(item, parent);
-        if (k !== undefined && s.children.length) tasks.push({ key: k, child: 0, sub: null });
-      }
-      ctx.hooks.emit(rows);
-      frame.cursor = page.next;
-      frame.done = page.next === null;
-      frame.pending = tasks;
-      await boundary(ctx, { stream: s.name, items: page.items.length });
-      await drain(s, frame, ctx);
-    }
-  } catch (e) {
-    if (!(e instanceof NotFoundError) || s.notFound === 'fail') throw e;
-    if (s.notFound === 'skip-parent' && isChild) throw new Vanished(s.name);
-    // 'empty': nothing matches; the stream is complete.
-    frame.done = true;
-    frame.pending = [];
-  }
-}
-
-/** Run the children of every pending task, `concurrency` tasks at a time; a finished task leaves `pending`. */
-async function drain(s: Stream, frame: Frame, ctx: RunContext): Promise<void> {
-  if (!frame.pending.length) return;
-  const queue = [...frame.pending];
+  const queue: Task[] = [...frame.pending];
+  let pages: AsyncIterator<Page<unknown>> | null = null;
+  let fetching: Promise<void> | null = null;
   let failure: { e: unknown } | undefined;
-  const done = (task: Task) => {
+  const workers = new Set<Promise<void>>();
+
+  const finish = (task: Task): void => {
     const i = frame.pending.indexOf(task);
     if (i >= 0) frame.pending.splice(i, 1);
   };
-  const worker = async (): Promise<void> => {
-    for (let task = queue.shift(); task && !failure; task = queue.shift()) {
-      try {
-        await runTask(s, task, ctx);
-        done(task);
-      } catch (e) {
-        if (e instanceof Vanished) {
-          ctx.hooks.skipped({ stream: e.stream, key: task.key });
-          done(task);
+
+  const fetchNext = async (): Promise<void> => {
+    pages ??= paginate(ctx.client, s.style(parent), frame.cursor)[Symbol.asyncIterator]();
+    let next: IteratorResult<Page<unknown>>;
+    try {
+      next = await pages.next();
+    } catch (e) {
+      if (e instanceof PermissionError && s.optional) {
+        ctx.hooks.skipped({ stream: s.name, key: parent });
+        frame.done = true;
+        return;
+      }
+      if (!(e instanceof NotFoundError) || s.notFound === 'fail') throw e;
+      if (s.notFound === 'skip-parent' && isChild) throw new Vanished(s.name);
+      // 'empty': nothing (more) matches; the stream's pages are complete.
+      frame.done = true;
+      return;
+    }
+    if (next.done) {
+      frame.done = true;
+      return;
+    }
+    const page = next.value;
+    const rows: RowOut[] = [];
+    const tasks: Task[] = [];
+    for (const item of page.items) {
+      rows.push(...s.rows(item, parent));
+      const k = s.childKey(item, parent);
+      if (k !== undefined && s.children.length) tasks.push({ key: k, child: 0, sub: null });
+    }
+    ctx.hooks.emit(rows);
+    frame.cursor = page.next;
+    frame.done = page.next === null;
+    frame.pending.push(...tasks);
+    queue.push(...tasks);
+    spawn();
+    await boundary(ctx, { stream: s.name, items: page.items.length });
+  };
+
+  const work = async (): Promise<void> => {
+    try {
+      while (!failure) {
+        const task = queue.shift();
+        if (task) {
+          try {
+            await runTask(s, task, ctx);
+          } catch (e) {
+            if (!(e instanceof Vanished)) throw e;
+            ctx.hooks.skipped({ stream: e.stream, key: task.key });
+          }
+          finish(task);
           continue;
         }
-        failure ??= { e };
-        ctx.stopping = true;
+        if (frame.done) return;
+        if (fetching) {
+          await fetching;
+          continue;
+        }
+        fetching = fetchNext().finally(() => {
+          fetching = null;
+        });
+        await fetching;
       }
+    } catch (e) {
+      failure ??= { e };
+      // A vanished parent ends only this frame; anything else (a failure, the invocation's stop) ends the
+      // run, every worker at its next page boundary.
+      if (!(e instanceof Vanished)) ctx.stopping = true;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(ctx.concurrency, queue.length) }, worker));
+
+  function spawn(): void {
+    while (workers.size < ctx.concurrency && workers.size < Math.max(1, queue.length)) {
+      const w: Promise<void> = work().finally(() => workers.delete(w));
+      workers.add(w);
+    }
+  }
+
+  if (frame.done && !queue.length) return;
+  spawn();
+  while (workers.size) await Promise.all([...workers]);
   if (failure) throw failure.e;
 }
 

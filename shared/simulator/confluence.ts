@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import type { ProductSim, Route, RouteContext, RouteResult } from './server.ts';
 import { hash32, hex8, Rng, scramble32, unit, uuidFrom } from './random.ts';
+import { upmApps, upmRoute, upmTruth, type UpmApp } from './upm.ts';
 import type {
   confluenceGroupMembers,
   confluenceGroups,
@@ -170,6 +171,8 @@ export interface ConfluenceModel {
   roleMode: ConfluenceRoleMode;
   auditRetention: { number: number; units: string };
   edition: string;
+  /** Installed apps, as the Universal Plugin Manager lists them. */
+  apps: UpmApp[];
 }
 
 export interface ConfluenceSim extends ProductSim {
@@ -647,6 +650,7 @@ function generateModel(opts: ConfluenceTenantOptions): ConfluenceModel {
     roleMode,
     auditRetention: opts.auditRetention ?? { number: 90, units: 'DAYS' },
     edition: opts.edition ?? 'premium',
+    apps: upmApps(seed, 'confluence'),
   };
 }
 
@@ -1082,6 +1086,7 @@ export function confluenceTenant(opts: ConfluenceTenantOptions = {}): Confluence
         return v1Page(ctx, gr.members, pg, (i) => v1UserJson(ctx.baseUrl, users.get(i)), extra);
       },
     },
+    upmRoute('/wiki/rest/plugins/1.0/', () => model.apps),
   ];
 
   return {
@@ -1197,6 +1202,7 @@ export function groundTruth(model: ConfluenceModel): Record<string, Record<strin
     confluence_space_roles: roleRows,
     confluence_space_role_assignments: assignmentRows,
     confluence_settings: settingRows,
+    confluence_installed_apps: upmTruth(model.apps),
   };
 }
 
@@ -1226,5 +1232,6 @@ export function minimumRequests(model: ConfluenceModel): number {
   for (const gr of model.groups) n += gr.vanishing ? 1 : v1(gr.members.length, caps.groupMembers);
   n += v2(model.spaces.length);
   for (const s of model.spaces) n += s.vanishing ? 1 : v2(s.permissions.length);
+  n += 1; // installed apps (UPM)
   return n;
 }

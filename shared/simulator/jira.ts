@@ -13,6 +13,7 @@
  */
 import { errorBody, type Principal, type ProductSim, type Route, type RouteContext, type RouteResult } from './server.ts';
 import { hash32, hex8, Rng, scramble32, unit, uuidFrom } from './random.ts';
+import { upmApps, upmRoute, upmTruth, type UpmApp } from './upm.ts';
 import type {
   jiraApplicationRoles,
   jiraGroupMembers,
@@ -56,6 +57,8 @@ export interface JiraTenantOptions {
   /** Projects listed by project/search whose child endpoints answer 404. */
   vanishingProjects?: number;
   pageCaps?: Partial<JiraPageCaps>;
+  /** The collecting account may not use the Universal Plugin Manager (not a site admin): its app list answers 403. */
+  appsForbidden?: boolean;
   /**
    * Guarantee the nested access paths the effective-permission tests need (see {@link addAccessPaths}):
    * a group of active and inactive members that holds the Administrators project role of the first project,
@@ -196,6 +199,8 @@ export interface JiraModel {
   schemes: JiraSchemeRecord[];
   applicationRoles: JiraAppRoleRecord[];
   properties: JiraPropertyRecord[];
+  /** Installed apps, as the Universal Plugin Manager lists them. */
+  apps: UpmApp[];
 }
 
 export interface JiraSim extends ProductSim {
@@ -720,7 +725,7 @@ function generateModel(opts: JiraTenantOptions): JiraModel {
     { id: 'jira.table.cols.subtasks', name: 'Sub-task columns', desc: 'Columns shown for sub-tasks', type: 'string', value: 'issuetype, status, assignee, progress', defaultValue: undefined },
   ];
 
-  const model: JiraModel = { seed, caps, users, groups, membershipCount, roles, projects, schemes, applicationRoles, properties };
+  const model: JiraModel = { seed, caps, users, groups, membershipCount, roles, projects, schemes, applicationRoles, properties, apps: upmApps(seed, 'jira') };
   if (opts.accessPaths) addAccessPaths(model);
   return model;
 }
@@ -1230,6 +1235,7 @@ export function jiraTenant(opts: JiraTenantOptions = {}): JiraSim {
         return ok(model.properties.filter((p) => !re || re.test(p.id)).map(toJson));
       },
     },
+    upmRoute('/rest/plugins/1.0/', () => model.apps, { forbidden: opts.appsForbidden === true }),
   ];
 
   return {
@@ -1360,6 +1366,7 @@ export function groundTruth(model: JiraModel): Record<string, Record<string, unk
     jira_permission_schemes: schemeRows,
     jira_permission_grants: grantRows,
     jira_settings: settingRows,
+    jira_installed_apps: upmTruth(model.apps),
   };
 }
 
@@ -1382,5 +1389,6 @@ export function minimumRequests(model: JiraModel): number {
   n += pages(model.projects.length, caps.projectSearch);
   for (const p of model.projects) n += p.vanishing ? 1 : 2 + p.roles.length;
   n += 3; // role, permissionscheme, application-properties
+  n += 1; // installed apps (UPM)
   return n;
 }

@@ -32,8 +32,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+// Through the api.atlassian.com gateway the collector skips installed apps (UPM answers on the site only).
 async function expectTruth(store: BlobStore, date: string) {
-  const truth = tenant.groundTruth();
+  const truth: Record<string, Record<string, unknown>[]> = { ...tenant.groundTruth(), jira_installed_apps: [] };
   for (const t of jiraTables) {
     const d = diffRows(truth[t.name] ?? [], await readPublished(store, t.name, { date }, 'acme'));
     expect({ t: t.name, equal: d.equal }).toEqual({ t: t.name, equal: true });

@@ -93,8 +93,9 @@ describe('Confluence Cloud collector against the simulated tenant', () => {
       const api = sim.requests().filter((q) => q.url.includes('/wiki/'));
       expect(api.every((q) => q.url.startsWith(`/ex/confluence/${sim.cloudId}/wiki/`) && q.authorization === 'bearer')).toBe(true);
       expect(api.some((q) => q.url.includes('cursor='))).toBe(true);
-      expect(out.stats?.requests).toBe(tenant.minimumRequests());
-      await expectEqualsTruth(store, tenant.groundTruth());
+      // Through the gateway the collector skips installed apps (UPM answers on the site only): one request fewer.
+      expect(out.stats?.requests).toBe(tenant.minimumRequests() - 1);
+      await expectEqualsTruth(store, { ...tenant.groundTruth(), confluence_installed_apps: [] });
     } finally {
       await sim.close();
     }

@@ -191,6 +191,23 @@ describe('failures', () => {
   });
 });
 
+describe('installed apps', () => {
+  it('are read from the Universal Plugin Manager; an account that may not use it leaves the table empty, not the unit failed', async () => {
+    const tenant = jiraTenant({ seed: 17, users: 30, groups: 2, memberships: 20, projects: 1, appsForbidden: true });
+    const sim = await startSimulator({ products: [tenant], seed: 17 });
+    try {
+      const store = new LocalStore(await tmp());
+      const run: Run = { id: 'apps', date: '2026-11-28' };
+      const out = await runUnit(run, unitFor(sim), () => ({ module: jira, store, credentials: creds }));
+      expect(out.error).toBeUndefined();
+      expect(out.stats?.skipped).toBe(1);
+      await expectEqualsTruth(store, { ...tenant.groundTruth(), jira_installed_apps: [] }, run.date, 'acme');
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
 describe('checkpoint contract', () => {
   it('an invocation retried from the same checkpoint (Lambda timeout) doubles nothing', async () => {
     const tenant = jiraTenant({ seed: 21, users: 1200, groups: 12, memberships: 400, projects: 4 });

@@ -166,6 +166,14 @@ async function crawl(sim: Simulator, get: Getter = getJson): Promise<{ tables: R
   );
 
   t.jira_settings = (await call<Json[]>('/rest/api/3/application-properties')).body.map((p) => ({ key: p.key, value: str(p.value), name: str(p.name), type: str(p.type), default_value: str(p.defaultValue) }));
+  t.jira_installed_apps = ((await call<Json>('/rest/plugins/1.0/')).body.plugins as Json[]).map((a) => ({
+    app_key: a.key,
+    name: str(a.name),
+    version: str(a.version),
+    enabled: a.enabled ?? null,
+    user_installed: a.userInstalled ?? null,
+    vendor_name: str((a.vendor as Json | undefined)?.name),
+  }));
   return { tables: t, requests };
 }
 
