@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bareArray, cursorToken, pageBean, parsePayload, single, type PageStyle } from '../shared/engine/paginate.ts';
+import { projectRoleMapStyle } from './jira.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
 import type { ProductModule } from '../shared/engine/collect.ts';
 import { PayloadError } from '../shared/errors.ts';
@@ -380,17 +381,7 @@ export function jiraDcStreams(options: JiraDcOptions = {}): readonly Stream[] {
     name: 'project_roles_of_project',
     // DC REST `#api/2/project/{projectIdOrKey}/role-getProjectRoles`: map {roleName: ".../project/KEY/role/10002"};
     // the role id is the URL's last segment.
-    style: (p) =>
-      single({
-        path: `/rest/api/2/project/${encodeURIComponent(p.id)}/role`,
-        item: z.object({ name: z.string(), id: z.string().regex(/^\d+$/) }),
-        select: (b, endpoint) =>
-          Object.entries(parsePayload(z.record(z.string(), z.string()), b, endpoint)).map(([name, url]) => ({
-            name,
-            id: url.replace(/\/+$/, '').split('/').pop() ?? '',
-          })),
-        requires: PROJECT_ADMIN,
-      }),
+    style: (p) => projectRoleMapStyle('/rest/api/2', p.id, PROJECT_ADMIN),
     childKey: (r, p) => ({ project: p.id, projectKey: p.key, role: r.id, name: r.name }),
     children: [roleActors],
     notFound: 'skip-parent',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bareArray, pageBean, parsePayload, single } from '../shared/engine/paginate.ts';
+import { bareArray, pageBean, parsePayload, single, type PageStyle } from '../shared/engine/paginate.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
 import type { ProductModule } from '../shared/engine/collect.ts';
 import { installedAppsStream } from './upm.ts';
@@ -260,21 +260,32 @@ const roleActors = defineStream<RoleKey, z.infer<typeof RoleActor>>({
   notFound: 'skip-parent',
 });
 
+/**
+ * The roles of one project (Jira Cloud and Data Center, also read by JSM): `GET <api>/project/{id}/role` answers an
+ * object map {roleName: ".../project/KEY/role/10002"} (`#/paths/~1rest~1api~13~1project~1{projectIdOrKey}~1role/get`;
+ * DC `#api/2/project/{projectIdOrKey}/role-getProjectRoles`); the role id is the URL's last segment. `keep`
+ * selects roles by name.
+ */
+export function projectRoleMapStyle(
+  apiPath: string,
+  projectId: string,
+  requires: string,
+  keep: (roleName: string) => boolean = () => true,
+): PageStyle<{ name: string; id: string }> {
+  return single({
+    path: `${apiPath}/project/${encodeURIComponent(projectId)}/role`,
+    item: z.object({ name: z.string(), id: z.string().regex(/^\d+$/) }),
+    select: (b, endpoint) =>
+      Object.entries(parsePayload(z.record(z.string(), z.string()), b, endpoint))
+        .filter(([name]) => keep(name))
+        .map(([name, url]) => ({ name, id: url.replace(/\/+$/, '').split('/').pop() ?? '' })),
+    requires,
+  });
+}
+
 const projectRoleMap = defineStream<ProjectKey, { name: string; id: string }, RoleKey>({
   name: 'project_roles_of_project',
-  // `#/paths/~1rest~1api~13~1project~1{projectIdOrKey}~1role/get`: an object map
-  // {roleName: ".../project/KEY/role/10002"}; the role id is the URL's last segment.
-  style: (p) =>
-    single({
-      path: `/rest/api/3/project/${encodeURIComponent(p.id)}/role`,
-      item: z.object({ name: z.string(), id: z.string().regex(/^\d+$/) }),
-      select: (b, endpoint) =>
-        Object.entries(parsePayload(z.record(z.string(), z.string()), b, endpoint)).map(([name, url]) => ({
-          name,
-          id: url.replace(/\/+$/, '').split('/').pop() ?? '',
-        })),
-      requires: PROJECT_ADMIN,
-    }),
+  style: (p) => projectRoleMapStyle('/rest/api/3', p.id, PROJECT_ADMIN),
   childKey: (r, p) => ({ project: p.id, projectKey: p.key, role: r.id, name: r.name }),
   children: [roleActors],
   notFound: 'skip-parent',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { offset, parsePayload, single, type PageStyle } from '../shared/engine/paginate.ts';
+import { projectRoleMapStyle } from './jira.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
 import type { ProductModule } from '../shared/engine/collect.ts';
 import {
@@ -172,16 +173,7 @@ function agentRoles(names: readonly string[]): Stream {
     name: 'agent_roles',
     // jira-platform-v3.json `#/paths/~1rest~1api~13~1project~1{projectIdOrKey}~1role/get`: map roleName → URL
     // whose last segment is the role id; only the agent role(s) are followed (one request each).
-    style: (d) =>
-      single({
-        path: `/rest/api/3/project/${encodeURIComponent(d.project)}/role`,
-        item: z.object({ name: z.string(), id: z.string().regex(/^\d+$/) }),
-        select: (b, endpoint) =>
-          Object.entries(parsePayload(z.record(z.string(), z.string()), b, endpoint))
-            .filter(([name]) => wanted.has(name.toLowerCase()))
-            .map(([name, url]) => ({ name, id: url.replace(/\/+$/, '').split('/').pop() ?? '' })),
-        requires: PROJECT_ADMIN,
-      }),
+    style: (d) => projectRoleMapStyle('/rest/api/3', d.project, PROJECT_ADMIN, (name) => wanted.has(name.toLowerCase())),
     childKey: (r, d) => ({ ...d, role: r.id, name: r.name }),
     children: [agentActors],
     notFound: 'skip-parent',
