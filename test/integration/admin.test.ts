@@ -7,9 +7,9 @@ import { adminTables } from '../../functions/admin.tables.ts';
 import type { Run, Unit } from '../../shared/config.ts';
 import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
-import { diffRows, readPublished } from '../../shared/local/verify.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { adminTenant, DEFAULT_CREDENTIALS, startSimulator, type AdminSim, type Simulator } from '../../shared/simulator/index.ts';
+import { expectTablesEqualTruth } from '../support/truth.ts';
 
 const creds: Credentials = { kind: 'bearer', token: DEFAULT_CREDENTIALS.bearerToken, source: 'the test' };
 const fastHttp = { timeoutMs: 300, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
@@ -23,16 +23,7 @@ async function tmp(): Promise<string> {
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>, date: string) {
-  for (const t of adminTables) {
-    const actual = await readPublished(store, t.name, { date }, 'acme');
-    const d = diffRows(truth[t.name] ?? [], actual);
-    expect({ table: t.name, missing: d.missing.slice(0, 3), extra: d.extra.slice(0, 3), duplicates: d.duplicates.slice(0, 3) }).toEqual({
-      table: t.name,
-      missing: [],
-      extra: [],
-      duplicates: [],
-    });
-  }
+  await expectTablesEqualTruth(store, adminTables, truth, { date, org: 'acme' });
 }
 
 function unitFor(sim: Simulator, tenant: AdminSim): Unit {

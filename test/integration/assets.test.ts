@@ -7,9 +7,9 @@ import { assetsTables } from '../../functions/assets.tables.ts';
 import type { Run, Unit } from '../../shared/config.ts';
 import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
-import { diffRows, readPublished } from '../../shared/local/verify.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { assetsTenant, DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, startSimulator, type AssetsSim, type Simulator } from '../../shared/simulator/index.ts';
+import { expectTablesEqualTruth } from '../support/truth.ts';
 
 const bearer: Credentials = { kind: 'bearer', token: DEFAULT_CREDENTIALS.bearerToken, source: 'the test' };
 const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
@@ -23,16 +23,7 @@ async function tmp(): Promise<string> {
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>, date: string, org: string) {
-  for (const t of assetsTables) {
-    const actual = await readPublished(store, t.name, { date }, org);
-    const d = diffRows(truth[t.name] ?? [], actual);
-    expect({ table: t.name, missing: d.missing.slice(0, 3), extra: d.extra.slice(0, 3), duplicates: d.duplicates.slice(0, 3) }).toEqual({
-      table: t.name,
-      missing: [],
-      extra: [],
-      duplicates: [],
-    });
-  }
+  await expectTablesEqualTruth(store, assetsTables, truth, { date, org });
 }
 
 /** The documented gateway form (OAuth 2.0 / scoped token): JSM workspace lookup and Assets under one base. */

@@ -8,9 +8,9 @@ import { runCollect } from '../../shared/cli/collect.ts';
 import type { Run, Unit } from '../../shared/config.ts';
 import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
-import { diffRows, readPublished } from '../../shared/local/verify.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { bitbucketTenant, DEFAULT_BITBUCKET_CONSUMER, DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, startSimulator, type BitbucketSim, type Simulator } from '../../shared/simulator/index.ts';
+import { expectTablesEqualTruth } from '../support/truth.ts';
 
 const creds: Credentials = { kind: 'basic', email: DEFAULT_CREDENTIALS.email, apiToken: DEFAULT_CREDENTIALS.apiToken, source: 'the test' };
 const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
@@ -25,11 +25,7 @@ async function tmp(): Promise<string> {
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>) {
-  for (const t of bitbucketTables) {
-    const actual = await readPublished(store, t.name, { date }, 'acme');
-    const d = diffRows(truth[t.name] ?? [], actual);
-    expect({ table: t.name, missing: d.missing.slice(0, 2), extra: d.extra.slice(0, 2), duplicates: d.duplicates.slice(0, 2) }).toEqual({ table: t.name, missing: [], extra: [], duplicates: [] });
-  }
+  await expectTablesEqualTruth(store, bitbucketTables, truth, { date, org: 'acme' });
 }
 
 function unitFor(sim: Simulator, extra: Partial<Unit> = {}): Unit {

@@ -8,9 +8,9 @@ import { moduleFor } from '../../functions/index.ts';
 import type { Run, Unit } from '../../shared/config.ts';
 import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
-import { diffRows, readPublished } from '../../shared/local/verify.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { CONFLUENCE_DC_TOKENS, confluenceDcTenant, startSimulator, type Simulator } from '../../shared/simulator/index.ts';
+import { expectTablesEqualTruth } from '../support/truth.ts';
 
 const pat = (token: string): Credentials => ({ kind: 'bearer', token, source: 'the test' });
 const admin = pat(CONFLUENCE_DC_TOKENS.admin);
@@ -27,12 +27,7 @@ afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force:
 const unitFor = (sim: Simulator): Unit => ({ org: 'acme', product: 'confluence-dc', siteUrl: `${sim.url}/confluence`, auth: { kind: 'bearer' } });
 
 async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>, date: string) {
-  for (const t of confluenceTables) {
-    const actual = await readPublished(store, t.name, { date }, 'acme');
-    for (const r of actual) expect(r.deployment).toBe('data-center');
-    const d = diffRows(truth[t.name] ?? [], actual);
-    expect({ table: t.name, missing: d.missing.slice(0, 3), extra: d.extra.slice(0, 3), duplicates: d.duplicates.slice(0, 3) }).toEqual({ table: t.name, missing: [], extra: [], duplicates: [] });
-  }
+  await expectTablesEqualTruth(store, confluenceTables, truth, { date, org: 'acme', deployment: 'data-center' });
 }
 
 describe('Confluence Data Center collector against the simulated instance (context path /confluence)', () => {

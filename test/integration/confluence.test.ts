@@ -7,7 +7,7 @@ import { confluenceTables } from '../../functions/confluence.tables.ts';
 import type { Run, Unit } from '../../shared/config.ts';
 import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
-import { diffRows, readPublished } from '../../shared/local/verify.ts';
+import { readPublished } from '../../shared/local/verify.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { runCollect } from '../../shared/cli/collect.ts';
 import {
@@ -19,6 +19,7 @@ import {
   type ConfluenceTenantOptions,
   type Simulator,
 } from '../../shared/simulator/index.ts';
+import { expectTablesEqualTruth } from '../support/truth.ts';
 
 const creds: Credentials = { kind: 'basic', email: DEFAULT_CREDENTIALS.email, apiToken: DEFAULT_CREDENTIALS.apiToken, source: 'the test' };
 const bearer: Credentials = { kind: 'bearer', token: DEFAULT_CREDENTIALS.bearerToken, source: 'the test' };
@@ -34,11 +35,7 @@ async function tmp(): Promise<LocalStore> {
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>) {
-  for (const t of confluenceTables) {
-    const actual = await readPublished(store, t.name, { date: DATE }, 'acme');
-    const d = diffRows(truth[t.name] ?? [], actual);
-    expect({ table: t.name, missing: d.missing.slice(0, 3), extra: d.extra.slice(0, 3), duplicates: d.duplicates.slice(0, 3) }).toEqual({ table: t.name, missing: [], extra: [], duplicates: [] });
-  }
+  await expectTablesEqualTruth(store, confluenceTables, truth, { date: DATE, org: 'acme' });
 }
 
 const unitFor = (sim: Simulator, extra: Partial<Unit> = {}): Unit => ({ org: 'acme', product: 'confluence', siteUrl: sim.url, auth: { kind: 'basic' }, ...extra });

@@ -8,10 +8,10 @@ import { moduleFor } from '../../functions/index.ts';
 import type { Run, Unit } from '../../shared/config.ts';
 import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
-import { diffRows, readPublished } from '../../shared/local/verify.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { JIRA_DC_TOKENS, jiraDcTenant, startSimulator, type Simulator } from '../../shared/simulator/index.ts';
 import { runCollect } from '../../shared/cli/collect.ts';
+import { expectTablesEqualTruth } from '../support/truth.ts';
 
 const pat = (token: string): Credentials => ({ kind: 'bearer', token, source: 'the test' });
 const admin = pat(JIRA_DC_TOKENS.admin);
@@ -30,17 +30,7 @@ function unitFor(sim: Simulator, org = 'acme'): Unit {
 }
 
 async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>, date: string) {
-  for (const t of jiraTables) {
-    const actual = await readPublished(store, t.name, { date }, 'acme');
-    for (const r of actual) expect(r.deployment).toBe('data-center');
-    const d = diffRows(truth[t.name] ?? [], actual);
-    expect({ table: t.name, missing: d.missing.slice(0, 3), extra: d.extra.slice(0, 3), duplicates: d.duplicates.slice(0, 3) }).toEqual({
-      table: t.name,
-      missing: [],
-      extra: [],
-      duplicates: [],
-    });
-  }
+  await expectTablesEqualTruth(store, jiraTables, truth, { date, org: 'acme', deployment: 'data-center' });
 }
 
 describe('Jira Data Center collector against the simulated instance (context path /jira)', () => {

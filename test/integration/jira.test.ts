@@ -10,10 +10,10 @@ import type { Checkpoint } from '../../shared/contract.ts';
 import { collect, publish, type CollectDeps } from '../../shared/engine/collect.ts';
 import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
-import { diffRows, readPublished } from '../../shared/local/verify.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, jiraTenant, startSimulator, type Simulator } from '../../shared/simulator/index.ts';
 import { runCollect } from '../../shared/cli/collect.ts';
+import { expectTablesEqualTruth } from '../support/truth.ts';
 
 const creds: Credentials = { kind: 'basic', email: DEFAULT_CREDENTIALS.email, apiToken: DEFAULT_CREDENTIALS.apiToken, source: 'the test' };
 const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
@@ -28,16 +28,7 @@ async function tmp(): Promise<string> {
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>, date: string, org: string) {
-  for (const t of jiraTables) {
-    const actual = await readPublished(store, t.name, { date }, org);
-    const d = diffRows(truth[t.name] ?? [], actual);
-    expect({ table: t.name, missing: d.missing.slice(0, 3), extra: d.extra.slice(0, 3), duplicates: d.duplicates.slice(0, 3) }).toEqual({
-      table: t.name,
-      missing: [],
-      extra: [],
-      duplicates: [],
-    });
-  }
+  await expectTablesEqualTruth(store, jiraTables, truth, { date, org });
 }
 
 function unitFor(sim: Simulator, org = 'acme'): Unit {

@@ -9,11 +9,11 @@ import { runCollect } from '../../shared/cli/collect.ts';
 import type { Unit } from '../../shared/config.ts';
 import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
-import { diffRows, readPublished } from '../../shared/local/verify.ts';
 import { credentialsFromJson, credentialsFromSecret } from '../../shared/secrets.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, opsgenieTenant, startSimulator, type OpsgenieSim, type Simulator } from '../../shared/simulator/index.ts';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { expectTablesEqualTruth } from '../support/truth.ts';
 
 const KEY = DEFAULT_CREDENTIALS.genieKey ?? '';
 const creds: Credentials = { kind: 'genie-key', apiKey: KEY, source: 'the test' };
@@ -29,11 +29,7 @@ async function tmp(): Promise<string> {
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>) {
-  for (const t of opsgenieTables) {
-    const actual = await readPublished(store, t.name, { date }, 'acme');
-    const d = diffRows(truth[t.name] ?? [], actual);
-    expect({ table: t.name, missing: d.missing.slice(0, 2), extra: d.extra.slice(0, 2), duplicates: d.duplicates.slice(0, 2) }).toEqual({ table: t.name, missing: [], extra: [], duplicates: [] });
-  }
+  await expectTablesEqualTruth(store, opsgenieTables, truth, { date, org: 'acme' });
 }
 
 /** Every file under `dir`, gunzipped when gzip, as text: no secret may be in any of them. */

@@ -10,10 +10,10 @@ import { runCollect } from '../../shared/cli/collect.ts';
 import type { Unit } from '../../shared/config.ts';
 import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
-import { diffRows, readPublished } from '../../shared/local/verify.ts';
 import { credentialsFromJson, credentialsFromSecret, inferKind } from '../../shared/secrets.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, startSimulator, trelloTenant, type Simulator, type TrelloSim } from '../../shared/simulator/index.ts';
+import { expectTablesEqualTruth } from '../support/truth.ts';
 
 const KEY = DEFAULT_CREDENTIALS.trelloKey ?? '';
 const TOKEN = DEFAULT_CREDENTIALS.trelloToken ?? '';
@@ -30,11 +30,7 @@ async function tmp(): Promise<string> {
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>) {
-  for (const t of trelloTables) {
-    const actual = await readPublished(store, t.name, { date }, 'acme');
-    const d = diffRows(truth[t.name] ?? [], actual);
-    expect({ table: t.name, missing: d.missing.slice(0, 2), extra: d.extra.slice(0, 2), duplicates: d.duplicates.slice(0, 2) }).toEqual({ table: t.name, missing: [], extra: [], duplicates: [] });
-  }
+  await expectTablesEqualTruth(store, trelloTables, truth, { date, org: 'acme' });
 }
 
 async function allText(dir: string): Promise<string> {
