@@ -194,6 +194,13 @@ export interface Simulator {
   /** Log for tests (the Authorization header value itself is never stored). */
   requests(): RequestLogEntry[];
   resetStats(): void;
+  /**
+   * Tests of a process dying mid-request: from the `n`-th request counted from now, no request gets an
+   * answer (the server stays open, as an upstream that stopped responding). Resolves once that request
+   * has arrived, so the caller knows the client is blocked inside it; `thaw()` answers everything held.
+   */
+  freezeAt(n: number): Promise<void>;
+  thaw(): void;
 }
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
@@ -307,6 +314,13 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
   let stats: SimulatorStats = { requests: 0, byStatus: {}, byRoute: {}, faults: {} };
   let log: RequestLogEntry[] = [];
   let requestSeq = 0;
+  let freeze: { at: number; seen: number; reached: () => void; held: (() => void)[] } | null = null;
+
+  const thaw = (): void => {
+    const f = freeze;
+    freeze = null;
+    for (const release of f?.held ?? []) release();
+  };
 
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -388,6 +402,11 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
     res.on('close', () => {
       if (!res.writableFinished) clientGone = true;
     });
+    if (freeze && ++freeze.seen >= freeze.at) {
+      const f = freeze;
+      f.reached();
+      await new Promise<void>((resolve) => f.held.push(resolve));
+    }
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const requestBody = Buffer.concat(chunks).toString('utf8');
@@ -594,6 +613,7 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
       });
       for (const t of timers) clearTimeout(t);
       timers.clear();
+      thaw();
       server.closeAllConnections();
       for (const s of sockets) s.destroy();
       return closing;
@@ -608,5 +628,13 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
       stats = { requests: 0, byStatus: {}, byRoute: {}, faults: {} };
       log = [];
     },
+    freezeAt(n: number): Promise<void> {
+      if (!Number.isInteger(n) || n < 1) throw new RangeError(`freezeAt: n must be a positive integer, got ${n}`);
+      thaw();
+      return new Promise<void>((resolve) => {
+        freeze = { at: n, seen: 0, reached: resolve, held: [] };
+      });
+    },
+    thaw,
   };
 }

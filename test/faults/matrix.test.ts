@@ -7,12 +7,10 @@ import { BENCH_PRODUCTS } from '../bench/products.ts';
 // message leaving the previously published partition untouched.
 describe('fault matrix (quick)', () => {
   it('every product survives every fault: complete and equal to ground truth, or a clean failure', async () => {
-    const started = Date.now();
     const cells = await runMatrix({ mode: 'quick' });
     const table = matrixMarkdown(cells);
     process.stdout.write(`\n${table}\n`);
     expect(cells).toHaveLength(BENCH_PRODUCTS.length * FAULTS.length);
     expect(cells.filter((c) => !c.ok).map((c) => `${c.product} × ${c.fault}: ${c.outcome}: ${c.detail}`)).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(30_000);
   }, 60_000);
 });

@@ -291,30 +291,26 @@ async function killCell(env: CellEnv, seed: number): Promise<Omit<Cell, 'ms' | '
   if (first.done || !first.checkpoint) return { outcome: 'BROKEN', detail: 'tenant too small: the first invocation finished' };
   const wire = JSON.stringify(first.checkpoint);
 
+  // The kill lands while the child waits inside its k-th request (k drawn from the seed, in the second half
+  // of what is left), so it is always mid-invocation with parts staged, however fast the machine is.
   const rng = new Rng(seed * 7919 + 17);
-  const delayAfterStagedMs = Math.floor(rng.next() * 40);
+  const left = Math.max(2, tenant.minimumRequests() - first.stats.requests);
+  const killAtRequest = Math.max(1, Math.floor(left / 2 + rng.next() * (left * 0.4)));
   const staging = join(dir, ...stagingPrefix(NEXT, unit).split('/'));
-  let killedAt = -1;
+  let stagedAtKill = 0;
+  const frozen = sim.freezeAt(killAtRequest);
   const child = await runChild(
     { kind: 'invocation', product: p.product, mode: 'ours', unit, run: NEXT, outDir: dir, credentials: p.credentials(), concurrency: 4, http: FAST_HTTP, checkpoint: JSON.parse(wire) as Checkpoint },
     {
       onStart: (kill) => {
-        const t0 = Date.now();
-        const poll = setInterval(() => {
-          void readdir(staging, { recursive: true }).then(
-            (names) => {
-              if (killedAt >= 0 || !names.some((n) => n.includes('part-00001'))) return;
-              killedAt = Date.now() - t0;
-              clearInterval(poll);
-              setTimeout(kill, delayAfterStagedMs);
-            },
-            () => undefined,
-          );
-          if (Date.now() - t0 > 60_000) clearInterval(poll);
-        }, 3);
+        void frozen.then(async () => {
+          stagedAtKill = (await readdir(staging, { recursive: true }).catch(() => [])).filter((n) => n.includes('part-')).length;
+          kill();
+        });
       },
     },
   );
+  sim.thaw();
   if (!child.killed) return { outcome: 'BROKEN', detail: `the child was not killed (it ${child.ok ? 'finished first' : `failed: ${child.error?.message}`}); use a larger tenant` };
   // Nothing of the killed attempt may be visible in the published partition.
   const between = await publishedFingerprint(store, p.module.tables, NEXT, 'acme');
@@ -333,7 +329,7 @@ async function killCell(env: CellEnv, seed: number): Promise<Omit<Cell, 'ms' | '
     checkpoint = JSON.parse(JSON.stringify(r.checkpoint)) as Checkpoint;
   }
   await publish(store, NEXT, unit, p.module);
-  return judge(env, true, undefined, `invocation 2 killed ${delayAfterStagedMs} ms after it staged its first part (${killedAt + delayAfterStagedMs} ms into the process); resumed from invocation 1's checkpoint in ${invocations - 1} invocations, ${stats?.requests} requests in all`);
+  return judge(env, true, undefined, `invocation 2 killed inside its request ${killAtRequest} with ${stagedAtKill} parts staged; resumed from invocation 1's checkpoint in ${invocations - 1} invocations, ${stats?.requests} requests in all`);
 }
 
 /** The matrix as a Markdown table: one row per product, one column per fault. */
