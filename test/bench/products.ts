@@ -170,7 +170,7 @@ export const BENCH_PRODUCTS: readonly BenchProduct[] = [
     expiry: 'access-token',
     profile: { ...JIRA_PLATFORM, source: 'as Jira (same platform, §9)' },
     // ÷20, not ÷40: Confluence L is 1.7 M rows in 14.7 k requests (116 rows a request, twice Jira's), so at
-    // ÷40 the collector's own CPU (about 25 s) rivals the compressed 36 s of rate-limit waiting and the ratio
+    // ÷40 the collector's own CPU (28 s measured) rivals the compressed 36 s of rate-limit waiting and the ratio
     // measures the compression, not the client; in real time that CPU is 1.5 % of a 28-minute run.
     timeScale: 20,
   },
