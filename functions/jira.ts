@@ -235,27 +235,37 @@ const RoleActor = z.object({
   actorGroup: z.object({ groupId: z.string().nullish(), name: z.string().nullish(), displayName: z.string().nullish() }).nullish(),
   name: z.string().nullish(),
 });
+type RoleActor = z.infer<typeof RoleActor>;
 
-const roleActors = defineStream<RoleKey, z.infer<typeof RoleActor>>({
+/**
+ * The actors of one role in one Jira Cloud project (also read by JSM for its agents):
+ * `#/paths/~1rest~1api~13~1project~1{projectIdOrKey}~1role~1{id}/get`.
+ */
+export function roleActorsStyle(projectId: string, roleId: string, requires: string): PageStyle<RoleActor> {
+  return single({
+    path: `/rest/api/3/project/${encodeURIComponent(projectId)}/role/${encodeURIComponent(roleId)}`,
+    item: RoleActor,
+    select: (b, endpoint) => parsePayload(z.object({ actors: z.array(z.unknown()).nullish() }), b, endpoint).actors ?? [],
+    requires,
+  });
+}
+
+/** The actor columns of a role actor; null for actor types that name nobody (e.g. a corrupted record). */
+export function roleActorColumns(a: RoleActor): { actor_type: 'group' | 'user'; account_id: string | null; group_id: string | null; group_name: string | null } | null {
+  if (a.type === 'atlassian-group-role-actor') {
+    const name = a.actorGroup?.name ?? a.name ?? null;
+    return { actor_type: 'group', account_id: null, group_id: a.actorGroup?.groupId ?? name, group_name: name };
+  }
+  if (a.type === 'atlassian-user-role-actor' && a.actorUser) return { actor_type: 'user', account_id: a.actorUser.accountId, group_id: null, group_name: null };
+  return null;
+}
+
+const roleActors = defineStream<RoleKey, RoleActor>({
   name: 'project_role_actors',
-  // `#/paths/~1rest~1api~13~1project~1{projectIdOrKey}~1role~1{id}/get`: actors of one role in one project.
-  style: (r) =>
-    single({
-      path: `/rest/api/3/project/${encodeURIComponent(r.project)}/role/${encodeURIComponent(r.role)}`,
-      item: RoleActor,
-      select: (b, endpoint) => parsePayload(z.object({ actors: z.array(z.unknown()).nullish() }), b, endpoint).actors ?? [],
-      requires: PROJECT_ADMIN,
-    }),
+  style: (r) => roleActorsStyle(r.project, r.role, PROJECT_ADMIN),
   rows: (a, r) => {
-    const base = { project_id: r.project, project_key: r.projectKey, role_id: r.role, role_name: r.name };
-    if (a.type === 'atlassian-group-role-actor') {
-      const name = a.actorGroup?.name ?? a.name ?? null;
-      return [row(jiraProjectRoleActors, { ...base, actor_type: 'group', account_id: null, group_id: a.actorGroup?.groupId ?? name, group_name: name })];
-    }
-    if (a.type === 'atlassian-user-role-actor' && a.actorUser) {
-      return [row(jiraProjectRoleActors, { ...base, actor_type: 'user', account_id: a.actorUser.accountId, group_id: null, group_name: null })];
-    }
-    return [];
+    const actor = roleActorColumns(a);
+    return actor ? [row(jiraProjectRoleActors, { project_id: r.project, project_key: r.projectKey, role_id: r.role, role_name: r.name, ...actor })] : [];
   },
   notFound: 'skip-parent',
 });

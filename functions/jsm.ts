@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { offset, parsePayload, single, type PageStyle } from '../shared/engine/paginate.ts';
-import { projectRoleMapStyle } from './jira.ts';
+import { offset, type PageStyle } from '../shared/engine/paginate.ts';
+import { projectRoleMapStyle, roleActorColumns, roleActorsStyle } from './jira.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
 import type { ProductModule } from '../shared/engine/collect.ts';
 import {
@@ -136,33 +136,12 @@ const deskOrganizations = defineStream<DeskKey, z.infer<typeof Organization>>({
   notFound: 'skip-parent',
 });
 
-const RoleActor = z.object({
-  type: z.string(),
-  actorUser: z.object({ accountId: z.string() }).nullish(),
-  actorGroup: z.object({ groupId: z.string().nullish(), name: z.string().nullish() }).nullish(),
-  name: z.string().nullish(),
-});
-
-const agentActors = defineStream<RoleKey, z.infer<typeof RoleActor>>({
+const agentActors = defineStream<RoleKey, Parameters<typeof roleActorColumns>[0]>({
   name: 'agent_role_actors',
-  // jira-platform-v3.json `#/paths/~1rest~1api~13~1project~1{projectIdOrKey}~1role~1{id}/get`.
-  style: (r) =>
-    single({
-      path: `/rest/api/3/project/${encodeURIComponent(r.project)}/role/${encodeURIComponent(r.role)}`,
-      item: RoleActor,
-      select: (b, endpoint) => parsePayload(z.object({ actors: z.array(z.unknown()).nullish() }), b, endpoint).actors ?? [],
-      requires: PROJECT_ADMIN,
-    }),
+  style: (r) => roleActorsStyle(r.project, r.role, PROJECT_ADMIN),
   rows: (a, r) => {
-    const base = { service_desk_id: r.desk, project_id: r.project, project_key: r.projectKey, role_id: r.role, role_name: r.name };
-    if (a.type === 'atlassian-group-role-actor') {
-      const name = a.actorGroup?.name ?? a.name ?? null;
-      return [row(jsmAgents, { ...base, actor_type: 'group', account_id: null, group_id: a.actorGroup?.groupId ?? name, group_name: name })];
-    }
-    if (a.type === 'atlassian-user-role-actor' && a.actorUser) {
-      return [row(jsmAgents, { ...base, actor_type: 'user', account_id: a.actorUser.accountId, group_id: null, group_name: null })];
-    }
-    return [];
+    const actor = roleActorColumns(a);
+    return actor ? [row(jsmAgents, { service_desk_id: r.desk, project_id: r.project, project_key: r.projectKey, role_id: r.role, role_name: r.name, ...actor })] : [];
   },
   notFound: 'skip-parent',
 });
