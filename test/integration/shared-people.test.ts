@@ -70,7 +70,8 @@ describe('identities over collected products that share the directory people', (
     for (const id of everywhere) {
       const mine = rows.filter((r) => r.account_id === id);
       expect(mine).toHaveLength(1);
-      expect(mine[0]).toMatchObject({ products: ['bitbucket', 'confluence', 'jira'], in_directory: true, in_jira: true, in_confluence: true, in_bitbucket: true });
+      const listed = truth.admin.admin_users?.find((r) => r.account_id === id);
+      expect(mine[0]).toMatchObject({ products: ['bitbucket', 'confluence', 'jira'], in_directory: true, in_jira: true, in_confluence: true, in_bitbucket: true, name: listed?.name });
     }
   });
 
