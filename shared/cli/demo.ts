@@ -10,6 +10,7 @@ import {
   confluenceDcTenant,
   confluenceTenant,
   DEFAULT_CREDENTIALS,
+  directoryPeople,
   jiraDcTenant,
   jiraTenant,
   jsmTenant,
@@ -50,23 +51,28 @@ async function main(): Promise<number> {
   const orgOf = (p: Product) => (p === 'jira-dc' || p === 'confluence-dc' ? 'demo-dc' : org);
   const date = new Date().toISOString().slice(0, 10);
   const admin = adminTenant({ seed: 7, users: 3000, groups: 120, memberships: 9000, sites: 2, vanishingUsers: 1, vanishingGroups: 1 });
+  // One organization, one population: the directory's accounts with access to the first site's Jira and
+  // Confluence and to Bitbucket are those products' people (the rest of each product's users exist only
+  // there), and a few accounts suspended or deactivated in the directory are still active in the products.
+  // Bitbucket takes 250 of its ~440: with all of them nearly every Bitbucket user would be a directory account.
+  const people = (product: 'jira' | 'confluence' | 'bitbucket', limit?: number) => directoryPeople(admin.model, { product, stillActive: 5, limit });
   const products: DemoProduct[] = [
     {
       product: 'jira',
-      describe: 'Jira Cloud: 5,000 users, 200 groups, 20,000 memberships, 60 projects',
-      tenant: jiraTenant({ seed: 7, users: 5000, groups: 200, memberships: 20_000, projects: 60, vanishingGroups: 2, vanishingProjects: 1 }),
+      describe: 'Jira Cloud: 5,000 users (about half of them directory accounts), 200 groups, 20,000 memberships, 60 projects',
+      tenant: jiraTenant({ seed: 7, users: 5000, groups: 200, memberships: 20_000, projects: 60, vanishingGroups: 2, vanishingProjects: 1, people: people('jira') }),
       auth: 'basic',
     },
     {
       product: 'confluence',
-      describe: 'Confluence Cloud: 3,000 users, 120 groups, 9,000 memberships, 80 spaces',
-      tenant: confluenceTenant({ seed: 7, users: 3000, groups: 120, memberships: 9000, spaces: 80, vanishingGroups: 1, vanishingSpaces: 1 }),
+      describe: 'Confluence Cloud: 3,000 users (about half of them directory accounts), 120 groups, 9,000 memberships, 80 spaces',
+      tenant: confluenceTenant({ seed: 7, users: 3000, groups: 120, memberships: 9000, spaces: 80, vanishingGroups: 1, vanishingSpaces: 1, people: people('confluence') }),
       auth: 'basic',
     },
     {
       product: 'bitbucket',
-      describe: 'Bitbucket Cloud: 3 workspaces, 400 users, 6 projects and 60 repositories per workspace',
-      tenant: bitbucketTenant({ seed: 7, workspaces: 3, users: 400, projects: 6, repositories: 60, vanishingRepositories: 1 }),
+      describe: 'Bitbucket Cloud: 3 workspaces, 400 users (about half of them directory accounts), 6 projects and 60 repositories per workspace',
+      tenant: bitbucketTenant({ seed: 7, workspaces: 3, users: 400, projects: 6, repositories: 60, vanishingRepositories: 1, people: people('bitbucket', 250) }),
       auth: 'basic',
     },
     {

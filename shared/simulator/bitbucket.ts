@@ -25,6 +25,7 @@ import type {
   bitbucketWorkspaces,
 } from '../../functions/bitbucket.tables.ts';
 import type { RowInput } from '../schema/table.ts';
+import type { People } from './people.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -77,6 +78,12 @@ export interface BitbucketTenantOptions {
   vanishingProjects?: number;
   /** Account ids of users 0..n-1 (null: none), to share people with another simulated product. */
   accountIds?: readonly (string | null)[];
+  /**
+   * A population shared with other simulated products: users from index 2 on that are not deleted take the
+   * active people's account ids and names, in order, until they run out (the simulated workspaces list active
+   * accounts only). Inactive people are skipped. Absent: every user is this tenant's own.
+   */
+  people?: People;
   /** Hourly budget of `/2.0/repositories/*`; default off (tests that need it set a short window). */
   repositoryRateLimit?: BitbucketRepositoryRateLimit | false;
   /** OAuth consumers accepted by `POST /site/oauth2/access_token`, default one with every collector scope. */
@@ -277,12 +284,15 @@ function braced(...parts: (string | number)[]): string {
   return `{${uuidFrom(...parts)}}`;
 }
 
-function generateUsers(seed: number, count: number, accountIds: readonly (string | null)[] | undefined): BitbucketUserRecord[] {
+function generateUsers(seed: number, count: number, accountIds: readonly (string | null)[] | undefined, people: People | undefined): BitbucketUserRecord[] {
   const users: BitbucketUserRecord[] = [];
+  let next = 0;
   for (let i = 0; i < count; i++) {
     // Every 13th account (from 6 on) is deleted: no account_id, no nickname, no account_status.
     const deleted = accountIds ? accountIds[i] === null : i % 13 === 6;
-    const given = accountIds?.[i];
+    while (people && next < people.count && !people.person(next).active) next++;
+    const person = people && i >= 2 && !deleted && next < people.count ? people.person(next++) : undefined;
+    const given = person?.accountId ?? accountIds?.[i];
     const accountId = deleted
       ? null
       : (given ??
@@ -290,7 +300,8 @@ function generateUsers(seed: number, count: number, accountIds: readonly (string
           ? `557058:${uuidFrom(seed, 'bb-aid', i)}`
           : `${hex8(hash32(seed, 'bb-ida', i))}${hex8(hash32(seed, 'bb-idb', i))}${hex8(hash32(seed, 'bb-idc', i))}`));
     let displayName: string;
-    if (i === 0) displayName = 'Access Collector';
+    if (person) displayName = person.name;
+    else if (i === 0) displayName = 'Access Collector';
     else if (i === 1) displayName = 'Vera Viewer';
     else if (i % 11 === 4) displayName = UNICODE_NAMES[Math.floor(i / 11) % UNICODE_NAMES.length] ?? 'Zoë Ångström';
     else displayName = `${FIRST[hash32(seed, 'bb-first', i) % FIRST.length] ?? 'Alex'} ${LAST[hash32(seed, 'bb-last', i) % LAST.length] ?? 'Doe'}`;
@@ -322,7 +333,7 @@ function generateModel(opts: BitbucketTenantOptions): BitbucketModel {
   const wsCount = clampInt(opts.workspaces, 3, 0);
   const projectCount = clampInt(opts.projects, 4, 0);
   const repoCount = clampInt(opts.repositories, 24, 0);
-  const users = generateUsers(seed, userCount, opts.accountIds);
+  const users = generateUsers(seed, userCount, opts.accountIds, opts.people);
   let restrictionId = 4_000_000;
 
   const workspaces: BitbucketWorkspaceRecord[] = [];

@@ -26,6 +26,7 @@ import type {
   confluenceUsers,
 } from '../../functions/confluence.tables.ts';
 import type { RowInput } from '../schema/table.ts';
+import type { People, Person } from './people.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -77,6 +78,12 @@ export interface ConfluenceTenantOptions {
   /** `systemInfo.edition`. @default 'premium' */
   edition?: string;
   pageCaps?: Partial<ConfluencePageCaps>;
+  /**
+   * A population shared with other simulated products: ordinary atlassian accounts (index 6 on, not closed)
+   * take these people's account ids, names, e-mails and active state, in order, until they run out. Absent:
+   * every user is this tenant's own.
+   */
+  people?: People;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -217,13 +224,20 @@ export class ConfluenceUsers {
   /** Personal space id by owner index. */
   readonly personalSpace = new Map<number, string>();
 
-  constructor(seed: number, count: number, vanishing: number) {
+  private readonly people: People | undefined;
+  /** Person of each user (index into `people`), -1 = this tenant's own account. */
+  private readonly personOf: Int32Array;
+
+  constructor(seed: number, count: number, vanishing: number, people?: People) {
     this.seed = seed;
     this.count = count;
     this.type = new Uint8Array(count);
     this.status = new Uint8Array(count);
     this.flags = new Uint8Array(count);
     this.idKey = hash32(seed, 'confluence-account-id-key');
+    this.people = people;
+    this.personOf = new Int32Array(people ? count : 0).fill(-1);
+    let next = 0;
     for (let i = 0; i < count; i++) {
       // 0: the collector's own admin account, 1: the limited (viewer) account, 2: an app, 3: a guest,
       // 4: an inactive user with a hidden e-mail, 5: a closed account ("Former user").
@@ -240,7 +254,13 @@ export class ConfluenceUsers {
         status = s < 0.03 ? S_CLOSED : s < 0.15 ? S_INACTIVE : 0;
         if (type === 0 && unit(seed, 'c-guest', i) < 0.06) f |= F_GUEST;
       }
-      const hidden = i === 4 || i === 2 || status === S_CLOSED || (i > 5 && unit(seed, 'c-hide', i) < 0.3);
+      // Shared people: ordinary atlassian accounts only, so apps, the fixed 0..5 and "Former user" stay Confluence's own.
+      const person = people && i > 5 && type === 0 && status !== S_CLOSED && next < people.count ? people.person(next) : undefined;
+      if (person) {
+        this.personOf[i] = next++;
+        status = person.active ? 0 : S_INACTIVE;
+      }
+      const hidden = person ? person.email === null : i === 4 || i === 2 || status === S_CLOSED || (i > 5 && unit(seed, 'c-hide', i) < 0.3);
       if (hidden) f |= F_EMAIL_HIDDEN;
       if (i === 4 || unit(seed, 'c-nullstyle', i) < 0.5) f |= F_EMAIL_NULL;
       if (i > 5 && type === 0 && status !== S_CLOSED && unit(seed, 'c-namehide', i) < 0.08) f |= F_NAME_HIDDEN;
@@ -275,8 +295,16 @@ export class ConfluenceUsers {
     return STATUSES[this.status[i] ?? 0] ?? 'active';
   }
 
+  /** The shared person user `i` is, if any. */
+  private person(i: number): Person | undefined {
+    const k = this.personOf[i] ?? -1;
+    return k >= 0 ? this.people?.person(k) : undefined;
+  }
+
   /** Unique per index: the scrambled index is embedded, so ids never collide. */
   accountId(i: number): string {
+    const shared = this.person(i);
+    if (shared) return shared.accountId;
     const tail = hex8(scramble32(i, this.idKey));
     if (this.isApp(i)) return `557058:${uuidFrom(this.seed, 'c-app-id', i).slice(0, 24)}${hex8(hash32(this.seed, 'c-pad', i)).slice(0, 4)}${tail}`;
     if (unit(this.seed, 'c-idstyle', i) < 0.6) return `${hex8(hash32(this.seed, 'c-ida', i))}${hex8(hash32(this.seed, 'c-idb', i))}${tail}`;
@@ -288,6 +316,8 @@ export class ConfluenceUsers {
     if (i === 0) return 'Access Collector';
     if (i === 1) return 'Vera Viewer';
     if (this.status[i] === S_CLOSED) return FORMER_USER;
+    const shared = this.person(i);
+    if (shared) return shared.name;
     if (this.isApp(i)) {
       const base = APP_NAMES[hash32(this.seed, 'c-app', i) % APP_NAMES.length] ?? 'App';
       return i < 40 ? base : `${base} ${i}`;
@@ -307,6 +337,8 @@ export class ConfluenceUsers {
     if ((this.flags[i] ?? 0) & F_EMAIL_HIDDEN) return null;
     if (i === 0) return 'collector@example.com';
     if (i === 1) return 'viewer@example.com';
+    const shared = this.person(i);
+    if (shared) return shared.email;
     const slug = this.displayName(i)
       .normalize('NFKD')
       .toLowerCase()
@@ -496,7 +528,7 @@ function generateModel(opts: ConfluenceTenantOptions): ConfluenceModel {
   const spaceCount = clampInt(opts.spaces, 15, 0);
   const personalCount = clampInt(opts.personalSpaces, 5, 0);
   const roleMode = opts.roleMode ?? 'ROLES_TRANSITION';
-  const users = new ConfluenceUsers(seed, userCount, clampInt(opts.vanishingUsers, 0, 0));
+  const users = new ConfluenceUsers(seed, userCount, clampInt(opts.vanishingUsers, 0, 0), opts.people);
   const groups = generateGroups(seed, users, groupCount, clampInt(opts.memberships, 900, 0), Math.min(clampInt(opts.vanishingGroups, 0, 0), groupCount), caps.groupMembers);
   const groupAt = (generationIndex: number): ConfluenceGroupRecord | undefined => groups.find((g) => g.index === generationIndex);
 

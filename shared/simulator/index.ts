@@ -63,3 +63,5 @@ export { confluenceDcTenant, CONFLUENCE_DC_TOKENS, DEFAULT_CONFLUENCE_DC_PAGE_CA
 export type { ConfluenceDcTenantOptions, ConfluenceDcPageCaps, ConfluenceDcSim, ConfluenceDcModel } from './confluence-dc.ts';
 export { trelloTenant } from './trello.ts';
 export type { TrelloTenantOptions, TrelloSim, TrelloModel } from './trello.ts';
+export { directoryPeople, peopleOf } from './people.ts';
+export type { People, Person, DirectoryPeopleOptions } from './people.ts';

@@ -27,6 +27,7 @@ import type {
   jiraUsers,
 } from '../../functions/jira.tables.ts';
 import type { RowInput } from '../schema/table.ts';
+import type { People, Person } from './people.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -65,6 +66,12 @@ export interface JiraTenantOptions {
    * whose scheme grants ADMINISTER_PROJECTS to that role. Off by default (the model is then unchanged).
    */
   accessPaths?: boolean;
+  /**
+   * A population shared with other simulated products: ordinary atlassian accounts (index 5 on) take these
+   * people's account ids, names, e-mails and active state, in order, until they run out. Absent: every user is
+   * this tenant's own.
+   */
+  people?: People;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -239,13 +246,19 @@ export class JiraUsers {
   private readonly typeCode: Uint8Array;
   private readonly flags: Uint8Array;
   private readonly idKey: number;
+  private readonly people: People | undefined;
+  /** Person of each user (index into `people`), -1 = this tenant's own account. */
+  private readonly personOf: Int32Array;
 
-  constructor(seed: number, count: number) {
+  constructor(seed: number, count: number, people?: People) {
     this.seed = seed;
     this.count = count;
     this.typeCode = new Uint8Array(count);
     this.flags = new Uint8Array(count);
     this.idKey = hash32(seed, 'account-id-key');
+    this.people = people;
+    this.personOf = new Int32Array(people ? count : 0).fill(-1);
+    let next = 0;
     for (let i = 0; i < count; i++) {
       let type: number;
       let active: boolean;
@@ -267,8 +280,14 @@ export class JiraUsers {
         type = r < 0.05 ? 1 : r < 0.12 ? 2 : 0;
         active = unit(seed, 'active', i) >= (type === 1 ? 0.05 : 0.12);
       }
+      // Shared people: ordinary atlassian accounts only (not the fixed 0..4), so apps and customers stay Jira's own.
+      const person = people && type === 0 && i >= 5 && next < people.count ? people.person(next) : undefined;
+      if (person) {
+        this.personOf[i] = next++;
+        active = person.active;
+      }
       let f = active ? F_ACTIVE : 0;
-      const hidden = i === 4 || type === 1 || (i >= 2 && unit(seed, 'hide', i) < (type === 0 ? 0.3 : 0.1));
+      const hidden = person ? person.email === null : i === 4 || type === 1 || (i >= 2 && unit(seed, 'hide', i) < (type === 0 ? 0.3 : 0.1));
       if (hidden) f |= F_EMAIL_HIDDEN;
       if (unit(seed, 'nullstyle', i) < 0.5) f |= F_EMAIL_NULL;
       if (type === 0 && i >= 2 && unit(seed, 'guest', i) < 0.04) f |= F_GUEST;
@@ -287,8 +306,16 @@ export class JiraUsers {
     return ((this.flags[i] ?? 0) & F_ACTIVE) !== 0;
   }
 
+  /** The shared person user `i` is, if any. */
+  private person(i: number): Person | undefined {
+    const k = this.personOf[i] ?? -1;
+    return k >= 0 ? this.people?.person(k) : undefined;
+  }
+
   /** Unique per index: the scrambled index is embedded, so ids never collide. */
   accountId(i: number): string {
+    const shared = this.person(i);
+    if (shared) return shared.accountId;
     const tail = hex8(scramble32(i, this.idKey));
     const type = this.typeCode[i] ?? 0;
     if (type === 1) {
@@ -305,6 +332,8 @@ export class JiraUsers {
   displayName(i: number): string {
     if (i === 0) return 'Access Collector';
     if (i === 1) return 'Vera Viewer';
+    const shared = this.person(i);
+    if (shared) return shared.name;
     const type = this.typeCode[i] ?? 0;
     if (type === 1) {
       const base = APP_NAMES[hash32(this.seed, 'app', i) % APP_NAMES.length] ?? 'App';
@@ -321,6 +350,8 @@ export class JiraUsers {
     if (f & F_EMAIL_HIDDEN) return null;
     if (i === 0) return 'collector@example.com';
     if (i === 1) return 'viewer@example.com';
+    const shared = this.person(i);
+    if (shared) return shared.email;
     const slug = this.displayName(i)
       .normalize('NFKD')
       .toLowerCase()
@@ -479,7 +510,7 @@ function generateModel(opts: JiraTenantOptions): JiraModel {
   const schemeCount = clampInt(opts.schemes, 3, 1);
   const rng = new Rng(hash32(seed, 'jira'));
 
-  const users = new JiraUsers(seed, userCount);
+  const users = new JiraUsers(seed, userCount, opts.people);
   const { groups, membershipCount } = generateGroups(rng, seed, groupCount, userCount, membershipTarget, Math.min(clampInt(opts.vanishingGroups, 0, 0), groupCount));
 
   const roles: JiraRoleRecord[] = [];
