@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCollect } from '../../shared/cli/collect.ts';
 import { runParquet } from '../../shared/cli/parquet.ts';
 import { runQuery } from '../../shared/cli/query.ts';
 import { ParquetConversionError } from '../../shared/parquet/errors.ts';
@@ -12,6 +13,8 @@ import { convertToParquet, measureQueries } from '../../shared/parquet/local.ts'
 import { LocalCatalog, tableSource, type SqlRow } from '../../shared/sql/duckdb.ts';
 import { ALL_TABLES, duckdbType } from '../../shared/sql/tables.ts';
 import { loadViews } from '../../shared/sql/views.ts';
+import { DEFAULT_CREDENTIALS, jiraTenant, startSimulator } from '../../shared/simulator/index.ts';
+import { moduleFor } from '../../functions/index.ts';
 import { orgFixture, writeOrgSnapshot } from '../support/org-fixture.ts';
 import { writePartition } from '../support/snapshots.ts';
 
@@ -171,5 +174,27 @@ describe('local Parquet copies', () => {
     expect((await parquetPartitions(d, table('jira_users'))).map((p) => p.dt)).toEqual(['2026-11-27']);
     expect(await runParquet(['--out', d, '--date', 'yesterday'], io)).toBe(2);
     expect(text).toContain('--date: must be latest, all or YYYY-MM-DD');
+  });
+
+  it('npm run collect -- --parquet converts the tables it collected on its date', async () => {
+    const d = await tmp('parquet-collect-');
+    const sim = await startSimulator({ products: [jiraTenant({ seed: 5, users: 20, groups: 4, memberships: 40, projects: 2 })], seed: 5 });
+    try {
+      const { exitCode } = await runCollect(['--product', 'jira', '--site-url', sim.url, '--org', 'acme', '--out', d, '--date', '2026-11-28', '--run-id', 'r1', '--parquet'], {
+        env: { ATLASSIAN_EMAIL: DEFAULT_CREDENTIALS.email, ATLASSIAN_API_TOKEN: DEFAULT_CREDENTIALS.apiToken },
+        quiet: true,
+      });
+      expect(exitCode).toBe(0);
+    } finally {
+      await sim.close();
+    }
+    expect((await readdir(join(d, 'parquet'))).sort()).toEqual(moduleFor('jira').tables.map((t) => t.name).sort());
+    const catalog = await LocalCatalog.open(d, { parquet: true, views: [] });
+    try {
+      expect([...catalog.parquet].sort()).toEqual([...catalog.present].sort());
+      expect((await catalog.query('SELECT count(*) AS n FROM jira_users')).rows[0]?.n).toBeGreaterThanOrEqual(20);
+    } finally {
+      catalog.close();
+    }
   });
 });
