@@ -8,12 +8,15 @@ import { CollectorStack } from './stack.ts';
  * `cdk synth` / `cdk deploy` entry (cdk.json: `npx tsx infra/app.ts`).
  * Config: `--context config=<path>`, else `COLLECTOR_CONFIG`, else collector.config.example.json.
  * cdk-nag (AwsSolutions) runs on every synth; an unacknowledged finding fails it.
+ * `--context parquet=true` turns on the Parquet copies (CollectorStackProps.parquet).
  */
 export function buildApp(app: App = new App()): { app: App; stack: CollectorStack } {
   const path = configPath(app.node.tryGetContext('config'), process.env);
   const config = loadConfig(path);
+  const parquet = ['true', true].includes(app.node.tryGetContext('parquet') as string | boolean);
   const stack = new CollectorStack(app, 'Collector', {
     config,
+    ...(parquet ? { parquet: true } : {}),
     stackName: config.aws.stackName,
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });

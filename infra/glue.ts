@@ -67,3 +67,14 @@ export function projectionParameters(opts: { location: string; orgs: readonly st
     'storage.location.template': `${opts.location}dt=\${dt}/org=\${org}/`,
   };
 }
+
+/** Storage of the optional Parquet copies (`<table>_parquet`, see shared/parquet/athena.ts). */
+export const PARQUET_SERDE = 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe';
+export const PARQUET_INPUT_FORMAT = 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat';
+export const PARQUET_OUTPUT_FORMAT = 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat';
+
+/** Parameters of a Parquet copy's table: Parquet classification, the same partition projection as the JSON table. */
+export function parquetTableParameters(opts: { location: string; orgs: readonly string[]; retentionDays: number }): Record<string, string> {
+  const { classification: _json, compressionType: _gzip, ...projection } = projectionParameters(opts);
+  return { ...projection, classification: 'parquet' };
+}

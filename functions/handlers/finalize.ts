@@ -1,7 +1,10 @@
+import { AthenaClient } from '@aws-sdk/client-athena';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { ConfigError } from '../../shared/errors.ts';
+import { convertWithAthena } from '../../shared/parquet/athena.ts';
 import { jsonLogger, Redactor } from '../../shared/redact.ts';
+import type { AnyTable } from '../../shared/schema/table.ts';
 import { S3Store } from '../../shared/sink/s3-store.ts';
 import { finalizeRun } from '../../shared/workflow/finalize.ts';
 import type { FinalizeOutput } from '../../shared/workflow/schemas.ts';
@@ -11,17 +14,24 @@ const Env = z.object({
   DATA_BUCKET: z.string().min(1),
   /** Prefix of the tables and staging inside the bucket. */
   DATA_PREFIX: z.string().default(''),
+  /** Athena workgroup and Glue database of the Parquet conversion; both set only with the stack's `parquet` option. */
+  ATHENA_WORKGROUP: z.string().min(1).optional(),
+  GLUE_DATABASE: z.string().min(1).optional(),
 });
 
 /** Clients a test may inject (moto_server); built per invocation otherwise. */
 export interface FinalizeHandlerDeps {
   s3?: () => S3Client;
+  athena?: () => AthenaClient;
+  /** Pause between two checks of an Athena query (tests pass a no-op). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
  * Finalize Lambda: publishes the units that completed, writes the run manifest and the access report
- * (`manifests/dt=<date>/<run id>.report.html`, and `manifests/latest-report.html`), and returns the summary
- * the state machine uses to fail the run when a unit failed.
+ * (`manifests/dt=<date>/<run id>.report.html`, and `manifests/latest-report.html`), with the stack's `parquet`
+ * option converts the date to Parquet with Athena, and returns the summary the state machine uses to fail the
+ * run when a unit failed.
  */
 export function createFinalizeHandler(deps: FinalizeHandlerDeps = {}) {
   return async (event: unknown): Promise<FinalizeOutput> => {
@@ -29,12 +39,25 @@ export function createFinalizeHandler(deps: FinalizeHandlerDeps = {}) {
     if (!env.success) {
       throw new ConfigError(`finalize Lambda misconfigured: environment ${env.error.issues[0]?.path.join('.')} is missing or invalid; redeploy the stack.`);
     }
+    const { ATHENA_WORKGROUP: workGroup, GLUE_DATABASE: database } = env.data;
+    if (!workGroup !== !database) {
+      throw new ConfigError('finalize Lambda misconfigured: ATHENA_WORKGROUP and GLUE_DATABASE go together (the Parquet conversion); redeploy the stack.');
+    }
     const s3 = (deps.s3 ?? (() => new S3Client({})))();
     const bucket = env.data.DATA_BUCKET;
+    const store = new S3Store(s3, bucket, env.data.DATA_PREFIX);
+    const log = jsonLogger(new Redactor(), (l) => console.log(l));
+    const athena = workGroup && database ? (deps.athena ?? (() => new AthenaClient({})))() : undefined;
     return finalizeRun(event, {
-      store: new S3Store(s3, bucket, env.data.DATA_PREFIX),
+      store,
       moduleFor,
-      log: jsonLogger(new Redactor(), (l) => console.log(l)),
+      log,
+      ...(athena && workGroup && database
+        ? {
+            convertToParquet: (date: string, tables: readonly AnyTable[]) =>
+              convertWithAthena(date, tables, { athena, store, bucket, dataPrefix: env.data.DATA_PREFIX, workGroup, database, log, ...(deps.sleep ? { sleep: deps.sleep } : {}) }),
+          }
+        : {}),
       writeManifest: async (key, json) => {
         await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: json, ContentType: 'application/json' }));
         return `s3://${bucket}/${key}`;

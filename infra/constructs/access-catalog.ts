@@ -2,12 +2,25 @@ import { Aws, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { AnyTable } from '../../shared/schema/table.ts';
 import type { Question } from '../../shared/sql/questions.ts';
 import type { ViewDef } from '../../shared/sql/views.ts';
 import { ATHENA_RESULTS_PREFIX, DATA_PREFIX, MANIFEST_PREFIX } from '../../shared/workflow/names.ts';
-import { glueColumns, JSON_SERDE, PARTITION_KEYS, projectionParameters, TEXT_INPUT_FORMAT, TEXT_OUTPUT_FORMAT } from '../glue.ts';
+import { parquetLocation, parquetTableName } from '../../shared/parquet/athena.ts';
+import {
+  glueColumns,
+  JSON_SERDE,
+  PARQUET_INPUT_FORMAT,
+  PARQUET_OUTPUT_FORMAT,
+  PARQUET_SERDE,
+  parquetTableParameters,
+  PARTITION_KEYS,
+  projectionParameters,
+  TEXT_INPUT_FORMAT,
+  TEXT_OUTPUT_FORMAT,
+} from '../glue.ts';
 import { NAMED_QUERIES } from '../queries.ts';
 import { viewColumns, viewOriginalText } from '../views.ts';
 import type { CollectorBucket } from './data-bucket.ts';
@@ -34,6 +47,12 @@ export interface AccessCatalogProps {
   readonly views?: readonly ViewDef[];
   /** The auditor's questions (sql/questions/*.sql), saved as named queries after the built-in ones. @default none */
   readonly questions?: readonly Question[];
+  /**
+   * Also catalog the Parquet copies of the tables: one Glue table `<table>_parquet` per table over
+   * `data/parquet/<table>/` (same columns, same partition projection), filled by the finalize Lambda once
+   * {@link AccessCatalog.grantParquetConversion} lets it. @default false
+   */
+  readonly parquet?: boolean;
 }
 
 /**
@@ -46,8 +65,12 @@ export class AccessCatalog extends Construct {
   readonly databaseName: string;
   readonly tables: readonly glue.CfnTable[];
   readonly views: readonly glue.CfnTable[];
+  /** The `<table>_parquet` tables (none unless `parquet`). */
+  readonly parquetTables: readonly glue.CfnTable[];
   readonly workGroup: athena.CfnWorkGroup;
   readonly analystPolicy: iam.ManagedPolicy;
+  readonly workGroupName: string;
+  private readonly bucketRef: CollectorBucket;
 
   constructor(scope: Construct, id: string, props: AccessCatalogProps) {
     super(scope, id);
@@ -94,8 +117,36 @@ export class AccessCatalog extends Construct {
       return table;
     });
 
+    this.parquetTables = (props.parquet ? props.tables : []).map((t) => {
+      const name = parquetTableName(t.name);
+      requireProp(!props.tables.some((x) => x.name === name), 'AccessCatalogProps', 'tables', `table '${name}' has the name of a Parquet copy`);
+      const location = parquetLocation(bucket.bucketName, DATA_PREFIX, t.name);
+      const table = new glue.CfnTable(this, `Table-${name}`, {
+        catalogId: Aws.ACCOUNT_ID,
+        databaseName,
+        tableInput: {
+          name,
+          description: `Parquet copy of ${t.name}: ${t.description}`.slice(0, 2048),
+          tableType: 'EXTERNAL_TABLE',
+          parameters: { EXTERNAL: 'TRUE', ...parquetTableParameters({ location, orgs: props.orgs, retentionDays: retention }) },
+          partitionKeys: PARTITION_KEYS.map((k) => ({ ...k })),
+          storageDescriptor: {
+            columns: glueColumns(t),
+            location,
+            inputFormat: PARQUET_INPUT_FORMAT,
+            outputFormat: PARQUET_OUTPUT_FORMAT,
+            serdeInfo: { serializationLibrary: PARQUET_SERDE, parameters: { 'serialization.format': '1' } },
+          },
+        },
+      });
+      table.addResourceDependency(this.database);
+      return table;
+    });
+    this.workGroupName = workGroupName;
+    this.bucketRef = props.data;
+
     const viewDefs = props.views ?? [];
-    const names = new Set(props.tables.map((t) => t.name));
+    const names = new Set([...props.tables.map((t) => t.name), ...(props.parquet ? props.tables.map((t) => parquetTableName(t.name)) : [])]);
     for (const v of viewDefs) {
       requireProp(!names.has(v.name), 'AccessCatalogProps', 'views', `view '${v.name}' has the name of a table`);
       names.add(v.name);
@@ -200,5 +251,40 @@ export class AccessCatalog extends Construct {
     for (const prefix of [DATA_PREFIX, MANIFEST_PREFIX, ATHENA_RESULTS_PREFIX]) {
       ackObjectWildcard(this.analystPolicy, bucket, `${prefix}/`, `Objects under ${prefix}/ are named per day, org and run at run time; access is limited to that prefix.`);
     }
+  }
+
+  /**
+   * Let the finalize Lambda convert each run's date to Parquet (shared/parquet/athena.ts): its workgroup and
+   * database in the environment; Athena queries in this workgroup only; Glue reads of this database; Athena's
+   * query results under athena-results/ (it already reads and writes data/). Requires `parquet`.
+   */
+  grantParquetConversion(fn: lambda.Function): void {
+    requireProp(this.parquetTables.length > 0, 'AccessCatalogProps', 'parquet', 'must be true to grant the Parquet conversion');
+    const stack = Stack.of(this);
+    fn.addEnvironment('ATHENA_WORKGROUP', this.workGroupName);
+    fn.addEnvironment('GLUE_DATABASE', this.databaseName);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:StopQueryExecution'],
+        resources: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName })],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['glue:GetDatabase', 'glue:GetTable'],
+        resources: [
+          stack.formatArn({ service: 'glue', resource: 'catalog' }),
+          stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
+          stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${this.databaseName}/*` }),
+        ],
+      }),
+    );
+    for (const s of this.bucketRef.athenaResultStatements()) fn.addToRolePolicy(s);
+    const role = fn.role ?? fn;
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region}:${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:table/${this.databaseName}/*]`,
+      reason: 'Athena reads the definition of the JSON table it converts (GetTable); tables of the collector database only.',
+    });
+    ackObjectWildcard(role, this.bucketRef.bucket, `${ATHENA_RESULTS_PREFIX}/`, 'Athena writes each query’s result and UNLOAD manifest under athena-results/ with the caller’s permissions; limited to that prefix.');
   }
 }

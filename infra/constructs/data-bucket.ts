@@ -142,6 +142,22 @@ export class CollectorBucket extends Construct {
     grantee.grantPrincipal.addToPrincipalPolicy(this.list([data]));
   }
 
+  /**
+   * A Lambda that runs Athena queries over the tables it already reads (the finalize Lambda's Parquet
+   * conversion): Athena writes query results and UNLOAD manifests under athena-results/ with its permissions.
+   */
+  athenaResultStatements(): iam.PolicyStatement[] {
+    const results = `${ATHENA_RESULTS_PREFIX}/`;
+    return [
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: [this.objects(results)],
+      }),
+      new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [this.bucket.bucketArn] }),
+      this.list([results]),
+    ];
+  }
+
   /** Analysts (Athena): read tables and manifests, read and write their query results. */
   analystStatements(): iam.PolicyStatement[] {
     const data = `${DATA_PREFIX}/`;

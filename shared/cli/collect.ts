@@ -6,6 +6,7 @@ import { ConfigSchema, PRODUCTS, ProductSchema, UnitSchema, unitsOf, type Produc
 import { ConfigError } from '../errors.ts';
 import { credentialsFromEnv, type Credentials } from '../http/auth.ts';
 import { runUnit, type UnitOutcome } from '../local/runner.ts';
+import { convertToParquet } from '../parquet/local.ts';
 import { jsonLogger, Redactor } from '../redact.ts';
 import { credentialsFromFile } from '../secrets.ts';
 import { LocalStore } from '../sink/store.ts';
@@ -15,6 +16,7 @@ import { formatSummary } from './summary.ts';
 const USAGE = `usage: npm run collect -- --product <${PRODUCTS.join('|')}> --site-url <URL> --org <ORG> --out <DIR>
          [--max-requests-per-invocation <N>] [--api-base-url <URL>] [--org-id <ID>] [--workspaces <a,b>] [--api-tokens managed|active|none] [--assets-object-types <a,b>]
        npm run collect -- --config <file> --out <DIR> [--max-requests-per-invocation <N>]
+--parquet: afterwards, convert the date's published partitions to Parquet as well (npm run parquet)
 credentials: ATLASSIAN_EMAIL + ATLASSIAN_API_TOKEN (basic), ATLASSIAN_BEARER_TOKEN (bearer; Data Center PAT),
              OPSGENIE_API_KEY (opsgenie), TRELLO_API_KEY + TRELLO_TOKEN (trello),
              or ATLASSIAN_SECRET_FILE (JSON shaped like the unit's secret; OAuth refresh tokens rotate in place)`;
@@ -35,6 +37,7 @@ const Args = z.object({
   date: z.iso.date().optional(),
   'run-id': z.string().optional(),
   verbose: z.boolean().optional(),
+  parquet: z.boolean().optional(),
 });
 export type CollectArgs = z.infer<typeof Args>;
 
@@ -60,6 +63,7 @@ export function parseCollectArgs(argv: readonly string[]): CollectArgs {
         date: { type: 'string' },
         'run-id': { type: 'string' },
         verbose: { type: 'boolean' },
+        parquet: { type: 'boolean' },
       },
       strict: true,
     }).values;
@@ -171,6 +175,10 @@ export async function runCollect(argv: readonly string[], opts: CollectOptions =
     } else {
       process.stdout.write(`\nPublished to ${store.location}/<table>/dt=${run.date}/org=<org>/\n`);
     }
+  }
+  if (args.parquet && outcomes.some((o) => o.ok)) {
+    const { converted } = await convertToParquet(args.out, { dates: [run.date], tables: [...new Set(units.flatMap((u) => moduleFor(u.product).tables))] });
+    if (!opts.quiet) process.stdout.write(`Parquet: ${converted.length} partitions under ${store.location}/parquet/<table>/dt=${run.date}/\n`);
   }
   return { outcomes, exitCode: outcomes.every((o) => o.ok) ? 0 : 1 };
 }

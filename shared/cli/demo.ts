@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { productModules } from '../../functions/index.ts';
 import type { Product } from '../config.ts';
 import { diffRows, readPublished } from '../local/verify.ts';
+import { convertToParquet } from '../parquet/local.ts';
 import { LocalStore } from '../sink/store.ts';
 import {
   adminTenant,
@@ -46,6 +47,8 @@ interface DemoProduct {
  */
 async function main(): Promise<number> {
   const out = process.env.DEMO_OUT ?? 'out';
+  // Opt-in: `npm run demo -- --parquet` also converts the snapshot to Parquet (npm run parquet).
+  const parquet = process.argv.slice(2).includes('--parquet');
   const org = 'demo';
   // Jira Data Center writes the Jira tables (deployment = data-center), so it gets an org of its own here.
   const orgOf = (p: Product) => (p === 'jira-dc' || p === 'confluence-dc' ? 'demo-dc' : org);
@@ -156,6 +159,10 @@ async function main(): Promise<number> {
     } finally {
       await sim.close();
     }
+  }
+  if (parquet) {
+    const { converted } = await convertToParquet(out, { dates: [date] });
+    process.stdout.write(`\nParquet copies: ${converted.length} partitions under ${out}/parquet/ (npm run query -- --parquet reads them)\n`);
   }
   process.stdout.write(
     exit === 0

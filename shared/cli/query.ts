@@ -19,6 +19,7 @@ Runs DuckDB over an output folder: every table (jira_users, ...) and every view 
 options: --out <dir>          the output folder (default ./out; or a folder synced from the bucket's data/)
          --format table|csv|json  (default table: aligned, long cells clipped to --max-width, default 60)
          --save <file>        write the result to a file instead of stdout
+         --parquet            read partitions from their Parquet copies where there are current ones (npm run parquet)
 --date filters a view on dt; for access_changes it compares that date with the snapshot before it.`;
 
 const Args = z.object({
@@ -33,6 +34,7 @@ const Args = z.object({
   'max-width': z.coerce.number().int().min(8).default(60),
   question: z.coerce.number().int().positive().optional(),
   list: z.boolean().default(false),
+  parquet: z.boolean().default(false),
   help: z.boolean().default(false),
 });
 export type QueryArgs = z.infer<typeof Args>;
@@ -54,6 +56,7 @@ export function parseQueryArgs(argv: readonly string[]): QueryArgs {
         'max-width': { type: 'string' },
         question: { type: 'string' },
         list: { type: 'boolean' },
+        parquet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -111,12 +114,13 @@ export async function runQuery(argv: readonly string[], io: QueryIo = { stdout: 
     io.stdout(`${USAGE}\n`);
     return 0;
   }
-  const catalog = await LocalCatalog.open(a.out);
+  const catalog = await LocalCatalog.open(a.out, { parquet: a.parquet });
   try {
     if (a.list) {
       const dates = await snapshotDates(a.out);
       io.stdout(`folder ${catalog.root}: snapshots ${dates.join(', ') || 'none'}\n`);
       io.stdout(`tables with data: ${catalog.present.join(', ') || 'none'}\n`);
+      if (a.parquet) io.stdout(`read from Parquet: ${catalog.parquet.join(', ') || 'none'}\n`);
       io.stdout(`views:\n${catalog.views.map((v) => `  ${v.name.padEnd(40)} ${v.description.slice(0, 100)}…`).join('\n')}\n`);
       io.stdout(`questions (--question <n>):\n${loadQuestions().map((q) => `  ${q.number}. ${q.title}`).join('\n')}\n`);
       return 0;

@@ -37,3 +37,20 @@ export function publishedPartKey(run: Run, unit: Unit, table: string, stagedName
 export function publishedUnitPrefix(table: string, run: Run, unit: Unit): string {
   return `${partitionPrefix(table, run, unit.org)}${unitSlug(unit)}--`;
 }
+
+/**
+ * Root, beside the tables, of the optional Parquet copies: `parquet/<table>/dt=<date>/org=<org>/`. A folder
+ * of its own (not a `<table>/` sibling file) so that nothing that reads `<table>/dt=…/` meets a Parquet file,
+ * and the JSON tables' Glue locations (`<table>/`) never contain one.
+ */
+export const PARQUET_ROOT = 'parquet';
+
+/** `parquet/<table>/`, the location of a table's Parquet copy. */
+export function parquetTablePrefix(table: string): string {
+  return `${PARQUET_ROOT}/${table}/`;
+}
+
+/** `parquet/<table>/dt=<date>/`, or with `org` the one partition `…/org=<org>/`. */
+export function parquetPartitionPrefix(table: string, date: string, org?: string): string {
+  return `${parquetTablePrefix(table)}dt=${date}/${org === undefined ? '' : `org=${org}/`}`;
+}

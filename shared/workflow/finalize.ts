@@ -3,6 +3,7 @@ import { siteHost, unitId, type Product, type Run, type Unit } from '../config.t
 import type { Stats } from '../contract.ts';
 import { doneMarkerKey, publish, type ProductModule } from '../engine/collect.ts';
 import { ConfigError } from '../errors.ts';
+import type { AnyTable } from '../schema/table.ts';
 import { renderReport } from '../report/render.ts';
 import { reportDataFromRows, storeSource } from '../report/rows.ts';
 import { silentLogger, type Logger } from '../redact.ts';
@@ -35,6 +36,12 @@ export interface FinalizeDeps {
   readonly now?: () => Date;
   /** Units published at once. @default 4 */
   readonly concurrency?: number;
+  /**
+   * Convert the run's date of these tables to Parquet, after publishing (the stack's `parquet` option).
+   * Called with the tables of the published units; a failure is thrown, naming the table, and fails the run.
+   * Without it, nothing is converted.
+   */
+  readonly convertToParquet?: (date: string, tables: readonly AnyTable[]) => Promise<unknown>;
 }
 
 /** Key (from the bucket root) of a run's access report: beside its manifest, same retention and readers. */
@@ -125,6 +132,14 @@ export async function finalizeRun(event: unknown, deps: FinalizeDeps): Promise<F
   const uri = await deps.writeManifest(key, JSON.stringify(manifest, null, 2) + '\n');
   const failures = units.filter((u) => u.status === 'failed');
   const report = published > 0 ? await writeAccessReport(run, deps, log) : undefined;
+  if (deps.convertToParquet && published > 0) {
+    const tables = new Map<string, AnyTable>();
+    results.forEach((r, i) => {
+      if (units[i]?.status === 'published') for (const t of deps.moduleFor(r.unit.product).tables) tables.set(t.name, t);
+    });
+    await deps.convertToParquet(run.date, [...tables.values()]);
+    log.info('Parquet copies written', { run: run.id, date: run.date, tables: tables.size });
+  }
   const reportTail = report ? ` Report: ${report}` : '';
   const tail = `${published} published; the failed units keep their previous snapshot. Manifest: ${uri}${reportTail}`;
   const message = failed

@@ -1,0 +1,153 @@
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ConfigError } from '../errors.ts';
+import { convertToParquet, measureQueries, type MeasuredQuery, type QueryMeasurement } from '../parquet/local.ts';
+import { LocalCatalog } from '../sql/duckdb.ts';
+import { formatResult } from '../sql/format.ts';
+import { loadQuestions, questionValues } from '../sql/questions.ts';
+import { latestAndPrevious, snapshotDates } from '../sql/snapshots.ts';
+
+export const USAGE = `usage: npm run parquet -- [--out <dir>] [--date latest|all|<YYYY-MM-DD>] [--measure]
+Converts the published JSON partitions of a date into Parquet, beside them under <out>/parquet/<table>/dt=/org=/
+(columns from the tables' zod schemas, ZSTD). Re-running replaces them. npm run query -- --parquet reads them.
+options: --out <dir>   the output folder (default ./out)
+         --date        which snapshot to convert (default latest; all converts every date)
+         --measure     then run typical queries over JSON and over Parquet and print the bytes DuckDB read for each`;
+
+const Args = z.object({
+  out: z.string().min(1).default('out'),
+  date: z
+    .string()
+    .refine((d) => d === 'latest' || d === 'all' || z.iso.date().safeParse(d).success, 'must be latest, all or YYYY-MM-DD')
+    .default('latest'),
+  measure: z.boolean().default(false),
+  help: z.boolean().default(false),
+});
+export type ParquetArgs = z.infer<typeof Args>;
+
+export function parseParquetArgs(argv: readonly string[]): ParquetArgs {
+  let values: Record<string, unknown>;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      options: { out: { type: 'string' }, date: { type: 'string' }, measure: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }).values;
+  } catch (e) {
+    throw new ConfigError(`${(e as Error).message}\n${USAGE}`);
+  }
+  const r = Args.safeParse(values);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new ConfigError(`--${i?.path.join('.')}: ${i?.message}\n${USAGE}`);
+  }
+  return r.data;
+}
+
+/**
+ * The typical questions the measurement runs on `date`: an auditor's question across every product
+ * (sql/questions/1), one Jira project's effective permissions, and the members of one group.
+ */
+export async function typicalQueries(root: string, date: string, previous: string | undefined): Promise<MeasuredQuery[]> {
+  const queries: MeasuredQuery[] = [];
+  const q1 = loadQuestions().find((q) => q.number === 1);
+  if (q1) queries.push({ name: `Q1. ${q1.title}`, sql: q1.sql, params: questionValues(q1, date, previous) });
+  const catalog = await LocalCatalog.open(root);
+  try {
+    const project = (await catalog.query('SELECT min(project_key) AS k FROM jira_projects WHERE dt = ?', [date])).rows[0]?.k;
+    if (typeof project === 'string') {
+      queries.push({ name: `jira_effective_permissions of project ${project}`, sql: 'SELECT * FROM jira_effective_permissions WHERE dt = ? AND project_key = ?', params: [date, project] });
+    }
+    const group = (await catalog.query('SELECT min(group_name) AS g FROM jira_group_members WHERE dt = ?', [date])).rows[0]?.g;
+    if (typeof group === 'string') {
+      queries.push({ name: `members of Jira group ${group}`, sql: 'SELECT account_id, display_name, active FROM jira_group_members WHERE dt = ? AND group_name = ?', params: [date, group] });
+    }
+  } finally {
+    catalog.close();
+  }
+  return queries;
+}
+
+const kib = (n: number): string => `${(n / 1024).toFixed(1)} KiB`;
+
+/** The measurement as a table (markdown-friendly text). */
+export function formatMeasurements(ms: readonly QueryMeasurement[]): string {
+  return formatResult(
+    {
+      columns: ['query', 'rows', 'JSON read', 'Parquet read', 'ratio', 'same rows'],
+      types: ['VARCHAR', 'BIGINT', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'BOOLEAN'],
+      rows: ms.map((m) => ({
+        query: m.name,
+        rows: m.rows,
+        'JSON read': kib(m.jsonBytes),
+        'Parquet read': kib(m.parquetBytes),
+        ratio: m.parquetBytes > 0 ? `${(m.jsonBytes / m.parquetBytes).toFixed(1)}x less` : 'n/a',
+        'same rows': m.sameRows,
+      })),
+    },
+    'table',
+    { maxWidth: 60 },
+  );
+}
+
+export interface ParquetIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+/** The command. Returns the exit code: 0 ok, 1 a conversion failed or the answers differ, 2 usage. */
+export async function runParquet(argv: readonly string[], io: ParquetIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }): Promise<number> {
+  let a: ParquetArgs;
+  try {
+    a = parseParquetArgs(argv);
+  } catch (e) {
+    io.stderr(`${(e as Error).message}\n`);
+    return 2;
+  }
+  if (a.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  const dates = await snapshotDates(a.out);
+  const { date, previous } = latestAndPrevious(dates, a.date === 'latest' || a.date === 'all' ? undefined : a.date);
+  if (!date) {
+    io.stderr(`no snapshot${a.date === 'latest' || a.date === 'all' ? '' : ` on ${a.date}`} in ${a.out} (snapshots: ${dates.join(', ') || 'none'})\n`);
+    return 2;
+  }
+  const targets = a.date === 'all' ? dates : [date];
+  let result;
+  try {
+    result = await convertToParquet(a.out, { dates: targets });
+  } catch (e) {
+    io.stderr(`${(e as Error).name}: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const json = result.converted.reduce((s, c) => s + c.jsonBytes, 0);
+  const parquet = result.converted.reduce((s, c) => s + c.parquetBytes, 0);
+  const rows = result.converted.reduce((s, c) => s + c.rows, 0);
+  const tables = new Set(result.converted.map((c) => c.table)).size;
+  io.stdout(
+    `converted ${result.converted.length} partitions of ${tables} tables (${rows} rows) on ${targets.join(', ')}: ` +
+      `JSON ${kib(json)} (gzip) -> Parquet ${kib(parquet)} (zstd) under ${a.out}/parquet/\n` +
+      (result.removed.length ? `removed ${result.removed.length} Parquet partitions whose JSON partition is gone\n` : ''),
+  );
+  if (!a.measure) return 0;
+  const ms = await measureQueries(a.out, await typicalQueries(a.out, date, previous));
+  io.stdout(`\nbytes DuckDB read from files per query, snapshot ${date} (npm run query reads Parquet with --parquet):\n${formatMeasurements(ms)}\n`);
+  if (ms.some((m) => !m.sameRows)) {
+    io.stderr('the answers over JSON and over Parquet differ\n');
+    return 1;
+  }
+  return 0;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  runParquet(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
+      process.exit(2);
+    },
+  );
+}
