@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { moduleFor } from '../../functions/index.ts';
 import { ConfigSchema, PRODUCTS, ProductSchema, UnitSchema, unitsOf, type Product, type Run, type Unit } from '../config.ts';
 import { ConfigError } from '../errors.ts';
+import { parseCommandArgs } from './args.ts';
 import { credentialsFromEnv, type Credentials } from '../http/auth.ts';
 import { runUnit, type UnitOutcome } from '../local/runner.ts';
 import { convertToParquet } from '../parquet/local.ts';
@@ -43,74 +43,64 @@ export type CollectArgs = z.infer<typeof Args>;
 
 /** Parse argv; throws ConfigError with the usage on anything wrong. */
 export function parseCollectArgs(argv: readonly string[]): CollectArgs {
-  let values: Record<string, unknown>;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: {
-        product: { type: 'string' },
-        'site-url': { type: 'string' },
-        org: { type: 'string' },
-        'api-base-url': { type: 'string' },
-        'org-id': { type: 'string' },
-        workspaces: { type: 'string' },
-        'api-tokens': { type: 'string' },
-        'assets-object-types': { type: 'string' },
-        out: { type: 'string' },
-        config: { type: 'string' },
-        'max-requests-per-invocation': { type: 'string' },
-        concurrency: { type: 'string' },
-        date: { type: 'string' },
-        'run-id': { type: 'string' },
-        verbose: { type: 'boolean' },
-        parquet: { type: 'boolean' },
-      },
-      strict: true,
-    }).values;
-  } catch (e) {
-    throw new ConfigError(`${(e as Error).message}\n${USAGE}`);
-  }
-  const r = Args.safeParse(values);
-  if (!r.success) {
-    const i = r.error.issues[0];
-    throw new ConfigError(`--${i?.path.join('.')}: ${i?.message}\n${USAGE}`);
-  }
-  return r.data;
+  return parseCommandArgs(
+    argv,
+    {
+      product: { type: 'string' },
+      'site-url': { type: 'string' },
+      org: { type: 'string' },
+      'api-base-url': { type: 'string' },
+      'org-id': { type: 'string' },
+      workspaces: { type: 'string' },
+      'api-tokens': { type: 'string' },
+      'assets-object-types': { type: 'string' },
+      out: { type: 'string' },
+      config: { type: 'string' },
+      'max-requests-per-invocation': { type: 'string' },
+      concurrency: { type: 'string' },
+      date: { type: 'string' },
+      'run-id': { type: 'string' },
+      verbose: { type: 'boolean' },
+      parquet: { type: 'boolean' },
+    },
+    Args,
+    USAGE,
+  );
 }
 
 async function unitsFrom(args: CollectArgs, authKind: Unit['auth']['kind']): Promise<Unit[]> {
   if (args.config) {
-    let json: unknown;
-    try {
-      json = JSON.parse(await readFile(args.config, 'utf8'));
-    } catch (e) {
-      throw new ConfigError(`cannot read --config ${args.config}: ${(e as Error).message}`);
-    }
-    const c = ConfigSchema.safeParse(json);
-    if (!c.success) {
-      const i = c.error.issues[0];
-      throw new ConfigError(`${args.config}: '${i?.path.join('.')}' ${i?.message}`);
-    }
-    return unitsOf(c.data).filter((u) => !args.org || u.org === args.org).filter((u) => !args.product || u.product === args.product);
+      let json: unknown;
+      try {
+        json = JSON.parse(await readFile(args.config, 'utf8'));
+      } catch (e) {
+        throw new ConfigError(`cannot read --config ${args.config}: ${(e as Error).message}`);
+      }
+      const c = ConfigSchema.safeParse(json);
+      if (!c.success) {
+        const i = c.error.issues[0];
+        throw new ConfigError(`${args.config}: '${i?.path.join('.')}' ${i?.message}`);
+      }
+      return unitsOf(c.data).filter((u) => !args.org || u.org === args.org).filter((u) => !args.product || u.product === args.product);
   }
   const u = UnitSchema.safeParse({
-    org: args.org,
-    product: args.product,
-    siteUrl: args['site-url'],
-    ...(args['api-base-url'] ? { apiBaseUrl: args['api-base-url'] } : {}),
-    ...(args['org-id'] ? { orgId: args['org-id'] } : {}),
-    ...(args.workspaces ? { workspaces: args.workspaces.split(',').map((w) => w.trim()).filter(Boolean) } : {}),
-    ...(args['api-tokens'] ? { apiTokens: args['api-tokens'] } : {}),
-    ...(args['assets-object-types'] ? { assets: { objectTypes: args['assets-object-types'].split(',').map((t) => t.trim()).filter(Boolean) } } : {}),
-    auth: { kind: authKind },
+      org: args.org,
+      product: args.product,
+      siteUrl: args['site-url'],
+      ...(args['api-base-url'] ? { apiBaseUrl: args['api-base-url'] } : {}),
+      ...(args['org-id'] ? { orgId: args['org-id'] } : {}),
+      ...(args.workspaces ? { workspaces: args.workspaces.split(',').map((w) => w.trim()).filter(Boolean) } : {}),
+      ...(args['api-tokens'] ? { apiTokens: args['api-tokens'] } : {}),
+      ...(args['assets-object-types'] ? { assets: { objectTypes: args['assets-object-types'].split(',').map((t) => t.trim()).filter(Boolean) } } : {}),
+      auth: { kind: authKind },
   });
   if (!u.success) {
-    const i = u.error.issues[0];
-    const flag =
-      { siteUrl: '--site-url', org: '--org', product: '--product', apiBaseUrl: '--api-base-url', orgId: '--org-id', workspaces: '--workspaces', apiTokens: '--api-tokens' }[
-        String(i?.path[0])
-      ] ?? String(i?.path.join('.'));
-    throw new ConfigError(`${flag}: ${i?.message}\n${USAGE}`);
+      const i = u.error.issues[0];
+      const flag =
+        { siteUrl: '--site-url', org: '--org', product: '--product', apiBaseUrl: '--api-base-url', orgId: '--org-id', workspaces: '--workspaces', apiTokens: '--api-tokens' }[
+          String(i?.path[0])
+        ] ?? String(i?.path.join('.'));
+      throw new ConfigError(`${flag}: ${i?.message}\n${USAGE}`);
   }
   return [u.data];
 }
@@ -132,7 +122,7 @@ export async function runCollect(argv: readonly string[], opts: CollectOptions =
   // Opsgenie and Trello have credentials of their own; every Atlassian product takes the ATLASSIAN_* ones.
   const envKind = (p: Product | undefined) => (p === 'opsgenie' ? 'genie-key' : p === 'trello' ? 'trello' : undefined);
   const loadCredentials = async (p: Product | undefined): Promise<Credentials> =>
-    secretFile ? credentialsFromFile(secretFile) : credentialsFromEnv(env, envKind(p));
+      secretFile ? credentialsFromFile(secretFile) : credentialsFromEnv(env, envKind(p));
   const credentials = await loadCredentials(args.product);
   const units = await unitsFrom(args, credentials.kind === 'none' ? 'basic' : credentials.kind);
   if (!units.length) throw new ConfigError('no unit matches --org/--product in the config');
@@ -144,41 +134,41 @@ export async function runCollect(argv: readonly string[], opts: CollectOptions =
   const progress = progressReporter();
   const outcomes: UnitOutcome[] = [];
   for (const unit of units) {
-    const outcome = await runUnit(run, unit, async () => ({
-      module: moduleFor(unit.product),
-      store,
-      credentials: await loadCredentials(unit.product),
-      redactor,
-      log,
-      ...(args['max-requests-per-invocation'] ? { maxRequests: args['max-requests-per-invocation'] } : {}),
-      http: { concurrency: args.concurrency ?? 4, ...opts.http },
-      ...(opts.quiet ? {} : { onProgress: progress.onProgress }),
-    }), {
-      onWait: (seconds) => {
-        if (!opts.quiet) process.stderr.write(`\n${unit.org}/${unit.product}: rate limited; waiting ${seconds} s at the checkpoint before resuming\n`);
-      },
-    });
-    progress.done();
-    outcomes.push(outcome);
+      const outcome = await runUnit(run, unit, async () => ({
+        module: moduleFor(unit.product),
+        store,
+        credentials: await loadCredentials(unit.product),
+        redactor,
+        log,
+        ...(args['max-requests-per-invocation'] ? { maxRequests: args['max-requests-per-invocation'] } : {}),
+        http: { concurrency: args.concurrency ?? 4, ...opts.http },
+        ...(opts.quiet ? {} : { onProgress: progress.onProgress }),
+      }), {
+        onWait: (seconds) => {
+          if (!opts.quiet) process.stderr.write(`\n${unit.org}/${unit.product}: rate limited; waiting ${seconds} s at the checkpoint before resuming\n`);
+        },
+      });
+      progress.done();
+      outcomes.push(outcome);
   }
   if (!opts.quiet) {
-    process.stdout.write(redactor.redact(formatSummary(outcomes, opts.minimumRequests ? { minimumRequests: opts.minimumRequests } : {})) + '\n');
-    const failed = outcomes.filter((o) => !o.ok);
-    if (failed.length) {
-      process.stderr.write(
-        redactor.redact(
-          `\n${failed.length} unit(s) failed; their previous snapshot in ${store.location} is untouched.\n` +
-            failed.map((o) => `  ${o.error?.name}: ${o.error?.message}`).join('\n') +
-            '\n',
-        ),
-      );
-    } else {
-      process.stdout.write(`\nPublished to ${store.location}/<table>/dt=${run.date}/org=<org>/\n`);
-    }
+      process.stdout.write(redactor.redact(formatSummary(outcomes, opts.minimumRequests ? { minimumRequests: opts.minimumRequests } : {})) + '\n');
+      const failed = outcomes.filter((o) => !o.ok);
+      if (failed.length) {
+        process.stderr.write(
+          redactor.redact(
+            `\n${failed.length} unit(s) failed; their previous snapshot in ${store.location} is untouched.\n` +
+              failed.map((o) => `  ${o.error?.name}: ${o.error?.message}`).join('\n') +
+              '\n',
+          ),
+        );
+      } else {
+        process.stdout.write(`\nPublished to ${store.location}/<table>/dt=${run.date}/org=<org>/\n`);
+      }
   }
   if (args.parquet && outcomes.some((o) => o.ok)) {
-    const { converted } = await convertToParquet(args.out, { dates: [run.date], tables: [...new Set(units.flatMap((u) => moduleFor(u.product).tables))] });
-    if (!opts.quiet) process.stdout.write(`Parquet: ${converted.length} partitions under ${store.location}/parquet/<table>/dt=${run.date}/\n`);
+      const { converted } = await convertToParquet(args.out, { dates: [run.date], tables: [...new Set(units.flatMap((u) => moduleFor(u.product).tables))] });
+      if (!opts.quiet) process.stdout.write(`Parquet: ${converted.length} partitions under ${store.location}/parquet/<table>/dt=${run.date}/\n`);
   }
   return { outcomes, exitCode: outcomes.every((o) => o.ok) ? 0 : 1 };
 }
@@ -186,11 +176,11 @@ export async function runCollect(argv: readonly string[], opts: CollectOptions =
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
   runCollect(process.argv.slice(2)).then(
-    (r) => process.exit(r.exitCode),
-    (e: unknown) => {
-      const err = e instanceof Error ? e : new Error(String(e));
-      process.stderr.write(`${err.name}: ${new Redactor().redact(err.message)}\n`);
-      process.exit(2);
-    },
+      (r) => process.exit(r.exitCode),
+      (e: unknown) => {
+        const err = e instanceof Error ? e : new Error(String(e));
+        process.stderr.write(`${err.name}: ${new Redactor().redact(err.message)}\n`);
+        process.exit(2);
+      },
   );
 }

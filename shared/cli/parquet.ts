@@ -1,7 +1,6 @@
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { ConfigError } from '../errors.ts';
+import { parseCommandArgs } from './args.ts';
 import { convertToParquet, measureQueries, type MeasuredQuery, type QueryMeasurement } from '../parquet/local.ts';
 import { LocalCatalog } from '../sql/duckdb.ts';
 import { formatResult } from '../sql/format.ts';
@@ -27,22 +26,12 @@ const Args = z.object({
 export type ParquetArgs = z.infer<typeof Args>;
 
 export function parseParquetArgs(argv: readonly string[]): ParquetArgs {
-  let values: Record<string, unknown>;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: { out: { type: 'string' }, date: { type: 'string' }, measure: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-    }).values;
-  } catch (e) {
-    throw new ConfigError(`${(e as Error).message}\n${USAGE}`);
-  }
-  const r = Args.safeParse(values);
-  if (!r.success) {
-    const i = r.error.issues[0];
-    throw new ConfigError(`--${i?.path.join('.')}: ${i?.message}\n${USAGE}`);
-  }
-  return r.data;
+  return parseCommandArgs(
+    argv,
+    { out: { type: 'string' }, date: { type: 'string' }, measure: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    Args,
+    USAGE,
+  );
 }
 
 /**

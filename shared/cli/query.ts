@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
+import { parseCommandArgs } from './args.ts';
 import { LocalCatalog } from '../sql/duckdb.ts';
 import { formatResult, type OutputFormat } from '../sql/format.ts';
 import { latestAndPrevious, snapshotDates } from '../sql/snapshots.ts';
@@ -40,37 +40,26 @@ const Args = z.object({
 export type QueryArgs = z.infer<typeof Args>;
 
 export function parseQueryArgs(argv: readonly string[]): QueryArgs {
-  let parsed: { values: Record<string, unknown>; positionals: string[] };
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        view: { type: 'string' },
-        where: { type: 'string' },
-        date: { type: 'string' },
-        limit: { type: 'string' },
-        out: { type: 'string' },
-        format: { type: 'string' },
-        save: { type: 'string' },
-        'max-width': { type: 'string' },
-        question: { type: 'string' },
-        list: { type: 'boolean' },
-        parquet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    });
-  } catch (e) {
-    throw new ConfigError(`${(e as Error).message}\n${USAGE}`);
-  }
-  if (parsed.positionals.length > 1) throw new ConfigError(`give the SQL as one argument (quote it)\n${USAGE}`);
-  const r = Args.safeParse({ ...parsed.values, sql: parsed.positionals[0] });
-  if (!r.success) {
-    const i = r.error.issues[0];
-    throw new ConfigError(`${i?.path.length ? `--${i.path.join('.')}: ` : ''}${i?.message}\n${USAGE}`);
-  }
-  const a = r.data;
+  const a = parseCommandArgs(
+    argv,
+    {
+      view: { type: 'string' },
+      where: { type: 'string' },
+      date: { type: 'string' },
+      limit: { type: 'string' },
+      out: { type: 'string' },
+      format: { type: 'string' },
+      save: { type: 'string' },
+      'max-width': { type: 'string' },
+      question: { type: 'string' },
+      list: { type: 'boolean' },
+      parquet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    Args,
+    USAGE,
+    { field: 'sql', tooMany: 'give the SQL as one argument (quote it)' },
+  );
   if (!a.help && !a.list && [a.sql, a.view, a.question].filter((x) => x !== undefined).length !== 1) throw new ConfigError(`give one of: a SQL statement, --view <name>, --question <n>\n${USAGE}`);
   if (a.sql && (a.where || a.date || a.limit)) throw new ConfigError(`--where, --date and --limit go with --view; put them in the SQL\n${USAGE}`);
   if (a.question !== undefined && (a.where || a.limit)) throw new ConfigError(`--where and --limit go with --view\n${USAGE}`);

@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
+import { parseCommandArgs } from './args.ts';
 import { reportDataFromRows, storeSource } from '../report/rows.ts';
 import { renderReport } from '../report/render.ts';
 import { reportDataFromSql } from '../report/sql.ts';
@@ -29,22 +29,12 @@ const Args = z.object({
 export type ReportArgs = z.infer<typeof Args>;
 
 export function parseReportArgs(argv: readonly string[]): ReportArgs {
-  let values: Record<string, unknown>;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: { out: { type: 'string' }, date: { type: 'string' }, save: { type: 'string' }, format: { type: 'string' }, engine: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-    }).values;
-  } catch (e) {
-    throw new ConfigError(`${(e as Error).message}\n${USAGE}`);
-  }
-  const r = Args.safeParse(values);
-  if (!r.success) {
-    const i = r.error.issues[0];
-    throw new ConfigError(`--${i?.path.join('.')}: ${i?.message}\n${USAGE}`);
-  }
-  return r.data;
+  return parseCommandArgs(
+    argv,
+    { out: { type: 'string' }, date: { type: 'string' }, save: { type: 'string' }, format: { type: 'string' }, engine: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    Args,
+    USAGE,
+  );
 }
 
 /** The report's figures of a local folder, by SQL (DuckDB over the views) or by the finalize step's TypeScript. */

@@ -1,5 +1,4 @@
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -11,6 +10,7 @@ import {
 import { z } from 'zod';
 import type { Config } from '../config.ts';
 import { ConfigError } from '../errors.ts';
+import { parseCommandArgs } from './args.ts';
 import { configPath, loadConfig } from '../workflow/config-file.ts';
 import { stateMachineName } from '../workflow/names.ts';
 import { formatProgress, formatSummary, progressOf } from '../workflow/progress.ts';
@@ -48,33 +48,22 @@ export interface SyncDeps {
 }
 
 export function parseSyncArgs(argv: readonly string[]): SyncArgs {
-  let values: Record<string, unknown>;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: {
-        org: { type: 'string', multiple: true },
-        product: { type: 'string', multiple: true },
-        date: { type: 'string' },
-        wait: { type: 'boolean' },
-        config: { type: 'string' },
-        'state-machine-arn': { type: 'string' },
-        region: { type: 'string' },
-        'poll-seconds': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (e) {
-    throw new ConfigError(`${(e as Error).message}\n${USAGE}`);
-  }
-  const r = ArgsSchema.safeParse(values);
-  if (!r.success) {
-    const i = r.error.issues[0];
-    throw new ConfigError(`--${String(i?.path[0] ?? '')}: ${i?.message}\n${USAGE}`);
-  }
-  return r.data;
+  return parseCommandArgs(
+    argv,
+    {
+      org: { type: 'string', multiple: true },
+      product: { type: 'string', multiple: true },
+      date: { type: 'string' },
+      wait: { type: 'boolean' },
+      config: { type: 'string' },
+      'state-machine-arn': { type: 'string' },
+      region: { type: 'string' },
+      'poll-seconds': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    ArgsSchema,
+    USAGE,
+  );
 }
 
 /** The run request (execution input) for the named orgs/products, checked against the config. */

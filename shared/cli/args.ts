@@ -1,0 +1,32 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { z } from 'zod';
+import { ConfigError } from '../errors.ts';
+
+/**
+ * The one way a command reads its arguments: `node:util` parseArgs (strict, so a misspelt flag fails), then the
+ * command's zod schema. Every failure is a {@link ConfigError} naming the flag, followed by the usage.
+ * `positional` names the schema field that receives the one allowed positional argument (e.g. the SQL of
+ * `npm run query`); without it positionals are refused.
+ */
+export function parseCommandArgs<S extends z.ZodType>(
+  argv: readonly string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+  schema: S,
+  usage: string,
+  positional?: { field: string; tooMany: string },
+): z.infer<S> {
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: positional !== undefined });
+  } catch (e) {
+    throw new ConfigError(`${(e as Error).message}\n${usage}`, { cause: e });
+  }
+  if (positional && parsed.positionals.length > 1) throw new ConfigError(`${positional.tooMany}\n${usage}`);
+  const input = positional ? { ...parsed.values, [positional.field]: parsed.positionals[0] } : parsed.values;
+  const r = schema.safeParse(input);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new ConfigError(`${i?.path.length ? `--${i.path.join('.')}: ` : ''}${i?.message}\n${usage}`);
+  }
+  return r.data;
+}
