@@ -11,6 +11,7 @@
  * L (issue 7) is defined for Jira, Confluence, Bitbucket and the Admin directory; the other products run S
  * and M unless `--l-products` names them.
  *   npm run bench -- --sizes L --products jira --cpu-prof /tmp/prof --no-baseline --no-faults
+ *   npm run bench -- --max-old-space 64 --no-baseline --no-faults   # the heap a small Lambda would allow
  *
  * The simulator runs in this process; each collector run is a child process (its peak RSS is its own).
  */
@@ -40,6 +41,8 @@ interface Args {
   baseline: Size[];
   faults: boolean;
   cpuProf?: string;
+  /** V8 old-space cap of the collector process in MiB, as a small Lambda's memory would impose. */
+  maxOldSpaceMiB?: number;
   out: string;
   /** Products that run at size L. */
   lProducts: string[];
@@ -62,6 +65,8 @@ function parseArgs(argv: readonly string[]): Args {
     return p;
   }) : [...BENCH_PRODUCTS];
   const cpuProf = get('--cpu-prof');
+  const maxOld = get('--max-old-space');
+  if (maxOld !== undefined && !/^[1-9][0-9]*$/.test(maxOld)) throw new Error(`--max-old-space takes MiB, e.g. 64; got ${maxOld}`);
   const baselineSizes = get('--baseline-sizes')?.split(',') ?? sizes;
   return {
     sizes,
@@ -69,6 +74,7 @@ function parseArgs(argv: readonly string[]): Args {
     baseline: argv.includes('--no-baseline') ? [] : sizes.filter((s) => baselineSizes.includes(s)),
     faults: !argv.includes('--no-faults'),
     ...(cpuProf ? { cpuProf } : {}),
+    ...(maxOld ? { maxOldSpaceMiB: Number(maxOld) } : {}),
     out: get('--out') ?? join(fileURLToPath(new URL('.', import.meta.url)), 'results.md'),
     lProducts: get('--l-products')?.split(',') ?? ['jira', 'confluence', 'bitbucket', 'admin'],
     append: argv.includes('--append'),
@@ -137,7 +143,12 @@ async function measure(p: BenchProduct, size: Size, a: Args, log: (s: string) =>
           invocationTimeoutMs: LAMBDA_TIMEOUT_MS / k,
           safetyMarginMs: LAMBDA_MARGIN_MS / k,
         },
-        a.cpuProf && mode === 'ours' ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', a.cpuProf] } : {},
+        {
+          nodeFlags: [
+            ...(a.cpuProf && mode === 'ours' ? ['--cpu-prof', '--cpu-prof-dir', a.cpuProf] : []),
+            ...(a.maxOldSpaceMiB ? [`--max-old-space-size=${a.maxOldSpaceMiB}`] : []),
+          ],
+        },
       );
       const st = sim.stats();
       truth ??= tenant.groundTruth();
@@ -242,7 +253,8 @@ async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const rows: Row[] = [];
-  const title = a.append ? `# Benchmark results, further run (${a.sizes.join(', ')}; ${a.products.map((p) => p.product).join(', ')})` : '# Benchmark results';
+  const cap = a.maxOldSpaceMiB ? `; V8 old space capped at ${a.maxOldSpaceMiB} MiB` : '';
+  const title = a.append ? `# Benchmark results, further run (${a.sizes.join(', ')}; ${a.products.map((p) => p.product).join(', ')}${cap})` : `# Benchmark results${cap ? ` (${cap.slice(2)})` : ''}`;
   const before = a.append ? `${await readFile(a.out, 'utf8').catch(() => '')}\n` : '';
   // Written after every run, so an interrupted benchmark still leaves what it measured.
   const save = (md: string) => writeFile(a.out, before + md);
