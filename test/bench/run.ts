@@ -11,7 +11,7 @@
  * L (issue 7) is defined for Jira, Confluence, Bitbucket and the Admin directory; the other products run S
  * and M unless `--l-products` names them.
  *   npm run bench -- --sizes L --products jira --cpu-prof /tmp/prof --no-baseline --no-faults
- *   npm run bench -- --max-old-space 64 --no-baseline --no-faults   # the heap a small Lambda would allow
+ *   npm run bench -- --max-old-space 64 --no-baseline --no-faults   # RSS with V8's old space capped
  *
  * The simulator runs in this process; each collector run is a child process (its peak RSS is its own).
  */
@@ -41,7 +41,7 @@ interface Args {
   baseline: Size[];
   faults: boolean;
   cpuProf?: string;
-  /** V8 old-space cap of the collector process in MiB, as a small Lambda's memory would impose. */
+  /** V8 old-space cap of the collector process in MiB (`--max-old-space-size`), to show the live heap, not V8's lazy growth. */
   maxOldSpaceMiB?: number;
   out: string;
   /** Products that run at size L. */
