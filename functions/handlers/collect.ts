@@ -3,6 +3,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { collect } from '../../shared/engine/collect.ts';
+import { progressLogger } from '../../shared/engine/progress-log.ts';
 import { CollectInputSchema, type CollectResult } from '../../shared/contract.ts';
 import { ConfigError } from '../../shared/errors.ts';
 import type { HttpClientOptions } from '../../shared/http/client.ts';
@@ -53,6 +54,7 @@ export function createCollectHandler(deps: CollectHandlerDeps = {}) {
       credentials,
       redactor,
       log,
+      onProgress: progressLogger(log),
       remainingMs: () => context.getRemainingTimeInMillis(),
       ...(env.data.SAFETY_MARGIN_MS ? { safetyMarginMs: env.data.SAFETY_MARGIN_MS } : {}),
       ...(env.data.MAX_REQUESTS_PER_INVOCATION ? { maxRequests: env.data.MAX_REQUESTS_PER_INVOCATION } : {}),
