@@ -29,6 +29,7 @@ import type {
   adminUsers,
   adminWorkspaces,
 } from '../../functions/admin.tables.ts';
+import { FIRST_NAMES as FIRST, LAST_NAMES as LAST } from './names.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -201,8 +202,6 @@ export interface AdminSim extends ProductSim {
 // ---------------------------------------------------------------------------------------------
 // Users
 
-const FIRST = ['Alice', 'Bruno', 'Chen', 'Dana', 'Emeka', 'Fatima', 'Giulia', 'Hiro', 'Ines', 'Jonas', 'Kofi', 'Lena', 'Mateo', 'Nadia', 'Oskar', 'Priya', 'Quentin', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Viktor', 'Wei', 'Ximena', 'Yusuf', 'Zara'];
-const LAST = ['Anders', 'Becker', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Haddad', 'Ito', 'Jensen', 'Kowalski', 'Lopez', 'Müller', 'Nakamura', 'Okafor', 'Petrov', 'Quinn', 'Rossi', 'Singh', 'Tanaka', 'Usman', 'Vargas', 'Wong', 'Xu', 'Young', 'Zhang'];
 const UNICODE_NAMES = ['Zoë Ångström', '山田太郎', 'Łukasz Żółć', 'Σωκράτης Παπαδόπουλος', 'Иван Петров', 'محمد الأحمد', 'José Núñez 🚀', '김민준', "Seán O'Brien-Smith", 'Dwayne "The Rock" Back\\slash', 'Ngô Bảo Châu'];
 const ACCOUNT_STATUS: readonly AdminAccountStatus[] = ['active', 'inactive', 'closed'];
 const MEMBERSHIP_STATUS: readonly AdminMembershipStatus[] = ['active', 'suspended', 'no_membership'];

@@ -26,6 +26,7 @@ import type {
 } from '../../functions/bitbucket.tables.ts';
 import type { RowInput } from '../schema/table.ts';
 import type { People } from './people.ts';
+import { FIRST_NAMES as FIRST, LAST_NAMES as LAST } from './names.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -245,8 +246,6 @@ export interface BitbucketSim extends ProductSim {
 // ---------------------------------------------------------------------------------------------
 // Generation
 
-const FIRST = ['Alice', 'Bruno', 'Chen', 'Dana', 'Emeka', 'Fatima', 'Giulia', 'Hiro', 'Ines', 'Jonas', 'Kofi', 'Lena', 'Mateo', 'Nadia', 'Oskar', 'Priya', 'Quentin', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Viktor', 'Wei', 'Ximena', 'Yusuf', 'Zara'];
-const LAST = ['Anders', 'Becker', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Haddad', 'Ito', 'Jensen', 'Kowalski', 'Lopez', 'Müller', 'Nakamura', 'Okafor', 'Petrov', 'Quinn', 'Rossi', 'Singh', 'Tanaka', 'Usman', 'Vargas', 'Wong', 'Xu', 'Young', 'Zhang'];
 const UNICODE_NAMES = ['Zoë Ångström', '山田太郎', 'Łukasz Żółć', 'Σωκράτης Παπαδόπουλος', 'Иван Петров', 'محمد الأحمد', 'José Núñez 🚀', '김민준', "Seán O'Brien-Smith", 'Dwayne "The Rock" Back\\slash'];
 const WORKSPACE_SLUGS = ['acme', 'acme-platform', 'acme-sandbox'];
 const WORKSPACE_NAMES = ['Acme Corp', 'Acme Plattform — Ünïcode 🚀', 'Acme Sandbox'];

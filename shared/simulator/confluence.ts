@@ -27,6 +27,7 @@ import type {
 } from '../../functions/confluence.tables.ts';
 import type { RowInput } from '../schema/table.ts';
 import type { People, Person } from './people.ts';
+import { FIRST_NAMES as FIRST, LAST_NAMES as LAST, TIME_ZONES } from './names.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -193,12 +194,9 @@ export interface ConfluenceSim extends ProductSim {
 // ---------------------------------------------------------------------------------------------
 // Users
 
-const FIRST = ['Alice', 'Bruno', 'Chen', 'Dana', 'Emeka', 'Fatima', 'Giulia', 'Hiro', 'Ines', 'Jonas', 'Kofi', 'Lena', 'Mateo', 'Nadia', 'Oskar', 'Priya', 'Quentin', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Viktor', 'Wei', 'Ximena', 'Yusuf', 'Zara'];
-const LAST = ['Anders', 'Becker', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Haddad', 'Ito', 'Jensen', 'Kowalski', 'Lopez', 'Müller', 'Nakamura', 'Okafor', 'Petrov', 'Quinn', 'Rossi', 'Singh', 'Tanaka', 'Usman', 'Vargas', 'Wong', 'Xu', 'Young', 'Zhang'];
 // Names that exercise UTF-8, JSON escaping and emoji surrogate pairs.
 const UNICODE_NAMES = ['Zoë Ångström', '山田 太郎', 'Łukasz Żółć', 'Σωκράτης Παπαδόπουλος', 'Иван Петров', 'محمد الأحمد', 'José Núñez 🚀', '김 민준', "Seán O'Brien-Smith", 'Dwayne "The Rock" Back\\slash', 'Ngô Bảo Châu'];
 const APP_NAMES = ['Confluence Analytics', 'Slack', 'Microsoft Teams', 'draw.io', 'Gliffy', 'Rovo Agent', 'Comala Document Management', 'Scroll PDF Exporter'];
-const TIME_ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney', 'Europe/London', 'America/Los_Angeles', 'Asia/Kolkata', 'America/Sao_Paulo'];
 const FORMER_USER = 'Former user';
 
 const T_APP = 1;

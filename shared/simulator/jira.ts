@@ -28,6 +28,7 @@ import type {
 } from '../../functions/jira.tables.ts';
 import type { RowInput } from '../schema/table.ts';
 import type { People, Person } from './people.ts';
+import { FIRST_NAMES as FIRST, LAST_NAMES as LAST, TIME_ZONES } from './names.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -221,13 +222,10 @@ export interface JiraSim extends ProductSim {
 // ---------------------------------------------------------------------------------------------
 // Users
 
-const FIRST = ['Alice', 'Bruno', 'Chen', 'Dana', 'Emeka', 'Fatima', 'Giulia', 'Hiro', 'Ines', 'Jonas', 'Kofi', 'Lena', 'Mateo', 'Nadia', 'Oskar', 'Priya', 'Quentin', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Viktor', 'Wei', 'Ximena', 'Yusuf', 'Zara'];
-const LAST = ['Anders', 'Becker', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Haddad', 'Ito', 'Jensen', 'Kowalski', 'Lopez', 'Müller', 'Nakamura', 'Okafor', 'Petrov', 'Quinn', 'Rossi', 'Singh', 'Tanaka', 'Usman', 'Vargas', 'Wong', 'Xu', 'Young', 'Zhang'];
 /** Names that exercise UTF-8, JSON escaping and emoji surrogate pairs. */
 const UNICODE_NAMES = ['Zoë Ångström', '山田太郎', 'Łukasz Żółć', 'Σωκράτης Παπαδόπουλος', 'Иван Петров', 'محمد الأحمد', 'José Núñez 🚀', '김민준', 'Seán O\'Brien-Smith', 'Dwayne "The Rock" Back\\slash', 'Ngô Bảo Châu', '🦄 Unicorn Team Bot'];
 const APP_NAMES = ['Automation for Jira', 'Slack', 'Jira Cloud for Sheets', 'GitHub for Jira', 'Rovo Dev Agent', 'Opsgenie', 'Statuspage', 'Trello', 'Microsoft Teams', 'Tempo Timesheets'];
 const LOCALES = ['en_US', 'en_GB', 'de_DE', 'fr_FR', 'ja_JP', 'pt_BR', 'es_ES', 'zh_CN', 'pl_PL'];
-const TIME_ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney', 'Europe/London', 'America/Los_Angeles', 'Asia/Kolkata', 'America/Sao_Paulo'];
 /** Instance default, returned when a user's own time zone is hidden (User.timeZone description). */
 const INSTANCE_TIME_ZONE = 'Etc/UTC';
 
