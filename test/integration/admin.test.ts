@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, adminModule } from '../../functions/admin.ts';
 import { adminTables } from '../../functions/admin.tables.ts';
@@ -10,17 +7,12 @@ import { runUnit } from '../../shared/local/runner.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { adminTenant, DEFAULT_CREDENTIALS, startSimulator, type AdminSim, type Simulator } from '../../shared/simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
+import { tempDirs } from '../support/tmp.ts';
 
 const creds: Credentials = { kind: 'bearer', token: DEFAULT_CREDENTIALS.bearerToken, source: 'the test' };
 const fastHttp = { timeoutMs: 300, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
 
-const dirs: string[] = [];
-async function tmp(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'admin-it-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+const tmp = tempDirs('admin-it');
 
 async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>, date: string) {
   await expectTablesEqualTruth(store, adminTables, truth, { date, org: 'acme' });

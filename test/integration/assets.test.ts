@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assets } from '../../functions/assets.ts';
 import { assetsTables } from '../../functions/assets.tables.ts';
@@ -10,17 +7,12 @@ import { runUnit } from '../../shared/local/runner.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { assetsTenant, DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, startSimulator, type AssetsSim, type Simulator } from '../../shared/simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
+import { tempDirs } from '../support/tmp.ts';
 
 const bearer: Credentials = { kind: 'bearer', token: DEFAULT_CREDENTIALS.bearerToken, source: 'the test' };
 const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
 
-const dirs: string[] = [];
-async function tmp(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'assets-it-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+const tmp = tempDirs('assets-it');
 
 async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>, date: string, org: string) {
   await expectTablesEqualTruth(store, assetsTables, truth, { date, org });

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bitbucket } from '../../functions/bitbucket.ts';
 import { bitbucketTables } from '../../functions/bitbucket.tables.ts';
@@ -11,18 +8,13 @@ import { runUnit } from '../../shared/local/runner.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { bitbucketTenant, DEFAULT_BITBUCKET_CONSUMER, DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, startSimulator, type BitbucketSim, type Simulator } from '../../shared/simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
+import { tempDirs } from '../support/tmp.ts';
 
 const creds: Credentials = { kind: 'basic', email: DEFAULT_CREDENTIALS.email, apiToken: DEFAULT_CREDENTIALS.apiToken, source: 'the test' };
 const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
 const date = '2026-11-28';
 
-const dirs: string[] = [];
-async function tmp(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'bitbucket-it-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+const tmp = tempDirs('bitbucket-it');
 
 async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>) {
   await expectTablesEqualTruth(store, bitbucketTables, truth, { date, org: 'acme' });

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confluenceDc } from '../../functions/confluence-dc.ts';
 import { confluenceTables } from '../../functions/confluence.tables.ts';
@@ -11,18 +8,13 @@ import { runUnit } from '../../shared/local/runner.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { CONFLUENCE_DC_TOKENS, confluenceDcTenant, startSimulator, type Simulator } from '../../shared/simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
+import { tempDirs } from '../support/tmp.ts';
 
 const pat = (token: string): Credentials => ({ kind: 'bearer', token, source: 'the test' });
 const admin = pat(CONFLUENCE_DC_TOKENS.admin);
 const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
 
-const dirs: string[] = [];
-async function tmp(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'confluence-dc-it-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+const tmp = tempDirs('confluence-dc-it');
 
 const unitFor = (sim: Simulator): Unit => ({ org: 'acme', product: 'confluence-dc', siteUrl: `${sim.url}/confluence`, auth: { kind: 'bearer' } });
 

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confluence, CONFLUENCE_PAGE_SIZES } from '../../functions/confluence.ts';
 import { confluenceTables } from '../../functions/confluence.tables.ts';
@@ -20,19 +17,15 @@ import {
   type Simulator,
 } from '../../shared/simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
+import { tempDirs } from '../support/tmp.ts';
 
 const creds: Credentials = { kind: 'basic', email: DEFAULT_CREDENTIALS.email, apiToken: DEFAULT_CREDENTIALS.apiToken, source: 'the test' };
 const bearer: Credentials = { kind: 'bearer', token: DEFAULT_CREDENTIALS.bearerToken, source: 'the test' };
 const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
 const DATE = '2026-11-28';
 
-const dirs: string[] = [];
-async function tmp(): Promise<LocalStore> {
-  const d = await mkdtemp(join(tmpdir(), 'confluence-it-'));
-  dirs.push(d);
-  return new LocalStore(d);
-}
-afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+const tmpDir = tempDirs('confluence-it');
+const tmp = async (): Promise<LocalStore> => new LocalStore(await tmpDir());
 
 async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>) {
   await expectTablesEqualTruth(store, confluenceTables, truth, { date: DATE, org: 'acme' });
@@ -181,8 +174,7 @@ describe('failures', () => {
   });
 
   it('a 401 ends with a clear message at the credential check and exit code 1', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'confluence-cli-'));
-    dirs.push(dir);
+    const dir = await tmpDir();
     const argv = ['--product', 'confluence', '--site-url', sim.url, '--org', 'acme', '--out', dir, '--date', DATE, '--run-id', 'bad'];
     const bad = await runCollect(argv, { quiet: true, env: { ATLASSIAN_EMAIL: DEFAULT_CREDENTIALS.email, ATLASSIAN_API_TOKEN: 'wrong-token-value-123' } });
     expect(bad.exitCode).toBe(1);

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jiraDc, jiraDcModule } from '../../functions/jira-dc.ts';
 import { jiraTables } from '../../functions/jira.tables.ts';
@@ -12,18 +9,13 @@ import { LocalStore } from '../../shared/sink/store.ts';
 import { JIRA_DC_TOKENS, jiraDcTenant, startSimulator, type Simulator } from '../../shared/simulator/index.ts';
 import { runCollect } from '../../shared/cli/collect.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
+import { tempDirs } from '../support/tmp.ts';
 
 const pat = (token: string): Credentials => ({ kind: 'bearer', token, source: 'the test' });
 const admin = pat(JIRA_DC_TOKENS.admin);
 const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
 
-const dirs: string[] = [];
-async function tmp(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'jira-dc-it-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+const tmp = tempDirs('jira-dc-it');
 
 function unitFor(sim: Simulator, org = 'acme'): Unit {
   return { org, product: 'jira-dc', siteUrl: `${sim.url}/jira`, auth: { kind: 'bearer' } };

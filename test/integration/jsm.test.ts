@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsm, JSM_PAGE_SIZES } from '../../functions/jsm.ts';
 import { jsmTables } from '../../functions/jsm.tables.ts';
@@ -11,17 +8,12 @@ import { LocalStore } from '../../shared/sink/store.ts';
 import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, jsmTenant, startSimulator, type Simulator } from '../../shared/simulator/index.ts';
 import { runCollect } from '../../shared/cli/collect.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
+import { tempDirs } from '../support/tmp.ts';
 
 const creds: Credentials = { kind: 'basic', email: DEFAULT_CREDENTIALS.email, apiToken: DEFAULT_CREDENTIALS.apiToken, source: 'the test' };
 const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
 
-const dirs: string[] = [];
-async function tmp(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'jsm-it-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+const tmp = tempDirs('jsm-it');
 
 async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>, date: string, org: string) {
   await expectTablesEqualTruth(store, jsmTables, truth, { date, org });

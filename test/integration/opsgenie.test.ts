@@ -1,7 +1,5 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opsgenie, OPSGENIE_PAGE_SIZE } from '../../functions/opsgenie.ts';
 import { opsgenieTables } from '../../functions/opsgenie.tables.ts';
@@ -14,39 +12,17 @@ import { LocalStore } from '../../shared/sink/store.ts';
 import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, opsgenieTenant, startSimulator, type OpsgenieSim, type Simulator } from '../../shared/simulator/index.ts';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { expectTablesEqualTruth } from '../support/truth.ts';
+import { tempDirs, allText } from '../support/tmp.ts';
 
 const KEY = DEFAULT_CREDENTIALS.genieKey ?? '';
 const creds: Credentials = { kind: 'genie-key', apiKey: KEY, source: 'the test' };
 const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
 const date = '2026-11-28';
 
-const dirs: string[] = [];
-async function tmp(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'opsgenie-it-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+const tmp = tempDirs('opsgenie-it');
 
 async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>) {
   await expectTablesEqualTruth(store, opsgenieTables, truth, { date, org: 'acme' });
-}
-
-/** Every file under `dir`, gunzipped when gzip, as text: no secret may be in any of them. */
-async function allText(dir: string): Promise<string> {
-  const out: string[] = [];
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await readdir(d)) {
-      const p = join(d, e);
-      if ((await stat(p)).isDirectory()) await walk(p);
-      else {
-        const b = await readFile(p);
-        out.push(b[0] === 0x1f && b[1] === 0x8b ? gunzipSync(b).toString('utf8') : b.toString('utf8'));
-      }
-    }
-  };
-  await walk(dir);
-  return out.join('\n');
 }
 
 function unitFor(sim: Simulator, extra: Partial<Unit> = {}): Unit {

@@ -1,7 +1,5 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trello } from '../../functions/trello.ts';
@@ -14,6 +12,7 @@ import { credentialsFromJson, credentialsFromSecret, inferKind } from '../../sha
 import { LocalStore } from '../../shared/sink/store.ts';
 import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, startSimulator, trelloTenant, type Simulator, type TrelloSim } from '../../shared/simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
+import { tempDirs, allText } from '../support/tmp.ts';
 
 const KEY = DEFAULT_CREDENTIALS.trelloKey ?? '';
 const TOKEN = DEFAULT_CREDENTIALS.trelloToken ?? '';
@@ -21,32 +20,10 @@ const creds: Credentials = { kind: 'trello', apiKey: KEY, token: TOKEN, source: 
 const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
 const date = '2026-11-28';
 
-const dirs: string[] = [];
-async function tmp(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'trello-it-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+const tmp = tempDirs('trello-it');
 
 async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>) {
   await expectTablesEqualTruth(store, trelloTables, truth, { date, org: 'acme' });
-}
-
-async function allText(dir: string): Promise<string> {
-  const out: string[] = [];
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await readdir(d)) {
-      const p = join(d, e);
-      if ((await stat(p)).isDirectory()) await walk(p);
-      else {
-        const b = await readFile(p);
-        out.push(b[0] === 0x1f && b[1] === 0x8b ? gunzipSync(b).toString('utf8') : b.toString('utf8'));
-      }
-    }
-  };
-  await walk(dir);
-  return out.join('\n');
 }
 
 function unitFor(sim: Simulator, extra: Partial<Unit> = {}): Unit {
