@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Unit } from '../shared/config.ts';
-import { nextLink, parsePayload, single, type PageStyle } from '../shared/engine/paginate.ts';
-import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
+import { nextLink, parsePayload, single, type Json, type PageStyle } from '../shared/engine/paginate.ts';
+import { defineStream, row, type RowOut, type Stream } from '../shared/engine/streams.ts';
 import type { ProductModule } from '../shared/engine/collect.ts';
 import {
   bitbucketBranchRestrictions,
@@ -192,43 +192,44 @@ const members = defineStream<WorkspaceKey, z.infer<typeof Membership>>({
   notFound: 'skip-parent',
 });
 
-const projectUserPermissions = defineStream<ProjectKey, z.infer<typeof UserPermission>>({
-  name: 'project_user_permissions',
-  // `#/paths/~1workspaces~1{workspace}~1projects~1{project_key}~1permissions-config~1users/get`: explicit grants
-  // only; 403 without project admin; 404 once the project is gone.
-  style: (p) =>
-    list(`/2.0/workspaces/${seg(p.ws)}/projects/${seg(p.p)}/permissions-config/users`, UserPermission, requires.projectPermissions(p.ws, p.p)),
-  rows: (g, p) => [
-    row(bitbucketProjectPermissions, {
-      project_uuid: p.pu,
-      project_key: p.p,
-      workspace_uuid: p.wu,
-      workspace_slug: p.ws,
-      principal_type: 'user',
-      ...userColumns(g.user),
-      permission: g.permission,
-    }),
-  ],
-  notFound: 'skip-parent',
-});
+/** A principal's columns in a permission table: a user or a group, the other side's columns null. */
+type PrincipalColumns = { principal_type: 'user' | 'group' } & (ReturnType<typeof userColumns> | ReturnType<typeof groupColumns>);
 
-const projectGroupPermissions = defineStream<ProjectKey, z.infer<typeof GroupPermission>>({
-  name: 'project_group_permissions',
-  // `#/paths/~1workspaces~1{workspace}~1projects~1{project_key}~1permissions-config~1groups/get`
-  style: (p) =>
-    list(`/2.0/workspaces/${seg(p.ws)}/projects/${seg(p.p)}/permissions-config/groups`, GroupPermission, requires.projectPermissions(p.ws, p.p)),
-  rows: (g, p) => [
-    row(bitbucketProjectPermissions, {
-      project_uuid: p.pu,
-      project_key: p.p,
-      workspace_uuid: p.wu,
-      workspace_slug: p.ws,
-      principal_type: 'group',
-      ...groupColumns(g.group),
-      permission: g.permission,
+/**
+ * The explicit user and group grants at one level (`permissions-config/users` and `permissions-config/groups`
+ * of a project or a repository): the same payloads and principal columns at both levels. 403 without admin on
+ * that level; 404 once it is gone (the parent vanished: skipped).
+ */
+function grantStreams<K extends Json>(o: {
+  level: 'project' | 'repository';
+  /** The level's `permissions-config` path, without `/users` or `/groups`. */
+  path: (k: K) => string;
+  requires: (k: K) => string;
+  row: (k: K, principal: PrincipalColumns, permission: string) => RowOut;
+}): Stream[] {
+  return [
+    defineStream<K, z.infer<typeof UserPermission>>({
+      name: `${o.level}_user_permissions`,
+      style: (k) => list(`${o.path(k)}/users`, UserPermission, o.requires(k)),
+      rows: (g, k) => [o.row(k, { principal_type: 'user', ...userColumns(g.user) }, g.permission)],
+      notFound: 'skip-parent',
     }),
-  ],
-  notFound: 'skip-parent',
+    defineStream<K, z.infer<typeof GroupPermission>>({
+      name: `${o.level}_group_permissions`,
+      style: (k) => list(`${o.path(k)}/groups`, GroupPermission, o.requires(k)),
+      rows: (g, k) => [o.row(k, { principal_type: 'group', ...groupColumns(g.group) }, g.permission)],
+      notFound: 'skip-parent',
+    }),
+  ];
+}
+
+// `#/paths/~1workspaces~1{workspace}~1projects~1{project_key}~1permissions-config~1users/get` and `…~1groups/get`.
+const projectGrants = grantStreams<ProjectKey>({
+  level: 'project',
+  path: (p) => `/2.0/workspaces/${seg(p.ws)}/projects/${seg(p.p)}/permissions-config`,
+  requires: (p) => requires.projectPermissions(p.ws, p.p),
+  row: (p, principal, permission) =>
+    row(bitbucketProjectPermissions, { project_uuid: p.pu, project_key: p.p, workspace_uuid: p.wu, workspace_slug: p.ws, ...principal, permission }),
 });
 
 const projects = defineStream<WorkspaceKey, z.infer<typeof Project>, ProjectKey>({
@@ -247,7 +248,7 @@ const projects = defineStream<WorkspaceKey, z.infer<typeof Project>, ProjectKey>
     }),
   ],
   childKey: (p, w) => ({ ws: w.ws, wu: w.wu, p: p.key, pu: p.uuid }),
-  children: [projectUserPermissions, projectGroupPermissions],
+  children: projectGrants,
   notFound: 'skip-parent',
 });
 
@@ -255,41 +256,13 @@ const projects = defineStream<WorkspaceKey, z.infer<typeof Project>, ProjectKey>
 // repository, surrounded by curly-braces"), so a rename between listing and these requests changes nothing.
 const repoPath = (r: RepositoryKey, tail: string): string => `/2.0/repositories/${seg(r.ws)}/${seg(r.r)}/${tail}`;
 
-const repositoryUserPermissions = defineStream<RepositoryKey, z.infer<typeof UserPermission>>({
-  name: 'repository_user_permissions',
-  // `#/paths/~1repositories~1{workspace}~1{repo_slug}~1permissions-config~1users/get`: explicit grants only;
-  // 403 unless repository admin; 404 once the repository is gone.
-  style: (r) => list(repoPath(r, 'permissions-config/users'), UserPermission, requires.repositoryPermissions(r.fn)),
-  rows: (g, r) => [
-    row(bitbucketRepositoryPermissions, {
-      repository_uuid: r.r,
-      repository_full_name: r.fn,
-      workspace_uuid: r.wu,
-      workspace_slug: r.ws,
-      principal_type: 'user',
-      ...userColumns(g.user),
-      permission: g.permission,
-    }),
-  ],
-  notFound: 'skip-parent',
-});
-
-const repositoryGroupPermissions = defineStream<RepositoryKey, z.infer<typeof GroupPermission>>({
-  name: 'repository_group_permissions',
-  // `#/paths/~1repositories~1{workspace}~1{repo_slug}~1permissions-config~1groups/get`
-  style: (r) => list(repoPath(r, 'permissions-config/groups'), GroupPermission, requires.repositoryPermissions(r.fn)),
-  rows: (g, r) => [
-    row(bitbucketRepositoryPermissions, {
-      repository_uuid: r.r,
-      repository_full_name: r.fn,
-      workspace_uuid: r.wu,
-      workspace_slug: r.ws,
-      principal_type: 'group',
-      ...groupColumns(g.group),
-      permission: g.permission,
-    }),
-  ],
-  notFound: 'skip-parent',
+// `#/paths/~1repositories~1{workspace}~1{repo_slug}~1permissions-config~1users/get` and `…~1groups/get`.
+const repositoryGrants = grantStreams<RepositoryKey>({
+  level: 'repository',
+  path: (r) => repoPath(r, 'permissions-config'),
+  requires: (r) => requires.repositoryPermissions(r.fn),
+  row: (r, principal, permission) =>
+    row(bitbucketRepositoryPermissions, { repository_uuid: r.r, repository_full_name: r.fn, workspace_uuid: r.wu, workspace_slug: r.ws, ...principal, permission }),
 });
 
 const branchRestrictions = defineStream<RepositoryKey, z.infer<typeof BranchRestriction>>({
@@ -341,7 +314,7 @@ const repositories = defineStream<WorkspaceKey, z.infer<typeof Repository>, Repo
     }),
   ],
   childKey: (r, w) => ({ ws: w.ws, wu: w.wu, r: r.uuid, fn: r.full_name }),
-  children: [repositoryUserPermissions, repositoryGroupPermissions, branchRestrictions],
+  children: [...repositoryGrants, branchRestrictions],
   notFound: 'skip-parent',
 });
 
