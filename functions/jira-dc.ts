@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { bareArray, cursorToken, pageBean, parsePayload, single, type PageStyle } from '../shared/engine/paginate.ts';
-import { projectRoleMapStyle } from './jira.ts';
+import { projectRoleMapStyle, projectSchemeStream } from './jira.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
 import type { ProductModule } from '../shared/engine/collect.ts';
 import { PayloadError } from '../shared/errors.ts';
@@ -324,33 +324,17 @@ export function jiraDcStreams(options: JiraDcOptions = {}): readonly Stream[] {
     children: [groupMembers],
   });
 
-  const projectScheme = defineStream<ProjectKey, { id: string }>({
-    name: 'project_permission_scheme',
-    // DC REST `#api/2/project/{projectKeyOrId}/permissionscheme-getAssignedPermissionScheme`. The project row is
-    // written here, once its scheme is known; a project deleted since the listing (404) is skipped.
-    style: (p) =>
-      single({
-        path: `/rest/api/2/project/${encodeURIComponent(p.id)}/permissionscheme`,
-        item: z.object({ id }),
-        select: (b) => [b],
-        requires: PROJECT_ADMIN,
-      }),
-    rows: (s, p) => [
-      row(jiraProjects, {
-        project_id: p.id,
-        project_key: p.key,
-        name: p.name,
-        project_type_key: p.type,
-        style: null,
-        is_private: null,
-        archived: p.archived,
-        deleted: false,
-        lead_account_id: p.lead,
-        permission_scheme_id: s.id,
-      }),
-    ],
-    notFound: 'skip-parent',
-  });
+  const projectScheme = projectSchemeStream<ProjectKey>('/rest/api/2', PROJECT_ADMIN, (p) => ({
+    project_id: p.id,
+    project_key: p.key,
+    name: p.name,
+    project_type_key: p.type,
+    style: null,
+    is_private: null,
+    archived: p.archived,
+    deleted: false,
+    lead_account_id: p.lead,
+  }));
 
   const roleActors = defineStream<RoleKey, z.infer<typeof RoleActor>>({
     name: 'project_role_actors',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { bareArray, pageBean, parsePayload, single, type PageStyle } from '../shared/engine/paginate.ts';
+import { bareArray, pageBean, parsePayload, single, type Json, type PageStyle } from '../shared/engine/paginate.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
+import type { RowInput } from '../shared/schema/table.ts';
 import type { ProductModule } from '../shared/engine/collect.ts';
 import { installedAppsStream } from './upm.ts';
 import {
@@ -201,33 +202,42 @@ const applicationRoles = defineStream({
   },
 });
 
-const projectScheme = defineStream<ProjectKey, { id: string }>({
-  name: 'project_permission_scheme',
-  // `#/paths/~1rest~1api~13~1project~1{projectKeyOrId}~1permissionscheme/get`. The project row is written
-  // here, once its scheme is known; a project deleted since the listing (404) is skipped.
-  style: (p) =>
-    single({
-      path: `/rest/api/3/project/${encodeURIComponent(p.id)}/permissionscheme`,
-      item: z.object({ id }),
-      select: (b) => [b],
-      requires: PROJECT_ADMIN,
-    }),
-  rows: (s, p) => [
-    row(jiraProjects, {
-      project_id: p.id,
-      project_key: p.key,
-      name: p.name,
-      project_type_key: p.type,
-      style: p.style,
-      is_private: p.private,
-      archived: p.archived,
-      deleted: p.deleted,
-      lead_account_id: p.lead,
-      permission_scheme_id: s.id,
-    }),
-  ],
-  notFound: 'skip-parent',
-});
+/**
+ * The permission scheme of one project (Jira Cloud and Data Center): `GET <api>/project/{id}/permissionscheme`
+ * (`#/paths/~1rest~1api~13~1project~1{projectKeyOrId}~1permissionscheme/get`; DC
+ * `#api/2/project/{projectKeyOrId}/permissionscheme-getAssignedPermissionScheme`). The project row is written
+ * here, once its scheme is known; a project deleted since the listing (404) is skipped.
+ */
+export function projectSchemeStream<K extends Json & { readonly id: string }>(
+  apiPath: string,
+  requires: string,
+  project: (k: K) => Omit<RowInput<typeof jiraProjects>, 'permission_scheme_id'>,
+): Stream {
+  return defineStream<K, { id: string }>({
+    name: 'project_permission_scheme',
+    style: (p) =>
+      single({
+        path: `${apiPath}/project/${encodeURIComponent(p.id)}/permissionscheme`,
+        item: z.object({ id }),
+        select: (b) => [b],
+        requires,
+      }),
+    rows: (s, p) => [row(jiraProjects, { ...project(p), permission_scheme_id: s.id })],
+    notFound: 'skip-parent',
+  });
+}
+
+const projectScheme = projectSchemeStream<ProjectKey>('/rest/api/3', PROJECT_ADMIN, (p) => ({
+  project_id: p.id,
+  project_key: p.key,
+  name: p.name,
+  project_type_key: p.type,
+  style: p.style,
+  is_private: p.private,
+  archived: p.archived,
+  deleted: p.deleted,
+  lead_account_id: p.lead,
+}));
 
 const RoleActor = z.object({
   type: z.string(),
