@@ -12,7 +12,7 @@ import { LocalStore } from '../../shared/sink/store.ts';
 import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, opsgenieTenant, startSimulator, type OpsgenieSim, type Simulator } from '../../shared/simulator/index.ts';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { expectTablesEqualTruth } from '../support/truth.ts';
-import { tempDirs, allText } from '../support/tmp.ts';
+import { allText, captureStderr, tempDirs } from '../support/tmp.ts';
 
 const KEY = DEFAULT_CREDENTIALS.genieKey ?? '';
 const creds: Credentials = { kind: 'genie-key', apiKey: KEY, source: 'the test' };
@@ -107,20 +107,10 @@ describe('auth and permissions', () => {
     const out = await tmp();
     const argv = ['--product', 'opsgenie', '--site-url', sim.url, '--org', 'acme', '--out', out, '--date', date, '--run-id', 'bad', '--verbose'];
     const wrong = 'wrong-genie-key-value-123456';
-    const lines: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    }) as typeof process.stderr.write;
-    let bad: Awaited<ReturnType<typeof runCollect>>;
-    let good: Awaited<ReturnType<typeof runCollect>>;
-    try {
-      bad = await runCollect(argv, { quiet: true, env: { OPSGENIE_API_KEY: wrong } });
-      good = await runCollect([...argv.slice(0, -2), 'good', '--verbose'], { quiet: true, env: { OPSGENIE_API_KEY: KEY } });
-    } finally {
-      process.stderr.write = write;
-    }
+    const { result: [bad, good], stderr: logs } = await captureStderr(async () => [
+      await runCollect(argv, { quiet: true, env: { OPSGENIE_API_KEY: wrong } }),
+      await runCollect([...argv.slice(0, -2), 'good', '--verbose'], { quiet: true, env: { OPSGENIE_API_KEY: KEY } }),
+    ]);
     expect(bad.exitCode).toBe(1);
     const err = bad.outcomes[0]?.error;
     expect(err?.name).toBe('AuthenticationError');
@@ -129,7 +119,6 @@ describe('auth and permissions', () => {
     expect(err?.message).not.toContain(wrong);
     expect(good.exitCode).toBe(0);
     await expectEqualsTruth(new LocalStore(out), tenant.groundTruth());
-    const logs = lines.join('');
     expect(logs.length).toBeGreaterThan(0);
     expect(logs).not.toContain(wrong);
     expect(logs).not.toContain(KEY);

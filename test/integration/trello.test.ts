@@ -12,7 +12,7 @@ import { credentialsFromJson, credentialsFromSecret, inferKind } from '../../sha
 import { LocalStore } from '../../shared/sink/store.ts';
 import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, startSimulator, trelloTenant, type Simulator, type TrelloSim } from '../../shared/simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
-import { tempDirs, allText } from '../support/tmp.ts';
+import { allText, captureStderr, tempDirs } from '../support/tmp.ts';
 
 const KEY = DEFAULT_CREDENTIALS.trelloKey ?? '';
 const TOKEN = DEFAULT_CREDENTIALS.trelloToken ?? '';
@@ -125,20 +125,10 @@ describe('auth and permissions', () => {
     const out = await tmp();
     const argv = ['--product', 'trello', '--site-url', sim.url, '--org', 'acme', '--out', out, '--date', date, '--run-id', 'bad', '--verbose'];
     const wrong = 'wrong-trello-token-value-987654';
-    const lines: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    }) as typeof process.stderr.write;
-    let bad: Awaited<ReturnType<typeof runCollect>>;
-    let good: Awaited<ReturnType<typeof runCollect>>;
-    try {
-      bad = await runCollect(argv, { quiet: true, env: { TRELLO_API_KEY: KEY, TRELLO_TOKEN: wrong } });
-      good = await runCollect([...argv.slice(0, -2), 'good', '--verbose'], { quiet: true, env: { TRELLO_API_KEY: KEY, TRELLO_TOKEN: TOKEN } });
-    } finally {
-      process.stderr.write = write;
-    }
+    const { result: [bad, good], stderr: logs } = await captureStderr(async () => [
+      await runCollect(argv, { quiet: true, env: { TRELLO_API_KEY: KEY, TRELLO_TOKEN: wrong } }),
+      await runCollect([...argv.slice(0, -2), 'good', '--verbose'], { quiet: true, env: { TRELLO_API_KEY: KEY, TRELLO_TOKEN: TOKEN } }),
+    ]);
     expect(bad.exitCode).toBe(1);
     const err = bad.outcomes[0]?.error;
     expect(err?.name).toBe('AuthenticationError');
@@ -148,7 +138,6 @@ describe('auth and permissions', () => {
     expect(err?.message).not.toContain(wrong);
     expect(good.exitCode).toBe(0);
     await expectEqualsTruth(new LocalStore(out), tenant.groundTruth());
-    const logs = lines.join('');
     expect(logs.length).toBeGreaterThan(0);
     for (const secret of [wrong, TOKEN, KEY]) expect(logs).not.toContain(secret);
     const files = await allText(out);

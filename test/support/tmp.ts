@@ -33,3 +33,19 @@ export async function allText(dir: string): Promise<string> {
   await walk(dir);
   return out.join('\n');
 }
+
+/** Run `fn` with everything written to stderr captured instead of shown (log lines, to check for secrets). */
+export async function captureStderr<T>(fn: () => Promise<T>): Promise<{ result: T; stderr: string }> {
+  const lines: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    const result = await fn();
+    return { result, stderr: lines.join('') };
+  } finally {
+    process.stderr.write = write;
+  }
+}
