@@ -6,9 +6,9 @@ import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, jsmTenant, startSimulator, type Simulator } from '../../shared/simulator/index.ts';
-import { runCollect } from '../../shared/cli/collect.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
 import { tempDirs } from '../support/tmp.ts';
+import { collectThenWrongToken, WRONG_TOKEN } from '../support/cli.ts';
 
 const creds: Credentials = { kind: 'basic', email: DEFAULT_CREDENTIALS.email, apiToken: DEFAULT_CREDENTIALS.apiToken, source: 'the test' };
 const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
@@ -129,20 +129,17 @@ describe('failures', () => {
 
   it('a 401 ends with a clear message, exit code 1, and leaves the previous partition untouched', async () => {
     const out = await tmp();
-    const argv = ['--product', 'jsm', '--site-url', sim.url, '--org', 'acme', '--out', out, '--date', '2026-11-28'];
-    const good = await runCollect([...argv, '--run-id', 'good'], { quiet: true, env: { ATLASSIAN_EMAIL: DEFAULT_CREDENTIALS.email, ATLASSIAN_API_TOKEN: DEFAULT_CREDENTIALS.apiToken } });
+    const { good, bad, publishedBefore: before } = await collectThenWrongToken('jsm', sim.url, out);
     expect(good.exitCode).toBe(0);
     const store = new LocalStore(out);
-    const before = await store.list('jsm_');
     expect(before.length).toBeGreaterThan(0);
 
-    const bad = await runCollect([...argv, '--run-id', 'bad'], { quiet: true, env: { ATLASSIAN_EMAIL: DEFAULT_CREDENTIALS.email, ATLASSIAN_API_TOKEN: 'wrong-token-value-123' } });
     expect(bad.exitCode).toBe(1);
     const err = bad.outcomes[0]?.error;
     expect(err?.name).toBe('AuthenticationError');
     expect(err?.message).toContain('[org acme, product jsm, site 127.0.0.1:');
     expect(err?.message).toContain('endpoint GET /rest/servicedeskapi/servicedesk, HTTP 401]');
-    expect(err?.message).not.toContain('wrong-token-value-123');
+    expect(err?.message).not.toContain(WRONG_TOKEN);
     expect(await store.list('jsm_')).toEqual(before);
   });
 
