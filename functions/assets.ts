@@ -78,10 +78,12 @@ type TypeKey = SchemaKey & { type: string; name: string };
  * is honoured too. `total` is deprecated (since 2024-09-30) and not used. An empty page also ends.
  */
 const AsEnd = z.object({ isLast: z.boolean().optional(), last: z.boolean().optional() });
-function assetsPaged<T>(o: { path: string; item: z.ZodType<T>; pageSize: number; query?: Record<string, string | boolean>; method?: 'POST'; body?: unknown }): PageStyle<T> {
+function assetsPaged<T>(o: { path: string; item: z.ZodType<T>; key: (item: T) => string; pageSize: number; query?: Record<string, string | boolean>; method?: 'POST'; body?: unknown }): PageStyle<T> {
   return offset({
     path: o.path,
     item: o.item,
+    key: o.key,
+    limitField: 'maxResults',
     pageSize: o.pageSize,
     query: o.query,
     method: o.method,
@@ -109,6 +111,7 @@ function streamsFor(prefix: string, wanted: ReadonlySet<string>): readonly Strea
       assetsPaged({
         path: `${api(t.ws)}/object/aql`,
         item: AssetObject,
+        key: (o) => o.id,
         pageSize: ASSETS_PAGE_SIZES.aql,
         query: { includeAttributes: false },
         method: 'POST',
@@ -158,7 +161,7 @@ function streamsFor(prefix: string, wanted: ReadonlySet<string>): readonly Strea
   const schemas = defineStream<WsKey, z.infer<typeof Schema>, SchemaKey>({
     name: 'object_schemas',
     // GET /objectschema/list (includeCounts so objectCount/objectTypeCount are not 0).
-    style: (w) => assetsPaged({ path: `${api(w.ws)}/objectschema/list`, item: Schema, pageSize: ASSETS_PAGE_SIZES.schemas, query: { includeCounts: true } }),
+    style: (w) => assetsPaged({ path: `${api(w.ws)}/objectschema/list`, item: Schema, key: (s) => s.id, pageSize: ASSETS_PAGE_SIZES.schemas, query: { includeCounts: true } }),
     rows: (s, w) => [
       row(assetsObjectSchemas, {
         workspace_id: w.ws,
@@ -184,6 +187,8 @@ function streamsFor(prefix: string, wanted: ReadonlySet<string>): readonly Strea
       offset({
         path: '/rest/servicedeskapi/assets/workspace',
         item: Workspace,
+        key: (w) => w.workspaceId,
+        limitField: 'limit',
         pageSize: ASSETS_PAGE_SIZES.workspaces,
         requires: ANY,
         startParam: 'start',

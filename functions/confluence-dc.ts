@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { offset, parsePayload, single, type PageStyle } from '../shared/engine/paginate.ts';
+import { nextLink, parsePayload, single, type PageStyle } from '../shared/engine/paginate.ts';
 import { AuthenticationError } from '../shared/errors.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
 import type { ProductModule } from '../shared/engine/collect.ts';
@@ -36,26 +36,43 @@ const SPACE_ADMIN = "'System Administrator', or space admin of every space, for 
 
 const str = z.string().nullish().transform((v) => v ?? null);
 
-// DC `PageResponse`: `{results, start, limit, size, _links: {next?}}` (DC REST, e.g. "Group › Get groups").
-const PageResponse = z.object({ limit: z.int().nullish(), _links: z.record(z.string(), z.unknown()).nullish() }).loose();
+// DC `PageResponse`: `{results, start, limit, size, _links: {base, context, next?}}` (DC REST, e.g. "Group › Get groups").
+const PageResponse = z.object({ results: z.array(z.unknown()), _links: z.object({ context: z.string().nullish(), next: z.string().nullish() }).loose().nullish() }).loose();
 
-// Style C1 as in the Cloud module: the end needs both signals, no `_links.next` and a page shorter than the `limit`
-// the server applied (the end signal is not documented for DC either; a full last page costs one empty request).
-function dcList<T>(path: string, item: z.ZodType<T>, pageSize: number, requires: string, query?: Readonly<Record<string, string>>): PageStyle<T> {
-  return offset({
+/**
+ * A DC list: the first page asks `start=0&limit=<pageSize>`, later pages follow `_links.next` as given and the
+ * list ends when it is absent. Atlassian's "Pagination in the REST API" (Confluence Server/DC) says to follow
+ * `next`; DC builds it as `start + limit` whatever `size` says (CONFSERVER-95396), because `start` counts
+ * positions before the permission filter that can shorten a page (CONFSERVER-36578). Advancing by the rows
+ * received would read the filtered page's window again, and stopping on `size < limit` would end early. `next`
+ * is relative to `_links.base` (which carries the context path): the context path is prefixed here. The key guard
+ * drops a repeated row as a second line.
+ */
+function dcList<T>(
+  path: string,
+  item: z.ZodType<T>,
+  key: (item: T) => string,
+  pageSize: number,
+  requires: string,
+  query?: Readonly<Record<string, string>>,
+): PageStyle<T> {
+  return nextLink({
     path,
-    query,
+    query: { ...query, start: '0' },
+    pageSizeParam: 'limit',
     pageSize,
-    startParam: 'start',
-    limitParam: 'limit',
-    itemsField: 'results',
     item,
+    key,
     requires,
-    isEnd: (body, received) => {
-      const b = PageResponse.safeParse(body);
-      const next = b.success ? b.data._links?.next : undefined;
-      const limit = (b.success ? b.data.limit : null) ?? pageSize;
-      return (next === undefined || next === null) && received < limit;
+    itemsField: 'results',
+    items: (body, endpoint) => parsePayload(PageResponse, body, endpoint).results,
+    next: (res, endpoint) => {
+      const links = parsePayload(PageResponse, res.body, endpoint)._links;
+      const next = links?.next;
+      if (!next) return undefined;
+      if (/^https?:\/\//.test(next)) return next;
+      const context = (links.context ?? '').replace(/\/+$/, '');
+      return context && !next.startsWith(`${context}/`) ? `${context}${next}` : next;
     },
   });
 }
@@ -131,7 +148,7 @@ export function confluenceDcStreams(): readonly Stream[] {
     name: 'users',
     // DC REST "User › Get registered users" `GET /rest/api/user/list` (Confluence 8.4+: "retrieve all users
     // (including inactive)", CONFSERVER-87291).
-    style: () => dcList('/rest/api/user/list', DcPerson, sizes.users, ADMIN),
+    style: () => dcList('/rest/api/user/list', DcPerson, (u) => u.userKey, sizes.users, ADMIN),
     rows: (u) => [
       row(confluenceUsers, {
         account_id: u.userKey,
@@ -151,7 +168,7 @@ export function confluenceDcStreams(): readonly Stream[] {
     name: 'group_members',
     // DC REST "Group › Get group members" `GET /rest/api/group/{groupName}/member`. 404 = the group was deleted
     // since the listing: skipped.
-    style: (g) => dcList(`/rest/api/group/${encodeURIComponent(g.name)}/member`, DcPerson, sizes.groupMembers, ADMIN),
+    style: (g) => dcList(`/rest/api/group/${encodeURIComponent(g.name)}/member`, DcPerson, (u) => u.userKey, sizes.groupMembers, ADMIN),
     rows: (m, g) => [
       row(confluenceGroupMembers, {
         group_id: g.name,
@@ -170,7 +187,7 @@ export function confluenceDcStreams(): readonly Stream[] {
   const groups = defineStream<null, { name: string; type: string | null }, GroupKey>({
     name: 'groups',
     // DC REST "Group › Get groups" `GET /rest/api/group`: `{type: 'group', name}`.
-    style: () => dcList('/rest/api/group', z.object({ name: z.string().min(1), type: str }), sizes.groups, ADMIN),
+    style: () => dcList('/rest/api/group', z.object({ name: z.string().min(1), type: str }), (g) => g.name, sizes.groups, ADMIN),
     rows: (g) => [row(confluenceGroups, { group_id: g.name, name: g.name, type: g.type, usage_type: null, managed_by: null })],
     childKey: (g) => ({ name: g.name }),
     children: [groupMembers],
@@ -200,7 +217,7 @@ export function confluenceDcStreams(): readonly Stream[] {
   const spaces = (status: 'current' | 'archived') =>
     defineStream<null, z.infer<typeof Space>, SpaceKey>({
       name: `spaces_${status}`,
-      style: () => dcList('/rest/api/space', Space, sizes.spaces, SPACE_ADMIN, { status }),
+      style: () => dcList('/rest/api/space', Space, (sp) => sp.key, sizes.spaces, SPACE_ADMIN, { status }),
       rows: (s) => [
         row(confluenceSpaces, { space_id: s.id, space_key: s.key, name: s.name, type: s.type, status: s.status ?? status, author_id: null, created_at: null, homepage_id: null }),
       ],

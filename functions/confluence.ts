@@ -121,10 +121,20 @@ const V1Page = z.object({ limit: z.int().nullish(), _links: z.record(z.string(),
 // no `_links.next` and fewer items than the `limit` the server applied (the response's `limit`, since servers
 // lower it silently). A full last page without a next link costs one more (empty) request; a short page with a
 // next link is not the end.
-function v1List<T>(path: string, item: z.ZodType<T>, pageSize: number, requires: string, query?: Readonly<Record<string, string>>, cap?: number): PageStyle<T> {
+function v1List<T>(
+  path: string,
+  item: z.ZodType<T>,
+  key: (item: T) => string,
+  pageSize: number,
+  requires: string,
+  query?: Readonly<Record<string, string>>,
+  cap?: number,
+): PageStyle<T> {
   return offset({
     path,
     query,
+    key,
+    limitField: 'limit',
     pageSize,
     startParam: 'start',
     limitParam: 'limit',
@@ -321,7 +331,7 @@ const users = defineStream<null, SearchPage, IdsKey>({
   // `none` = licensed users only; Q10). Every page's ids go to users-bulk in one request.
   style: () =>
     pageAsItem(
-      v1List(PATHS.userSearch, SearchResult, CONFLUENCE_PAGE_SIZES.userSearch, REQUIRES.userSearch, { cql: 'type=user', sitePermissionTypeFilter: 'all' }, USER_SEARCH_MAX_RESULTS),
+      v1List(PATHS.userSearch, SearchResult, (r) => r.user.accountId, CONFLUENCE_PAGE_SIZES.userSearch, REQUIRES.userSearch, { cql: 'type=user', sitePermissionTypeFilter: 'all' }, USER_SEARCH_MAX_RESULTS),
       (items, res, cursor, endpoint): SearchPage => ({
         first: cursor === null,
         total: parsePayload(SearchTotals, res.body, endpoint).totalSize ?? null,
@@ -361,7 +371,7 @@ const groupMembers = defineStream<GroupKey, z.infer<typeof Member>>({
   name: 'group_members',
   // `confluence-v1.json#/paths/~1wiki~1rest~1api~1group~1{groupId}~1membersByGroupId/get`: limit ≤ 200. The spec
   // lists no 404; a group deleted since the listing answers it (unverified), and is skipped.
-  style: (g) => v1List(`${PATHS.groups}/${encodeURIComponent(g.id)}/membersByGroupId`, Member, CONFLUENCE_PAGE_SIZES.groupMembers, REQUIRES.groups),
+  style: (g) => v1List(`${PATHS.groups}/${encodeURIComponent(g.id)}/membersByGroupId`, Member, (m) => m.accountId, CONFLUENCE_PAGE_SIZES.groupMembers, REQUIRES.groups),
   rows: (m, g) => [
     row(confluenceGroupMembers, {
       group_id: g.id,
@@ -380,7 +390,7 @@ const groupMembers = defineStream<GroupKey, z.infer<typeof Member>>({
 const groups = defineStream<null, z.infer<typeof Group>, GroupKey>({
   name: 'groups',
   // `confluence-v1.json#/paths/~1wiki~1rest~1api~1group/get`: every group, by name.
-  style: () => v1List(PATHS.groups, Group, CONFLUENCE_PAGE_SIZES.groups, REQUIRES.groups),
+  style: () => v1List(PATHS.groups, Group, (g) => g.id, CONFLUENCE_PAGE_SIZES.groups, REQUIRES.groups),
   rows: (g) => [row(confluenceGroups, { group_id: g.id, name: g.name, type: g.type, usage_type: g.usageType, managed_by: g.managedBy })],
   childKey: (g) => ({ id: g.id, name: g.name }),
   children: [groupMembers],

@@ -142,7 +142,7 @@ function userStyle(o: { users: 'list' | 'search'; sizes: PageSizes }): PageStyle
       query: { username: '.', includeActive: true, includeInactive: true },
       pageSize: o.sizes.userSearch,
       item: DcUser,
-      idOf: (u) => u.key ?? u.name,
+      key: (u) => u.key ?? u.name,
       requires: BROWSE_USERS,
     });
   }
@@ -281,6 +281,7 @@ export function jiraDcStreams(options: JiraDcOptions = {}): readonly Stream[] {
         query: { groupname: g.name, includeInactiveUsers: true },
         pageSize: sizes.groupMember,
         item: DcUser,
+        key: (u) => u.key ?? u.name,
         requires: ADMIN,
       }),
     rows: (u, g) => [

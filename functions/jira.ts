@@ -104,7 +104,7 @@ const users = defineStream({
       path: '/rest/api/3/users/search',
       pageSize: JIRA_PAGE_SIZES.usersSearch,
       item: User,
-      idOf: (u) => u.accountId,
+      key: (u) => u.accountId,
       requires: BROWSE_USERS,
     }),
   rows: (u) => [
@@ -136,6 +136,7 @@ const groupMembers = defineStream<GroupKey, z.infer<typeof Member>>({
       query: { ...(g.byName ? { groupname: g.name } : { groupId: g.id }), includeInactiveUsers: true },
       pageSize: JIRA_PAGE_SIZES.groupMember,
       item: Member,
+      key: (m) => m.accountId,
       requires: `${BROWSE_USERS} or ${ADMIN}`,
     }),
   rows: (u, g) => [
@@ -155,7 +156,7 @@ const groupMembers = defineStream<GroupKey, z.infer<typeof Member>>({
 const groups = defineStream<null, z.infer<typeof Group>, GroupKey>({
   name: 'groups',
   // `#/paths/~1rest~1api~13~1group~1bulk/get`
-  style: () => pageBean({ path: '/rest/api/3/group/bulk', pageSize: JIRA_PAGE_SIZES.groupBulk, item: Group, requires: BROWSE_USERS }),
+  style: () => pageBean({ path: '/rest/api/3/group/bulk', pageSize: JIRA_PAGE_SIZES.groupBulk, item: Group, key: (g) => g.groupId ?? g.name, requires: BROWSE_USERS }),
   rows: (g) => [row(jiraGroups, { group_id: g.groupId ?? g.name, name: g.name })],
   childKey: (g) => ({ id: g.groupId ?? g.name, name: g.name, byName: !g.groupId }),
   children: [groupMembers],
@@ -321,6 +322,7 @@ const projects = defineStream<null, z.infer<typeof ProjectItem>, ProjectKey>({
       query: { expand: 'lead', status: ['live', 'archived', 'deleted'] },
       pageSize: JIRA_PAGE_SIZES.projectSearch,
       item: ProjectItem,
+      key: (p) => p.id,
     }),
   childKey: (p) => ({
     id: p.id,

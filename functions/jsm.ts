@@ -55,10 +55,12 @@ const PagedEnd = z.object({ isLastPage: z.boolean() });
  * `isLastPage` is `false`" when the server capped `limit`), so size < limit is never read as the end.
  * A body without `isLastPage` keeps paging until an empty page (the generic offset style's rule).
  */
-function jsmPaged<T>(o: { path: string; item: z.ZodType<T>; pageSize: number; requires?: string; experimental?: boolean }): PageStyle<T> {
+function jsmPaged<T>(o: { path: string; item: z.ZodType<T>; key: (item: T) => string; pageSize: number; requires?: string; experimental?: boolean }): PageStyle<T> {
   return offset({
     path: o.path,
     item: o.item,
+    key: o.key,
+    limitField: 'limit',
     pageSize: o.pageSize,
     requires: o.requires,
     // `x-experimental: true` operations need this header (JSM narrative "Experimental methods").
@@ -105,6 +107,7 @@ const customers = defineStream<DeskKey, z.infer<typeof User>>({
     jsmPaged({
       path: `/rest/servicedeskapi/servicedesk/${encodeURIComponent(d.desk)}/customer`,
       item: User,
+      key: (u) => u.accountId,
       pageSize: JSM_PAGE_SIZES.customers,
       requires: CUSTOMERS,
       experimental: true,
@@ -129,6 +132,7 @@ const deskOrganizations = defineStream<DeskKey, z.infer<typeof Organization>>({
     jsmPaged({
       path: `/rest/servicedeskapi/servicedesk/${encodeURIComponent(d.desk)}/organization`,
       item: Organization,
+      key: (o) => o.id,
       pageSize: JSM_PAGE_SIZES.serviceDeskOrganizations,
       requires: AGENT,
     }),
@@ -163,7 +167,7 @@ function serviceDesks(roles: readonly string[]): Stream {
   return defineStream<null, z.infer<typeof ServiceDesk>, DeskKey>({
     name: 'service_desks',
     // `~1rest~1servicedeskapi~1servicedesk/get`: "Permissions required: Any"; the desks the account can access.
-    style: () => jsmPaged({ path: '/rest/servicedeskapi/servicedesk', item: ServiceDesk, pageSize: JSM_PAGE_SIZES.serviceDesks, requires: AGENT }),
+    style: () => jsmPaged({ path: '/rest/servicedeskapi/servicedesk', item: ServiceDesk, key: (d) => d.id, pageSize: JSM_PAGE_SIZES.serviceDesks, requires: AGENT }),
     rows: (d) => [row(jsmServiceDesks, { service_desk_id: d.id, project_id: d.projectId, project_key: d.projectKey, project_name: d.projectName })],
     childKey: (d) => ({ desk: d.id, project: d.projectId, projectKey: d.projectKey }),
     // Customers first: a desk deleted since the listing answers 404 there and its other children are skipped.
@@ -179,6 +183,7 @@ const organizationUsers = defineStream<OrgKey, z.infer<typeof User>>({
     jsmPaged({
       path: `/rest/servicedeskapi/organization/${encodeURIComponent(o.org)}/user`,
       item: User,
+      key: (u) => u.accountId,
       pageSize: JSM_PAGE_SIZES.organizationUsers,
       requires: AGENT,
     }),
@@ -191,7 +196,7 @@ const organizationUsers = defineStream<OrgKey, z.infer<typeof User>>({
 const organizations = defineStream<null, z.infer<typeof Organization>, OrgKey>({
   name: 'organizations',
   // `~1rest~1servicedeskapi~1organization/get`: customers see only their own organizations, agents all.
-  style: () => jsmPaged({ path: '/rest/servicedeskapi/organization', item: Organization, pageSize: JSM_PAGE_SIZES.organizations, requires: AGENT }),
+  style: () => jsmPaged({ path: '/rest/servicedeskapi/organization', item: Organization, key: (o) => o.id, pageSize: JSM_PAGE_SIZES.organizations, requires: AGENT }),
   rows: (o) => [row(jsmOrganizations, { organization_id: o.id, uuid: o.uuid, name: o.name, scim_managed: o.scimManaged, created: o.created?.iso8601 ?? null })],
   childKey: (o) => ({ org: o.id }),
   children: [organizationUsers],

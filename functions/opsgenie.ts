@@ -159,6 +159,7 @@ const users = defineStream<null, z.infer<typeof OpsgenieUser>>({
     offset({
       path: '/v2/users',
       item: OpsgenieUser,
+      key: (u) => u.id,
       requires: requires.users,
       pageSize: OPSGENIE_PAGE_SIZE,
       startParam: 'offset',

@@ -12,7 +12,7 @@ export function formatSummary(outcomes: readonly UnitOutcome[], extra: { minimum
       const s = o.stats;
       const min = extra.minimumRequests;
       lines.push(
-        `    requests ${s.requests}${min ? ` (minimum at maximum page sizes: ${min}, ratio ${(s.requests / min).toFixed(3)})` : ''}, retries ${s.retries}, pages ${s.pages}, vanished parents skipped ${s.skipped}`,
+        `    requests ${s.requests}${min ? ` (minimum at maximum page sizes: ${min}, ratio ${(s.requests / min).toFixed(3)})` : ''}, retries ${s.retries}, pages ${s.pages}, vanished parents skipped ${s.skipped}, repeated rows dropped ${s.repeatsDropped}`,
       );
     }
     if (o.error) lines.push(`    ${o.error.name}: ${o.error.message}`);

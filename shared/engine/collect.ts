@@ -114,10 +114,14 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
           const at = now().toISOString();
           for (const r of rows) writer.add(r.table, { ...r.row, site, collected_at: at, deployment });
         },
-        boundary: async ({ stream, items }) => {
+        boundary: async ({ stream, items, dropped }) => {
           await writer.flush();
           pagesNow++;
           stats.pages++;
+          if (dropped) {
+            stats.repeatsDropped += dropped;
+            log.info('dropped rows the API sent again (offset window overlapping a short page)', { unit: id, stream, dropped });
+          }
           deps.onProgress?.({
             unit: id,
             stream,

@@ -103,7 +103,7 @@ export interface EngineHooks {
   /** Called with each page's rows; rows must be buffered before `boundary` runs. */
   emit(rows: readonly RowOut[]): void;
   /** Called after each page, once the position is consistent. Throw {@link StopSignal} to stop here. */
-  boundary(info: { stream: string; items: number }): Promise<void>;
+  boundary(info: { stream: string; items: number; dropped: number }): Promise<void>;
   /** A parent vanished (404 on its child endpoint). */
   skipped(info: { stream: string; key: Json }): void;
 }
@@ -149,7 +149,7 @@ export async function runStreams(
   }
 }
 
-async function boundary(ctx: RunContext, info: { stream: string; items: number }): Promise<void> {
+async function boundary(ctx: RunContext, info: { stream: string; items: number; dropped: number }): Promise<void> {
   await ctx.hooks.boundary(info);
   if (ctx.stopping) throw new StopSignal();
 }
@@ -210,7 +210,7 @@ async function runFrame(s: Stream, parent: Json, frame: Frame, isChild: boolean,
     frame.pending.push(...tasks);
     queue.push(...tasks);
     spawn();
-    await boundary(ctx, { stream: s.name, items: page.items.length });
+    await boundary(ctx, { stream: s.name, items: page.items.length, dropped: page.dropped });
   };
 
   const work = async (): Promise<void> => {

@@ -177,6 +177,7 @@ async function settle(run: Run, record: UnitRecord, deps: FinalizeDeps, log: Log
     retries: stats.retries,
     pages: stats.pages,
     skipped: stats.skipped,
+    repeatsDropped: stats.repeatsDropped,
     invocations: stats.invocations,
     elapsedMs: stats.elapsedMs,
   });

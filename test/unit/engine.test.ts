@@ -22,13 +22,13 @@ const MEMBERS: Record<string, string[]> = { g1: ['a', 'b', 'c'], g2: [], g3: ['x
 
 const members = defineStream<{ id: string }, { accountId: string }>({
   name: 'members',
-  style: (g) => pageBean({ path: '/members', query: { g: g.id }, pageSize: 2, item: z.object({ accountId: z.string() }) }),
+  style: (g) => pageBean({ path: '/members', query: { g: g.id }, pageSize: 2, item: z.object({ accountId: z.string() }), key: (m) => m.accountId }),
   rows: (m, g) => [row(membersT, { group_id: g.id, account_id: m.accountId })],
   notFound: 'skip-parent',
 });
 const groups = defineStream<null, { id: string }, { id: string }>({
   name: 'groups',
-  style: () => pageBean({ path: '/groups', pageSize: 2, item: z.object({ id: z.string() }) }),
+  style: () => pageBean({ path: '/groups', pageSize: 2, item: z.object({ id: z.string() }), key: (g) => g.id }),
   rows: (g) => [row(groupsT, { id: g.id })],
   childKey: (g) => ({ id: g.id }),
   children: [members],
