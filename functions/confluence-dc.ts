@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { nextLink, parsePayload, single, type PageStyle } from '../shared/engine/paginate.ts';
-import { AuthenticationError } from '../shared/errors.ts';
+import { AuthenticationError, InstanceSettingError, NotFoundError, UnexpectedResponseError, UnsupportedVersionError, type CollectorError } from '../shared/errors.ts';
+import type { HttpClient } from '../shared/http/client.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
 import type { ProductModule } from '../shared/engine/collect.ts';
 import { confluenceGroupMembers, confluenceGroups, confluenceSpacePermissions, confluenceSpaces, confluenceTables, confluenceUsers } from './confluence.tables.ts';
@@ -113,12 +114,41 @@ export function anonymousError(endpoint: string): AuthenticationError {
   return new AuthenticationError(
     'Confluence answered as the anonymous user: the personal access token was not accepted. It may be expired or revoked, ' +
       'personal access tokens may be disabled on the instance, or a proxy in front of Confluence may drop the Authorization header. ' +
-      'See "Troubleshooting 401 and 403" in functions/README-dc.md.',
+      'See "Confluence Data Center" in the README (401 and 403).',
     { endpoint },
   );
 }
 
 type SpaceKey = { id: string; key: string };
+
+/**
+ * The version the instance reports (DC REST "Server Information" `GET /rest/api/server-information`), or null
+ * when it does not say (older releases may lack the resource). Only read to explain a failure.
+ */
+export async function dcServerVersion(client: HttpClient): Promise<string | null> {
+  try {
+    const res = await client.json({ path: '/rest/api/server-information' });
+    const v = z.object({ version: z.string().min(1) }).loose().safeParse(res.body);
+    return v.success ? v.data.version : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A 404 from an endpoint that exists only from some release on: a version problem, not a vanished parent. Names the
+ * endpoint, the version found and the version needed; nothing is published and the previous snapshot stays.
+ */
+export async function dcVersionError(e: CollectorError, client: HttpClient, endpoint: string, since: string, what: string): Promise<UnsupportedVersionError> {
+  const found = await dcServerVersion(client);
+  return new UnsupportedVersionError(
+    `Confluence answered 404 for ${endpoint}, which Confluence Data Center has only from ${since} on (${what}); this instance ` +
+      `${found ? `reports version ${found}` : 'does not report its version (GET /rest/api/server-information is missing too, so it is older than that)'}. ` +
+      `Upgrade Confluence to ${since} or later to collect this unit. Nothing was published; the previous snapshot is kept.`,
+    { ...e.context, status: 404 },
+    { cause: e },
+  );
+}
 type GroupKey = { name: string };
 
 const Space = z.object({ id: z.union([z.string(), z.number()]).transform(String), key: z.string().min(1), name: str, type: str, status: str });
@@ -149,6 +179,8 @@ export function confluenceDcStreams(): readonly Stream[] {
     // DC REST "User › Get registered users" `GET /rest/api/user/list` (Confluence 8.4+: "retrieve all users
     // (including inactive)", CONFSERVER-87291).
     style: () => dcList('/rest/api/user/list', DcPerson, (u) => u.userKey, sizes.users, ADMIN),
+    diagnose: async (e, _p, client) =>
+      e instanceof NotFoundError ? dcVersionError(e, client, 'GET /rest/api/user/list', '8.4.0', 'CONFSERVER-87291: "retrieve all users (including inactive)"') : undefined,
     rows: (u) => [
       row(confluenceUsers, {
         account_id: u.userKey,
@@ -169,6 +201,19 @@ export function confluenceDcStreams(): readonly Stream[] {
     // DC REST "Group › Get group members" `GET /rest/api/group/{groupName}/member`. 404 = the group was deleted
     // since the listing: skipped.
     style: (g) => dcList(`/rest/api/group/${encodeURIComponent(g.name)}/member`, DcPerson, (u) => u.userKey, sizes.groupMembers, ADMIN),
+    // The group name is a path segment: a name with `/` or `\` is sent encoded (%2F, %5C), which Tomcat, in front
+    // of every Confluence DC, refuses by default with a bare 400 (Tomcat "encodedSolidusHandling", default reject).
+    diagnose: async (e, g) =>
+      e instanceof UnexpectedResponseError && e.context.status === 400 && /[/\\]/.test(g.name)
+        ? new InstanceSettingError(
+            `Confluence's Tomcat refused the member list of group '${g.name}' (HTTP 400): its name contains '/' or '\\', sent encoded in the URL ` +
+              `path, and Tomcat rejects encoded slashes by default. Set encodedSolidusHandling="decode" on the Connector in Confluence's ` +
+              `conf/server.xml (or, on older Tomcat, -Dorg.apache.tomcat.util.buf.UDecoder.ALLOW_ENCODED_SLASH=true) and restart, or rename the ` +
+              `group. Nothing was published; the previous snapshot is kept.`,
+            e.context,
+            { cause: e },
+          )
+        : undefined,
     rows: (m, g) => [
       row(confluenceGroupMembers, {
         group_id: g.name,
@@ -198,6 +243,19 @@ export function confluenceDcStreams(): readonly Stream[] {
     // Unpaged bare array (CONFSERVER-100505 shows the shape; paging is not documented: unverified). 404 = the space
     // was deleted since the listing.
     style: (s) => single({ path: `/rest/api/space/${encodeURIComponent(s.key)}/permissions`, item: DcSpacePermission, requires: SPACE_ADMIN }),
+    // A 404 means a vanished space only if the space is gone: the space itself is asked (DC REST "Space › Get space").
+    // If it still exists, the instance predates the endpoint (Confluence 9.1.0, CONFSERVER-100505): every space would
+    // answer 404, and skipping them all would publish "nobody has access to any space". The unit fails instead.
+    diagnose: async (e, s, client) => {
+      if (!(e instanceof NotFoundError)) return undefined;
+      try {
+        await client.json({ path: `/rest/api/space/${encodeURIComponent(s.key)}`, requires: SPACE_ADMIN });
+      } catch (probe) {
+        if (probe instanceof NotFoundError) return 'vanished';
+        throw probe;
+      }
+      return dcVersionError(e, client, 'GET /rest/api/space/{spaceKey}/permissions', '9.1.0', 'CONFSERVER-100505');
+    },
     rows: (p, s) => [
       row(confluenceSpacePermissions, {
         space_id: s.id,

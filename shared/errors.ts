@@ -101,6 +101,25 @@ export class NotFoundError extends CollectorError {
   }
 }
 
+/**
+ * The instance runs a version without an endpoint the collector needs (a Data Center endpoint added in a later
+ * release): the unit fails, naming the endpoint, the version found and the version needed.
+ */
+export class UnsupportedVersionError extends CollectorError {
+  constructor(message: string, context: ErrorContext, options?: { cause?: unknown }) {
+    super(message, context, options);
+    this.name = 'UnsupportedVersionError';
+  }
+}
+
+/** A setting of the instance or the server in front of it refuses a request the collector must make. */
+export class InstanceSettingError extends CollectorError {
+  constructor(message: string, context: ErrorContext, options?: { cause?: unknown }) {
+    super(message, context, options);
+    this.name = 'InstanceSettingError';
+  }
+}
+
 /** Output storage (local folder or S3) failed. */
 export class StorageError extends CollectorError {
   constructor(message: string, options?: { cause?: unknown }) {

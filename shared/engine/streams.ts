@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NotFoundError, PermissionError } from '../errors.ts';
+import { CollectorError, NotFoundError, PermissionError } from '../errors.ts';
 import type { HttpClient } from '../http/client.ts';
 import type { RowInput, TableDef } from '../schema/table.ts';
 import { paginate, type Cursor, type Json, type Page, type PageStyle } from './paginate.ts';
@@ -40,6 +40,12 @@ export interface Stream {
    * a 403 leaves the stream empty and counts it as skipped instead of failing the unit.
    */
   readonly optional: boolean;
+  /**
+   * What an error of this stream's endpoint means for one parent, decided before the {@link NotFoundPolicy}:
+   * `'vanished'` skips the parent (counted), an Error replaces the error, `undefined` leaves it to the policy.
+   * It may send requests (a probe of the parent) through `client`.
+   */
+  readonly diagnose?: (e: CollectorError, parent: Json, client: HttpClient) => Promise<Error | 'vanished' | undefined>;
 }
 
 /**
@@ -54,6 +60,7 @@ export function defineStream<P extends Json, T, C extends Json = null>(def: {
   children?: readonly Stream[];
   notFound?: NotFoundPolicy;
   optional?: boolean;
+  diagnose?: (e: CollectorError, parent: P, client: HttpClient) => Promise<Error | 'vanished' | undefined>;
 }): Stream {
   // The engine hands each stream exactly the key its parent's childKey produced (or null at the top);
   // the casts below only erase the generic types for storage in one heterogeneous tree.
@@ -65,6 +72,7 @@ export function defineStream<P extends Json, T, C extends Json = null>(def: {
     children: def.children ?? [],
     notFound: def.notFound ?? 'fail',
     optional: def.optional ?? false,
+    ...(def.diagnose ? { diagnose: def.diagnose as (e: CollectorError, parent: Json, client: HttpClient) => Promise<Error | 'vanished' | undefined> } : {}),
   };
 }
 
@@ -181,6 +189,11 @@ async function runFrame(s: Stream, parent: Json, frame: Frame, isChild: boolean,
     try {
       next = await pages.next();
     } catch (e) {
+      if (s.diagnose && e instanceof CollectorError) {
+        const meaning = await s.diagnose(e, parent, ctx.client);
+        if (meaning === 'vanished' && isChild) throw new Vanished(s.name);
+        if (meaning instanceof Error) throw meaning;
+      }
       if (e instanceof PermissionError && s.optional) {
         ctx.hooks.skipped({ stream: s.name, key: parent });
         frame.done = true;
