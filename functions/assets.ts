@@ -19,11 +19,14 @@ import { assetsObjectSchemas, assetsObjectTypes, assetsObjects, assetsTables, as
 // Base URL: one unit has one origin (the HTTP client refuses others), and the workspace id comes from the
 // JSM API; both live under the OAuth / scoped-token gateway `https://api.atlassian.com/ex/jira/{cloudId}`
 // (facts sheet §2: `.../ex/jira/{cloudId}/rest/servicedeskapi/...` and `.../ex/jira/{cloudId}/jsm/assets/workspace/{id}/v1`).
-// That is the default base; `unit.apiBaseUrl` overrides it and `unit.assets.pathPrefix` moves the Assets part.
-// An unscoped (classic) API token on the gateway is unverified; scoped tokens and OAuth 2.0 are documented there.
+// That is the default base for bearer tokens; `unit.apiBaseUrl` overrides it and `unit.assets.pathPrefix` moves the
+// Assets part. A classic API token (basic auth, no apiBaseUrl) follows the Assets REST API guide instead: the workspace
+// id from the site, the Assets API on https://api.atlassian.com/jsm/assets/... (two origins, see `classicToken`).
 
 export const ASSETS_GATEWAY = 'https://api.atlassian.com/ex/jira/{cloudId}';
 export const DEFAULT_ASSETS_PATH_PREFIX = '/jsm/assets';
+/** Where a classic API token calls the Assets API (Atlassian's "Assets REST API guide"). */
+export const DEFAULT_ASSETS_API_URL = 'https://api.atlassian.com';
 
 /**
  * Page sizes asked for. Neither maximum is published (facts sheet §11 "Assets maxResults"); the server may
@@ -207,14 +210,31 @@ function streamsFor(prefix: string, wanted: ReadonlySet<string>): readonly Strea
   return [workspaces];
 }
 
-/** Assets streams for a unit: its `assets.objectTypes` and `assets.pathPrefix`. */
-export function assetsStreams(unit: Pick<Unit, 'assets'>): readonly Stream[] {
-  return streamsFor((unit.assets?.pathPrefix ?? DEFAULT_ASSETS_PATH_PREFIX).replace(/\/+$/, ''), new Set(unit.assets?.objectTypes ?? []));
+/**
+ * A classic API token (basic auth) with no `apiBaseUrl`: Atlassian's "Assets REST API guide" authenticates with basic
+ * auth, discovers the workspace id on the site (`https://<site>.atlassian.net/rest/servicedeskapi/assets/workspace`)
+ * and then calls `https://api.atlassian.com/jsm/assets/workspace/{workspaceId}/v1/...`. Bearer tokens (OAuth 2.0)
+ * and scoped tokens go through the gateway `https://api.atlassian.com/ex/jira/{cloudId}` for both.
+ */
+function classicToken(unit: Pick<Unit, 'auth' | 'apiBaseUrl'>): boolean {
+  return unit.auth.kind === 'basic' && unit.apiBaseUrl === undefined;
+}
+
+/** The Assets API origin of a classic-token unit (`assets.apiUrl`). */
+export function assetsApiOrigin(unit: Pick<Unit, 'assets'>): string {
+  return new URL(unit.assets?.apiUrl ?? DEFAULT_ASSETS_API_URL).origin;
+}
+
+/** Assets streams for a unit: its `assets.objectTypes`, `assets.pathPrefix` and, for a classic token, `assets.apiUrl`. */
+export function assetsStreams(unit: Pick<Unit, 'assets' | 'auth' | 'apiBaseUrl'>): readonly Stream[] {
+  const path = (unit.assets?.pathPrefix ?? DEFAULT_ASSETS_PATH_PREFIX).replace(/\/+$/, '');
+  return streamsFor(classicToken(unit) ? `${assetsApiOrigin(unit)}${path}` : path, new Set(unit.assets?.objectTypes ?? []));
 }
 
 export const assets: ProductModule = {
   product: 'assets',
   tables: assetsTables,
   streams: (unit) => assetsStreams(unit),
-  baseUrl: () => ASSETS_GATEWAY,
+  baseUrl: (unit) => (classicToken(unit) ? unit.siteUrl : ASSETS_GATEWAY),
+  origins: (unit) => (classicToken(unit) ? [assetsApiOrigin(unit)] : []),
 };

@@ -90,13 +90,19 @@ export const UnitSchema = z.object({
   /**
    * Assets (functions/assets.ts): `objectTypes` names the object types (by name or id) whose objects are
    * read with AQL (default none: only schemas and types); `pathPrefix` is where the Assets API sits below
-   * the unit's base URL. @default { pathPrefix: '/jsm/assets' }
+   * the unit's base URL; `apiUrl` is the origin of the Assets API for a classic API token (basic auth on the
+   * site URL, Atlassian's "Assets REST API guide"). @default { pathPrefix: '/jsm/assets', apiUrl: 'https://api.atlassian.com' }
    */
   assets: z
     .object({
       objectTypes: z.array(z.string().min(1)).optional(),
       pathPrefix: z.string().regex(/^\/[^\s?#]*$/, 'assets.pathPrefix must be a path such as /jsm/assets').optional(),
+      apiUrl: z
+        .string()
+        .regex(/^https?:\/\/[^\s/?#]+\/?$/, 'assets.apiUrl must be an origin such as https://api.atlassian.com')
+        .optional(),
     })
+    .strict()
     .optional(),
   auth: AuthSchema,
 });

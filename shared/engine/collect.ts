@@ -20,6 +20,11 @@ export interface ProductModule {
   streams(unit: Unit): readonly Stream[];
   /** Base URL of the product's API for this unit, when the unit sets no `apiBaseUrl`. @default unit.siteUrl */
   baseUrl?(unit: Unit): string;
+  /**
+   * Other origins this unit's streams address with absolute URLs, with the same credentials (Assets: the site
+   * for the workspace id, `https://api.atlassian.com` for the Assets API). The client refuses any other origin.
+   */
+  origins?(unit: Unit): readonly string[];
   /** Written into every row's `deployment` column. @default 'cloud' */
   readonly deployment?: 'cloud' | 'data-center';
 }
@@ -95,6 +100,7 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
     concurrency: DEFAULT_CONCURRENCY,
     ...deps.http,
     baseUrl,
+    origins: deps.module.origins?.(unit) ?? [],
     credentials: deps.credentials,
     context: { org: unit.org, product: unit.product, site },
     redactor,

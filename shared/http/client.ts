@@ -38,6 +38,8 @@ export interface JsonResponse {
 export interface HttpClientOptions {
   /** Base URL of the API, e.g. `https://acme.atlassian.net` or `https://api.atlassian.com/ex/jira/<cloudId>`. */
   readonly baseUrl: string;
+  /** Other origins absolute paths may address (the same credentials are sent there). @default [] */
+  readonly origins?: readonly string[];
   readonly credentials: Credentials;
   /** org / product / site, named in every error. */
   readonly context: ErrorContext;
@@ -119,7 +121,7 @@ export class HttpClient {
       : basePath !== '/' && spec.path.startsWith(basePath)
         ? new URL(spec.path, this.base.origin)
         : new URL(spec.path.replace(/^\/+/, ''), this.base);
-    if (url.origin !== this.base.origin) {
+    if (url.origin !== this.base.origin && !(this.options.origins ?? []).some((o) => new URL(o).origin === url.origin)) {
       throw new UnexpectedResponseError(
         `refusing to follow a link to another origin (${url.origin}); the API returned a next link outside ${this.base.origin}`,
         this.options.context,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { assetsStreams } from '../../functions/assets.ts';
+import { assets, assetsStreams } from '../../functions/assets.ts';
 import { assetsObjects } from '../../functions/assets.tables.ts';
 import type { Stream } from '../../shared/engine/streams.ts';
 import { PayloadError } from '../../shared/errors.ts';
 
-const streams = assetsStreams({ assets: { objectTypes: ['Laptops', '42'] } });
+const streams = assetsStreams({ assets: { objectTypes: ['Laptops', '42'] }, auth: { kind: 'bearer' } });
 
 function stream(name: string): Stream {
   const walk = (list: readonly Stream[]): Stream | undefined => {
@@ -37,7 +37,27 @@ describe('Assets payload normalization', () => {
     const req = stream('objects').style({ ...schema, type: '42', name: 'Servers' } as never).request({ startAt: 50 });
     expect(req).toMatchObject({ method: 'POST', path: '/jsm/assets/workspace/w1/v1/object/aql', body: { qlQuery: 'objectTypeId = 42' } });
     expect(req.query).toMatchObject({ startAt: 50, maxResults: 100, includeAttributes: false });
-    expect(assetsStreams({ assets: { pathPrefix: '/gateway/api/jsm/assets/' } })[0]?.children[0]?.style({ ws: 'w' } as never).request(null).path).toBe('/gateway/api/jsm/assets/workspace/w/v1/objectschema/list');
+    expect(assetsStreams({ assets: { pathPrefix: '/gateway/api/jsm/assets/' }, auth: { kind: 'bearer' } })[0]?.children[0]?.style({ ws: 'w' } as never).request(null).path).toBe('/gateway/api/jsm/assets/workspace/w/v1/objectschema/list');
+  });
+
+  it('sends a classic API token to the site for the workspace id and to api.atlassian.com/jsm/assets for the Assets API', () => {
+    // Prepare: basic auth, no apiBaseUrl (Atlassian's Assets REST API guide).
+    const unit = { org: 'acme', product: 'assets' as const, siteUrl: 'https://acme.atlassian.net', auth: { kind: 'basic' as const } };
+    // Act
+    const [workspaces] = assetsStreams(unit);
+    // Assess
+    expect(assets.baseUrl?.(unit)).toBe('https://acme.atlassian.net');
+    expect(assets.origins?.(unit)).toEqual(['https://api.atlassian.com']);
+    expect(workspaces?.style(null).request(null).path).toBe('/rest/servicedeskapi/assets/workspace');
+    expect(workspaces?.children[0]?.style({ ws: 'w' } as never).request(null).path).toBe('https://api.atlassian.com/jsm/assets/workspace/w/v1/objectschema/list');
+  });
+
+  it('keeps a bearer token or a scoped token (apiBaseUrl) on the gateway for both', () => {
+    const oauth = { org: 'acme', product: 'assets' as const, siteUrl: 'https://acme.atlassian.net', auth: { kind: 'bearer' as const } };
+    const scoped = { ...oauth, auth: { kind: 'basic' as const }, apiBaseUrl: 'https://api.atlassian.com/ex/jira/{cloudId}' };
+    expect(assets.baseUrl?.(oauth)).toBe('https://api.atlassian.com/ex/jira/{cloudId}');
+    expect(assets.origins?.(scoped)).toEqual([]);
+    expect(assetsStreams(scoped)[0]?.children[0]?.style({ ws: 'w' } as never).request(null).path).toBe('/jsm/assets/workspace/w/v1/objectschema/list');
   });
 
   it('maps object types and collects children only for configured names or ids', () => {
