@@ -109,11 +109,21 @@ export async function credentialsFromSecret(client: SecretsManagerClient, auth: 
 
 /** Read credentials from a local JSON file shaped like the unit's secret; rotated OAuth secrets are written back atomically. */
 export async function credentialsFromFile(path: string, kind?: Kind, tokenUrl?: string): Promise<Credentials> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read the secret file ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'}); check the path in ATLASSIAN_SECRET_FILE.`, { cause: e });
+  }
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(path, 'utf8'));
+    json = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(`cannot read the secret file ${path}: ${(e as Error).message}`);
+    // JSON.parse quotes the text around the error, which is part of the secret: say only where it is.
+    const at = /position (\d+)/.exec((e as Error).message)?.[1];
+    throw new ConfigError(
+      `the secret file ${path} is not valid JSON${at ? ` (at character ${at})` : ''}; put ${Object.values(SHAPES).join(' or ')} in it.`,
+    );
   }
   const k = kind ?? inferKind(json);
   if (!k) throw new ConfigError(`the secret file ${path} matches no auth kind; use one of ${Object.values(SHAPES).join(', ')}.`);
