@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { moduleFor } from '../../functions/index.ts';
-import { ConfigSchema, PRODUCTS, ProductSchema, UnitSchema, unitsOf, type Product, type Run, type Unit } from '../config.ts';
+import { PRODUCTS, ProductSchema, UnitSchema, unitsOf, type Product, type Run, type Unit } from '../config.ts';
+import { parseConfig } from '../workflow/config-file.ts';
 import { ConfigError } from '../errors.ts';
 import { parseCommandArgs } from './args.ts';
 import { credentialsFromEnv, type Credentials } from '../http/auth.ts';
@@ -76,12 +77,8 @@ async function unitsFrom(args: CollectArgs, authKind: Unit['auth']['kind']): Pro
       } catch (e) {
         throw new ConfigError(`cannot read --config ${args.config}: ${(e as Error).message}`);
       }
-      const c = ConfigSchema.safeParse(json);
-      if (!c.success) {
-        const i = c.error.issues[0];
-        throw new ConfigError(`${args.config}: '${i?.path.join('.')}' ${i?.message}`);
-      }
-      return unitsOf(c.data).filter((u) => !args.org || u.org === args.org).filter((u) => !args.product || u.product === args.product);
+      // The same validation as `cdk deploy` (unknown keys, duplicate units, secret names): one reading of the file.
+      return unitsOf(parseConfig(json, args.config)).filter((u) => !args.org || u.org === args.org).filter((u) => !args.product || u.product === args.product);
   }
   const u = UnitSchema.safeParse({
       org: args.org,

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
 import { ConfigSchema, siteHost, unitsOf, type Config, type Unit } from '../config.ts';
 import { ConfigError } from '../errors.ts';
 import { defaultSecretName } from './names.ts';
@@ -39,6 +40,14 @@ const SCHEDULE = /^(cron|rate|at)\(.+\)$/;
  * secret names Secrets Manager accepts, a schedule expression EventBridge Scheduler accepts).
  */
 export function parseConfig(json: unknown, source = 'config'): Config {
+  const unknown = unknownKeys(ConfigSchema, json, []);
+  if (unknown) {
+    const near = nearest(unknown.key, unknown.known);
+    throw new ConfigError(
+      `${source}: ${[...unknown.path, unknown.key].join('.')}: unknown key '${unknown.key}'${near ? ` (did you mean '${near}'?)` : ''}; ` +
+        `valid keys here: ${unknown.known.join(', ')}.`,
+    );
+  }
   const r = ConfigSchema.safeParse(json);
   if (!r.success) {
     const i = r.error.issues[0];
@@ -74,4 +83,75 @@ export function deployedUnits(config: Config): Unit[] {
     ...u,
     auth: { ...u.auth, secretName: u.auth.secretName ?? defaultSecretName(config.aws.stackName, u) },
   }));
+}
+
+/** The schema inside optional/default/nullable/pipe wrappers. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  let s: z.ZodType = schema;
+  for (let i = 0; i < 10; i++) {
+    const def = s._zod.def as { innerType?: z.ZodType; in?: z.ZodType };
+    const inner = def.innerType ?? def.in;
+    if (!inner) return s;
+    s = inner;
+  }
+  return s;
+}
+
+/**
+ * The first key of `value` that `schema` does not declare (a typo such as `sietUrl` would otherwise be dropped
+ * silently), with its path and the keys valid there.
+ */
+export function unknownKeys(schema: z.ZodType, value: unknown, path: readonly (string | number)[]): { path: (string | number)[]; key: string; known: string[] } | undefined {
+  const s = unwrap(schema);
+  if (s instanceof z.ZodArray && Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const found = unknownKeys(s.element as z.ZodType, v, [...path, i]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (s instanceof z.ZodDiscriminatedUnion && value !== null && typeof value === 'object') {
+    const disc = (s._zod.def as { discriminator: string }).discriminator;
+    const tag = (value as Record<string, unknown>)[disc];
+    const option = (s.options as z.ZodType[]).find((o) => {
+      const shape = (unwrap(o) as z.ZodObject).shape as Record<string, z.ZodType> | undefined;
+      const lit = shape?.[disc];
+      return lit instanceof z.ZodLiteral && lit.values.has(tag as never);
+    });
+    return option ? unknownKeys(option, value, path) : undefined;
+  }
+  if (s instanceof z.ZodObject && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const shape = s.shape as Record<string, z.ZodType>;
+    const known = Object.keys(shape);
+    for (const [k, v] of Object.entries(value)) {
+      const field = shape[k];
+      if (!field) return { path: [...path], key: k, known };
+      const found = unknownKeys(field, v, [...path, k]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** The known key closest to `key` (edit distance at most 3, or a prefix of it), if any. */
+function nearest(key: string, known: readonly string[]): string | undefined {
+  const dist = (a: string, b: string): number => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) {
+        const row = d[i] as number[];
+        const prev = d[i - 1] as number[];
+        row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1));
+      }
+    }
+    return (d[a.length] as number[])[b.length] as number;
+  };
+  let best: { k: string; d: number } | undefined;
+  for (const k of known) {
+    // A key that starts the other (`retention` for `retentionDays`) counts as close.
+    const d = k.toLowerCase().startsWith(key.toLowerCase()) || key.toLowerCase().startsWith(k.toLowerCase()) ? 1 : dist(key, k);
+    if (d <= 3 && (!best || d < best.d)) best = { k, d };
+  }
+  return best?.k;
 }
