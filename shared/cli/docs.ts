@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { productModules } from '../../functions/index.ts';
 import { PRODUCTS, type Product } from '../config.ts';
+import { collectorUnits } from '../engine/units-table.ts';
 import { tablesMarkdown } from '../schema/docs.ts';
 
 /** The table reference, as `npm run docs` writes it to docs/tables.md. */
@@ -19,13 +20,12 @@ export function tableReference(): string {
   };
   // Data Center writes the Cloud tables (with deployment = 'data-center'): list each table once.
   const seen = new Set<string>();
-  return tablesMarkdown(
-    PRODUCTS.flatMap((p) => {
-      const tables = (productModules[p]?.tables ?? []).filter((t) => !seen.has(t.name));
-      for (const t of tables) seen.add(t.name);
-      return tables.length ? [{ title: titles[p], tables }] : [];
-    }),
-  );
+  const products = PRODUCTS.flatMap((p) => {
+    const tables = (productModules[p]?.tables ?? []).filter((t) => !seen.has(t.name));
+    for (const t of tables) seen.add(t.name);
+    return tables.length ? [{ title: titles[p], tables }] : [];
+  });
+  return tablesMarkdown([...products, { title: 'Every unit (the collector itself)', tables: [collectorUnits] }]);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -10,6 +10,7 @@ import { discardStagedFrom, InvocationWriter, promoteUnit } from '../sink/sink.t
 import { stagingPrefix } from '../sink/layout.ts';
 import type { BlobStore } from '../sink/store.ts';
 import { resolveBaseUrl } from './base-url.ts';
+import { collectorUnits } from './units-table.ts';
 import { FrameSchema, runStreams, StopSignal, type Frame, type Position, type RowOut, type Stream } from './streams.ts';
 
 /** What a product contributes: its tables and its streams. One module per product under `functions/`. */
@@ -165,6 +166,22 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
         throw e;
       }
     }
+    if (done) {
+      // The unit's own row, published with its files: the `snapshots` view lists the collection from it.
+      writer.add(collectorUnits, {
+        product: unit.product,
+        run_id: run.id,
+        rows: sum(stats.rows) + sum(writer.rows),
+        requests: stats.requests + client.counters.requests,
+        retries: stats.retries + client.counters.retries,
+        invocations: stats.invocations + 1,
+        skipped_parents: stats.skipped,
+        repeats_dropped: stats.repeatsDropped,
+        site,
+        collected_at: now().toISOString(),
+        deployment,
+      });
+    }
     await writer.close();
     for (const [t, n] of Object.entries(writer.rows)) stats.rows[t] = (stats.rows[t] ?? 0) + n;
     stats.requests += client.counters.requests;
@@ -210,7 +227,7 @@ export async function publish(store: BlobStore, run: Run, unit: Unit, module: Pr
   const parsed = StatsSchema.safeParse(JSON.parse((await store.read(marker)).toString('utf8')));
   if (!parsed.success) throw new StorageError(`${marker} in ${store.location} is not a completion marker this version wrote; collect the unit again.`);
   const stats = parsed.data;
-  const r = await promoteUnit(store, run, unit, module.tables);
+  const r = await promoteUnit(store, run, unit, [...module.tables, collectorUnits]);
   return { files: r.files, stats };
 }
 

@@ -1,4 +1,5 @@
 import { productModules } from '../../functions/index.ts';
+import { collectorUnits } from '../engine/units-table.ts';
 import type { AnyTable, ColumnType } from '../schema/table.ts';
 
 /**
@@ -7,7 +8,7 @@ import type { AnyTable, ColumnType } from '../schema/table.ts';
  * locally) has every table, empty when a product is not collected.
  */
 export function allTables(): AnyTable[] {
-  const seen = new Map<string, AnyTable>();
+  const seen = new Map<string, AnyTable>([[collectorUnits.name, collectorUnits]]);
   for (const m of Object.values(productModules)) for (const t of m?.tables ?? []) if (!seen.has(t.name)) seen.set(t.name, t);
   return [...seen.values()];
 }
