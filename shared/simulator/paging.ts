@@ -54,8 +54,6 @@ interface Window {
 }
 
 export interface Pager {
-  /** The option this pager applies (undefined: every page is exactly `[start, start + limit)` of the visible rows). */
-  readonly option: ShortPagesOption | undefined;
   /** Positions the server pages over for a list of `visible` rows: the visible rows plus the hidden ones. */
   positions(list: string, visible: number): number;
   /**
@@ -163,7 +161,6 @@ function makePager(seed: number, option: ShortPagesOption | undefined): Pager {
   };
 
   return {
-    option,
     positions,
     pageOf,
     page: (ctx, list, all, start, limit) => pageOf(ctx, list, all.length, (i) => all[i] as (typeof all)[number], start, limit),
