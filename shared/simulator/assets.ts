@@ -7,6 +7,7 @@
  */
 import { errorBody, type ProductSim, type Route, type RouteContext, type RouteResult } from './server.ts';
 import { Rng, uuidFrom } from './random.ts';
+import { pager, type ShortPagesOption } from './paging.ts';
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
@@ -31,6 +32,11 @@ export interface AssetsTenantOptions {
   /** Schemas listed but gone (404) when their object types are read. @default 0 */
   vanishingSchemas?: number;
   caps?: Partial<AssetsPageCaps>;
+  /**
+   * Short pages mid-list in one of the two readings of `startAt` ({@link ShortPagesOption}) on the paged lists
+   * (workspaces, object schemas, AQL objects). Default: none (every page is full but the last).
+   */
+  shortPages?: ShortPagesOption;
 }
 
 export interface AssetsObjectRecord {
@@ -68,6 +74,8 @@ export interface AssetsModel {
   seed: number;
   workspaces: AssetsWorkspaceRecord[];
   caps: AssetsPageCaps;
+  /** How the paged lists page (shared/simulator/paging.ts); undefined: full pages. */
+  shortPages: ShortPagesOption | undefined;
 }
 
 export interface AssetsSim extends ProductSim {
@@ -141,7 +149,7 @@ function generate(opts: AssetsTenantOptions): AssetsModel {
     }
     workspaces.push({ id: uuidFrom(seed, 'workspace', w), schemas });
   }
-  return { seed, workspaces, caps: { ...DEFAULT_ASSETS_PAGE_CAPS, ...opts.caps } };
+  return { seed, workspaces, caps: { ...DEFAULT_ASSETS_PAGE_CAPS, ...opts.caps }, shortPages: opts.shortPages };
 }
 
 const ok = (body: Json): RouteResult => ({ status: 200, body });
@@ -156,16 +164,16 @@ function intParam(q: URLSearchParams, name: string, def: number): number | null 
 
 /**
  * Assets page (`ObjectSchemaList` / `ObjectListInclTypeAttributesEntryResult`): `maxResults` shows the
- * lowered value; `isLast` and its twin `last`; `total` still sent (deprecated). A 'shortPage' fault
- * returns a prefix with `isLast: false`.
+ * lowered value; `isLast` and its twin `last`; `total` still sent (deprecated, the visible rows). Short pages
+ * (the tenant's `shortPages` reading or a 'shortPage' fault) keep `isLast: false` while rows remain.
  */
-function assetsPage<T>(ctx: RouteContext, all: readonly T[], cap: number, def: number, map: (t: T) => Json, extra: { [k: string]: Json } = {}): RouteResult {
+function assetsPage<T>(ctx: RouteContext, model: AssetsModel, list: string, all: readonly T[], cap: number, def: number, map: (t: T) => Json, extra: { [k: string]: Json } = {}): RouteResult {
   const startAt = intParam(ctx.query, 'startAt', 0);
   const maxResults = intParam(ctx.query, 'maxResults', def);
   if (startAt === null || maxResults === null) return fail(400, 'startAt and maxResults must be non-negative integers.');
   const size = Math.min(maxResults, cap);
-  const { items, short } = ctx.page(all.slice(startAt, startAt + size));
-  const isLast = !short && startAt + items.length >= all.length;
+  const { items, more } = pager(model.seed, model.shortPages).page(ctx, list, all, startAt, size);
+  const isLast = !more;
   return ok({ startAt, maxResults: size, total: all.length, values: items.map(map), ...extra, isLast, last: isLast });
 }
 
@@ -205,8 +213,8 @@ export function assetsTenant(opts: AssetsTenantOptions = {}): AssetsSim {
         const start = intParam(ctx.query, 'start', 0);
         const limit = intParam(ctx.query, 'limit', 50);
         if (start === null || limit === null) return fail(400, 'start and limit must be non-negative integers.');
-        const { items, short } = ctx.page(workspaces.slice(start, start + Math.min(limit, caps.workspaces)));
-        const isLastPage = !short && start + items.length >= workspaces.length;
+        const { items, more } = pager(model.seed, model.shortPages).page(ctx, 'workspaces', workspaces, start, Math.min(limit, caps.workspaces));
+        const isLastPage = !more;
         return ok({ size: items.length, start, limit, isLastPage, _links: { base: ctx.baseUrl, context: '', self: `${ctx.baseUrl}${ctx.path}` }, values: items.map((w) => ({ workspaceId: w.id })) });
       },
     },
@@ -220,7 +228,7 @@ export function assetsTenant(opts: AssetsTenantOptions = {}): AssetsSim {
         const ws = findWs(ctx);
         if (!ws) return fail(404, 'Workspace not found.');
         const counts = ctx.query.get('includeCounts') === 'true';
-        return assetsPage(ctx, ws.schemas, caps.schemas, 25, (s) => ({
+        return assetsPage(ctx, model, `schemas:${ws.id}`, ws.schemas, caps.schemas, 25, (s) => ({
           workspaceId: ws.id,
           globalId: s.globalId,
           id: s.id,
@@ -275,6 +283,8 @@ export function assetsTenant(opts: AssetsTenantOptions = {}): AssetsSim {
         const typeRef = typeJson(ws, s, t, false);
         return assetsPage(
           ctx,
+          model,
+          `objects:${ws.id}:${t.id}`,
           t.objects,
           caps.aql,
           25,
@@ -347,17 +357,22 @@ export function groundTruth(model: AssetsModel, objectTypes: readonly string[] =
   return out;
 }
 
-/** Workspace pages; per workspace its schema pages; per live schema one type list (a vanished one: one 404); per collected type its AQL pages. */
+/**
+ * Workspace pages; per workspace its schema pages; per live schema one type list (a vanished one: one 404); per
+ * collected type its AQL pages. Pages as a client following the server's own next start needs them: without
+ * `shortPages`, max(1, ceil(rows / cap)).
+ */
 export function minimumRequests(model: AssetsModel, objectTypes: readonly string[] = []): number {
   const wanted = wantedOf(objectTypes);
-  const pages = (n: number, cap: number): number => Math.max(1, Math.ceil(n / cap));
-  let n = pages(model.workspaces.length, model.caps.workspaces);
+  const { caps } = model;
+  const p = pager(model.seed, model.shortPages);
+  let n = p.pages('workspaces', model.workspaces.length, caps.workspaces);
   for (const ws of model.workspaces) {
-    n += pages(ws.schemas.length, model.caps.schemas);
+    n += p.pages(`schemas:${ws.id}`, ws.schemas.length, caps.schemas);
     for (const s of ws.schemas) {
       n += 1;
       if (s.vanishing) continue;
-      for (const t of s.types) if (wanted(t)) n += pages(t.objects.length, model.caps.aql);
+      for (const t of s.types) if (wanted(t)) n += p.pages(`objects:${ws.id}:${t.id}`, t.objects.length, caps.aql);
     }
   }
   return n;

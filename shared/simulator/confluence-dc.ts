@@ -4,12 +4,17 @@
  * permissions; the REST routes, the ground truth (account_id = userKey) and the minimum number of requests.
  *
  * Authority: the Confluence Data Center REST reference, https://developer.atlassian.com/server/confluence/rest/v1000/
- * (resource groups User, Group, Space, Space Permissions), CONFSERVER-87291 (user/list, 8.4+) and CONFSERVER-100505
- * (space permissions shape, 9.1+). PATs as Bearer, checked by the routes themselves (`ownAuth`).
+ * (resource groups User, Group, Space, Space Permissions, Server Information), CONFSERVER-87291 (user/list, 8.4+) and
+ * CONFSERVER-100505 (space permissions shape, 9.1+). PATs as Bearer, checked by the routes themselves (`ownAuth`).
+ *
+ * Paging: DC's `next` link is `start + limit` whatever `size` says (CONFSERVER-95396), because `start` counts positions
+ * before the permission filter that shortens a page (CONFSERVER-36578): the `positions` reading of
+ * shared/simulator/paging.ts, always. `_links.next` is relative to `_links.base` (origin + context path).
  */
 import { hash32, hex8, Rng, unit } from './random.ts';
 import type { ProductSim, Route, RouteContext, RouteResult } from './server.ts';
 import { JIRA_DC_TOKENS } from './jira-dc.ts';
+import { DEFAULT_SHORT_PAGE_RATE, pager, type ShortPagesOption } from './paging.ts';
 
 export interface ConfluenceDcPageCaps {
   users: number;
@@ -33,6 +38,23 @@ export interface ConfluenceDcTenantOptions {
   /** @default '/confluence' */
   contextPath?: string;
   pageCaps?: Partial<ConfluenceDcPageCaps>;
+  /**
+   * Rows hidden from the caller (permission-filtered) between visible ones, so pages come back short while
+   * `next` stays `start + limit` (CONFSERVER-36578/95396). DC always counts positions. Default: nothing hidden.
+   */
+  shortPages?: { reading?: 'positions'; rate?: number };
+  /**
+   * The Confluence version (`server-information`). Before 9.1.0 `space/{spaceKey}/permissions` does not exist
+   * (CONFSERVER-100505), before 8.4.0 `user/list` does not (CONFSERVER-87291): Jersey's 404. @default '9.2.0'
+   */
+  version?: string;
+  /** Extra groups whose names contain `/` (e.g. `ops/oncall`), with members. @default 0 */
+  slashGroups?: number;
+  /**
+   * Serve paths with an encoded solidus or backslash (`%2F`, `%5C`). Tomcat's default rejects them with 400 before
+   * Confluence sees the request (`encodedSolidusHandling="reject"`). @default false
+   */
+  allowEncodedSlash?: boolean;
 }
 
 interface User { userKey: string; username: string; displayName: string; email: string | null; active: boolean }
@@ -40,6 +62,10 @@ interface Perm { subject: { type: 'user'; user: number } | { type: 'group'; grou
 export interface ConfluenceDcModel {
   caps: ConfluenceDcPageCaps;
   contextPath: string;
+  seed: number;
+  version: string;
+  /** How the lists page (shared/simulator/paging.ts): positions, some hidden (rate > 0) when `shortPages` is set. */
+  shortPages: ShortPagesOption;
   users: User[];
   groups: { name: string; members: number[]; vanishing: boolean }[];
   spaces: { id: number; key: string; name: string; type: 'global' | 'personal'; status: 'current' | 'archived'; vanishing: boolean; perms: Perm[] }[];
@@ -83,6 +109,14 @@ function generate(o: ConfluenceDcTenantOptions): ConfluenceDcModel {
     const list = groups[g]?.members;
     if (list && !list.includes(u)) list.push(u);
   }
+  // Groups with a solidus in the name, from their own stream so the rest of the tenant is unchanged.
+  const slashRng = new Rng(hash32(seed, 'confluence-dc-slash-groups'));
+  for (let k = 0; k < Math.max(0, Math.floor(o.slashGroups ?? 0)); k++) {
+    const name = ['ops/oncall', 'eng/platform/sre', 'sales/emea', 'hr/people ops'][k] ?? `dept-${k}/team`;
+    const members = new Set<number>();
+    for (let m = 0; m < 3 + slashRng.int(8); m++) members.add(slashRng.int(n));
+    groups.push({ name, members: [...members], vanishing: false });
+  }
   for (const g of groups) g.members.sort((a, b) => a - b);
   const nS = Math.max(1, o.spaces ?? 6);
   const spaces: ConfluenceDcModel['spaces'] = [];
@@ -108,13 +142,46 @@ function generate(o: ConfluenceDcTenantOptions): ConfluenceDcModel {
     }
     spaces.push({ id: 131_000 + s, key: personal ? `~${users[s % n]?.username ?? 'x'}` : `S${s}`, name: personal ? (users[s % n]?.displayName ?? 'x') : `Space ${s} — données`, type: personal ? 'personal' : 'global', status: s % 6 === 5 ? 'archived' : 'current', vanishing: s >= nS - (o.vanishingSpaces ?? 0), perms });
   }
-  return { caps: { ...DEFAULT_CONFLUENCE_DC_PAGE_CAPS, ...o.pageCaps }, contextPath: o.contextPath ?? '/confluence', users, groups, spaces };
+  const hidden = o.shortPages === undefined ? 0 : (o.shortPages.rate ?? DEFAULT_SHORT_PAGE_RATE);
+  return {
+    caps: { ...DEFAULT_CONFLUENCE_DC_PAGE_CAPS, ...o.pageCaps },
+    contextPath: o.contextPath ?? '/confluence',
+    version: o.version ?? '9.2.0',
+    seed,
+    shortPages: { reading: 'positions', rate: hidden },
+    users,
+    groups,
+    spaces,
+  };
 }
 
 /** Confluence DC error body `{statusCode, data, message, reason}` (DC REST error responses). */
 function fail(status: number, message: string): RouteResult {
   return { status, body: { statusCode: status, data: { authorized: status !== 401 && status !== 403, valid: true, errors: [], successful: false }, message, reason: status === 404 ? 'Not Found' : status === 403 ? 'Forbidden' : 'Unauthorized' } };
 }
+
+/** Jersey's answer for a resource this version does not have. */
+function unknownResource(ctx: RouteContext): RouteResult {
+  const query = ctx.query.toString();
+  return { status: 404, body: { statusCode: 404, message: `null for uri: ${ctx.baseUrl}${ctx.path}${query ? `?${query}` : ''}` } };
+}
+
+/** `a` is at least `b`, comparing dotted versions numerically ('9.10.0' > '9.2.0'). */
+export function versionAtLeast(a: string, b: string): boolean {
+  const pa = a.split('.').map((x) => parseInt(x, 10) || 0);
+  const pb = b.split('.').map((x) => parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d > 0;
+  }
+  return true;
+}
+
+/** Tomcat's error page for a rejected request (encoded solidus with `encodedSolidusHandling="reject"`). */
+const TOMCAT_400 =
+  '<!doctype html><html lang="en"><head><title>HTTP Status 400 – Bad Request</title><style type="text/css">body {font-family:Tahoma,Arial,sans-serif;} ' +
+  'h1, h2, h3, b {color:white;background-color:#525D76;} h1 {font-size:22px;} h2 {font-size:16px;} h3 {font-size:14px;} p {font-size:12px;} ' +
+  'a {color:black;} .line {height:1px;background-color:#525D76;border:none;}</style></head><body><h1>HTTP Status 400 – Bad Request</h1></body></html>';
 
 function intParam(q: URLSearchParams, name: string, def: number): number {
   const n = Number(q.get(name) ?? def);
@@ -123,8 +190,13 @@ function intParam(q: URLSearchParams, name: string, def: number): number {
 
 export function confluenceDcTenant(o: ConfluenceDcTenantOptions = {}): ConfluenceDcSim {
   const model = generate(o);
-  const { users, groups, spaces, caps, contextPath } = model;
+  const { users, groups, spaces, caps, contextPath, version } = model;
   const api = `${contextPath}/rest/api`;
+  const serverInformation = (ctx: RouteContext): Record<string, unknown> => {
+    const [major = 0, minor = 0, patch = 0] = version.split('.').map((x) => parseInt(x, 10) || 0);
+    const build = String(major * 1000 + minor * 100 + patch); // simulated numbering
+    return { baseUrl: `${ctx.baseUrl}${contextPath}`, version, buildNumber: build, marketplaceBuildNumber: build, buildDate: '2024-11-26T00:00:00.000Z' };
+  };
 
   const person = (u: User, all: boolean): Record<string, unknown> => {
     const out: Record<string, unknown> = { type: 'known', username: u.username, userKey: u.userKey, profilePicture: { path: `${contextPath}/images/icons/profilepics/default.svg`, width: 48, height: 48, isDefault: true }, displayName: u.displayName };
@@ -133,21 +205,28 @@ export function confluenceDcTenant(o: ConfluenceDcTenantOptions = {}): Confluenc
     return out;
   };
 
-  /** PageResponse with `_links.next` while more remain (kept on a short page). */
-  const page = <T>(ctx: RouteContext, all: readonly T[], cap: number, map: (t: T) => unknown): RouteResult => {
+  /**
+   * PageResponse; `_links.next` while positions remain: `start + limit` (CONFSERVER-95396), relative to `_links.base`
+   * (without the context path). A 'shortPage' fault continues right after its last row.
+   */
+  const page = <T>(ctx: RouteContext, list: string, all: readonly T[], cap: number, map: (t: T) => unknown): RouteResult => {
     const start = intParam(ctx.query, 'start', 0);
     const limit = Math.min(Math.max(1, intParam(ctx.query, 'limit', 25)), cap);
-    const { items, short } = ctx.page(all.slice(start, start + limit));
+    const { items, more, nextStart } = pager(model.seed, model.shortPages).page(ctx, list, all, start, limit);
     const links: Record<string, string> = { base: `${ctx.baseUrl}${contextPath}`, context: contextPath, self: `${ctx.baseUrl}${ctx.path}` };
-    if (short || start + items.length < all.length) {
+    if (more) {
       const q = new URLSearchParams(ctx.query);
-      q.set('start', String(start + items.length));
-      links.next = `${ctx.path}?${q.toString()}`;
+      q.delete('start');
+      q.delete('limit');
+      q.append('start', String(nextStart));
+      q.append('limit', String(limit));
+      links.next = `${ctx.path.slice(contextPath.length)}?${q.toString()}`;
     }
     return { status: 200, body: { results: items.map(map), start, limit, size: items.length, _links: links } };
   };
 
-  const route = (path: string, handle: (ctx: RouteContext) => RouteResult, o2: { paged?: boolean; deny?: string } = {}): Route => ({
+  /** `since`: the first version that has the resource; older ones answer Jersey's 404 (after authentication). */
+  const route = (path: string, handle: (ctx: RouteContext) => RouteResult, o2: { paged?: boolean; deny?: string; since?: string } = {}): Route => ({
     method: 'GET',
     path: `${api}${path}`,
     ownAuth: true,
@@ -157,21 +236,26 @@ export function confluenceDcTenant(o: ConfluenceDcTenantOptions = {}): Confluenc
       const token = /^Bearer\s+(.+)$/i.exec((Array.isArray(h) ? h[0] : h)?.trim() ?? '')?.[1]?.trim();
       if (token === CONFLUENCE_DC_TOKENS.expired) return fail(401, 'The personal access token has expired.');
       if (token !== CONFLUENCE_DC_TOKENS.admin && token !== CONFLUENCE_DC_TOKENS.limited) return fail(401, 'This request requires authentication.');
+      if (o2.since !== undefined && !versionAtLeast(version, o2.since)) return unknownResource(ctx);
       if (token === CONFLUENCE_DC_TOKENS.limited && o2.deny) return fail(403, o2.deny);
       return handle(ctx);
     },
   });
 
+  const spaceJson = (s: ConfluenceDcModel['spaces'][number]): Record<string, unknown> => ({ id: s.id, key: s.key, name: s.name, type: s.type, status: s.status, _links: { webui: `/spaces/${s.key}` } });
+
   const routes: Route[] = [
+    // DC REST "Server Information": version and build of the instance.
+    route('/server-information', (ctx) => ({ status: 200, body: serverInformation(ctx) })),
     route('/user/current', (ctx) => ({ status: 200, body: person(users[ctx.headers.authorization?.includes(CONFLUENCE_DC_TOKENS.limited) ? 1 : 0] as User, false) })),
-    route('/user/list', (ctx) => page(ctx, users, caps.users, (u) => person(u, true)), { paged: true, deny: 'User is not permitted to list users.' }),
-    route('/group', (ctx) => page(ctx, groups, caps.groups, (g) => ({ type: 'group', name: g.name, _links: { self: `${ctx.baseUrl}${api}/group/${encodeURIComponent(g.name)}` } })), { paged: true, deny: 'User is not permitted to list groups.' }),
+    route('/user/list', (ctx) => page(ctx, 'users', users, caps.users, (u) => person(u, true)), { paged: true, deny: 'User is not permitted to list users.', since: '8.4.0' }),
+    route('/group', (ctx) => page(ctx, 'groups', groups, caps.groups, (g) => ({ type: 'group', name: g.name, _links: { self: `${ctx.baseUrl}${api}/group/${encodeURIComponent(g.name)}` } })), { paged: true, deny: 'User is not permitted to list groups.' }),
     route(
       '/group/{groupName}/member',
       (ctx) => {
         const g = groups.find((x) => x.name === ctx.params.groupName);
         if (!g || g.vanishing) return fail(404, `No group found with name : ${ctx.params.groupName ?? ''}`);
-        return page(ctx, g.members, caps.groupMembers, (i) => person(users[i] as User, false));
+        return page(ctx, `members:${g.name}`, g.members, caps.groupMembers, (i) => person(users[i] as User, false));
       },
       { paged: true },
     ),
@@ -180,10 +264,16 @@ export function confluenceDcTenant(o: ConfluenceDcTenantOptions = {}): Confluenc
       (ctx) => {
         const status = ctx.query.get('status');
         const list = spaces.filter((s) => (status ? s.status === status : s.status === 'current'));
-        return page(ctx, list, caps.spaces, (s) => ({ id: s.id, key: s.key, name: s.name, type: s.type, status: s.status, _links: { webui: `/spaces/${s.key}` } }));
+        return page(ctx, `spaces:${status ?? 'current'}`, list, caps.spaces, spaceJson);
       },
       { paged: true },
     ),
+    route('/space/{spaceKey}', (ctx) => {
+      // DC REST "Space › Get space".
+      const s = spaces.find((x) => x.key === ctx.params.spaceKey);
+      if (!s || s.vanishing) return fail(404, `No space with key : ${ctx.params.spaceKey ?? ''}`);
+      return { status: 200, body: spaceJson(s) };
+    }),
     route(
       '/space/{spaceKey}/permissions',
       (ctx) => {
@@ -199,10 +289,17 @@ export function confluenceDcTenant(o: ConfluenceDcTenantOptions = {}): Confluenc
           })),
         };
       },
-      { deny: 'User is not permitted to view the permissions of this space.' },
+      { deny: 'User is not permitted to view the permissions of this space.', since: '9.1.0' },
     ),
   ];
-  return { name: 'confluence-dc', routes, model, groundTruth: () => groundTruth(model), minimumRequests: () => minimumRequests(model) };
+  // Tomcat in front of Confluence rejects an encoded solidus or backslash in the raw path before Confluence sees it.
+  const screen = (request: { method: string; rawUrl: string }): RouteResult | undefined => {
+    if (o.allowEncodedSlash === true) return undefined;
+    const rawPath = request.rawUrl.split('?')[0] ?? '';
+    if (!rawPath.startsWith(`${contextPath}/`) || !/%2f|%5c/i.test(rawPath)) return undefined;
+    return { status: 400, body: TOMCAT_400, contentType: 'text/html;charset=utf-8', headers: { 'content-language': 'en' } };
+  };
+  return { name: 'confluence-dc', routes, model, screen, groundTruth: () => groundTruth(model), minimumRequests: () => minimumRequests(model) };
 }
 
 export function groundTruth(model: ConfluenceDcModel): Record<string, Record<string, unknown>[]> {
@@ -229,11 +326,15 @@ export function groundTruth(model: ConfluenceDcModel): Record<string, Record<str
   };
 }
 
-/** current user + offset lists (a full last page costs one empty request: floor(n/cap)+1) + one per space's permissions. */
+/**
+ * current user + every list (users, groups, each group's members, current and archived spaces) in pages that follow
+ * `_links.next` (positions, hidden rows included: max(1, ceil(positions / cap)); no extra empty page after a full last
+ * one) + one per group whose members are gone (404) + one per space's permissions.
+ */
 export function minimumRequests(model: ConfluenceDcModel): number {
-  const pages = (n: number, cap: number): number => Math.floor(n / cap) + 1;
-  let n = 1 + pages(model.users.length, model.caps.users) + pages(model.groups.length, model.caps.groups);
-  for (const g of model.groups) n += g.vanishing ? 1 : pages(g.members.length, model.caps.groupMembers);
-  for (const status of ['current', 'archived']) n += pages(model.spaces.filter((s) => s.status === status).length, model.caps.spaces);
+  const p = pager(model.seed, model.shortPages);
+  let n = 1 + p.pages('users', model.users.length, model.caps.users) + p.pages('groups', model.groups.length, model.caps.groups);
+  for (const g of model.groups) n += g.vanishing ? 1 : p.pages(`members:${g.name}`, g.members.length, model.caps.groupMembers);
+  for (const status of ['current', 'archived']) n += p.pages(`spaces:${status}`, model.spaces.filter((s) => s.status === status).length, model.caps.spaces);
   return n + model.spaces.length;
 }

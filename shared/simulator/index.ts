@@ -42,6 +42,8 @@ export type {
   JiraProjectStatus,
 } from './jira.ts';
 export { Rng, hash32, unit, uuidFrom, scramble32, hex8 } from './random.ts';
+export { pager, DEFAULT_SHORT_PAGE_RATE } from './paging.ts';
+export type { Pager, ListPage, ShortPagesOption, ShortPageReading } from './paging.ts';
 export { oauthApp } from './oauth.ts';
 export type { OAuthAppOptions, OAuthSim } from './oauth.ts';
 export { AccessTokens } from './server.ts';

@@ -14,6 +14,7 @@
 import { errorBody, type Principal, type ProductSim, type Route, type RouteContext, type RouteResult } from './server.ts';
 import { hash32, hex8, Rng, scramble32, unit, uuidFrom } from './random.ts';
 import { upmApps, upmRoute, upmTruth, type UpmApp } from './upm.ts';
+import { pager, type ShortPagesOption } from './paging.ts';
 import type {
   jiraApplicationRoles,
   jiraGroupMembers,
@@ -59,6 +60,11 @@ export interface JiraTenantOptions {
   /** Projects listed by project/search whose child endpoints answer 404. */
   vanishingProjects?: number;
   pageCaps?: Partial<JiraPageCaps>;
+  /**
+   * Short pages mid-list on the bare-array user lists (`users/search`, `users`) in one of the two readings of
+   * `startAt` ({@link ShortPagesOption}; facts sheet quirk Q1). Default: none (full pages, then an empty one).
+   */
+  shortPages?: ShortPagesOption;
   /** The collecting account may not use the Universal Plugin Manager (not a site admin): its app list answers 403. */
   appsForbidden?: boolean;
   /**
@@ -209,6 +215,8 @@ export interface JiraModel {
   properties: JiraPropertyRecord[];
   /** Installed apps, as the Universal Plugin Manager lists them. */
   apps: UpmApp[];
+  /** How the bare-array user lists page (shared/simulator/paging.ts); undefined: full pages. */
+  shortPages: ShortPagesOption | undefined;
 }
 
 export interface JiraSim extends ProductSim {
@@ -754,7 +762,7 @@ function generateModel(opts: JiraTenantOptions): JiraModel {
     { id: 'jira.table.cols.subtasks', name: 'Sub-task columns', desc: 'Columns shown for sub-tasks', type: 'string', value: 'issuetype, status, assignee, progress', defaultValue: undefined },
   ];
 
-  const model: JiraModel = { seed, caps, users, groups, membershipCount, roles, projects, schemes, applicationRoles, properties, apps: upmApps(seed, 'jira') };
+  const model: JiraModel = { seed, caps, users, groups, membershipCount, roles, projects, schemes, applicationRoles, properties, apps: upmApps(seed, 'jira'), shortPages: opts.shortPages };
   if (opts.accessPaths) addAccessPaths(model);
   return model;
 }
@@ -1023,16 +1031,15 @@ export function jiraTenant(opts: JiraTenantOptions = {}): JiraSim {
       (path): Route => ({
         // Style J2 (facts sheet §3): bare array, no envelope, no isLast/total; the end is an empty
         // array (quirk Q1). Cap 1000 ("limited to 1000"), silently lowered. Short pages come from
-        // the 'shortPage' fault.
+        // the tenant's `shortPages` reading and the 'shortPage' fault. Both paths page one list.
         method: 'GET',
         path,
         paged: true,
         handle: (ctx) => {
           const pg = paging(ctx, caps.usersSearch);
           if (isResult(pg)) return pg;
-          const idx: number[] = [];
-          for (let i = pg.startAt; i < Math.min(users.count, pg.startAt + pg.maxResults); i++) idx.push(i);
-          return ok(ctx.page(idx).items.map((i) => userJson(ctx.baseUrl, users.get(i))));
+          const { items } = pager(model.seed, model.shortPages).pageOf(ctx, 'users', users.count, (i) => i, pg.startAt, pg.maxResults);
+          return ok(items.map((i) => userJson(ctx.baseUrl, users.get(i))));
         },
       }),
     ),
@@ -1401,7 +1408,7 @@ export function groundTruth(model: JiraModel): Record<string, Record<string, unk
 
 /**
  * Requests a perfect client needs at the maximum page sizes, with no faults:
- * myself + users/search pages (the final empty page included: J2 has no end flag) + group/bulk
+ * myself + users/search pages (as the server's own next start goes; the final empty page included: J2 has no end flag) + group/bulk
  * pages + group/member pages (members incl. inactive; one 404 per vanishing group) +
  * applicationrole + project/search pages (all statuses) + per live-or-not project (permission
  * scheme + role map + one per role in its map; one 404 per vanishing project) + role +
@@ -1411,7 +1418,7 @@ export function minimumRequests(model: JiraModel): number {
   const { caps } = model;
   const pages = (n: number, cap: number): number => Math.max(1, Math.ceil(n / cap));
   let n = 1; // myself
-  n += Math.ceil(model.users.count / caps.usersSearch) + 1;
+  n += pager(model.seed, model.shortPages).pages('users', model.users.count, caps.usersSearch) + 1;
   n += pages(model.groups.length, caps.groupBulk);
   for (const g of model.groups) n += g.vanishing ? 1 : pages(g.members.length, caps.groupMember);
   n += 1; // applicationrole

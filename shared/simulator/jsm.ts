@@ -8,6 +8,7 @@
  */
 import { errorBody, type ProductSim, type Route, type RouteContext, type RouteResult } from './server.ts';
 import { hash32, hex8, Rng, uuidFrom } from './random.ts';
+import { pager, type ShortPagesOption } from './paging.ts';
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
@@ -40,6 +41,11 @@ export interface JsmTenantOptions {
   /** Organizations listed but gone (404) when their members are read. @default 0 */
   vanishingOrganizations?: number;
   caps?: Partial<JsmPageCaps>;
+  /**
+   * Short pages mid-list in one of the two readings of `start` ({@link ShortPagesOption}) on every paged list.
+   * Default: none (every page is full but the last, at the caps).
+   */
+  shortPages?: ShortPagesOption;
   /**
    * Serve `/rest/api/3/project/{id}/role[/{roleId}]` for the desk projects. Turn off when a Jira tenant on
    * the same simulator serves them. @default true
@@ -91,6 +97,8 @@ export interface JsmModel {
   desks: JsmDesk[];
   organizations: JsmOrganization[];
   caps: JsmPageCaps;
+  /** How the paged lists page (shared/simulator/paging.ts); undefined: full pages. */
+  shortPages: ShortPagesOption | undefined;
 }
 
 export interface JsmSim extends ProductSim {
@@ -184,7 +192,7 @@ function generate(opts: JsmTenantOptions): JsmModel {
       vanishing: i >= nDesks - deskVanish,
     });
   }
-  return { seed, accounts, desks, organizations, caps: { ...DEFAULT_JSM_PAGE_CAPS, ...opts.caps } };
+  return { seed, accounts, desks, organizations, caps: { ...DEFAULT_JSM_PAGE_CAPS, ...opts.caps }, shortPages: opts.shortPages };
 }
 
 /** JSM ErrorResponse (`#/components/schemas/ErrorResponse`): `{errorMessage, i18nErrorMessage}`. */
@@ -205,19 +213,18 @@ function intParam(q: URLSearchParams, name: string, def: number): number | null 
 /**
  * JSM paged envelope (`PagedDTO*`; facts sheet §3 "JSM"): `limit` echoes the request, `size` the items
  * returned after the per-method cap (quirk Q5: a capped page has `size < limit` and `isLastPage: false`).
- * A 'shortPage' fault returns a prefix, still `isLastPage: false`.
+ * Short pages (the tenant's `shortPages` reading or a 'shortPage' fault) keep `isLastPage: false` while rows
+ * remain; `_links.next` carries the start the server itself would go on from.
  */
-function paged<T>(ctx: RouteContext, all: readonly T[], cap: number, map: (item: T) => Json): RouteResult {
+function paged<T>(ctx: RouteContext, model: JsmModel, list: string, all: readonly T[], cap: number, map: (item: T) => Json): RouteResult {
   const start = intParam(ctx.query, 'start', 0);
   const limit = intParam(ctx.query, 'limit', 50);
   if (start === null || limit === null) return jsmFail(400, "The 'start' and 'limit' parameters must be non-negative integers.");
-  const slice = all.slice(start, start + Math.min(limit, cap));
-  const { items, short } = ctx.page(slice);
-  const next = start + items.length;
-  const isLastPage = !short && next >= all.length;
+  const { items, more, nextStart } = pager(model.seed, model.shortPages).page(ctx, list, all, start, Math.min(limit, cap));
+  const isLastPage = !more;
   const self = `${ctx.baseUrl}${ctx.path}`;
   const links: { [k: string]: Json } = { base: ctx.baseUrl, context: '', self: `${self}?${ctx.query.toString()}` };
-  if (!isLastPage) links.next = `${self}?start=${next}&limit=${limit}`;
+  if (!isLastPage) links.next = `${self}?start=${nextStart}&limit=${limit}`;
   if (start > 0) links.prev = `${self}?start=${Math.max(0, start - limit)}&limit=${limit}`;
   return ok({ _expands: [], size: items.length, start, limit, isLastPage, _links: links, values: items.map(map) });
 }
@@ -254,7 +261,7 @@ export function jsmTenant(opts: JsmTenantOptions = {}): JsmSim {
       path: '/rest/servicedeskapi/servicedesk',
       paged: true,
       handle: (ctx) =>
-        paged(ctx, desks, caps.serviceDesks, (d) => ({
+        paged(ctx, model, 'desks', desks, caps.serviceDesks, (d) => ({
           id: d.id,
           projectId: d.projectId,
           projectKey: d.projectKey,
@@ -276,7 +283,7 @@ export function jsmTenant(opts: JsmTenantOptions = {}): JsmSim {
         }
         const d = findDesk(ctx.params.serviceDeskId ?? '');
         if (!d) return jsmFail(404, 'Service Desk does not exist.');
-        return paged(ctx, d.customers, caps.customers, (i) => userJson(ctx, i));
+        return paged(ctx, model, `customers:${d.id}`, d.customers, caps.customers, (i) => userJson(ctx, i));
       },
     },
     {
@@ -288,7 +295,7 @@ export function jsmTenant(opts: JsmTenantOptions = {}): JsmSim {
       handle: (ctx) => {
         const d = findDesk(ctx.params.serviceDeskId ?? '');
         if (!d) return jsmFail(404, 'Service Desk does not exist.');
-        return paged(ctx, d.organizations, caps.serviceDeskOrganizations, (k) => {
+        return paged(ctx, model, `desk-organizations:${d.id}`, d.organizations, caps.serviceDeskOrganizations, (k) => {
           const o = organizations[k];
           return o ? orgJson(ctx, o) : null;
         });
@@ -299,7 +306,7 @@ export function jsmTenant(opts: JsmTenantOptions = {}): JsmSim {
       method: 'GET',
       path: '/rest/servicedeskapi/organization',
       paged: true,
-      handle: (ctx) => paged(ctx, organizations, caps.organizations, (o) => orgJson(ctx, o)),
+      handle: (ctx) => paged(ctx, model, 'organizations', organizations, caps.organizations, (o) => orgJson(ctx, o)),
     },
     {
       // `~1rest~1servicedeskapi~1organization~1{organizationId}~1user/get`: "Service desk administrator or
@@ -313,7 +320,7 @@ export function jsmTenant(opts: JsmTenantOptions = {}): JsmSim {
         if (!/^\d+$/.test(ref)) return jsmFail(400, `The organization id '${ref}' is not a number.`);
         const o = organizations.find((x) => x.id === ref && !x.vanishing);
         if (!o) return jsmFail(404, 'Organization does not exist.');
-        return paged(ctx, o.members, caps.organizationUsers, (i) => userJson(ctx, i));
+        return paged(ctx, model, `organization-users:${o.id}`, o.members, caps.organizationUsers, (i) => userJson(ctx, i));
       },
     },
   ];
@@ -407,21 +414,22 @@ export function groundTruth(model: JsmModel): Record<string, Record<string, unkn
 /**
  * Requests a perfect client makes at the caps: desk pages; per desk customers pages + desk-organization
  * pages + the role map + one per agent role present (a vanishing desk: one 404); organization pages; per
- * organization its member pages (a vanishing one: one 404). An empty list is still one page.
+ * organization its member pages (a vanishing one: one 404). An empty list is still one page. Pages as a client
+ * following the server's own next start needs them: without `shortPages`, max(1, ceil(rows / cap)).
  */
 export function minimumRequests(model: JsmModel): number {
   const { caps } = model;
-  const pages = (n: number, cap: number): number => Math.max(1, Math.ceil(n / cap));
-  let n = pages(model.desks.length, caps.serviceDesks);
+  const p = pager(model.seed, model.shortPages);
+  let n = p.pages('desks', model.desks.length, caps.serviceDesks);
   for (const d of model.desks) {
     if (d.vanishing) {
       n += 1;
       continue;
     }
-    n += pages(d.customers.length, caps.customers) + pages(d.organizations.length, caps.serviceDeskOrganizations) + 1;
+    n += p.pages(`customers:${d.id}`, d.customers.length, caps.customers) + p.pages(`desk-organizations:${d.id}`, d.organizations.length, caps.serviceDeskOrganizations) + 1;
     n += d.roles.some((r) => r.name === ROLE_TEAM.name) ? 1 : 0;
   }
-  n += pages(model.organizations.length, caps.organizations);
-  for (const o of model.organizations) n += o.vanishing ? 1 : pages(o.members.length, caps.organizationUsers);
+  n += p.pages('organizations', model.organizations.length, caps.organizations);
+  for (const o of model.organizations) n += o.vanishing ? 1 : p.pages(`organization-users:${o.id}`, o.members.length, caps.organizationUsers);
   return n;
 }

@@ -122,8 +122,11 @@ export interface RouteContext {
 
 export interface RouteResult {
   status: number;
+  /** Sent as JSON; with `contentType`, a string sent as it is. */
   body: unknown;
   headers?: Record<string, string>;
+  /** A non-JSON answer (e.g. an HTML error page of the web server in front of the product). */
+  contentType?: string;
 }
 
 export interface Route {
@@ -162,6 +165,12 @@ export interface ProductSim {
   errorBody?(status: number, message: string, path: string): unknown;
   /** Account id for the `X-AAccountId` response header (jira narrative "Special headers"). */
   accountIdOf?(principal: Principal): string | undefined;
+  /**
+   * The web server in front of the product looks at the raw request first (e.g. Tomcat rejecting an encoded
+   * solidus in the path): an answer here ends the request before routing, auth and faults. Every product's
+   * screen sees every request to the simulator.
+   */
+  screen?(request: { method: string; rawUrl: string }): RouteResult | undefined;
 }
 
 export interface SimulatorStats {
@@ -416,28 +425,36 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
     const url = new URL(rawUrl, origin);
     const extraHeaders: Record<string, string> = { 'x-arequestid': `sim-${requestId}` };
 
-    const send = async (status: number, body: unknown, headers: Record<string, string> = {}, mode: 'normal' | 'reset' | 'truncated' = 'normal'): Promise<void> => {
+    const send = async (status: number, body: unknown, headers: Record<string, string> = {}, mode: 'normal' | 'reset' | 'truncated' = 'normal', contentType = JSON_TYPE): Promise<void> => {
       await sleep(latencyMs);
       if (clientGone || res.destroyed) {
         bump(stats.byStatus, '0');
         return;
       }
-      const full = Buffer.from(JSON.stringify(body), 'utf8');
+      const full = Buffer.from(contentType !== JSON_TYPE && typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
       entry.status = status;
       bump(stats.byStatus, String(status));
       const cut = Math.max(1, Math.floor(full.length / 2));
       if (mode === 'reset') {
         // Status line, headers and part of the body, then the connection dies mid-body.
-        res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': String(full.length), ...extraHeaders, ...headers });
+        res.writeHead(status, { 'content-type': contentType, 'content-length': String(full.length), ...extraHeaders, ...headers });
         res.write(full.subarray(0, cut), () => res.socket?.destroy());
         return;
       }
       // 'truncated': a well-framed response whose JSON is cut in the middle (prefix of an
       // object/array is never valid JSON).
       const payload = mode === 'truncated' ? full.subarray(0, cut) : full;
-      res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': String(payload.length), ...extraHeaders, ...headers });
+      res.writeHead(status, { 'content-type': contentType, 'content-length': String(payload.length), ...extraHeaders, ...headers });
       res.end(payload);
     };
+
+    for (const product of opts.products) {
+      const screened = product.screen?.({ method, rawUrl });
+      if (screened) {
+        bump(stats.byRoute, `screened by ${product.name}`);
+        return send(screened.status, screened.body, screened.headers ?? {}, 'normal', screened.contentType);
+      }
+    }
 
     // Cloud id lookup: no auth, never faulted or rate limited (facts sheet §2, support KB).
     if (url.pathname === '/_edge/tenant_info') {
@@ -587,7 +604,7 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
     };
     const result = route.handle(ctx);
     const mode = fault === 'reset' ? 'reset' : fault === 'truncated' ? 'truncated' : 'normal';
-    return send(result.status, result.body, result.headers ?? {}, mode);
+    return send(result.status, result.body, result.headers ?? {}, mode, result.contentType);
   }
 
   await new Promise<void>((resolve, reject) => {

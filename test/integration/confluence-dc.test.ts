@@ -57,6 +57,47 @@ describe('Confluence Data Center collector against the simulated instance (conte
   });
 });
 
+describe('short pages mid-list, positions reading: permission-filtered rows, next = start + limit (CONFSERVER-95396, CONFSERVER-36578)', () => {
+  const options = { users: 900, groups: 10, memberships: 500, spaces: 14, vanishingGroups: 1, vanishingSpaces: 1, shortPages: { reading: 'positions' as const, rate: 0.3 } };
+
+  it('with faults, resuming after every page boundary, every table equals ground truth and no row is read again', async () => {
+    // Prepare
+    const tenant = confluenceDcTenant({ seed: 21, ...options });
+    const sim = await startSimulator({ products: [tenant], seed: 21, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
+    try {
+      const store = new LocalStore(await tmp());
+      const run: Run = { id: 'short-resume', date: '2026-11-28' };
+      // Act
+      const out = await runUnit(run, unitFor(sim), () => ({ module: confluenceDc, store, credentials: admin, http: { ...fastHttp, concurrency: 1 }, maxRequests: 1 }));
+      // Assess
+      expect(out.error).toBeUndefined();
+      expect(out.stats?.repeatsDropped).toBe(0);
+      await expectEqualsTruth(store, tenant.groundTruth(), run.date);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('without faults, following next makes exactly the minimum number of requests, no row read again', async () => {
+    // Prepare
+    const tenant = confluenceDcTenant({ seed: 22, ...options });
+    const sim = await startSimulator({ products: [tenant], seed: 22 });
+    try {
+      const store = new LocalStore(await tmp());
+      const run: Run = { id: 'short-min', date: '2026-11-28' };
+      // Act
+      const out = await runUnit(run, unitFor(sim), () => ({ module: confluenceDc, store, credentials: admin }));
+      // Assess
+      expect(out.error).toBeUndefined();
+      expect(out.stats?.requests).toBe(tenant.minimumRequests());
+      expect(out.stats?.repeatsDropped).toBe(0);
+      await expectEqualsTruth(store, tenant.groundTruth(), run.date);
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
 describe('request economy and failures', () => {
   const tenant = confluenceDcTenant({ seed: 3, users: 1000, groups: 9, memberships: 300, spaces: 12, vanishingGroups: 1, vanishingSpaces: 1 });
   let sim: Simulator;
