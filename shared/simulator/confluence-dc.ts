@@ -336,5 +336,6 @@ export function minimumRequests(model: ConfluenceDcModel): number {
   let n = 1 + p.pages('users', model.users.length, model.caps.users) + p.pages('groups', model.groups.length, model.caps.groups);
   for (const g of model.groups) n += g.vanishing ? 1 : p.pages(`members:${g.name}`, g.members.length, model.caps.groupMembers);
   for (const status of ['current', 'archived']) n += p.pages(`spaces:${status}`, model.spaces.filter((s) => s.status === status).length, model.caps.spaces);
-  return n + model.spaces.length;
+  // One permissions request per space; a vanished space's 404 is confirmed by one lookup of the space itself.
+  return n + model.spaces.length + model.spaces.filter((s) => s.vanishing).length;
 }

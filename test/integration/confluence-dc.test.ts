@@ -132,3 +132,74 @@ describe('request economy and failures', () => {
     expect(await store.list('confluence_')).toEqual([]);
   });
 });
+
+describe('Confluence Data Center versions and settings that refuse a request', () => {
+  it('before 9.1 (no space permissions endpoint) the unit fails naming the endpoint and both versions, and the previous snapshot stays', async () => {
+    // Prepare: a snapshot published from a 9.2 instance, then the same site (same port) running 9.0.3.
+    const store = new LocalStore(await tmp());
+    const current = confluenceDcTenant({ seed: 21, users: 40, groups: 4, memberships: 30, spaces: 4 });
+    const simA = await startSimulator({ products: [current], seed: 21 });
+    const port = Number(new URL(simA.url).port);
+    const first = await runUnit({ id: 'v92', date: '2026-11-27' }, unitFor(simA), () => ({ module: confluenceDc, store, credentials: admin }));
+    await simA.close();
+    expect(first.error).toBeUndefined();
+    const old = confluenceDcTenant({ seed: 21, users: 40, groups: 4, memberships: 30, spaces: 4, version: '9.0.3' });
+    const simB = await startSimulator({ products: [old], seed: 21, port });
+    try {
+      // Act
+      const out = await runUnit({ id: 'v90', date: '2026-11-27' }, unitFor(simB), () => ({ module: confluenceDc, store, credentials: admin }));
+      // Assess
+      expect(out.error?.name).toBe('UnsupportedVersionError');
+      expect(out.error?.message).toMatch(/endpoint GET \/confluence\/rest\/api\/space\/[^/]+\/permissions, HTTP 404\]/);
+      expect(out.error?.message).toContain('only from 9.1.0 on');
+      expect(out.error?.message).toContain('this instance reports version 9.0.3');
+      expect(out.stats?.skipped ?? 0).toBe(0);
+      await expectEqualsTruth(store, current.groundTruth(), '2026-11-27');
+    } finally {
+      await simB.close();
+    }
+  });
+
+  it('before 8.4 (no user/list) the unit fails naming 8.4.0', async () => {
+    const tenant = confluenceDcTenant({ seed: 22, users: 20, groups: 4, memberships: 10, spaces: 2, version: '8.3.1' });
+    const sim = await startSimulator({ products: [tenant], seed: 22 });
+    try {
+      const store = new LocalStore(await tmp());
+      const out = await runUnit({ id: 'v83', date: '2026-11-28' }, unitFor(sim), () => ({ module: confluenceDc, store, credentials: admin }));
+      expect(out.error?.name).toBe('UnsupportedVersionError');
+      expect(out.error?.message).toContain('GET /rest/api/user/list, which Confluence Data Center has only from 8.4.0 on');
+      expect(out.error?.message).toContain('reports version 8.3.1');
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('a group name with a slash behind Tomcat defaults fails naming the group and the setting', async () => {
+    const tenant = confluenceDcTenant({ seed: 23, users: 30, groups: 4, memberships: 20, spaces: 2, slashGroups: 1 });
+    const sim = await startSimulator({ products: [tenant], seed: 23 });
+    try {
+      const store = new LocalStore(await tmp());
+      const out = await runUnit({ id: 'slash', date: '2026-11-28' }, unitFor(sim), () => ({ module: confluenceDc, store, credentials: admin }));
+      const slashed = tenant.model.groups.find((g) => g.name.includes('/'))?.name ?? '?';
+      expect(out.error?.name).toBe('InstanceSettingError');
+      expect(out.error?.message).toContain(`member list of group '${slashed}' (HTTP 400)`);
+      expect(out.error?.message).toContain('encodedSolidusHandling="decode"');
+      expect(await store.list('confluence_')).toEqual([]);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('a group name with a slash is collected where the server allows encoded slashes', async () => {
+    const tenant = confluenceDcTenant({ seed: 23, users: 30, groups: 4, memberships: 20, spaces: 2, slashGroups: 1, allowEncodedSlash: true });
+    const sim = await startSimulator({ products: [tenant], seed: 23 });
+    try {
+      const store = new LocalStore(await tmp());
+      const out = await runUnit({ id: 'slash-ok', date: '2026-11-28' }, unitFor(sim), () => ({ module: confluenceDc, store, credentials: admin }));
+      expect(out.error).toBeUndefined();
+      await expectEqualsTruth(store, tenant.groundTruth(), '2026-11-28');
+    } finally {
+      await sim.close();
+    }
+  });
+});
