@@ -5,9 +5,17 @@ import { ConfigError } from '../errors.ts';
 /**
  * The one way a command reads its arguments: `node:util` parseArgs (strict, so a misspelt flag fails), then the
  * command's zod schema. Every failure is a {@link ConfigError} naming the flag, followed by the usage.
- * `positional` names the schema field that receives the one allowed positional argument (e.g. the SQL of
+ * `--help`/`-h` throws {@link HelpRequested}. `positional` names the schema field that receives the one allowed positional argument (e.g. the SQL of
  * `npm run query`); without it positionals are refused.
  */
+/** `--help` or `-h` was given: the command prints `usage` to stdout and exits 0. */
+export class HelpRequested extends Error {
+  constructor(readonly usage: string) {
+    super(usage);
+    this.name = 'HelpRequested';
+  }
+}
+
 export function parseCommandArgs<S extends z.ZodType>(
   argv: readonly string[],
   options: NonNullable<ParseArgsConfig['options']>,
@@ -15,6 +23,7 @@ export function parseCommandArgs<S extends z.ZodType>(
   usage: string,
   positional?: { field: string; tooMany: string },
 ): z.infer<S> {
+  if (argv.includes('--help') || argv.includes('-h')) throw new HelpRequested(usage);
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: positional !== undefined });

@@ -4,7 +4,7 @@ import { moduleFor } from '../../functions/index.ts';
 import { PRODUCTS, ProductSchema, UnitSchema, unitsOf, type Product, type Run, type Unit } from '../config.ts';
 import { parseConfig } from '../workflow/config-file.ts';
 import { ConfigError } from '../errors.ts';
-import { parseCommandArgs } from './args.ts';
+import { HelpRequested, parseCommandArgs } from './args.ts';
 import { credentialsFromEnv, type Credentials } from '../http/auth.ts';
 import { runUnit, type UnitOutcome } from '../local/runner.ts';
 import { convertToParquet } from '../parquet/local.ts';
@@ -16,8 +16,11 @@ import { formatSummary } from './summary.ts';
 
 const USAGE = `usage: npm run collect -- --product <${PRODUCTS.join('|')}> --site-url <URL> --org <ORG> --out <DIR>
          [--max-requests-per-invocation <N>] [--api-base-url <URL>] [--org-id <ID>] [--workspaces <a,b>] [--api-tokens managed|active|none] [--assets-object-types <a,b>]
-       npm run collect -- --config <file> --out <DIR> [--max-requests-per-invocation <N>]
---parquet: afterwards, convert the date's published partitions to Parquet as well (npm run parquet)
+       npm run collect -- --config <file> --out <DIR> [--org <ORG>] [--product <p>] [--max-requests-per-invocation <N>]
+options: --date <YYYY-MM-DD> snapshot date (default today, UTC)   --run-id <id> (default local-<time>)
+         --concurrency <N> connections per site (default 4)      --verbose JSON log lines on stderr (secrets redacted)
+         --parquet afterwards, convert the date's published partitions to Parquet as well (npm run parquet)
+         --help this text
 credentials: ATLASSIAN_EMAIL + ATLASSIAN_API_TOKEN (basic), ATLASSIAN_BEARER_TOKEN (bearer; Data Center PAT),
              OPSGENIE_API_KEY (opsgenie), TRELLO_API_KEY + TRELLO_TOKEN (trello),
              or ATLASSIAN_SECRET_FILE (JSON shaped like the unit's secret; OAuth refresh tokens rotate in place)`;
@@ -31,7 +34,7 @@ const Args = z.object({
   workspaces: z.string().optional(),
   'api-tokens': z.string().optional(),
   'assets-object-types': z.string().optional(),
-  out: z.string().min(1, '--out <DIR> is required'),
+  out: z.string({ error: 'required: the folder the tables are written to' }).min(1, 'required: the folder the tables are written to'),
   config: z.string().optional(),
   'max-requests-per-invocation': z.coerce.number().int().positive().optional(),
   concurrency: z.coerce.number().int().min(1).max(32).optional(),
@@ -175,6 +178,10 @@ if (isMain) {
   runCollect(process.argv.slice(2)).then(
       (r) => process.exit(r.exitCode),
       (e: unknown) => {
+        if (e instanceof HelpRequested) {
+          process.stdout.write(`${e.usage}\n`);
+          process.exit(0);
+        }
         const err = e instanceof Error ? e : new Error(String(e));
         process.stderr.write(`${err.name}: ${new Redactor().redact(err.message)}\n`);
         process.exit(2);

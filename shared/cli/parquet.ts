@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { parseCommandArgs } from './args.ts';
+import { HelpRequested, parseCommandArgs } from './args.ts';
 import { convertToParquet, measureQueries, type MeasuredQuery, type QueryMeasurement } from '../parquet/local.ts';
 import { LocalCatalog } from '../sql/duckdb.ts';
 import { formatResult } from '../sql/format.ts';
@@ -91,6 +91,10 @@ export async function runParquet(argv: readonly string[], io: ParquetIo = { stdo
   try {
     a = parseParquetArgs(argv);
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      io.stdout(`${e.usage}\n`);
+      return 0;
+    }
     io.stderr(`${(e as Error).message}\n`);
     return 2;
   }

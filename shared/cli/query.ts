@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
-import { parseCommandArgs } from './args.ts';
+import { HelpRequested, parseCommandArgs } from './args.ts';
 import { LocalCatalog } from '../sql/duckdb.ts';
 import { formatResult, type OutputFormat } from '../sql/format.ts';
 import { latestAndPrevious, snapshotDates } from '../sql/snapshots.ts';
@@ -96,6 +96,10 @@ export async function runQuery(argv: readonly string[], io: QueryIo = { stdout: 
   try {
     a = parseQueryArgs(argv);
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      io.stdout(`${e.usage}\n`);
+      return 0;
+    }
     io.stderr(`${(e as Error).message}\n`);
     return 2;
   }

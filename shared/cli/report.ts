@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
-import { parseCommandArgs } from './args.ts';
+import { HelpRequested, parseCommandArgs } from './args.ts';
 import { reportDataFromRows, storeSource } from '../report/rows.ts';
 import { renderReport } from '../report/render.ts';
 import { reportDataFromSql } from '../report/sql.ts';
@@ -60,6 +60,10 @@ export async function runReport(argv: readonly string[], io: { stdout: (s: strin
   try {
     a = parseReportArgs(argv);
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      io.stdout(`${e.usage}\n`);
+      return 0;
+    }
     io.stderr(`${(e as Error).message}\n`);
     return 2;
   }

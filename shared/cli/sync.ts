@@ -10,7 +10,7 @@ import {
 import { z } from 'zod';
 import type { Config } from '../config.ts';
 import { ConfigError } from '../errors.ts';
-import { parseCommandArgs } from './args.ts';
+import { HelpRequested, parseCommandArgs } from './args.ts';
 import { configPath, loadConfig } from '../workflow/config-file.ts';
 import { stateMachineName } from '../workflow/names.ts';
 import { formatProgress, formatSummary, progressOf } from '../workflow/progress.ts';
@@ -137,6 +137,10 @@ export async function runSync(argv: readonly string[], deps: SyncDeps = {}): Pro
     config = (deps.loadConfig ?? loadConfig)(configPath(args.config, env));
     request = runRequest(args, config);
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      out(e.usage);
+      return 0;
+    }
     err(`error: ${(e as Error).message}`);
     return 2;
   }

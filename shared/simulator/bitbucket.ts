@@ -94,6 +94,8 @@ export interface BitbucketTenantOptions {
    * tokens": "Our access tokens expire in one hour"). @default 3600000
    */
   accessTtlMs?: number;
+  /** Requests an access token works for (then 401): a deterministic mid-run expiry for tests. @default unlimited */
+  accessUses?: number;
   /** Lists that page iterator-style (opaque `next`, no `size`/`page`); default ['branch-restrictions']. */
   iteratorLists?: readonly BitbucketList[];
 }
@@ -1066,7 +1068,7 @@ export function bitbucketTenant(opts: BitbucketTenantOptions = {}): BitbucketSim
         return { status: 400, body: { error: 'unsupported_grant_type', error_description: `Unsupported grant type: ${grant ?? '(none)'}` } };
       }
       issued++;
-      const accessToken = ctx.tokens.issue(ttlMs, 'sim-bb');
+      const accessToken = ctx.tokens.issue(ttlMs, 'sim-bb', opts.accessUses);
       const refreshToken = `sim-bb-refresh-${hex8(hash32(seed, 'bb-rt', issued))}${hex8(hash32(seed, 'bb-rt2', issued))}`;
       tokenScopes.set(accessToken, expandScopes(consumer.scopes));
       refreshTokens.set(refreshToken, consumer.key);

@@ -17,6 +17,8 @@ export interface OAuthAppOptions {
   refreshToken?: string;
   /** How long an issued access token really works (ms); `expires_in` still says 3600 s. @default 3600000 */
   accessTtlMs?: number;
+  /** Requests an access token works for (then 401), for tests that need tokens to expire mid-run. @default unlimited */
+  accessUses?: number;
 }
 
 export interface OAuthSim extends ProductSim {
@@ -72,7 +74,7 @@ export function oauthApp(opts: OAuthAppOptions = {}): OAuthSim {
           current = `sim-refresh-token-${count}`;
           return {
             status: 200,
-            body: { access_token: ctx.tokens.issue(ttl, 'sim-3lo'), refresh_token: current, expires_in: 3600, scope: 'read:jira-user read:jira-work manage:jira-configuration offline_access', token_type: 'Bearer' },
+            body: { access_token: ctx.tokens.issue(ttl, 'sim-3lo', opts.accessUses), refresh_token: current, expires_in: 3600, scope: 'read:jira-user read:jira-work manage:jira-configuration offline_access', token_type: 'Bearer' },
           };
         },
       },

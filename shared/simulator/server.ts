@@ -56,20 +56,29 @@ export interface SimulatorOptions {
  * credentials). Every product accepts them as Bearer wherever it accepts the static bearer token.
  */
 export class AccessTokens {
-  private readonly tokens = new Map<string, number>();
+  private readonly tokens = new Map<string, { until: number; usesLeft?: number }>();
   private seq = 0;
   constructor(private readonly seed: number) {}
 
-  /** Issue a token valid for `ttlMs`. */
-  issue(ttlMs: number, prefix = 'sim-access'): string {
+  /**
+   * Issue a token valid for `ttlMs`, and, with `uses`, for that many requests only: an expiry that tests can
+   * rely on whatever the machine's speed (a token that lives 150 ms expires at a different request on a busy
+   * machine, or twice inside one renewal).
+   */
+  issue(ttlMs: number, prefix = 'sim-access', uses?: number): string {
     const t = `${prefix}-${uuidFrom('access-token', this.seed, ++this.seq)}`;
-    this.tokens.set(t, Date.now() + ttlMs);
+    this.tokens.set(t, { until: Date.now() + ttlMs, ...(uses !== undefined ? { usesLeft: uses } : {}) });
     return t;
   }
 
+  /** Whether `token` is valid for one more request (each call spends one use). */
   valid(token: string): boolean {
-    const until = this.tokens.get(token);
-    return until !== undefined && until > Date.now();
+    const t = this.tokens.get(token);
+    if (t === undefined || t.until <= Date.now()) return false;
+    if (t.usesLeft === undefined) return true;
+    if (t.usesLeft <= 0) return false;
+    t.usesLeft--;
+    return true;
   }
 
   revokeAll(): void {

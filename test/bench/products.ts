@@ -82,8 +82,8 @@ export const ASSUMED_LATENCY_MS = 200;
 export interface BenchProduct {
   readonly product: Product;
   readonly module: ProductModule;
-  /** A simulated tenant of this shape; `accessTtlMs`: how long its OAuth access tokens really work. */
-  tenant(shape: TenantShape, seed: number, opts?: { accessTtlMs?: number }): BenchTenant;
+  /** A simulated tenant of this shape; `accessUses`: how many requests its OAuth access tokens really work for. */
+  tenant(shape: TenantShape, seed: number, opts?: { accessUses?: number }): BenchTenant;
   /** How the collector reaches the tenant (basic auth on the site by default). */
   unit(simUrl: string, tenant: BenchTenant, org: string): Unit;
   credentials(): Credentials;
@@ -179,7 +179,7 @@ export const BENCH_PRODUCTS: readonly BenchProduct[] = [
     module: moduleOf('bitbucket'),
     tenant: (s, seed, o) => {
       // Two workspaces share the repositories (the third is the fresh, empty one the simulator adds).
-      const t = bitbucketTenant({ seed, workspaces: 3, users: Math.min(s.users, 5_000), projects: Math.max(2, Math.round(s.repositories / 100)), repositories: Math.ceil(s.repositories / 2), vanishingRepositories: s.vanishing, vanishingProjects: s.vanishing, ...(o?.accessTtlMs ? { accessTtlMs: o.accessTtlMs } : {}) });
+      const t = bitbucketTenant({ seed, workspaces: 3, users: Math.min(s.users, 5_000), projects: Math.max(2, Math.round(s.repositories / 100)), repositories: Math.ceil(s.repositories / 2), vanishingRepositories: s.vanishing, vanishingProjects: s.vanishing, ...(o?.accessUses ? { accessUses: o.accessUses } : {}) });
       return { sim: t, groundTruth: () => t.groundTruth(), minimumRequests: () => t.minimumRequests(), vanishing: 2 * s.vanishing, tokenPath: t.tokenPath, describe: `${s.repositories} repositories, ${Math.min(s.users, 5_000)} accounts` };
     },
     unit: siteUnit('bitbucket'),

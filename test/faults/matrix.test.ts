@@ -12,5 +12,5 @@ describe('fault matrix (quick)', () => {
     process.stdout.write(`\n${table}\n`);
     expect(cells).toHaveLength(BENCH_PRODUCTS.length * FAULTS.length);
     expect(cells.filter((c) => !c.ok).map((c) => `${c.product} × ${c.fault}: ${c.outcome}: ${c.detail}`)).toEqual([]);
-  }, 60_000);
+  }, 300_000); // a hang guard, not a speed target (the bench measures speed): a busy machine may take minutes
 });

@@ -23,7 +23,8 @@ let sim: Simulator;
 let app: ReturnType<typeof oauthApp>;
 let dir: string;
 beforeAll(async () => {
-  app = oauthApp({ accessTtlMs: 150 });
+  // Access tokens stop working after 20 requests, so they expire mid-run at the same request on any machine.
+  app = oauthApp({ accessUses: 20 });
   sim = await startSimulator({ products: [tenant, app], seed: 31, latencyMs: 5 });
   dir = await mkdtemp(join(tmpdir(), 'auth-'));
 });

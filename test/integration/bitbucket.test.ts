@@ -151,7 +151,7 @@ describe('auth and permissions', () => {
       users: 40,
       projects: 2,
       repositories: 4,
-      accessTtlMs: 60,
+      accessUses: 12,
       oauthConsumers: [DEFAULT_BITBUCKET_CONSUMER, { key: 'no-admin-scope', secret: 'narrow-secret', scopes: ['account', 'project', 'project:admin', 'repository'] }],
     });
     sim = await startSimulator({ products: [tenant], seed: 13, latencyMs: 3 });
