@@ -19,6 +19,7 @@ const USAGE = `usage: npm run collect -- --product <${PRODUCTS.join('|')}> --sit
        npm run collect -- --config <file> --out <DIR> [--org <ORG>] [--product <p>] [--max-requests-per-invocation <N>]
 options: --date <YYYY-MM-DD> snapshot date (default today, UTC)   --run-id <id> (default local-<time>)
          --concurrency <N> connections per site (default 4)      --verbose JSON log lines on stderr (secrets redacted)
+         --timeout <seconds> wait for an answer this long per attempt (default 30)
          --parquet afterwards, convert the date's published partitions to Parquet as well (npm run parquet)
          --help this text
 credentials: ATLASSIAN_EMAIL + ATLASSIAN_API_TOKEN (basic), ATLASSIAN_BEARER_TOKEN (bearer; Data Center PAT),
@@ -38,6 +39,7 @@ const Args = z.object({
   config: z.string().optional(),
   'max-requests-per-invocation': z.coerce.number().int().positive().optional(),
   concurrency: z.coerce.number().int().min(1).max(32).optional(),
+  timeout: z.coerce.number().positive().max(600, 'at most 600 seconds').optional(),
   date: z.iso.date().optional(),
   'run-id': z.string().optional(),
   verbose: z.boolean().optional(),
@@ -61,6 +63,7 @@ export function parseCollectArgs(argv: readonly string[]): CollectArgs {
       out: { type: 'string' },
       config: { type: 'string' },
       'max-requests-per-invocation': { type: 'string' },
+      timeout: { type: 'string' },
       concurrency: { type: 'string' },
       date: { type: 'string' },
       'run-id': { type: 'string' },
@@ -141,7 +144,7 @@ export async function runCollect(argv: readonly string[], opts: CollectOptions =
         redactor,
         log,
         ...(args['max-requests-per-invocation'] ? { maxRequests: args['max-requests-per-invocation'] } : {}),
-        http: { concurrency: args.concurrency ?? 4, ...opts.http },
+        http: { concurrency: args.concurrency ?? 4, ...(args.timeout ? { timeoutMs: args.timeout * 1000 } : {}), ...opts.http },
         ...(opts.quiet ? {} : { onProgress: progress.onProgress }),
       }), {
         onWait: (seconds) => {

@@ -11,7 +11,7 @@ import {
 import { silentLogger, type Logger, type Redactor } from '../redact.ts';
 import type { Credentials } from './auth.ts';
 import { authProvider, type AuthProvider } from './token-provider.ts';
-import { decideRetry, defaultRetryPolicy, type AttemptFailure, type RetryPolicy } from './retry.ts';
+import { decideRetry, defaultRetryPolicy, tlsCode, type AttemptFailure, type RetryPolicy } from './retry.ts';
 
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
 
@@ -213,8 +213,7 @@ export class HttpClient {
       }
       if (!decision.retry) {
         throw new RetriesExhaustedError(
-          `${describeFailure(failure)}; ${decision.reason}. Atlassian may be degraded or rate limiting this site: ` +
-            `run again later (the unit resumes from its last checkpoint), or lower the concurrency.`,
+          `${describeFailure(failure, this.timeoutMs)}; ${decision.reason}. ${adviceFor(failure, this.base)}`,
           { ...ctx, ...(failure.kind === 'status' ? { status: failure.status } : {}) },
           { cause: lastError },
         );
@@ -268,6 +267,19 @@ export class HttpClient {
   }
 }
 
+/** What to do about a request that failed for good, by how it failed: only a server error is worth a later run. */
+function adviceFor(f: AttemptFailure, base: URL): string {
+  if (f.kind === 'network' && f.code === 'ENOTFOUND') return `No DNS name ${base.hostname} exists: check the site URL (--site-url, or siteUrl in the config) for a typo.`;
+  if (f.kind === 'network' && f.code === 'ECONNREFUSED') return `Nothing accepts connections at ${base.origin}: check the site URL and port, and that the server is running.`;
+  if (f.kind === 'network' && tlsCode(f.code)) {
+    return `The server's certificate is not trusted or does not match ${base.hostname}: check the site URL; for a Data Center instance with a private CA, start the collector with NODE_EXTRA_CA_CERTS=<ca.pem>.`;
+  }
+  if (f.kind === 'timeout') {
+    return `The server accepted the request but sent nothing: check that ${base.origin} is the API (not a proxy or login page that holds connections), or allow more time with --timeout <seconds> (http.timeoutMs).`;
+  }
+  return 'Atlassian may be degraded or rate limiting this site: run again later (in AWS the workflow retries the invocation from its checkpoint), or lower the concurrency.';
+}
+
 function classify(e: unknown): AttemptFailure {
   if (
     e instanceof undiciErrors.HeadersTimeoutError ||
@@ -280,14 +292,20 @@ function classify(e: unknown): AttemptFailure {
   return { kind: 'network', code: typeof code === 'string' ? code : e instanceof Error ? e.name : 'unknown' };
 }
 
-function describeFailure(f: AttemptFailure): string {
+function describeFailure(f: AttemptFailure, timeoutMs: number): string {
   switch (f.kind) {
     case 'status':
       return `HTTP ${f.status}`;
     case 'network':
-      return `connection failed (${f.code})`;
+      return f.code === 'ECONNREFUSED'
+        ? 'connection refused (ECONNREFUSED)'
+        : f.code === 'ENOTFOUND'
+          ? 'unknown host (ENOTFOUND)'
+          : tlsCode(f.code)
+            ? `TLS failed (${f.code})`
+            : `connection failed (${f.code})`;
     case 'timeout':
-      return 'no response in time';
+      return `no answer within ${Math.round(timeoutMs / 1000)} s`;
     case 'bad-body':
       return 'response body was not valid JSON (truncated?)';
   }

@@ -100,9 +100,23 @@ export function decideRetry(
     if (attempt >= policy.maxRetries) return { retry: false, reason: `gave up after ${attempt + 1} attempts` };
     return { retry: true, delayMs: backoffDelay(attempt, policy, random), reason: `HTTP ${failure.status}` };
   }
+  if (failure.kind === 'network' && permanentNetworkCode(failure.code)) {
+    // An unknown host or an untrusted certificate does not heal in seconds: fail now, saying what is wrong.
+    return { retry: false, reason: `${failure.code} is not transient` };
+  }
   if (attempt >= policy.maxRetries) {
     return { retry: false, reason: `gave up after ${attempt + 1} attempts` };
   }
   const reason = failure.kind === 'network' ? `connection error ${failure.code}` : failure.kind === 'timeout' ? 'timeout' : 'unreadable body';
   return { retry: true, delayMs: backoffDelay(attempt, policy, random), reason };
+}
+
+/** DNS and TLS failures: retrying cannot help. */
+export function permanentNetworkCode(code: string): boolean {
+  return code === 'ENOTFOUND' || tlsCode(code);
+}
+
+/** Node's TLS verification codes (`CERT_HAS_EXPIRED`, `SELF_SIGNED_CERT_IN_CHAIN`, `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, `ERR_TLS_*`...). */
+export function tlsCode(code: string): boolean {
+  return /CERT|^ERR_TLS_|^ERR_SSL_|UNABLE_TO_(GET|VERIFY)|HOSTNAME_MISMATCH/.test(code);
 }
