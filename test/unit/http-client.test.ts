@@ -47,7 +47,7 @@ describe('HttpClient', () => {
     const err = await client.json({ path: '/rest/api/3/group/bulk' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RetriesExhaustedError);
     expect((err as Error).message).toMatch(/^\[org acme, product jira, site acme\.atlassian\.net, endpoint GET \/rest\/api\/3\/group\/bulk, HTTP 500\] HTTP 500; gave up after 7 attempts/);
-    expect((err as Error).message).toContain('resumes from its last checkpoint');
+    expect((err as Error).message).toContain('run again later (in AWS the workflow retries the invocation from its checkpoint)');
   });
 
   it('a wait longer than one invocation may sleep becomes a RateLimitedError carrying the wait', async () => {
