@@ -15,7 +15,8 @@ export function formatSummary(outcomes: readonly UnitOutcome[], extra: { minimum
         `    requests ${s.requests}${min ? ` (minimum at maximum page sizes: ${min}, ratio ${(s.requests / min).toFixed(3)})` : ''}, retries ${s.retries}, pages ${s.pages}, vanished parents skipped ${s.skipped}, repeated rows dropped ${s.repeatsDropped}`,
       );
     }
-    if (o.error) lines.push(`    ${o.error.name}: ${o.error.message}`);
+    // The message itself goes to stderr once, with what to do (runCollect); here only what failed.
+    if (o.error) lines.push(`    failed with ${o.error.name} (message on stderr)`);
   }
   return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, copyFile, stat } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { mkdir, readdir, readFile, rename, rm, rmdir, copyFile, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StorageError } from '../errors.ts';
@@ -91,6 +91,24 @@ export class LocalStore implements BlobStore {
   }
 
   async delete(keys: readonly string[]): Promise<void> {
-    for (const k of keys) await rm(this.path(k), { force: true });
+    const dirs = new Set<string>();
+    for (const k of keys) {
+      await rm(this.path(k), { force: true });
+      dirs.add(dirname(this.path(k)));
+    }
+    // Folders are implicit in S3; here a run would leave empty `_staging/run=…` trees behind: remove the folders the
+    // deletes emptied, up to (not including) the output folder.
+    for (const d of [...dirs].sort((a, b) => b.length - a.length)) await this.pruneEmpty(d);
+  }
+
+  private async pruneEmpty(dir: string): Promise<void> {
+    const root = resolve(this.root);
+    for (let d = resolve(dir); d.startsWith(root + sep) && d !== root; d = dirname(d)) {
+      try {
+        await rmdir(d);
+      } catch {
+        return; // not empty (or gone): stop climbing
+      }
+    }
   }
 }

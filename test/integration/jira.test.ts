@@ -190,7 +190,7 @@ describe('failures', () => {
     expect(r.exitCode).toBe(0);
     const files = (await readdir(out, { recursive: true })).filter((f) => f.endsWith('.json.gz')).sort();
     expect(files.length).toBeGreaterThanOrEqual(jiraTables.length);
-    for (const f of files) expect(f).toMatch(/^jira_[a-z_]+\/dt=2026-11-28\/org=acme\/[a-z0-9-]+--layout--part-\d{5}-\d{3}\.json\.gz$/);
+    for (const f of files) expect(f).toMatch(/^(jira_[a-z_]+|collector_units)\/dt=2026-11-28\/org=acme\/[a-z0-9-]+--layout--part-\d{5}-\d{3}\.json\.gz$/);
     for (const f of files) {
       const text = gunzipSync(await readFile(join(out, f))).toString('utf8');
       expect(text).not.toContain(DEFAULT_CREDENTIALS.apiToken);

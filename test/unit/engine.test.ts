@@ -126,7 +126,7 @@ describe('streams with checkpoints', () => {
     while (!res.done) res = await collect({ run, unit, checkpoint: res.checkpoint }, deps(4));
     await publish(store, run, unit, module);
     expect(await readTable(store, 't_members')).toEqual(['g1:a', 'g1:b', 'g1:c', 'g4:a', 'g4:d', 'g4:e', 'g4:f', 'g4:g', 'g5:h']);
-    expect(res.stats.rows).toEqual({ t_groups: 5, t_members: 9 });
+    expect(res.stats.rows).toEqual({ t_groups: 5, t_members: 9, collector_units: 1 });
   });
 
   it('refuses to publish a unit that has not completed, keeping the previous snapshot', async () => {
