@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { moduleFor } from '../../functions/index.ts';
-import { PRODUCTS, ProductSchema, UnitSchema, unitsOf, type Product, type Run, type Unit } from '../config.ts';
+import { PRODUCTS, ProductSchema, UnitSchema, unitId, unitsOf, type Product, type Run, type Unit } from '../config.ts';
 import { parseConfig } from '../workflow/config-file.ts';
 import { ConfigError } from '../errors.ts';
 import { HelpRequested, parseCommandArgs } from './args.ts';
 import { credentialsFromEnv, type Credentials } from '../http/auth.ts';
+import { CheckpointFile } from '../local/checkpoint-file.ts';
 import { runUnit, type UnitOutcome } from '../local/runner.ts';
 import { convertToParquet } from '../parquet/local.ts';
 import { jsonLogger, Redactor } from '../redact.ts';
@@ -20,6 +21,7 @@ const USAGE = `usage: npm run collect -- --product <${PRODUCTS.join('|')}> --sit
 options: --date <YYYY-MM-DD> snapshot date (default today, UTC)   --run-id <id> (default local-<time>)
          --concurrency <N> connections per site (default 4)      --verbose JSON log lines on stderr (secrets redacted)
          --timeout <seconds> wait for an answer this long per attempt (default 30)
+         --fresh start over, ignoring the checkpoint an interrupted run of the same date left in <DIR>/_checkpoints
          --parquet afterwards, convert the date's published partitions to Parquet as well (npm run parquet)
          --help this text
 credentials: ATLASSIAN_EMAIL + ATLASSIAN_API_TOKEN (basic), ATLASSIAN_BEARER_TOKEN (bearer; Data Center PAT),
@@ -43,6 +45,7 @@ const Args = z.object({
   date: z.iso.date().optional(),
   'run-id': z.string().optional(),
   verbose: z.boolean().optional(),
+  fresh: z.boolean().optional(),
   parquet: z.boolean().optional(),
 });
 export type CollectArgs = z.infer<typeof Args>;
@@ -68,6 +71,7 @@ export function parseCollectArgs(argv: readonly string[]): CollectArgs {
       date: { type: 'string' },
       'run-id': { type: 'string' },
       verbose: { type: 'boolean' },
+      fresh: { type: 'boolean' },
       parquet: { type: 'boolean' },
     },
     Args,
@@ -111,7 +115,7 @@ async function unitsFrom(args: CollectArgs, authKind: Unit['auth']['kind']): Pro
 /** Options the demo and tests pass in addition to argv. */
 export interface CollectOptions {
   env?: NodeJS.ProcessEnv;
-  http?: { timeoutMs?: number; retry?: { baseDelayMs?: number; maxDelayMs?: number } };
+  http?: { timeoutMs?: number; retry?: { baseDelayMs?: number; maxDelayMs?: number; maxRetries?: number } };
   quiet?: boolean;
   /** Shown beside the requests made (the demo knows it from the simulator). */
   minimumRequests?: number;
@@ -136,8 +140,18 @@ export async function runCollect(argv: readonly string[], opts: CollectOptions =
   const log = jsonLogger(redactor, (l) => (args.verbose ? process.stderr.write(l + '\n') : undefined));
   const progress = progressReporter();
   const outcomes: UnitOutcome[] = [];
+  const resumable: string[] = [];
   for (const unit of units) {
-      const outcome = await runUnit(run, unit, async () => ({
+      // An interrupted run of this unit and date left a checkpoint: resume it (same run id, so its staged parts
+      // count), unless --fresh or another --run-id was asked for.
+      const cpFile = new CheckpointFile(args.out, run.date, unit);
+      const saved = args.fresh ? null : await cpFile.read();
+      const resume = saved && (!args['run-id'] || args['run-id'] === saved.run.id) ? saved : null;
+      const unitRun = resume?.run ?? run;
+      if (resume && !opts.quiet) {
+        process.stderr.write(`${unitId(unit)}: resuming run ${resume.run.id} from its checkpoint (${resume.checkpoint.stats.invocations} invocations done; ${cpFile.path}; --fresh starts over)\n`);
+      }
+      const outcome = await runUnit(unitRun, unit, async () => ({
         module: moduleFor(unit.product),
         store,
         credentials: await loadCredentials(unit.product),
@@ -150,8 +164,11 @@ export async function runCollect(argv: readonly string[], opts: CollectOptions =
         onWait: (seconds) => {
           if (!opts.quiet) process.stderr.write(`\n${unit.org}/${unit.product}: rate limited; waiting ${seconds} s at the checkpoint before resuming\n`);
         },
+        resumeFrom: resume?.checkpoint ?? null,
+        onCheckpoint: (cp) => cpFile.write(unitRun, cp),
       });
       progress.done();
+      if (!outcome.ok && (await cpFile.read())) resumable.push(unitId(unit));
       outcomes.push(outcome);
   }
   if (!opts.quiet) {
@@ -162,7 +179,10 @@ export async function runCollect(argv: readonly string[], opts: CollectOptions =
           redactor.redact(
             `\n${failed.length} unit(s) failed; their previous snapshot in ${store.location} is untouched.\n` +
               failed.map((o) => `  ${o.error?.name}: ${o.error?.message}`).join('\n') +
-              '\n',
+              '\n' +
+              (resumable.length
+                ? `Run the same command again to resume ${resumable.join(', ')} from ${resumable.length === 1 ? 'its' : 'their'} last checkpoint (under ${args.out}/_checkpoints/).\n`
+                : ''),
           ),
         );
       } else {

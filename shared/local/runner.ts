@@ -28,10 +28,14 @@ export async function runUnit(
     /** Sleep before resuming a rate-limited unit (injected in tests). */
     sleep?: (ms: number) => Promise<void>;
     onWait?: (seconds: number) => void;
+    /** Start from this checkpoint (an interrupted local run's), instead of the beginning. */
+    resumeFrom?: Checkpoint | null;
+    /** Called with each checkpoint the handler returns, and with null once the unit is published. */
+    onCheckpoint?: (checkpoint: Checkpoint | null) => Promise<void>;
   } = {},
 ): Promise<UnitOutcome> {
   const started = Date.now();
-  let wire: string | null = null;
+  let wire: string | null = hooks.resumeFrom ? JSON.stringify(hooks.resumeFrom) : null;
   let invocations = 0;
   try {
     for (;;) {
@@ -42,9 +46,11 @@ export async function runUnit(
       const res = await collect({ run, unit, checkpoint }, d);
       if (res.done) {
         const p = await publish(d.store, run, unit, d.module);
+        await hooks.onCheckpoint?.(null);
         return { unit, ok: true, stats: res.stats, invocations, publishedFiles: p.files, elapsedMs: Date.now() - started };
       }
       wire = JSON.stringify(res.checkpoint);
+      if (res.checkpoint) await hooks.onCheckpoint?.(res.checkpoint);
       hooks.onInvocation?.(invocations, Buffer.byteLength(wire));
       if (res.waitSeconds > 0) {
         hooks.onWait?.(res.waitSeconds);
