@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -14,9 +15,18 @@ export function cdkJsonContext(): Record<string, unknown> {
   return json.context ?? {};
 }
 
+// Without an outdir each App writes a cdk.out* folder into the temp dir and leaves it there: give each one a folder
+// this process removes when it exits.
+const outdirs: string[] = [];
+process.once('exit', () => {
+  for (const d of outdirs) rmSync(d, { recursive: true, force: true });
+});
+
 /** An App that skips esbuild bundling (10x faster) but otherwise synthesizes like `cdk synth`. */
 export function testApp(context: Record<string, unknown> = {}): App {
-  return new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context } });
+  const outdir = mkdtempSync(join(tmpdir(), 'cdk-test-'));
+  outdirs.push(outdir);
+  return new App({ outdir, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context } });
 }
 
 export function exampleConfig(): Config {
