@@ -27,6 +27,20 @@ export const jsmOpsTeams = defineTable({
   },
 });
 
+export const jsmOpsTeamMembers = defineTable({
+  name: 'jsm_ops_team_members',
+  description: 'Member of a team (Teams API), by Atlassian account id (same columns as opsgenie_team_members).',
+  key: ['team_id', 'user_id'],
+  columns: {
+    source,
+    team_id: col.string(),
+    team_name: col.string(),
+    user_id: col.string().describe('Atlassian account id (join to the directory and the other products on it)'),
+    username: col.string().nullable().describe('null: the Teams API gives account ids only'),
+    role: col.string().nullable().describe('null: the Teams API does not say who administers the team'),
+  },
+});
+
 export const jsmOpsTeamRoles = defineTable({
   name: 'jsm_ops_team_roles',
   description: 'Custom team role of a team: the operations rights it grants and denies (Opsgenie: custom team roles).',
@@ -159,6 +173,7 @@ export const jsmOpsTables = [
   jsmOpsScheduleParticipants,
   jsmOpsIntegrations,
   jsmOpsTeams,
+  jsmOpsTeamMembers,
   jsmOpsTeamRoles,
   jsmOpsEscalations,
   jsmOpsEscalationRecipients,

@@ -13,6 +13,7 @@ import {
   jsmOpsScheduleParticipants,
   jsmOpsSchedules,
   jsmOpsTables,
+  jsmOpsTeamMembers,
   jsmOpsTeamRoles,
   jsmOpsTeams,
 } from './jsm-ops.tables.ts';
@@ -30,7 +31,9 @@ import {
 // Teams are Atlassian teams; the operations API has no "list teams" resource, so they come from the Teams
 // public REST API on the site (https://developer.atlassian.com/platform/teams/rest/v1/api-group-teams-public-api/,
 // `GET /gateway/api/public/teams/v1/org/{orgId}/teams`, cursor paging: `cursor` in, `cursor` out), which needs
-// the organization id (unit.orgId).
+// the organization id (unit.orgId). Members: `POST .../teams/{teamId}/members` with `{first, after}`, answering
+// `{results: [{accountId}], pageInfo: {endCursor, hasNextPage}}` (the reference's "fetch members"; the page-size
+// maximum is not published: 50, the add/remove maximum, is asked).
 //
 // Base URL (intro page): basic auth (e-mail + API token) calls https://api.atlassian.com/jsm/ops/api/{cloudId};
 // OAuth 2.0 (3LO) calls https://api.atlassian.com/ex/jira/{cloudId}/jsm/ops/api. `{cloudId}` is the site's, from
@@ -47,6 +50,8 @@ export const JSM_OPS_OAUTH_BASE = 'https://api.atlassian.com/ex/jira/{cloudId}/j
 export const JSM_OPS_PAGE_SIZE = 100;
 /** Teams API `size`: "The page size for the number of teams to return (max 300)". */
 export const TEAMS_PAGE_SIZE = 300;
+/** Teams API members `first`: no maximum published; 50 is the maximum of the add/remove members calls. */
+export const TEAM_MEMBERS_PAGE_SIZE = 50;
 
 // Scopes named in 401/403 messages (scopes page): every read here is operations configuration.
 const SCOPE = 'read:ops-config:jira-service-management';
@@ -144,8 +149,13 @@ export const JsmOpsHeartbeat = z.object({
 });
 
 const TeamsPage = z.object({ entities: z.array(z.unknown()), cursor: z.string().nullish() });
+const MembersPage = z.object({
+  results: z.array(z.unknown()),
+  pageInfo: z.object({ endCursor: z.string().nullish(), hasNextPage: z.boolean().nullish() }).nullish(),
+});
+export const TeamsApiMember = z.object({ accountId: z.string().min(1) });
 
-type TeamKey = { t: string };
+type TeamKey = { t: string; n: string };
 
 function streamsFor(orgId: string, siteOrigin: string, pageSize: number): readonly Stream[] {
   const customRoles = defineStream<null, z.infer<typeof JsmOpsCustomRole>>({
@@ -201,6 +211,28 @@ function streamsFor(orgId: string, siteOrigin: string, pageSize: number): readon
     name: 'integrations',
     style: () => opsList('/v1/integrations', JsmOpsIntegration, (i) => i.id, requires.integrations, pageSize),
     rows: (i) => [row(jsmOpsIntegrations, { source: 'jsm-ops', integration_id: i.id, name: i.name, type: i.type, enabled: i.enabled, owner_team_id: i.teamId })],
+  });
+
+  const members = defineStream<TeamKey, z.infer<typeof TeamsApiMember>>({
+    name: 'team_members',
+    style: (k) =>
+      cursorToken({
+        path: `${siteOrigin}/gateway/api/public/teams/v1/org/${encodeURIComponent(orgId)}/teams/${encodeURIComponent(k.t)}/members`,
+        method: 'POST',
+        body: {},
+        item: TeamsApiMember,
+        requires: requires.teams(orgId),
+        pageSize: TEAM_MEMBERS_PAGE_SIZE,
+        limitParam: 'first',
+        cursorParam: 'after',
+        items: (body, endpoint) => parsePayload(MembersPage, body, endpoint).results,
+        next: (body, endpoint) => {
+          const p = parsePayload(MembersPage, body, endpoint).pageInfo;
+          return p?.hasNextPage && p.endCursor ? p.endCursor : undefined;
+        },
+      }),
+    rows: (m, k) => [row(jsmOpsTeamMembers, { source: 'jsm-ops', team_id: k.t, team_name: k.n, user_id: m.accountId, username: null, role: null })],
+    notFound: 'skip-parent',
   });
 
   const teamRoles = defineStream<TeamKey, z.infer<typeof JsmOpsTeamRole>>({
@@ -276,8 +308,8 @@ function streamsFor(orgId: string, siteOrigin: string, pageSize: number): readon
         next: (body, endpoint) => parsePayload(TeamsPage, body, endpoint).cursor ?? undefined,
       }),
     rows: (t) => [row(jsmOpsTeams, { source: 'jsm-ops', team_id: t.teamId, name: t.displayName, description: t.description, state: t.state })],
-    childKey: (t) => ({ t: t.teamId }),
-    children: [teamRoles, escalations, heartbeats],
+    childKey: (t) => ({ t: t.teamId, n: t.displayName }),
+    children: [members, teamRoles, escalations, heartbeats],
   });
 
   return [customRoles, schedules, integrations, teams];

@@ -25,6 +25,7 @@ import type {
   jsmOpsIntegrations,
   jsmOpsScheduleParticipants,
   jsmOpsSchedules,
+  jsmOpsTeamMembers,
   jsmOpsTeamRoles,
   jsmOpsTeams,
 } from '../../functions/jsm-ops.tables.ts';
@@ -51,6 +52,8 @@ export interface JsmOpsTenantOptions {
   maxPageSize?: number;
   /** Largest Teams API `size`: "max 300". */
   maxTeamsPageSize?: number;
+  /** Largest Teams API members `first`: unpublished, default 50. */
+  maxMembersPageSize?: number;
 }
 
 type ParticipantType = 'user' | 'team' | 'escalation' | 'schedule' | 'none';
@@ -69,6 +72,8 @@ export interface JsmOpsModel {
     name: string;
     description: string | null;
     vanishing: boolean;
+    /** Indexes into `accounts`. */
+    members: number[];
     roles: { id: string; name: string; rights: { right: string; granted: boolean }[] }[];
     escalations: { id: string; name: string; description: string | null; enabled: boolean; rules: { condition: string; notifyType: string; delay: number; recipient: Participant }[] }[];
     heartbeats: { name: string; description: string | null; interval: number; intervalUnit: string; enabled: boolean; status: string }[];
@@ -147,6 +152,8 @@ function generateModel(o: JsmOpsTenantOptions): JsmOpsModel {
       name: TEAM_NAMES[t] ?? `Team ${t}`,
       description: t % 3 === 1 ? null : `${TEAM_NAMES[t] ?? `Team ${t}`} on-call — ünïcode`,
       vanishing: t >= nTeams - vanishing,
+      // Team 0 has no member, team 1 most accounts (several pages of members).
+      members: t === 0 ? [] : Array.from(tr.sample(nUsers, t === 1 ? Math.max(1, Math.floor(nUsers * 0.9)) : 1 + tr.int(Math.min(12, nUsers)))),
       roles: empty
         ? []
         : Array.from({ length: tr.int(3) }, (_, r) => ({
@@ -211,6 +218,7 @@ export function jsmOpsTenant(opts: JsmOpsTenantOptions = {}): JsmOpsSim {
   const defaultPage = clampInt(opts.defaultPageSize, 20, 1);
   const maxPage = clampInt(opts.maxPageSize, 100, 1);
   const maxTeamsPage = clampInt(opts.maxTeamsPageSize, 300, 1);
+  const maxMembersPage = clampInt(opts.maxMembersPageSize, 50, 1);
   const fail = (status: number, message: string): RouteResult => ({ status, body: jsmOpsErrorBody(message) });
   const BASE = '/jsm/ops/api/{cloudId}';
 
@@ -393,6 +401,37 @@ export function jsmOpsTenant(opts: JsmOpsTenantOptions = {}): JsmOpsSim {
     },
   };
 
+  // Teams API members: POST `{first, after}` → `{results: [{accountId}], pageInfo: {endCursor, hasNextPage}}`.
+  const membersRoute: Route = {
+    method: 'POST',
+    path: '/gateway/api/public/teams/v1/org/{orgId}/teams/{teamId}/members',
+    paged: true,
+    handle(ctx) {
+      if (ctx.params.orgId !== model.orgId) return fail(404, `Organization ${ctx.params.orgId ?? ''} not found`);
+      const t = model.teams.find((x) => x.id === ctx.params.teamId);
+      if (!t) return fail(404, `Team ${ctx.params.teamId ?? ''} not found`);
+      let body: { first?: unknown; after?: unknown };
+      try {
+        body = (ctx.body ? JSON.parse(ctx.body) : {}) as { first?: unknown; after?: unknown };
+      } catch {
+        return fail(400, 'invalid JSON body');
+      }
+      const first = Math.min(typeof body.first === 'number' ? body.first : 50, maxMembersPage);
+      const off = typeof body.after === 'string' ? Number(Buffer.from(body.after, 'base64url').toString('utf8')) : 0;
+      if (!Number.isInteger(first) || first < 1 || !Number.isInteger(off) || off < 0) return fail(400, 'invalid first or after');
+      const { items } = ctx.page(t.members.slice(off, off + first));
+      const next = off + items.length;
+      const more = next < t.members.length;
+      return {
+        status: 200,
+        body: {
+          results: items.map((a) => ({ accountId: model.accounts[a] ?? '' })),
+          pageInfo: { hasNextPage: more, ...(more ? { endCursor: Buffer.from(String(next), 'utf8').toString('base64url') } : {}) },
+        },
+      };
+    },
+  };
+
   function groundTruth(): Record<string, Record<string, unknown>[]> {
     const src = 'jsm-ops' as const;
     const live = model.teams.filter((t) => !t.vanishing);
@@ -438,6 +477,9 @@ export function jsmOpsTenant(opts: JsmOpsTenantOptions = {}): JsmOpsSim {
       owner_team_id: i.teamId,
     }));
     const teams: RowInput<typeof jsmOpsTeams>[] = model.teams.map((t) => ({ source: src, team_id: t.id, name: t.name, description: t.description, state: 'ACTIVE' }));
+    const members: RowInput<typeof jsmOpsTeamMembers>[] = model.teams.flatMap((t) =>
+      t.members.map((a) => ({ source: src, team_id: t.id, team_name: t.name, user_id: model.accounts[a] ?? '', username: null, role: null })),
+    );
     const teamRoles: RowInput<typeof jsmOpsTeamRoles>[] = live.flatMap((t) =>
       t.roles.map((r) => ({
         source: src,
@@ -484,6 +526,7 @@ export function jsmOpsTenant(opts: JsmOpsTenantOptions = {}): JsmOpsSim {
       jsm_ops_schedule_participants: participants,
       jsm_ops_integrations: integrations,
       jsm_ops_teams: teams,
+      jsm_ops_team_members: members,
       jsm_ops_team_roles: teamRoles,
       jsm_ops_escalations: escalations,
       jsm_ops_escalation_recipients: recipients,
@@ -494,14 +537,18 @@ export function jsmOpsTenant(opts: JsmOpsTenantOptions = {}): JsmOpsSim {
   function minimumRequests(pageSize = 100): number {
     const size = Math.min(pageSize, maxPage);
     const pages = (n: number, s = size) => Math.max(1, Math.ceil(n / s));
-    // A vanished team answers 404 on its first list (team roles), which skips its other lists.
-    const perTeam = model.teams.reduce((n, t) => n + (t.vanishing ? 1 : pages(t.roles.length) + pages(t.escalations.length) + pages(t.heartbeats.length)), 0);
+    // Members come from the Teams API, which still lists a vanished team; its first operations list (team
+    // roles) answers 404, which skips its other lists.
+    const perTeam = model.teams.reduce(
+      (n, t) => n + pages(t.members.length, Math.min(50, maxMembersPage)) + (t.vanishing ? 1 : pages(t.roles.length) + pages(t.escalations.length) + pages(t.heartbeats.length)),
+      0,
+    );
     return pages(model.customRoles.length) + pages(model.schedules.length) + pages(model.integrations.length) + pages(model.teams.length, Math.min(300, maxTeamsPage)) + perTeam;
   }
 
   return {
     name: 'jsm-ops',
-    routes: [rolesRoute, schedulesRoute, integrationsRoute, teamRolesRoute, escalationsRoute, heartbeatsRoute, teamsRoute],
+    routes: [rolesRoute, schedulesRoute, integrationsRoute, teamRolesRoute, escalationsRoute, heartbeatsRoute, teamsRoute, membersRoute],
     auth: { basic: true, bearer: false },
     // 401 wording unverified; the body shape is the intro page's.
     errorBody: (status, message) => jsmOpsErrorBody(status === 401 ? 'Unauthorized: the credentials are invalid' : message),
