@@ -35,6 +35,16 @@ import {
 // `{results: [{accountId}], pageInfo: {endCursor, hasNextPage}}` (the reference's "fetch members"; the page-size
 // maximum is not published: 50, the add/remove maximum, is asked).
 //
+// What the reference pages seen show (samples) and what is assumed, marked "unverified" where it matters:
+//   - schedules, escalations, heartbeats, team roles: fields and `{values, links.next}` as in the samples.
+//   - custom user roles: the page shows get/update/delete/assign of one role; the list `GET /v1/roles` is
+//     assumed to answer like the other lists (unverified: a different shape fails with a PayloadError naming it).
+//   - integrations: `GET /v1/integrations` entries with id, name, type, enabled, teamId (unverified beyond
+//     the integration-actions sample's paging).
+//   - Teams API: `teamId`, `displayName`, `description`, `state` (the jira.js teams client's names), members'
+//     `accountId` and `pageInfo` (unverified).
+//   - page sizes: no maximum is published for the operations lists (`jsmOps.pageSize`, simulator `maxPageSize`).
+//
 // Base URL (intro page): basic auth (e-mail + API token) calls https://api.atlassian.com/jsm/ops/api/{cloudId};
 // OAuth 2.0 (3LO) calls https://api.atlassian.com/ex/jira/{cloudId}/jsm/ops/api. `{cloudId}` is the site's, from
 // /_edge/tenant_info. The Teams API is on the site itself: a second origin (`origins`).
