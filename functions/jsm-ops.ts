@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Unit } from '../shared/config.ts';
-import { ConfigError } from '../shared/errors.ts';
+import { AuthenticationError, ConfigError, type CollectorError } from '../shared/errors.ts';
 import { cursorToken, offset, parsePayload, type PageStyle } from '../shared/engine/paginate.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
 import type { ProductModule } from '../shared/engine/collect.ts';
@@ -70,8 +70,20 @@ const requires = {
   schedules: `the scope ${SCOPE}; the list holds only the schedules the account may see, so use an account with the read-only admin right`,
   integrations: `the scope ${SCOPE} and the read-only administrative right (integrations of other teams are hidden otherwise)`,
   teams: (orgId: string) => `an account of organization ${orgId} that may view its teams (Teams public REST API, basic auth with an API token)`,
-  team: (what: string, team: string) => `the scope ${SCOPE} and membership or admin rights in team ${team} to list its ${what}`,
+  team: (what: string, k: { t: string; n: string }) => `the scope ${SCOPE} and membership or admin rights in team '${k.n}' (${k.t}) to list its ${what}`,
 };
+
+// Atlassian's gateway may answer a token whose scopes do not cover the endpoint with 401 ("Unauthorized; scope
+// does not match") rather than 403 (not stated in the ops reference), so every operations stream adds the scope to
+// the client's 401 message (the scopes page: "read:ops-config:jira-service-management ... Read configuration of
+// operations including ... custom user roles, escalations, heartbeats, integrations ... schedules").
+async function namesScope(e: CollectorError): Promise<Error | undefined> {
+  if (!(e instanceof AuthenticationError)) return undefined;
+  return new AuthenticationError(
+    `${e.message.replace(/^\[[^\]]*\] /, '')} With OAuth 2.0 or a scoped API token, a 401 also means the token lacks the scope ${SCOPE}.`,
+    e.context,
+  );
+}
 
 const str = z.string().nullish().transform((v) => v ?? null);
 const nonEmpty = z
@@ -170,6 +182,7 @@ type TeamKey = { t: string; n: string };
 function streamsFor(orgId: string, siteOrigin: string, pageSize: number): readonly Stream[] {
   const customRoles = defineStream<null, z.infer<typeof JsmOpsCustomRole>>({
     name: 'custom_roles',
+    diagnose: namesScope,
     style: () => opsList('/v1/roles', JsmOpsCustomRole, (r) => r.id, requires.roles, pageSize),
     rows: (r) => [
       row(jsmOpsCustomRoles, {
@@ -185,6 +198,7 @@ function streamsFor(orgId: string, siteOrigin: string, pageSize: number): readon
 
   const schedules = defineStream<null, z.infer<typeof JsmOpsSchedule>>({
     name: 'schedules',
+    diagnose: namesScope,
     // `expand=rotation` returns each schedule's rotations and participants in the list ("_expands": ["rotation"]
     // in the sample), so no request per schedule.
     style: () => opsList('/v1/schedules', JsmOpsSchedule, (s) => s.id, requires.schedules, pageSize, { expand: 'rotation' }),
@@ -219,6 +233,7 @@ function streamsFor(orgId: string, siteOrigin: string, pageSize: number): readon
 
   const integrations = defineStream<null, z.infer<typeof JsmOpsIntegration>>({
     name: 'integrations',
+    diagnose: namesScope,
     style: () => opsList('/v1/integrations', JsmOpsIntegration, (i) => i.id, requires.integrations, pageSize),
     rows: (i) => [row(jsmOpsIntegrations, { source: 'jsm-ops', integration_id: i.id, name: i.name, type: i.type, enabled: i.enabled, owner_team_id: i.teamId })],
   });
@@ -247,7 +262,8 @@ function streamsFor(orgId: string, siteOrigin: string, pageSize: number): readon
 
   const teamRoles = defineStream<TeamKey, z.infer<typeof JsmOpsTeamRole>>({
     name: 'team_roles',
-    style: (k) => opsList(`/v1/teams/${encodeURIComponent(k.t)}/roles`, JsmOpsTeamRole, (r) => r.id, requires.team('roles', k.t), pageSize),
+    diagnose: namesScope,
+    style: (k) => opsList(`/v1/teams/${encodeURIComponent(k.t)}/roles`, JsmOpsTeamRole, (r) => r.id, requires.team('roles', k), pageSize),
     rows: (r, k) => [
       row(jsmOpsTeamRoles, {
         source: 'jsm-ops',
@@ -264,7 +280,8 @@ function streamsFor(orgId: string, siteOrigin: string, pageSize: number): readon
 
   const escalations = defineStream<TeamKey, z.infer<typeof JsmOpsEscalation>>({
     name: 'escalations',
-    style: (k) => opsList(`/v1/teams/${encodeURIComponent(k.t)}/escalations`, JsmOpsEscalation, (e) => e.id, requires.team('escalations', k.t), pageSize),
+    diagnose: namesScope,
+    style: (k) => opsList(`/v1/teams/${encodeURIComponent(k.t)}/escalations`, JsmOpsEscalation, (e) => e.id, requires.team('escalations', k), pageSize),
     rows: (e, k) => [
       row(jsmOpsEscalations, { source: 'jsm-ops', escalation_id: e.id, name: e.name, description: e.description, owner_team_id: k.t, owner_team_name: null, enabled: e.enabled }),
       ...(e.rules ?? []).map((r, i) =>
@@ -286,7 +303,8 @@ function streamsFor(orgId: string, siteOrigin: string, pageSize: number): readon
 
   const heartbeats = defineStream<TeamKey, z.infer<typeof JsmOpsHeartbeat>>({
     name: 'heartbeats',
-    style: (k) => opsList(`/v1/teams/${encodeURIComponent(k.t)}/heartbeats`, JsmOpsHeartbeat, (h) => h.name, requires.team('heartbeats', k.t), pageSize),
+    diagnose: namesScope,
+    style: (k) => opsList(`/v1/teams/${encodeURIComponent(k.t)}/heartbeats`, JsmOpsHeartbeat, (h) => h.name, requires.team('heartbeats', k), pageSize),
     rows: (h, k) => [
       row(jsmOpsHeartbeats, {
         source: 'jsm-ops',

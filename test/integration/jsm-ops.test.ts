@@ -114,6 +114,7 @@ describe('auth and permissions', () => {
     expect(bad.exitCode).toBe(1);
     expect(bad.outcomes[0]?.error?.name).toBe('AuthenticationError');
     expect(bad.outcomes[0]?.error?.message).toMatch(/HTTP 401\]/);
+    expect(bad.outcomes[0]?.error?.message).toContain('lacks the scope read:ops-config:jira-service-management');
     expect(bad.outcomes[0]?.error?.message).not.toContain(WRONG_TOKEN);
     expect(await new LocalStore(out).list('jsm_ops_')).toEqual([]);
     const good = await runCollect([...argv, '--run-id', 'good'], { quiet: true, env: { ATLASSIAN_EMAIL: DEFAULT_CREDENTIALS.email, ATLASSIAN_API_TOKEN: DEFAULT_CREDENTIALS.apiToken } });
