@@ -8,6 +8,7 @@ import { confluence } from './confluence.ts';
 import { jiraDc } from './jira-dc.ts';
 import { confluenceDc } from './confluence-dc.ts';
 import { opsgenie } from './opsgenie.ts';
+import { jsmOps } from './jsm-ops.ts';
 import { trello } from './trello.ts';
 import { jsm } from './jsm.ts';
 import { assets } from './assets.ts';
@@ -21,6 +22,7 @@ export const productModules: Readonly<Partial<Record<Product, ProductModule>>> =
   'jira-dc': jiraDc,
   'confluence-dc': confluenceDc,
   opsgenie,
+  'jsm-ops': jsmOps,
   trello,
   jsm,
   assets,
@@ -38,6 +40,7 @@ export * from './admin.tables.ts';
 export * from './bitbucket.tables.ts';
 export * from './confluence.tables.ts';
 export * from './opsgenie.tables.ts';
+export * from './jsm-ops.tables.ts';
 export * from './trello.tables.ts';
 export * from './jsm.tables.ts';
 export * from './assets.tables.ts';

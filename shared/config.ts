@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Products the collector knows. Each has one module under `functions/`. */
-export const PRODUCTS = ['jira', 'confluence', 'bitbucket', 'admin', 'jsm', 'assets', 'opsgenie', 'trello', 'jira-dc', 'confluence-dc'] as const;
+export const PRODUCTS = ['jira', 'confluence', 'bitbucket', 'admin', 'jsm', 'assets', 'opsgenie', 'jsm-ops', 'trello', 'jira-dc', 'confluence-dc'] as const;
 export const ProductSchema = z.enum(PRODUCTS);
 export type Product = z.infer<typeof ProductSchema>;
 
@@ -102,6 +102,14 @@ export const UnitSchema = z.object({
         .regex(/^https?:\/\/[^\s/?#]+\/?$/, 'assets.apiUrl must be an origin such as https://api.atlassian.com')
         .optional(),
     })
+    .strict()
+    .optional(),
+  /**
+   * JSM operations (functions/jsm-ops.ts): `pageSize` is the `size` asked of every operations list; the
+   * reference publishes no maximum (a smaller answer is safe). @default { pageSize: 100 }
+   */
+  jsmOps: z
+    .object({ pageSize: z.int().min(1).max(1000, 'jsmOps.pageSize: at most 1000').optional() })
     .strict()
     .optional(),
   auth: AuthSchema,

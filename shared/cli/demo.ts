@@ -14,6 +14,7 @@ import {
   directoryPeople,
   jiraDcTenant,
   jiraTenant,
+  jsmOpsTenant,
   jsmTenant,
   opsgenieTenant,
   startSimulator,
@@ -59,6 +60,7 @@ async function main(): Promise<number> {
   // there), and a few accounts suspended or deactivated in the directory are still active in the products.
   // Bitbucket takes 250 of its ~440: with all of them nearly every Bitbucket user would be a directory account.
   const people = (product: 'jira' | 'confluence' | 'bitbucket', limit?: number) => directoryPeople(admin.model, { product, stillActive: 5, limit });
+  const jsmOps = jsmOpsTenant({ seed: 7, vanishingTeams: 1 });
   const products: DemoProduct[] = [
     {
       product: 'jira',
@@ -99,6 +101,13 @@ async function main(): Promise<number> {
       extraArgs: (sim) => ['--api-base-url', `${sim.url}/ex/jira/{cloudId}`, '--assets-object-types', 'Servers,Software Licences'],
     },
     { product: 'opsgenie', describe: 'Opsgenie: users, teams, roles, schedules, escalations', tenant: opsgenieTenant({ seed: 7 }), auth: 'genie-key' },
+    {
+      product: 'jsm-ops',
+      describe: "JSM operations (Opsgenie's successor): teams and members, team and custom roles, schedules, escalations, integrations, heartbeats",
+      tenant: jsmOps,
+      auth: 'basic',
+      extraArgs: (sim) => ['--api-base-url', `${sim.url}/jsm/ops/api/{cloudId}`, '--org-id', jsmOps.model.orgId],
+    },
     { product: 'trello', describe: 'Trello: workspaces, members, boards, enterprise admins', tenant: trelloTenant({ seed: 7 }), auth: 'trello' },
     {
       product: 'jira-dc',

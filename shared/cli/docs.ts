@@ -14,6 +14,7 @@ export function tableReference(): string {
     jsm: 'Jira Service Management',
     assets: 'Assets (JSM CMDB)',
     opsgenie: 'Opsgenie',
+    'jsm-ops': 'Jira Service Management operations',
     trello: 'Trello',
     'jira-dc': 'Jira Data Center',
     'confluence-dc': 'Confluence Data Center',

@@ -235,8 +235,10 @@ export function cursorToken<T>(
      * to a cursor (Admin `POST /v2/orgs/{orgId}/workspaces`). @default false
      */
     readonly cursorAlone?: boolean;
-    /** GET: name of the page-size query parameter (Jira Data Center `user/list` says `maxResults`). @default 'limit' */
+    /** Name of the page-size parameter, in the GET query or the POST body (Jira Data Center `user/list` says `maxResults`). @default 'limit' */
     readonly limitParam?: string;
+    /** Name of the cursor parameter, in the GET query or the POST body (Teams API members: `after`). @default 'cursor' */
+    readonly cursorParam?: string;
     readonly items: (body: unknown, endpoint: string) => unknown[];
     readonly next: (body: unknown, endpoint: string) => string | undefined;
   },
@@ -244,12 +246,13 @@ export function cursorToken<T>(
   return {
     request: (cursor) => {
       const c = typeof cursor === 'string' ? cursor : undefined;
+      const limit = o.limitParam ?? 'limit';
+      const at = o.cursorParam ?? 'cursor';
       if (o.method === 'POST') {
-        const body = c && o.cursorAlone ? { cursor: c } : { ...o.body, limit: o.pageSize, ...(c ? { cursor: c } : {}) };
+        const body = c && o.cursorAlone ? { [at]: c } : { ...o.body, [limit]: o.pageSize, ...(c ? { [at]: c } : {}) };
         return { path: o.path, method: 'POST', query: o.query, body, requires: o.requires, headers: o.headers };
       }
-      const limit = o.limitParam ?? 'limit';
-      return { path: o.path, query: c ? { cursor: c, [limit]: o.pageSize } : { ...o.query, [limit]: o.pageSize }, requires: o.requires, headers: o.headers };
+      return { path: o.path, query: c ? { [at]: c, [limit]: o.pageSize } : { ...o.query, [limit]: o.pageSize }, requires: o.requires, headers: o.headers };
     },
     read: (res, _cursor, endpoint) => ({
       items: itemsOf(o.item, o.items(res.body, endpoint), endpoint, 'data'),

@@ -67,3 +67,5 @@ export { trelloTenant } from './trello.ts';
 export type { TrelloTenantOptions, TrelloSim, TrelloModel } from './trello.ts';
 export { directoryPeople, peopleOf } from './people.ts';
 export type { People, Person, DirectoryPeopleOptions } from './people.ts';
+export { jsmOpsTenant, jsmOpsErrorBody } from './jsm-ops.ts';
+export type { JsmOpsTenantOptions, JsmOpsSim, JsmOpsModel } from './jsm-ops.ts';
