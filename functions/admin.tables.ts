@@ -154,7 +154,8 @@ export const adminGroupMembers = defineTable({
 
 export const adminApiTokens = defineTable({
   name: 'admin_api_tokens',
-  description: 'API token of a managed account.',
+  description:
+    'User API token of a managed account. Filled by the organization-wide listing of the Admin API Access API when the key may read it (one paged listing), else by one request per managed account.',
   key: ['account_id', 'token_id'],
   columns: {
     account_id: col.string(),
@@ -163,6 +164,53 @@ export const adminApiTokens = defineTable({
     created_at: col.timestamp().nullable(),
     last_access: col.timestamp().nullable().describe('null when the token was never used'),
     expires_at: col.timestamp().nullable().describe('null for tokens without expiry'),
+    status: col.string().nullable().describe('ALLOWED | BLOCKED (org listing only; null when filled per account)'),
+    source: col.string().describe('org-listing (GET /admin/api-access/v1/orgs/{orgId}/api-tokens) | per-account (GET /users/{account_id}/manage/api-tokens, the fallback when the listing is refused)'),
+  },
+});
+
+export const adminServiceAccounts = defineTable({
+  name: 'admin_service_accounts',
+  description: 'Service account of the organization (Admin API Access API): a non-human account that authenticates with its own API tokens or OAuth clients.',
+  key: ['service_account_id'],
+  columns: {
+    service_account_id: col.string(),
+    account_id: col.string().nullable().describe('Atlassian account id (atlassianId); joins the product tables'),
+    email: col.string().nullable(),
+    display_name: col.string().nullable(),
+    status: col.string().nullable(),
+    description: col.string().nullable(),
+    created_by_id: col.string().nullable().describe('account id of the admin who created it'),
+    updated_at: col.timestamp().nullable(),
+  },
+});
+
+export const adminServiceAccountApiTokens = defineTable({
+  name: 'admin_service_account_api_tokens',
+  description: 'API token of a service account (scoped; never the secret).',
+  key: ['service_account_id', 'token_id'],
+  columns: {
+    service_account_id: col.string(),
+    token_id: col.string(),
+    label: col.string().nullable(),
+    status: col.string().nullable(),
+    created_at: col.timestamp().nullable(),
+    last_access: col.timestamp().nullable().describe('null when the token was never used'),
+    expires_at: col.timestamp().nullable().describe('null for tokens without expiry'),
+  },
+});
+
+export const adminServiceAccountOauthClients = defineTable({
+  name: 'admin_service_account_oauth_clients',
+  description: 'OAuth 2.0 client (client credentials) of a service account; the client secret is never returned nor stored.',
+  key: ['service_account_id', 'client_id'],
+  columns: {
+    service_account_id: col.string(),
+    client_id: col.string(),
+    name: col.string().nullable(),
+    status: col.string().nullable().describe('e.g. ACTIVE'),
+    created_at: col.timestamp().nullable(),
+    updated_at: col.timestamp().nullable(),
   },
 });
 
@@ -180,4 +228,7 @@ export const adminTables = [
   adminUserProductAccess,
   adminGroupMembers,
   adminApiTokens,
+  adminServiceAccounts,
+  adminServiceAccountApiTokens,
+  adminServiceAccountOauthClients,
 ] as const;

@@ -14,6 +14,9 @@ import {
   adminOrgs,
   adminPolicies,
   adminPolicyResources,
+  adminServiceAccountApiTokens,
+  adminServiceAccountOauthClients,
+  adminServiceAccounts,
   adminTables,
   adminUserProductAccess,
   adminUsers,
@@ -45,14 +48,19 @@ export type ApiTokenScope =
 /** Options of the organization directory collector. */
 export interface AdminOptions {
   /**
-   * API tokens: `GET /users/{account_id}/manage/api-tokens` is unpaged and per account, so the table costs one
-   * request per managed account (200,000 on an org that manages 200,000 accounts). @default 'managed'
+   * API tokens. The organization listing of the API Access API (`GET /admin/api-access/v1/orgs/{orgId}/api-tokens`)
+   * is used when the key may read it (read:tokens:admin) and returns every managed account's tokens whatever
+   * this says, except 'none'. When it is refused, the fallback `GET /users/{account_id}/manage/api-tokens` is
+   * unpaged and per account: one request per managed account (200,000 on an org that manages 200,000
+   * accounts), which this bounds. @default 'managed'
    */
   readonly apiTokens?: ApiTokenScope;
 }
 
 const V1 = '/admin/v1/orgs';
 const V2 = '/admin/v2/orgs';
+/** Admin "API Access" API: https://developer.atlassian.com/cloud/admin/api-access/rest/ (server https://api.atlassian.com/admin/api-access/v1). */
+const ACCESS = '/admin/api-access/v1/orgs';
 
 // Named in the 403 message: "Grant the account <requires>, or use an account that has it."
 const scope = (s: string): string => `the scope ${s} on the organization admin API key`;
@@ -68,6 +76,13 @@ const POLICIES = 'organization admin rights on the API key (the spec names no sc
 // admin-user-management.json narrative "About": "Permission: Organization admin"; the key's org must own the
 // account (managed accounts only).
 const TOKENS = "the user management permission apiToken.read on the organization's managed accounts (an organization admin API key)";
+// API Access reference, "Get all API tokens in an org": "OAuth 2.0 scopes required: read:tokens:admin".
+const ORG_TOKENS = scope('read:tokens:admin');
+// API Access reference, "List service accounts in an org" (Experimental): read:service-accounts:admin.
+const SERVICE_ACCOUNTS = scope('read:service-accounts:admin');
+// API Access reference, "Get all OAuth clients in an org": read:service-accounts-tokens:admin. The per service
+// account token and client listings state no scope in the facts sheet; the same scope is named (unverified).
+const SERVICE_ACCOUNT_CREDENTIALS = scope('read:service-accounts-tokens:admin');
 
 const str = z.string().nullish().transform((v) => v ?? null);
 const bool = z.boolean().nullish().transform((v) => v ?? null);
@@ -91,6 +106,15 @@ const timestamp = z.string().transform((s, ctx) => {
   return new Date(t).toISOString();
 });
 const optTimestamp = timestamp.nullish().transform((v) => v ?? null);
+
+/**
+ * API Access times: OAuth clients and service accounts give epoch milliseconds (reference examples
+ * `"createdAt": 1763149545609`, `"updatedAt": 1764642980899`), API tokens ISO strings; both are accepted.
+ */
+const epochOrIso = z
+  .union([z.number().int().nonnegative().transform((ms) => new Date(ms).toISOString()), timestamp])
+  .nullish()
+  .transform((v) => v ?? null);
 
 const GROUP_ARI = 'ari:cloud:identity::group/';
 
@@ -120,6 +144,16 @@ function dataOf(body: unknown, endpoint: string): unknown[] {
 /** `links.next` of an Admin envelope: a URL in v1, a bare cursor in v2 (facts sheet Q7); absent at the end. */
 function linksNext(body: unknown, endpoint: string): string | undefined {
   return parsePayload(PageLinks, body, endpoint).links?.next || undefined;
+}
+
+/**
+ * API Access lists answer `links.next` as "a cursor" (facts sheet §7d) where the reference types it a string;
+ * a full URL is followed as is, a bare cursor is sent back as the `cursor` query parameter of `path`.
+ */
+export function accessNext(next: string | undefined, path: string): string | undefined {
+  if (next === undefined) return undefined;
+  if (/^https?:\/\//.test(next) || next.startsWith('/')) return next;
+  return `${path}?cursor=${encodeURIComponent(next)}`;
 }
 
 /**
@@ -211,6 +245,39 @@ const ApiToken = z.object({
   expiry: optTimestamp,
 });
 
+// API Access reference `ApiTokenSearchResponse.data[]`: id, label, status (ALLOWED | BLOCKED), createdAt,
+// expiresAt, lastActiveAt, user {id, orgId, name, email}.
+const OrgApiToken = z.object({
+  id: z.string().min(1),
+  label: str,
+  status: str,
+  createdAt: optTimestamp,
+  expiresAt: optTimestamp,
+  lastActiveAt: optTimestamp,
+  user: z.object({ id: z.string().min(1) }),
+});
+
+// API Access reference `ServiceAccountListResponse.items[]`: atlassianId, id, email, displayName, picture,
+// container, updatedAt (epoch ms), status, createdById, description.
+const ServiceAccount = z.object({
+  id: z.string().min(1),
+  atlassianId: str,
+  email: str,
+  displayName: str,
+  status: str,
+  description: str,
+  createdById: str,
+  updatedAt: epochOrIso,
+});
+
+// A service account's API tokens: the shape of the org listing's tokens without `user` (unverified).
+const ServiceAccountToken = z.object({ id: z.string().min(1), label: str, status: str, createdAt: epochOrIso, expiresAt: epochOrIso, lastActiveAt: epochOrIso });
+
+// `OAuthClientListResponse.data[]`: clientId, name, createdAt, updatedAt (epoch ms), status. Never a secret.
+const OAuthClient = z.object({ clientId: z.string().min(1), name: str, status: str, createdAt: epochOrIso, updatedAt: epochOrIso });
+
+const ItemsArray = z.object({ items: z.array(z.unknown()).nullish() });
+
 // ------------------------------------------------------------------------------------------------
 // Streams
 
@@ -259,7 +326,8 @@ function tokensWanted(u: UserItem, mode: ApiTokenScope): boolean {
 /**
  * The organization directory streams for one organization, in collection order: the organization (also the
  * credential check), directories, domains, workspaces, policies, groups with their role assignments, then
- * users with their product access, group memberships and, per managed account, API tokens.
+ * users with their product access and group memberships, the API tokens of managed accounts (one organization
+ * listing, or per account when the listing is refused), then service accounts with their tokens and OAuth clients.
  */
 export function adminStreams(orgId: string, options: AdminOptions = {}): readonly Stream[] {
   const org = encodeURIComponent(orgId);
@@ -422,9 +490,130 @@ export function adminStreams(orgId: string, options: AdminOptions = {}): readonl
         created_at: t.createdAt,
         last_access: t.lastAccess,
         expires_at: t.expiry,
+        status: null,
+        source: 'per-account',
       }),
     ],
     notFound: 'skip-parent',
+  });
+
+  const tokenAccounts = defineStream<string, UserItem, string>({
+    name: 'api_token_accounts',
+    // The fallback when the organization listing is refused: the managed accounts (users/search body filters
+    // `claimStatus` and `accountStatus`, `#/components/schemas/MultiDirectoryUserSearchRequest`), one token
+    // request each.
+    style: () =>
+      cursorToken({
+        path: `${V2}/${org}/directories/-/users/search`,
+        method: 'POST',
+        body: { claimStatus: 'managed', accountStatus: tokenMode === 'active' ? ['active'] : ['active', 'inactive'] },
+        pageSize: ADMIN_PAGE_SIZES.v2,
+        item: User,
+        items: dataOf,
+        next: linksNext,
+        requires: DIRECTORIES,
+      }),
+    childKey: (u) => (tokensWanted(u, tokenMode) ? u.accountId : undefined),
+    children: [apiTokens],
+  });
+
+  const orgApiTokensPath = `${ACCESS}/${org}/api-tokens`;
+  const orgApiTokens = defineStream<null, z.infer<typeof OrgApiToken>, string>({
+    name: 'org_api_tokens',
+    // API Access "Get all API tokens in an org": every user API token of the organization's managed accounts
+    // in one cursor listing. The reference shows no page-size parameter, so the server's size is used. A
+    // key without read:tokens:admin gets 403: the stream falls back to one request per managed account.
+    style: () =>
+      nextLink({
+        path: orgApiTokensPath,
+        item: OrgApiToken,
+        itemsField: 'data',
+        items: dataOf,
+        next: (r, e) => accessNext(linksNext(r.body, e), orgApiTokensPath),
+        requires: ORG_TOKENS,
+      }),
+    rows: (t) => [
+      row(adminApiTokens, {
+        account_id: t.user.id,
+        token_id: t.id,
+        label: t.label,
+        created_at: t.createdAt,
+        last_access: t.lastActiveAt,
+        expires_at: t.expiresAt,
+        status: t.status,
+        source: 'org-listing',
+      }),
+    ],
+    optional: true,
+    fallback: 'per-account',
+    children: [tokenAccounts],
+  });
+
+  const saTokens = defineStream<string, z.infer<typeof ServiceAccountToken>>({
+    name: 'service_account_api_tokens',
+    // API Access `GET /orgs/{orgId}/service-accounts/{serviceAccountId}/api-tokens`; 404 = deleted since listed.
+    style: (id) => {
+      const path = `${ACCESS}/${org}/service-accounts/${encodeURIComponent(id)}/api-tokens`;
+      return nextLink({ path, item: ServiceAccountToken, itemsField: 'data', items: dataOf, next: (r, e) => accessNext(linksNext(r.body, e), path), requires: SERVICE_ACCOUNT_CREDENTIALS });
+    },
+    rows: (t, id) => [
+      row(adminServiceAccountApiTokens, {
+        service_account_id: id,
+        token_id: t.id,
+        label: t.label,
+        status: t.status,
+        created_at: t.createdAt,
+        last_access: t.lastActiveAt,
+        expires_at: t.expiresAt,
+      }),
+    ],
+    notFound: 'skip-parent',
+    optional: true,
+  });
+
+  const saClients = defineStream<string, z.infer<typeof OAuthClient>>({
+    name: 'service_account_oauth_clients',
+    // API Access `GET /orgs/{orgId}/service-accounts/{serviceAccountId}/oauth-clients`.
+    style: (id) => {
+      const path = `${ACCESS}/${org}/service-accounts/${encodeURIComponent(id)}/oauth-clients`;
+      return nextLink({ path, item: OAuthClient, itemsField: 'data', items: dataOf, next: (r, e) => accessNext(linksNext(r.body, e), path), requires: SERVICE_ACCOUNT_CREDENTIALS });
+    },
+    rows: (c, id) => [
+      row(adminServiceAccountOauthClients, { service_account_id: id, client_id: c.clientId, name: c.name, status: c.status, created_at: c.createdAt, updated_at: c.updatedAt }),
+    ],
+    notFound: 'skip-parent',
+    optional: true,
+  });
+
+  const serviceAccountsPath = `${ACCESS}/${org}/service-accounts`;
+  const serviceAccounts = defineStream<null, z.infer<typeof ServiceAccount>, string>({
+    name: 'service_accounts',
+    // API Access "List service accounts in an org" (Experimental): `{links {next, prev}, items[], total}`,
+    // items under `items`, not `data`. 403 without read:service-accounts:admin: the tables stay empty.
+    style: () =>
+      nextLink({
+        path: serviceAccountsPath,
+        item: ServiceAccount,
+        itemsField: 'items',
+        items: (b, e) => parsePayload(ItemsArray, b, e).items ?? [],
+        next: (r, e) => accessNext(linksNext(r.body, e), serviceAccountsPath),
+        requires: SERVICE_ACCOUNTS,
+      }),
+    rows: (a) => [
+      row(adminServiceAccounts, {
+        service_account_id: a.id,
+        account_id: a.atlassianId,
+        email: a.email,
+        display_name: a.displayName,
+        status: a.status,
+        description: a.description,
+        created_by_id: a.createdById,
+        updated_at: a.updatedAt,
+      }),
+    ],
+    childKey: (a) => a.id,
+    children: [saTokens, saClients],
+    optional: true,
   });
 
   const users = defineStream<null, UserItem, string>({
@@ -444,11 +633,9 @@ export function adminStreams(orgId: string, options: AdminOptions = {}): readonl
         requires: DIRECTORIES,
       }),
     rows: userRows,
-    childKey: (u) => (tokensWanted(u, tokenMode) ? u.accountId : undefined),
-    children: [apiTokens],
   });
 
-  return [orgStream, directories, domains, workspaces, policies, groups, users];
+  return [orgStream, directories, domains, workspaces, policies, groups, users, ...(tokenMode === 'none' ? [] : [orgApiTokens]), serviceAccounts];
 }
 
 /** The organization directory collector with the given options. */

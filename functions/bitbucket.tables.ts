@@ -134,6 +134,65 @@ export const bitbucketBranchRestrictions = defineTable({
   },
 });
 
+export const bitbucketDeployKeys = defineTable({
+  name: 'bitbucket_deploy_keys',
+  description: 'SSH deploy key of a repository or a project: access that belongs to no person. The public key itself is not stored, only its fingerprint.',
+  key: ['level', 'parent_uuid', 'key_id'],
+  columns: {
+    level: col.string().describe('repository | project'),
+    parent_uuid: col.string().describe('repository or project uuid'),
+    parent_name: col.string().nullable().describe('repository full name or project key'),
+    workspace_uuid: col.string(),
+    workspace_slug: col.string(),
+    key_id: col.string(),
+    label: col.string().nullable(),
+    comment: col.string().nullable().describe('the comment part of the public key, often user@host'),
+    key_type: col.string().nullable().describe('e.g. ssh-rsa, ssh-ed25519'),
+    fingerprint: col.string().nullable().describe('SHA256:<base64> of the public key blob, as ssh-keygen -l prints it'),
+    added_on: col.timestamp().nullable(),
+    last_used: col.timestamp().nullable().describe('null when never used'),
+    created_by_account_id: col.string().nullable().describe('owner (repository keys) or created_by (project keys)'),
+  },
+});
+
+export const bitbucketWebhooks = defineTable({
+  name: 'bitbucket_webhooks',
+  description: 'Webhook of a workspace or a repository: where Bitbucket sends data. Never the secret; the URL without query string or credentials.',
+  key: ['webhook_uuid'],
+  columns: {
+    webhook_uuid: col.string(),
+    level: col.string().describe('workspace | repository'),
+    workspace_uuid: col.string(),
+    workspace_slug: col.string(),
+    repository_uuid: col.string().nullable(),
+    repository_full_name: col.string().nullable(),
+    url_host: col.string().nullable().describe('host the webhook sends to; compare with the organization domains'),
+    url: col.string().nullable().describe('scheme, host and path only: a query string or user info may carry a token'),
+    description: col.string().nullable(),
+    active: col.bool().nullable(),
+    events: col.stringArray(),
+    secret_set: col.bool().nullable().describe('whether the webhook signs its requests with a secret'),
+    created_at: col.timestamp().nullable(),
+  },
+});
+
+export const bitbucketPipelineVariables = defineTable({
+  name: 'bitbucket_pipeline_variables',
+  description: 'Pipelines variable of a workspace or a repository: its key and whether it is secured. The value is never stored, secured or not.',
+  key: ['level', 'owner_uuid', 'variable_uuid'],
+  columns: {
+    level: col.string().describe('workspace | repository'),
+    owner_uuid: col.string().describe('workspace or repository uuid'),
+    workspace_uuid: col.string(),
+    workspace_slug: col.string(),
+    repository_uuid: col.string().nullable(),
+    repository_full_name: col.string().nullable(),
+    variable_uuid: col.string(),
+    key: col.string().nullable(),
+    secured: col.bool().nullable(),
+  },
+});
+
 /** Every Bitbucket Cloud output table, in collection order. */
 export const bitbucketTables = [
   bitbucketWorkspaces,
@@ -143,4 +202,7 @@ export const bitbucketTables = [
   bitbucketRepositories,
   bitbucketRepositoryPermissions,
   bitbucketBranchRestrictions,
+  bitbucketDeployKeys,
+  bitbucketWebhooks,
+  bitbucketPipelineVariables,
 ] as const;

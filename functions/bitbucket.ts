@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Unit } from '../shared/config.ts';
 import { nextLink, parsePayload, single, type Json, type PageStyle } from '../shared/engine/paginate.ts';
@@ -5,11 +6,14 @@ import { defineStream, row, type RowOut, type Stream } from '../shared/engine/st
 import type { ProductModule } from '../shared/engine/collect.ts';
 import {
   bitbucketBranchRestrictions,
+  bitbucketDeployKeys,
+  bitbucketPipelineVariables,
   bitbucketProjectPermissions,
   bitbucketProjects,
   bitbucketRepositories,
   bitbucketRepositoryPermissions,
   bitbucketTables,
+  bitbucketWebhooks,
   bitbucketWorkspaceMembers,
   bitbucketWorkspaces,
 } from './bitbucket.tables.ts';
@@ -45,6 +49,11 @@ const requires = {
     `(API token scope read:repository:bitbucket); ${NO_ACCESS_TOKENS}`,
   branchRestrictions: (name: string) =>
     `admin on repository ${name} (workspace admins have it) and the OAuth scope 'repository:admin' (API token scope admin:repository:bitbucket)`,
+  deployKeys: (name: string) => `admin on ${name} and the OAuth scopes 'repository' and 'repository:admin' (API token scope admin:repository:bitbucket)`,
+  projectDeployKeys: (ws: string, key: string) =>
+    `admin on project ${key} of workspace '${ws}' and the OAuth scopes 'project' and 'project:admin' (API token scope admin:project:bitbucket)`,
+  webhooks: (where: string) => `owner of workspace or admin of ${where} and the OAuth scope 'webhook' (API token scope read:webhook:bitbucket)`,
+  variables: (where: string) => `access to ${where} and the OAuth scope 'pipeline' (API token scope read:pipeline:bitbucket)`,
 };
 
 const str = z.string().nullish().transform((v) => v ?? null);
@@ -137,6 +146,54 @@ const BranchRestriction = z.object({
   users: z.array(User).nullish(),
   groups: z.array(Group).nullish(),
 });
+
+// `#/components/schemas/deploy_key` / `project_deploy_key`: `id` is in the operations' examples (`"id": 123`),
+// not in the schema. `key` is the public key ("ssh-rsa AAAA... comment"): only its type and fingerprint are kept.
+const DeployKey = z.object({
+  id: z.union([z.int(), z.string().min(1)]).transform(String),
+  key: str,
+  label: str,
+  comment: str,
+  added_on: timestamp,
+  created_on: timestamp,
+  last_used: timestamp,
+  owner: User.nullish(),
+  created_by: User.nullish(),
+});
+
+// `#/components/schemas/webhook_subscription`: `secret` is write-only in practice and never read here (the
+// schema below does not name it, so it is dropped on parse); `secret_set` says whether one exists.
+const Webhook = z.object({
+  uuid: z.string().min(1),
+  url: str,
+  description: str,
+  active: bool,
+  events: z.array(z.string()).nullish(),
+  secret_set: bool,
+  created_at: timestamp,
+});
+
+// `#/components/schemas/pipeline_variable`: `value` is not named, so it is dropped on parse, secured or not.
+const PipelineVariable = z.object({ uuid: z.string().min(1), key: str, secured: bool });
+
+/** OpenSSH-style fingerprint (`SHA256:` + unpadded base64 of the SHA-256 of the key blob) and the key type. */
+export function sshKeyFacts(key: string | null): { keyType: string | null; fingerprint: string | null } {
+  const [type, blob] = (key ?? '').trim().split(/\s+/);
+  if (!type || !blob || !/^[A-Za-z0-9+/]+=*$/.test(blob)) return { keyType: type || null, fingerprint: null };
+  const digest = createHash('sha256').update(Buffer.from(blob, 'base64')).digest('base64').replace(/=+$/, '');
+  return { keyType: type, fingerprint: `SHA256:${digest}` };
+}
+
+/** Scheme, host and path of a webhook URL: a query string or user info may carry a token. */
+export function webhookTarget(url: string | null): { host: string | null; url: string | null } {
+  if (url === null) return { host: null, url: null };
+  try {
+    const u = new URL(url);
+    return { host: u.hostname.toLowerCase(), url: `${u.protocol}//${u.host}${u.pathname}` };
+  } catch {
+    return { host: null, url: null };
+  }
+}
 
 // Style B envelope `{values[], next?}` (facts sheet §3): `size`, `page` and `previous` are optional.
 const Envelope = z.object({ values: z.array(z.unknown()), next: z.string().min(1).nullish() });
@@ -232,6 +289,36 @@ const projectGrants = grantStreams<ProjectKey>({
     row(bitbucketProjectPermissions, { project_uuid: p.pu, project_key: p.p, workspace_uuid: p.wu, workspace_slug: p.ws, ...principal, permission }),
 });
 
+function deployKeyRow(k: z.infer<typeof DeployKey>, level: 'repository' | 'project', parentUuid: string, parentName: string, w: { ws: string; wu: string }): RowOut {
+  const facts = sshKeyFacts(k.key);
+  return row(bitbucketDeployKeys, {
+    level,
+    parent_uuid: parentUuid,
+    parent_name: parentName,
+    workspace_uuid: w.wu,
+    workspace_slug: w.ws,
+    key_id: k.id,
+    label: k.label,
+    comment: k.comment,
+    key_type: facts.keyType,
+    fingerprint: facts.fingerprint,
+    added_on: k.added_on ?? k.created_on,
+    last_used: k.last_used,
+    created_by_account_id: (k.owner ?? k.created_by)?.account_id ?? null,
+  });
+}
+
+// Non-human access streams are optional: a 403 (a credential without the 'webhook' or 'pipeline' scope, or
+// not admin there) leaves their table empty and counts the skip instead of failing the unit.
+const projectDeployKeys = defineStream<ProjectKey, z.infer<typeof DeployKey>>({
+  name: 'project_deploy_keys',
+  // `#/paths/~1workspaces~1{workspace}~1projects~1{project_key}~1deploy-keys/get`
+  style: (p) => list(`/2.0/workspaces/${seg(p.ws)}/projects/${seg(p.p)}/deploy-keys`, DeployKey, requires.projectDeployKeys(p.ws, p.p)),
+  rows: (k, p) => [deployKeyRow(k, 'project', p.pu, p.p, p)],
+  notFound: 'skip-parent',
+  optional: true,
+});
+
 const projects = defineStream<WorkspaceKey, z.infer<typeof Project>, ProjectKey>({
   name: 'projects',
   // `#/paths/~1workspaces~1{workspace}~1projects/get`
@@ -248,7 +335,7 @@ const projects = defineStream<WorkspaceKey, z.infer<typeof Project>, ProjectKey>
     }),
   ],
   childKey: (p, w) => ({ ws: w.ws, wu: w.wu, p: p.key, pu: p.uuid }),
-  children: projectGrants,
+  children: [...projectGrants, projectDeployKeys],
   notFound: 'skip-parent',
 });
 
@@ -292,6 +379,82 @@ const branchRestrictions = defineStream<RepositoryKey, z.infer<typeof BranchRest
   notFound: 'skip-parent',
 });
 
+function webhookRow(h: z.infer<typeof Webhook>, w: { ws: string; wu: string }, repo: { r: string; fn: string } | null): RowOut {
+  const target = webhookTarget(h.url);
+  return row(bitbucketWebhooks, {
+    webhook_uuid: h.uuid,
+    level: repo ? 'repository' : 'workspace',
+    workspace_uuid: w.wu,
+    workspace_slug: w.ws,
+    repository_uuid: repo?.r ?? null,
+    repository_full_name: repo?.fn ?? null,
+    url_host: target.host,
+    url: target.url,
+    description: h.description,
+    active: h.active,
+    events: h.events ?? [],
+    secret_set: h.secret_set,
+    created_at: h.created_at,
+  });
+}
+
+function variableRow(v: z.infer<typeof PipelineVariable>, w: { ws: string; wu: string }, repo: { r: string; fn: string } | null): RowOut {
+  return row(bitbucketPipelineVariables, {
+    level: repo ? 'repository' : 'workspace',
+    owner_uuid: repo?.r ?? w.wu,
+    workspace_uuid: w.wu,
+    workspace_slug: w.ws,
+    repository_uuid: repo?.r ?? null,
+    repository_full_name: repo?.fn ?? null,
+    variable_uuid: v.uuid,
+    key: v.key,
+    secured: v.secured,
+  });
+}
+
+const repositoryDeployKeys = defineStream<RepositoryKey, z.infer<typeof DeployKey>>({
+  name: 'repository_deploy_keys',
+  // `#/paths/~1repositories~1{workspace}~1{repo_slug}~1deploy-keys/get`
+  style: (r) => list(repoPath(r, 'deploy-keys'), DeployKey, requires.deployKeys(r.fn)),
+  rows: (k, r) => [deployKeyRow(k, 'repository', r.r, r.fn, r)],
+  notFound: 'skip-parent',
+  optional: true,
+});
+
+const repositoryWebhooks = defineStream<RepositoryKey, z.infer<typeof Webhook>>({
+  name: 'repository_webhooks',
+  // `#/paths/~1repositories~1{workspace}~1{repo_slug}~1hooks/get`
+  style: (r) => list(repoPath(r, 'hooks'), Webhook, requires.webhooks(r.fn)),
+  rows: (h, r) => [webhookRow(h, r, r)],
+  notFound: 'skip-parent',
+  optional: true,
+});
+
+const repositoryVariables = defineStream<RepositoryKey, z.infer<typeof PipelineVariable>>({
+  name: 'repository_pipeline_variables',
+  // `#/paths/~1repositories~1{workspace}~1{repo_slug}~1pipelines_config~1variables/get`
+  style: (r) => list(repoPath(r, 'pipelines_config/variables'), PipelineVariable, requires.variables(r.fn)),
+  rows: (v, r) => [variableRow(v, r, r)],
+  notFound: 'skip-parent',
+  optional: true,
+});
+
+const workspaceWebhooks = defineStream<WorkspaceKey, z.infer<typeof Webhook>>({
+  name: 'workspace_webhooks',
+  // `#/paths/~1workspaces~1{workspace}~1hooks/get`: 403 "If the authenticated user is not an owner".
+  style: (w) => list(`/2.0/workspaces/${seg(w.ws)}/hooks`, Webhook, requires.webhooks(`workspace '${w.ws}'`)),
+  rows: (h, w) => [webhookRow(h, w, null)],
+  optional: true,
+});
+
+const workspaceVariables = defineStream<WorkspaceKey, z.infer<typeof PipelineVariable>>({
+  name: 'workspace_pipeline_variables',
+  // `#/paths/~1workspaces~1{workspace}~1pipelines-config~1variables/get`
+  style: (w) => list(`/2.0/workspaces/${seg(w.ws)}/pipelines-config/variables`, PipelineVariable, requires.variables(`workspace '${w.ws}'`)),
+  rows: (v, w) => [variableRow(v, w, null)],
+  optional: true,
+});
+
 const repositories = defineStream<WorkspaceKey, z.infer<typeof Repository>, RepositoryKey>({
   name: 'repositories',
   // `#/paths/~1repositories~1{workspace}/get`: every repository of the workspace (no `role` filter). Counts
@@ -314,7 +477,7 @@ const repositories = defineStream<WorkspaceKey, z.infer<typeof Repository>, Repo
     }),
   ],
   childKey: (r, w) => ({ ws: w.ws, wu: w.wu, r: r.uuid, fn: r.full_name }),
-  children: [...repositoryGrants, branchRestrictions],
+  children: [...repositoryGrants, branchRestrictions, repositoryDeployKeys, repositoryWebhooks, repositoryVariables],
   notFound: 'skip-parent',
 });
 
@@ -340,7 +503,7 @@ function workspaceStream(fixed?: string): Stream {
       }),
     ],
     childKey: (w) => ({ ws: w.slug, wu: w.uuid }),
-    children: [members, projects, repositories],
+    children: [members, projects, repositories, workspaceWebhooks, workspaceVariables],
     // A listed workspace deleted since is skipped; a configured one that does not exist is an error.
     notFound: fixed === undefined ? 'skip-parent' : 'fail',
   });

@@ -141,9 +141,9 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
           const outOfTime = deps.remainingMs !== undefined && deps.remainingMs() < margin;
           if (outOfRequests || outOfTime) throw new StopSignal();
         },
-        skipped: ({ stream, key }) => {
+        skipped: ({ stream, key, reason }) => {
           stats.skipped++;
-          log.info('skipped: a parent vanished before its children were read, or an optional endpoint refused', { unit: id, stream, key });
+          log.info('skipped: a parent vanished before its children were read, or an optional endpoint refused', { unit: id, stream, key, ...(reason ? { reason } : {}) });
         },
       }, { concurrency: deps.http?.concurrency ?? DEFAULT_CONCURRENCY });
       done = true;

@@ -41,6 +41,13 @@ export interface Stream {
    */
   readonly optional: boolean;
   /**
+   * For an {@link optional} stream: the key its children run with, once, when the endpoint refuses its first
+   * page (403), so a cheaper listing can fall back to a costlier path (the Admin API Access token listing to
+   * per-account token requests). The task sits in the frame like any other, so the choice survives a
+   * checkpoint. Undefined: a refusal only leaves the stream empty.
+   */
+  readonly fallback?: Json;
+  /**
    * What an error of this stream's endpoint means for one parent, decided before the {@link NotFoundPolicy}:
    * `'vanished'` skips the parent (counted), an Error replaces the error, `undefined` leaves it to the policy.
    * It may send requests (a probe of the parent) through `client`.
@@ -60,6 +67,7 @@ export function defineStream<P extends Json, T, C extends Json = null>(def: {
   children?: readonly Stream[];
   notFound?: NotFoundPolicy;
   optional?: boolean;
+  fallback?: C;
   diagnose?: (e: CollectorError, parent: P, client: HttpClient) => Promise<Error | 'vanished' | undefined>;
 }): Stream {
   // The engine hands each stream exactly the key its parent's childKey produced (or null at the top);
@@ -72,6 +80,7 @@ export function defineStream<P extends Json, T, C extends Json = null>(def: {
     children: def.children ?? [],
     notFound: def.notFound ?? 'fail',
     optional: def.optional ?? false,
+    ...(def.fallback !== undefined ? { fallback: def.fallback } : {}),
     ...(def.diagnose ? { diagnose: def.diagnose as (e: CollectorError, parent: Json, client: HttpClient) => Promise<Error | 'vanished' | undefined> } : {}),
   };
 }
@@ -112,8 +121,8 @@ export interface EngineHooks {
   emit(rows: readonly RowOut[]): void;
   /** Called after each page, once the position is consistent. Throw {@link StopSignal} to stop here. */
   boundary(info: { stream: string; items: number; dropped: number }): Promise<void>;
-  /** A parent vanished (404 on its child endpoint). */
-  skipped(info: { stream: string; key: Json }): void;
+  /** A parent vanished (404 on its child endpoint), or an optional endpoint refused (`reason`: the 403 message). */
+  skipped(info: { stream: string; key: Json; reason?: string }): void;
 }
 
 /** Thrown by a boundary hook to end the invocation at a consistent position. */
@@ -195,8 +204,15 @@ async function runFrame(s: Stream, parent: Json, frame: Frame, isChild: boolean,
         if (meaning instanceof Error) throw meaning;
       }
       if (e instanceof PermissionError && s.optional) {
-        ctx.hooks.skipped({ stream: s.name, key: parent });
+        ctx.hooks.skipped({ stream: s.name, key: parent, reason: e.message });
         frame.done = true;
+        // Fall back only when nothing was read yet: a refusal after the first page would double rows.
+        if (s.fallback !== undefined && frame.cursor === null && s.children.length) {
+          const task: Task = { key: s.fallback, child: 0, sub: null };
+          frame.pending.push(task);
+          queue.push(task);
+          spawn();
+        }
         return;
       }
       if (!(e instanceof NotFoundError) || s.notFound === 'fail') throw e;

@@ -17,6 +17,9 @@ import { hash32, hex8, Rng, scramble32, unit, uuidFrom } from './random.ts';
 import type { RowInput } from '../schema/table.ts';
 import type {
   adminApiTokens,
+  adminServiceAccountApiTokens,
+  adminServiceAccountOauthClients,
+  adminServiceAccounts,
   adminDirectories,
   adminDomains,
   adminGroupMembers,
@@ -35,7 +38,21 @@ import { FIRST_NAMES as FIRST, LAST_NAMES as LAST } from './names.ts';
 // Options
 
 /** Endpoint families a key can be denied (403 with the spec's body), as for a key without the scope. */
-export type AdminEndpoint = 'org' | 'directories' | 'domains' | 'workspaces' | 'policies' | 'groups' | 'users' | 'api-tokens';
+export type AdminEndpoint =
+  | 'org'
+  | 'directories'
+  | 'domains'
+  | 'workspaces'
+  | 'policies'
+  | 'groups'
+  | 'users'
+  | 'api-tokens'
+  /** API Access: the organization's user API token listing. */
+  | 'org-api-tokens'
+  /** API Access: the service account listing. */
+  | 'service-accounts'
+  /** API Access: a service account's API tokens and OAuth clients. */
+  | 'service-account-credentials';
 
 /** Scope (or permission) the simulator's 403 names per endpoint family, as the spec states it. */
 export const ADMIN_ENDPOINT_SCOPES: Readonly<Record<AdminEndpoint, string>> = {
@@ -47,6 +64,9 @@ export const ADMIN_ENDPOINT_SCOPES: Readonly<Record<AdminEndpoint, string>> = {
   groups: 'read:groups:admin',
   users: 'read:directories:admin',
   'api-tokens': 'apiToken.read',
+  'org-api-tokens': 'read:tokens:admin',
+  'service-accounts': 'read:service-accounts:admin',
+  'service-account-credentials': 'read:service-accounts-tokens:admin',
 };
 
 export interface AdminTenantOptions {
@@ -80,6 +100,13 @@ export interface AdminTenantOptions {
    * published size (facts sheet §11, unverified). @default 20
    */
   v1PageSize?: number;
+  /** Service accounts of the organization (API Access API). @default 4 */
+  serviceAccounts?: number;
+  /**
+   * Page size the server sets for API Access lists: the reference shows no page-size parameter on the token
+   * and service account listings (unverified). @default 100
+   */
+  accessPageSize?: number;
 }
 
 /** v2 `limit`: `minimum: 1, maximum: 100`; defaults: users/search 50, groups/search 20, GET lists 20. */
@@ -169,6 +196,20 @@ export interface AdminProductAccessRecord {
   lastActiveNorm: string | null;
 }
 
+/** A service account (API Access `ServiceAccountListResponse.items[]`) with its credentials. */
+export interface AdminServiceAccountRecord {
+  id: string;
+  atlassianId: string;
+  email: string;
+  displayName: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  description: string | undefined;
+  createdById: string;
+  updatedAt: number;
+  tokens: { id: string; label: string; status: 'ALLOWED' | 'BLOCKED'; createdAt: string; expiresAt: string | undefined; lastActiveAt: string | undefined }[];
+  clients: { clientId: string; name: string; status: 'ACTIVE' | 'INACTIVE'; createdAt: number; updatedAt: number }[];
+}
+
 export interface AdminModel {
   seed: number;
   orgId: string;
@@ -187,6 +228,8 @@ export interface AdminModel {
   /** Managed accounts whose token request answers 404. */
   vanishing: Set<number>;
   forbidden: Set<AdminEndpoint>;
+  serviceAccounts: AdminServiceAccountRecord[];
+  accessPageSize: number;
 }
 
 export interface AdminSim extends ProductSim {
@@ -615,11 +658,55 @@ function generateModel(opts: AdminTenantOptions): AdminModel {
   const vanishing = new Set<number>();
   for (let k = 0; k < vanishingCount; k++) vanishing.add(candidates[Math.floor(((k + 0.5) * candidates.length) / vanishingCount)] ?? 8);
 
+  // ---- service accounts: the first has many tokens (several pages at small page sizes), one has none.
+  const serviceAccounts: AdminServiceAccountRecord[] = [];
+  const saCount = clampInt(opts.serviceAccounts, 4, 0);
+  const SA_NAMES = ['ci-deployer', 'jira-sync-bot', 'backup-exporter', 'looker-reader', 'okta-bridge', 'release-bot'];
+  for (let k = 0; k < saCount; k++) {
+    const name = SA_NAMES[k % SA_NAMES.length] ?? 'bot';
+    const display = k < SA_NAMES.length ? name : `${name}-${k}`;
+    const nTokens = k === 0 ? 7 : k === 1 ? 0 : 1 + (hash32(seed, 'sa-tokens', k) % 3);
+    const nClients = k === 2 ? 0 : 1 + (hash32(seed, 'sa-clients', k) % 2);
+    const tokens: AdminServiceAccountRecord['tokens'] = [];
+    for (let t = 0; t < nTokens; t++) {
+      const created = NOW - Math.floor(unit(seed, 'sa-tcreated', k, t) * 500) * DAY;
+      const never = t === 1;
+      const used = unit(seed, 'sa-tused', k, t) < 0.6;
+      tokens.push({
+        id: uuidFrom(seed, 'sa-token', k, t),
+        label: `${display} token ${t + 1}`,
+        status: t === 2 ? 'BLOCKED' : 'ALLOWED',
+        createdAt: new Date(created).toISOString(),
+        expiresAt: never ? undefined : new Date(created + 365 * DAY).toISOString(),
+        lastActiveAt: used ? new Date(created + Math.floor(unit(seed, 'sa-tlast', k, t) * (NOW - created))).toISOString() : undefined,
+      });
+    }
+    const clients: AdminServiceAccountRecord['clients'] = [];
+    for (let c = 0; c < nClients; c++) {
+      const created = NOW - Math.floor(unit(seed, 'sa-ccreated', k, c) * 300) * DAY;
+      clients.push({ clientId: hex8(hash32(seed, 'sa-client', k, c)) + hex8(hash32(seed, 'sa-client2', k, c)), name: `${display} oauth ${c + 1}`, status: c === 1 ? 'INACTIVE' : 'ACTIVE', createdAt: created, updatedAt: created + DAY });
+    }
+    serviceAccounts.push({
+      id: uuidFrom(seed, 'service-account', k),
+      atlassianId: `712020:${uuidFrom(seed, 'sa-aid', k)}`,
+      email: `${display}@serviceaccount.atlassian.com`,
+      displayName: display,
+      status: k === 3 ? 'INACTIVE' : 'ACTIVE',
+      description: k % 2 === 0 ? `Service account for ${display}` : undefined,
+      createdById: users.accountId(0),
+      updatedAt: NOW - Math.floor(unit(seed, 'sa-updated', k) * 100) * DAY,
+      tokens,
+      clients,
+    });
+  }
+
   return {
     seed,
     orgId,
     orgName,
     v1PageSize: clampInt(opts.v1PageSize, 20, 1),
+    serviceAccounts,
+    accessPageSize: clampInt(opts.accessPageSize, 100, 1),
     users,
     directories,
     domains,
@@ -890,7 +977,112 @@ export function adminTenant(opts: AdminTenantOptions = {}): AdminSim {
   const USER_EXPAND = ['platformRoles', 'counts.resources', 'productAccess', 'groups'] as const;
   const GROUP_EXPAND = ['counts.resources', 'counts.users'] as const;
 
+  /**
+   * API Access paging (server-set page size, `cursor` query parameter). `links.next` is a bare cursor (facts
+   * sheet §7d "links.next is a cursor"), or with `urlLinks` a full URL, so the collector handles both forms.
+   */
+  const accessPage = <T>(ctx: RouteContext, kind: string, all: readonly T[], map: (item: T) => Json, field: 'data' | 'items', urlLinks = false): RouteResult => {
+    const raw = ctx.query.get('cursor');
+    let offset = 0;
+    if (raw !== null) {
+      const c = decodeCursor(seed, kind, raw);
+      if (!c) return appError(400, 'ADMIN-400-1', 'Invalid page cursor');
+      offset = c.offset;
+    }
+    const page = window(ctx, all, { offset, limit: model.accessPageSize });
+    const links: Json = { self: `${ctx.baseUrl}${ctx.path}${ctx.query.size ? `?${ctx.query.toString()}` : ''}` };
+    if (offset > 0) links.prev = encodeCursor(seed, kind, Math.max(0, offset - model.accessPageSize), model.accessPageSize);
+    if (page.next !== null) {
+      const c = encodeCursor(seed, kind, page.next, model.accessPageSize);
+      links.next = urlLinks ? `${ctx.baseUrl}${ctx.path}?cursor=${c}` : c;
+    }
+    return ok({ ...(field === 'items' ? { links, items: page.items.map(map), total: all.length } : { data: page.items.map(map), links }) });
+  };
+
+  /** Every user API token of the organization's managed accounts (closed accounts have none), in account order. */
+  let orgTokens: { i: number; t: AdminTokenRecord }[] | undefined;
+  const allOrgTokens = (): { i: number; t: AdminTokenRecord }[] => {
+    orgTokens ??= listedTokens(model);
+    return orgTokens;
+  };
+  const serviceAccountById = new Map(model.serviceAccounts.map((a) => [a.id, a]));
+
   const routes: Route[] = [
+    {
+      // API Access "Get all API tokens in an org" (https://developer.atlassian.com/cloud/admin/api-access/rest/api-group-api-token/):
+      // `{data: [ApiToken {id, label, status, createdAt, expiresAt, lastActiveAt, user {id, orgId, name, email}}], links}`.
+      method: 'GET',
+      path: '/admin/api-access/v1/orgs/{orgId}/api-tokens',
+      paged: true,
+      handle: (ctx) =>
+        checkOrg(ctx) ??
+        deny('org-api-tokens', ctx) ??
+        accessPage(ctx, 'access-tokens', allOrgTokens(), ({ i, t }) => {
+          const out: Json = { id: t.id, label: t.label, status: tokenStatus(model, i, t), createdAt: t.createdAt };
+          if (t.expiry !== undefined) out.expiresAt = t.expiry;
+          if (t.lastAccess !== undefined) out.lastActiveAt = t.lastAccess;
+          const email = users.email(i);
+          out.user = { id: users.accountId(i), orgId, name: users.name(i), ...(email !== null ? { email } : {}) };
+          return out;
+        }, 'data'),
+    },
+    {
+      // API Access "List service accounts in an org" (Experimental; .../api-group-service-account/):
+      // `{links {next, prev}, items [...], total}`; here `links.next` is a full URL.
+      method: 'GET',
+      path: '/admin/api-access/v1/orgs/{orgId}/service-accounts',
+      paged: true,
+      handle: (ctx) =>
+        checkOrg(ctx) ??
+        deny('service-accounts', ctx) ??
+        accessPage(ctx, 'service-accounts', model.serviceAccounts, (a) => ({
+          atlassianId: a.atlassianId,
+          id: a.id,
+          email: a.email,
+          displayName: a.displayName,
+          picture: `https://avatar-management.example/${a.id}.png`,
+          container: orgId,
+          updatedAt: a.updatedAt,
+          status: a.status,
+          createdById: a.createdById,
+          ...(a.description !== undefined ? { description: a.description } : {}),
+        }), 'items', true),
+    },
+    {
+      // API Access `GET /orgs/{orgId}/service-accounts/{serviceAccountId}/api-tokens` (shape of the org listing
+      // without `user`; unverified). 404 for an unknown service account.
+      method: 'GET',
+      path: '/admin/api-access/v1/orgs/{orgId}/service-accounts/{serviceAccountId}/api-tokens',
+      paged: true,
+      handle: (ctx) => {
+        const bad = checkOrg(ctx) ?? deny('service-account-credentials', ctx);
+        if (bad) return bad;
+        const a = serviceAccountById.get(ctx.params.serviceAccountId ?? '');
+        if (!a) return appError(404, 'ADMIN-404-1', 'Service account not found');
+        return accessPage(ctx, `sa-tokens-${a.id}`, a.tokens, (t) => ({
+          id: t.id,
+          label: t.label,
+          status: t.status,
+          createdAt: t.createdAt,
+          ...(t.expiresAt !== undefined ? { expiresAt: t.expiresAt } : {}),
+          ...(t.lastActiveAt !== undefined ? { lastActiveAt: t.lastActiveAt } : {}),
+        }), 'data');
+      },
+    },
+    {
+      // API Access `GET /orgs/{orgId}/service-accounts/{serviceAccountId}/oauth-clients`: OAuthClient
+      // {clientId, name, createdAt, updatedAt (epoch ms), status}; never the secret.
+      method: 'GET',
+      path: '/admin/api-access/v1/orgs/{orgId}/service-accounts/{serviceAccountId}/oauth-clients',
+      paged: true,
+      handle: (ctx) => {
+        const bad = checkOrg(ctx) ?? deny('service-account-credentials', ctx);
+        if (bad) return bad;
+        const a = serviceAccountById.get(ctx.params.serviceAccountId ?? '');
+        if (!a) return appError(404, 'ADMIN-404-1', 'Service account not found');
+        return accessPage(ctx, `sa-clients-${a.id}`, a.clients, (c) => ({ clientId: c.clientId, name: c.name, createdAt: c.createdAt, updatedAt: c.updatedAt, status: c.status }), 'data');
+      },
+    },
     {
       // `~1v1~1orgs/get`: the organizations of the key (one here). Style A1.
       method: 'GET',
@@ -1162,6 +1354,21 @@ export function adminTenant(opts: AdminTenantOptions = {}): AdminSim {
   };
 }
 
+/** Tokens the organization listing returns: every token of a managed account that is not closed. */
+function listedTokens(model: AdminModel): { i: number; t: AdminTokenRecord }[] {
+  const out: { i: number; t: AdminTokenRecord }[] = [];
+  for (let i = 0; i < model.users.count; i++) {
+    if (!model.users.isManaged(i) || model.users.accountStatus(i) === 'closed') continue;
+    for (const t of model.users.tokens(i)) out.push({ i, t });
+  }
+  return out;
+}
+
+/** A few tokens are blocked by an admin (API Access `status` ALLOWED | BLOCKED). */
+function tokenStatus(model: AdminModel, i: number, t: AdminTokenRecord): 'ALLOWED' | 'BLOCKED' {
+  return hash32(model.seed, 'tblocked', i, t.id) % 20 === 0 ? 'BLOCKED' : 'ALLOWED';
+}
+
 // ---------------------------------------------------------------------------------------------
 // Ground truth and request count (the contract with the collector)
 
@@ -1175,6 +1382,8 @@ function tokenAccount(users: AdminUsers, i: number, mode: 'managed' | 'active' |
 
 export function groundTruth(model: AdminModel, apiTokens: 'managed' | 'active' | 'none' = 'managed'): Record<string, Record<string, unknown>[]> {
   const { users, groups, workspaces } = model;
+  // The organization listing fills admin_api_tokens unless the key may not read it (then per account).
+  const listing = !model.forbidden.has('org-api-tokens');
   const orgs: Rows<typeof adminOrgs> = [{ org_id: model.orgId, name: model.orgName }];
   const directories: Rows<typeof adminDirectories> = model.directories.map((d) => ({ directory_id: d.directoryId, name: d.name }));
   const domains: Rows<typeof adminDomains> = model.domains.map((d) => ({ domain_id: d.id, name: d.name, claim_type: d.claim?.type ?? null, claim_status: d.claim?.status ?? null }));
@@ -1240,12 +1449,41 @@ export function groundTruth(model: AdminModel, apiTokens: 'managed' | 'active' |
       const w = workspaces[p.workspace];
       accessRows.push({ account_id: accountId, product_key: w?.productKey ?? null, resource_id: w?.id ?? null, cloud_id: w?.cloudId ?? null, last_active: p.lastActiveNorm });
     }
-    if (tokenAccount(users, i, apiTokens) && !model.vanishing.has(i)) {
+    if (!listing && tokenAccount(users, i, apiTokens) && !model.vanishing.has(i)) {
       for (const t of users.tokens(i)) {
-        tokenRows.push({ account_id: accountId, token_id: t.id, label: t.label, created_at: t.createdAtNorm, last_access: t.lastAccessNorm, expires_at: t.expiryNorm });
+        tokenRows.push({ account_id: accountId, token_id: t.id, label: t.label, created_at: t.createdAtNorm, last_access: t.lastAccessNorm, expires_at: t.expiryNorm, status: null, source: 'per-account' });
       }
     }
   }
+  if (listing && apiTokens !== 'none') {
+    for (const { i, t } of listedTokens(model)) {
+      tokenRows.push({ account_id: users.accountId(i), token_id: t.id, label: t.label, created_at: t.createdAtNorm, last_access: t.lastAccessNorm, expires_at: t.expiryNorm, status: tokenStatus(model, i, t), source: 'org-listing' });
+    }
+  }
+  const saAllowed = !model.forbidden.has('service-accounts');
+  const credsAllowed = saAllowed && !model.forbidden.has('service-account-credentials');
+  const saRows: Rows<typeof adminServiceAccounts> = saAllowed
+    ? model.serviceAccounts.map((a) => ({
+        service_account_id: a.id,
+        account_id: a.atlassianId,
+        email: a.email,
+        display_name: a.displayName,
+        status: a.status,
+        description: a.description ?? null,
+        created_by_id: a.createdById,
+        updated_at: new Date(a.updatedAt).toISOString(),
+      }))
+    : [];
+  const saTokenRows: Rows<typeof adminServiceAccountApiTokens> = credsAllowed
+    ? model.serviceAccounts.flatMap((a) =>
+        a.tokens.map((t) => ({ service_account_id: a.id, token_id: t.id, label: t.label, status: t.status, created_at: t.createdAt, last_access: t.lastActiveAt ?? null, expires_at: t.expiresAt ?? null })),
+      )
+    : [];
+  const saClientRows: Rows<typeof adminServiceAccountOauthClients> = credsAllowed
+    ? model.serviceAccounts.flatMap((a) =>
+        a.clients.map((c) => ({ service_account_id: a.id, client_id: c.clientId, name: c.name, status: c.status, created_at: new Date(c.createdAt).toISOString(), updated_at: new Date(c.updatedAt).toISOString() })),
+      )
+    : [];
 
   return {
     admin_orgs: orgs,
@@ -1260,6 +1498,9 @@ export function groundTruth(model: AdminModel, apiTokens: 'managed' | 'active' |
     admin_user_product_access: accessRows,
     admin_group_members: memberRows,
     admin_api_tokens: tokenRows,
+    admin_service_accounts: saRows,
+    admin_service_account_api_tokens: saTokenRows,
+    admin_service_account_oauth_clients: saClientRows,
   };
 }
 
@@ -1267,9 +1508,11 @@ export function groundTruth(model: AdminModel, apiTokens: 'managed' | 'active' |
  * Requests a perfect client needs at the maximum page sizes, with no faults: organization + directories
  * pages (100) + domains pages (server page size) + workspaces pages (1000) + policies pages (server page
  * size) + groups/search pages (100) + per group its role-assignments pages (100; a 404 for each vanishing
- * group) + users/search pages (100, memberships and product access included) +
- * one API token request per managed, not closed account (a 404 for each vanishing one). Cursor styles end
- * on a missing `links.next`, so there is no trailing empty page.
+ * group) + users/search pages (100, memberships and product access included) + the API token listing's
+ * pages (server page size) or, when it is refused, that refused request + the managed accounts' users/search
+ * pages (100) + one API token request per managed, not closed account (a 404 for each vanishing one) +
+ * service account pages and, per service account, its token and OAuth client pages (a refusal is one request).
+ * Cursor styles end on a missing `links.next`, so there is no trailing empty page.
  */
 export function minimumRequests(model: AdminModel, apiTokens: 'managed' | 'active' | 'none' = 'managed'): number {
   const pages = (n: number, size: number): number => Math.max(1, Math.ceil(n / size));
@@ -1281,6 +1524,17 @@ export function minimumRequests(model: AdminModel, apiTokens: 'managed' | 'activ
   n += pages(model.groups.length, V2_MAX);
   for (const g of model.groups) n += g.vanishing ? 1 : pages(g.roleAssignments.length, V2_MAX);
   n += pages(model.users.count, V2_MAX);
-  for (let i = 0; i < model.users.count; i++) if (tokenAccount(model.users, i, apiTokens)) n++;
+  if (apiTokens !== 'none') {
+    if (!model.forbidden.has('org-api-tokens')) n += pages(listedTokens(model).length, model.accessPageSize);
+    else {
+      let managed = 0;
+      for (let i = 0; i < model.users.count; i++) if (tokenAccount(model.users, i, apiTokens)) managed++;
+      n += 1 + pages(managed, V2_MAX) + managed;
+    }
+  }
+  n += model.forbidden.has('service-accounts') ? 1 : pages(model.serviceAccounts.length, model.accessPageSize);
+  if (!model.forbidden.has('service-accounts')) {
+    for (const a of model.serviceAccounts) n += model.forbidden.has('service-account-credentials') ? 2 : pages(a.tokens.length, model.accessPageSize) + pages(a.clients.length, model.accessPageSize);
+  }
   return n;
 }

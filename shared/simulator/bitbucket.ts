@@ -13,10 +13,14 @@
  * On top, routes here refuse tokens that lack the operation's OAuth scope and workspace access tokens on
  * permission endpoints.
  */
+import { createHash } from 'node:crypto';
 import type { AccessTokens, ProductSim, Route, RouteContext, RouteResult } from './server.ts';
 import { hash32, hex8, Rng, unit, uuidFrom } from './random.ts';
 import type {
   bitbucketBranchRestrictions,
+  bitbucketDeployKeys,
+  bitbucketPipelineVariables,
+  bitbucketWebhooks,
   bitbucketProjectPermissions,
   bitbucketProjects,
   bitbucketRepositories,
@@ -39,7 +43,7 @@ export interface BitbucketOAuthConsumer {
 }
 
 /** Every classic scope the collector needs (each operation's `security.oauth2`). */
-export const BITBUCKET_COLLECTOR_SCOPES: readonly string[] = ['account', 'project', 'project:admin', 'repository', 'repository:admin'];
+export const BITBUCKET_COLLECTOR_SCOPES: readonly string[] = ['account', 'project', 'project:admin', 'repository', 'repository:admin', 'webhook', 'pipeline'];
 
 export const DEFAULT_BITBUCKET_CONSUMER: Readonly<BitbucketOAuthConsumer> = {
   key: 'sim-oauth-client-id',
@@ -111,7 +115,10 @@ export type BitbucketList =
   | 'repositories'
   | 'repository-users'
   | 'repository-groups'
-  | 'branch-restrictions';
+  | 'branch-restrictions'
+  | 'deploy-keys'
+  | 'hooks'
+  | 'variables';
 
 // ---------------------------------------------------------------------------------------------
 // Model
@@ -600,6 +607,120 @@ function groupJson(base: string, w: BitbucketWorkspaceRecord, g: BitbucketGroupR
 }
 
 // ---------------------------------------------------------------------------------------------
+// Non-human access: deploy keys, webhooks, pipeline variables, derived from (seed, workspace, owner) so the
+// model's generation is untouched. `owner` is a repository index, a project index (`p` prefix) or null for
+// the workspace itself.
+
+export interface BitbucketDeployKeyRecord {
+  id: number;
+  /** "ssh-ed25519 <base64 blob> comment" */
+  key: string;
+  keyType: string;
+  fingerprint: string;
+  label: string;
+  comment: string;
+  addedOn: number;
+  lastUsed: number | null;
+  /** User index of the owner / creator. */
+  creator: number;
+}
+
+export interface BitbucketWebhookRecord {
+  uuid: string;
+  url: string;
+  /** The URL as a collector must store it: scheme, host and path. */
+  cleanUrl: string;
+  host: string;
+  description: string;
+  active: boolean;
+  events: string[];
+  /** undefined = no secret; else sent in the payload (a collector must never store it). */
+  secret: string | undefined;
+  createdAt: number;
+}
+
+export interface BitbucketVariableRecord {
+  uuid: string;
+  key: string;
+  secured: boolean;
+  /** Sent for unsecured variables only (a collector must never store it). */
+  value: string;
+}
+
+const NH_NOW = Date.UTC(2026, 10, 27, 12, 0, 0);
+const NH_DAY = 86_400_000;
+
+function sshKey(seed: number, tag: string, ...k: (string | number)[]): { key: string; keyType: string; fingerprint: string; comment: string } {
+  const bytes = Buffer.alloc(51);
+  bytes.write('\u0000\u0000\u0000\u000bssh-ed25519\u0000\u0000\u0000\u0020', 0, 'latin1');
+  for (let i = 0; i < 8; i++) bytes.writeUInt32BE(hash32(seed, tag, ...k, i), 19 + i * 4);
+  const comment = `deploy@ci-${hex8(hash32(seed, tag, ...k, 'host')).slice(0, 4)}`;
+  const fingerprint = `SHA256:${createHash('sha256').update(bytes).digest('base64').replace(/=+$/, '')}`;
+  return { key: `ssh-ed25519 ${bytes.toString('base64')} ${comment}`, keyType: 'ssh-ed25519', fingerprint, comment };
+}
+
+/** Deploy keys of a repository (`owner` its index) or project (`p<index>`): none, one or two; a third on index 0. */
+export function bitbucketDeployKeysOf(seed: number, w: BitbucketWorkspaceRecord, owner: string, users: number): BitbucketDeployKeyRecord[] {
+  const n = owner === '0' ? 3 : hash32(seed, 'bb-dk-n', w.index, owner) % 3;
+  const out: BitbucketDeployKeyRecord[] = [];
+  for (let k = 0; k < n; k++) {
+    const ssh = sshKey(seed, 'bb-dk', w.index, owner, k);
+    const added = NH_NOW - (1 + (hash32(seed, 'bb-dk-added', w.index, owner, k) % 900)) * NH_DAY;
+    const used = hash32(seed, 'bb-dk-used', w.index, owner, k) % 3 !== 0;
+    out.push({
+      id: 100 + (hash32(seed, 'bb-dk-id', w.index, owner, k) % 900_000) * 4 + k,
+      ...ssh,
+      label: k === 0 ? 'ci deploy' : k === 1 ? 'Jenkins 🚀 read-only' : 'legacy backup',
+      addedOn: added,
+      lastUsed: used ? added + Math.floor(unit(seed, 'bb-dk-last', w.index, owner, k) * (NH_NOW - added)) : null,
+      creator: users ? hash32(seed, 'bb-dk-creator', w.index, owner, k) % users : 0,
+    });
+  }
+  return out;
+}
+
+const HOOK_TARGETS = ['https://hooks.acme.example/bitbucket', 'https://hooks.slack.com/services/T000/B000', 'https://ci.example-vendor.net/hook?token=tok-', 'https://user:pw@jenkins.acme.example:8443/bitbucket-hook/'];
+const HOOK_EVENTS = ['repo:push', 'pullrequest:created', 'pullrequest:fulfilled', 'repo:updated', 'issue:created'];
+
+/** Webhooks of a workspace (`owner` null) or repository: the workspace has two, repositories zero to two. */
+export function bitbucketWebhooksOf(seed: number, w: BitbucketWorkspaceRecord, owner: string | null): BitbucketWebhookRecord[] {
+  const n = owner === null ? 2 : owner === '0' ? 3 : hash32(seed, 'bb-hook-n', w.index, owner) % 3;
+  const out: BitbucketWebhookRecord[] = [];
+  for (let k = 0; k < n; k++) {
+    const t = hash32(seed, 'bb-hook-target', w.index, owner ?? 'ws', k) % HOOK_TARGETS.length;
+    const base = HOOK_TARGETS[t] ?? 'https://hooks.acme.example/bitbucket';
+    const url = base.endsWith('token=tok-') ? `${base}${hex8(hash32(seed, 'bb-hook-token', w.index, owner ?? 'ws', k))}` : base;
+    const u = new URL(url);
+    const events = HOOK_EVENTS.filter((_, e) => (hash32(seed, 'bb-hook-ev', w.index, owner ?? 'ws', k, e) & 1) === 1 || e === 0);
+    out.push({
+      uuid: `{${uuidFrom(seed, 'bb-hook', w.index, owner ?? 'ws', k)}}`,
+      url,
+      cleanUrl: `${u.protocol}//${u.host}${u.pathname}`,
+      host: u.hostname,
+      description: k === 0 ? 'CI trigger' : `hook ${k + 1}`,
+      active: k !== 1,
+      events,
+      secret: k === 0 ? `whsec-${hex8(hash32(seed, 'bb-hook-secret', w.index, owner ?? 'ws'))}` : undefined,
+      createdAt: NH_NOW - (1 + (hash32(seed, 'bb-hook-created', w.index, owner ?? 'ws', k) % 700)) * NH_DAY,
+    });
+  }
+  return out;
+}
+
+const VARIABLE_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'NPM_TOKEN', 'SONAR_HOST', 'DEPLOY_ENV', 'SLACK_WEBHOOK'];
+
+/** Pipeline variables of a workspace (`owner` null) or repository: secured and not; values in the payload only. */
+export function bitbucketVariablesOf(seed: number, w: BitbucketWorkspaceRecord, owner: string | null): BitbucketVariableRecord[] {
+  const n = owner === null ? 3 : hash32(seed, 'bb-var-n', w.index, owner) % 4;
+  const out: BitbucketVariableRecord[] = [];
+  for (let k = 0; k < n; k++) {
+    const key = VARIABLE_KEYS[(hash32(seed, 'bb-var-key', w.index, owner ?? 'ws') + k) % VARIABLE_KEYS.length] ?? 'VAR';
+    out.push({ uuid: `{${uuidFrom(seed, 'bb-var', w.index, owner ?? 'ws', k)}}`, key, secured: /SECRET|TOKEN|WEBHOOK/.test(key), value: `value-${hex8(hash32(seed, 'bb-var-value', w.index, owner ?? 'ws', k))}` });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Routes
 
 const ok = (body: unknown, headers?: Record<string, string>): RouteResult => ({ status: 200, body, ...(headers ? { headers } : {}) });
@@ -831,7 +952,119 @@ export function bitbucketTenant(opts: BitbucketTenantOptions = {}): BitbucketSim
 
   const list = <T>(ctx: RouteContext, name: BitbucketList, all: readonly T[], map: (item: T) => Json): RouteResult => pageOf(ctx, all, map, iterator.has(name), seed);
 
+  const deployKeyJson = (ctx: RouteContext, k: BitbucketDeployKeyRecord, who: 'owner' | 'created_by', parent: Json): Json => {
+    const u = users[k.creator];
+    const out: Json = { id: k.id, key: k.key, label: k.label, type: who === 'owner' ? 'deploy_key' : 'project_deploy_key', comment: k.comment };
+    out[who === 'owner' ? 'created_on' : 'added_on'] = bbDate(k.addedOn);
+    out.last_used = k.lastUsed === null ? null : bbDate(k.lastUsed);
+    Object.assign(out, parent);
+    if (u) out[who] = accountJson(ctx.baseUrl, u);
+    return out;
+  };
+  const hookJson = (k: BitbucketWebhookRecord, subjectType: 'workspace' | 'repository', subject: Json): Json => ({
+    uuid: k.uuid,
+    url: k.url,
+    description: k.description,
+    subject_type: subjectType,
+    subject,
+    active: k.active,
+    created_at: bbDate(k.createdAt),
+    events: k.events,
+    secret_set: k.secret !== undefined,
+    // The schema names `secret`; a collector must drop it.
+    ...(k.secret !== undefined ? { secret: k.secret } : {}),
+  });
+  const variableJson = (v: BitbucketVariableRecord): Json => ({ type: 'pipeline_variable', uuid: v.uuid, key: v.key, secured: v.secured, ...(v.secured ? {} : { value: v.value }) });
+  const repoIndex = (w: BitbucketWorkspaceRecord, r: BitbucketRepositoryRecord): string => String(w.repositories.indexOf(r));
+
   const bbRoutes: BbRoute[] = [
+    {
+      // `~1repositories~1{workspace}~1{repo_slug}~1deploy-keys/get`: security oauth2 [repository, repository:admin];
+      // 403 "If the specified user or repository is not accessible to the current user".
+      method: 'GET',
+      path: '/2.0/repositories/{workspace}/{repo_slug}/deploy-keys',
+      scope: 'repository:admin',
+      adminOnly: 'You must be an admin of this repository to view its deploy keys.',
+      repositoryBudget: true,
+      paged: true,
+      handle: (ctx) => {
+        const f = findRepository(ctx);
+        if (isErr(f)) return f;
+        const parent = { repository: { type: 'repository', full_name: f.r.fullName, name: f.r.name, uuid: f.r.uuid } };
+        return list(ctx, 'deploy-keys', bitbucketDeployKeysOf(seed, f.w, repoIndex(f.w, f.r), users.length), (k) => deployKeyJson(ctx, k, 'owner', parent));
+      },
+    },
+    {
+      // `~1workspaces~1{workspace}~1projects~1{project_key}~1deploy-keys/get`: security oauth2 [project, project:admin].
+      method: 'GET',
+      path: '/2.0/workspaces/{workspace}/projects/{project_key}/deploy-keys',
+      scope: 'project:admin',
+      adminOnly: 'You must be an admin of this project to view its deploy keys.',
+      paged: true,
+      handle: (ctx) => {
+        const f = findProject(ctx);
+        if (isErr(f)) return f;
+        const parent = { project: { type: 'project', key: f.p.key, uuid: f.p.uuid, name: f.p.name } };
+        return list(ctx, 'deploy-keys', bitbucketDeployKeysOf(seed, f.w, `p${f.w.projects.indexOf(f.p)}`, users.length), (k) => deployKeyJson(ctx, k, 'created_by', parent));
+      },
+    },
+    {
+      // `~1workspaces~1{workspace}~1hooks/get`: security oauth2 [webhook]; 403 "If the authenticated user is not
+      // an owner on the specified workspace".
+      method: 'GET',
+      path: '/2.0/workspaces/{workspace}/hooks',
+      scope: 'webhook',
+      adminOnly: 'You must be an owner of this workspace to view its webhooks.',
+      paged: true,
+      handle: (ctx) => {
+        const w = findWorkspace(ctx);
+        if (isErr(w)) return w;
+        return list(ctx, 'hooks', bitbucketWebhooksOf(seed, w, null), (k) => hookJson(k, 'workspace', workspaceRef(ctx.baseUrl, w)));
+      },
+    },
+    {
+      // `~1repositories~1{workspace}~1{repo_slug}~1hooks/get`: security oauth2 [webhook]; 403 "If the
+      // authenticated user does not have permission to access the webhooks".
+      method: 'GET',
+      path: '/2.0/repositories/{workspace}/{repo_slug}/hooks',
+      scope: 'webhook',
+      adminOnly: 'You must be an admin of this repository to view its webhooks.',
+      repositoryBudget: true,
+      paged: true,
+      handle: (ctx) => {
+        const f = findRepository(ctx);
+        if (isErr(f)) return f;
+        const subject = { type: 'repository', full_name: f.r.fullName, uuid: f.r.uuid };
+        return list(ctx, 'hooks', bitbucketWebhooksOf(seed, f.w, repoIndex(f.w, f.r)), (k) => hookJson(k, 'repository', subject));
+      },
+    },
+    {
+      // `~1workspaces~1{workspace}~1pipelines-config~1variables/get`: security oauth2 [pipeline].
+      method: 'GET',
+      path: '/2.0/workspaces/{workspace}/pipelines-config/variables',
+      scope: 'pipeline',
+      adminOnly: 'You must be an admin of this workspace to view its variables.',
+      paged: true,
+      handle: (ctx) => {
+        const w = findWorkspace(ctx);
+        if (isErr(w)) return w;
+        return list(ctx, 'variables', bitbucketVariablesOf(seed, w, null), variableJson);
+      },
+    },
+    {
+      // `~1repositories~1{workspace}~1{repo_slug}~1pipelines_config~1variables/get`: security oauth2 [pipeline].
+      method: 'GET',
+      path: '/2.0/repositories/{workspace}/{repo_slug}/pipelines_config/variables',
+      scope: 'pipeline',
+      adminOnly: 'You must be an admin of this repository to view its variables.',
+      repositoryBudget: true,
+      paged: true,
+      handle: (ctx) => {
+        const f = findRepository(ctx);
+        if (isErr(f)) return f;
+        return list(ctx, 'variables', bitbucketVariablesOf(seed, f.w, repoIndex(f.w, f.r)), variableJson);
+      },
+    },
     {
       // `~1user/get`: the account behind the credential (a credential check).
       method: 'GET',
@@ -1123,6 +1356,50 @@ export function groundTruth(model: BitbucketModel, scope: BitbucketScope = {}): 
   const repoRows: Rows<typeof bitbucketRepositories> = [];
   const repoPermRows: Rows<typeof bitbucketRepositoryPermissions> = [];
   const restrictionRows: Rows<typeof bitbucketBranchRestrictions> = [];
+  const keyRows: Rows<typeof bitbucketDeployKeys> = [];
+  const hookRows: Rows<typeof bitbucketWebhooks> = [];
+  const variableRows: Rows<typeof bitbucketPipelineVariables> = [];
+  const keyRow = (w: BitbucketWorkspaceRecord, level: 'repository' | 'project', parentUuid: string, parentName: string, k: BitbucketDeployKeyRecord) => ({
+    level,
+    parent_uuid: parentUuid,
+    parent_name: parentName,
+    workspace_uuid: w.uuid,
+    workspace_slug: w.slug,
+    key_id: String(k.id),
+    label: k.label,
+    comment: k.comment,
+    key_type: k.keyType,
+    fingerprint: k.fingerprint,
+    added_on: isoOrNull(k.addedOn),
+    last_used: isoOrNull(k.lastUsed),
+    created_by_account_id: users[k.creator]?.accountId ?? null,
+  });
+  const hookRow = (w: BitbucketWorkspaceRecord, r: BitbucketRepositoryRecord | null, h: BitbucketWebhookRecord) => ({
+    webhook_uuid: h.uuid,
+    level: r ? 'repository' : 'workspace',
+    workspace_uuid: w.uuid,
+    workspace_slug: w.slug,
+    repository_uuid: r?.uuid ?? null,
+    repository_full_name: r?.fullName ?? null,
+    url_host: h.host,
+    url: h.cleanUrl,
+    description: h.description,
+    active: h.active,
+    events: h.events,
+    secret_set: h.secret !== undefined,
+    created_at: isoOrNull(h.createdAt),
+  });
+  const variableRow = (w: BitbucketWorkspaceRecord, r: BitbucketRepositoryRecord | null, v: BitbucketVariableRecord) => ({
+    level: r ? 'repository' : 'workspace',
+    owner_uuid: r?.uuid ?? w.uuid,
+    workspace_uuid: w.uuid,
+    workspace_slug: w.slug,
+    repository_uuid: r?.uuid ?? null,
+    repository_full_name: r?.fullName ?? null,
+    variable_uuid: v.uuid,
+    key: v.key,
+    secured: v.secured,
+  });
   const userCols = (i: number) => {
     const u = users[i];
     return { account_id: u?.accountId ?? null, user_uuid: u?.uuid ?? null, display_name: u?.displayName ?? null, group_slug: null, group_name: null };
@@ -1156,7 +1433,10 @@ export function groundTruth(model: BitbucketModel, scope: BitbucketScope = {}): 
       const base = { project_uuid: p.uuid, project_key: p.key, ...ws };
       for (const g of p.users) projectPermRows.push({ ...base, principal_type: 'user', ...userCols(g.user), permission: g.permission });
       for (const g of p.groups) projectPermRows.push({ ...base, principal_type: 'group', ...groupCols(w, g.group), permission: g.permission });
+      for (const k of bitbucketDeployKeysOf(model.seed, w, `p${w.projects.indexOf(p)}`, users.length)) keyRows.push(keyRow(w, 'project', p.uuid, p.key, k));
     }
+    for (const h of bitbucketWebhooksOf(model.seed, w, null)) hookRows.push(hookRow(w, null, h));
+    for (const v of bitbucketVariablesOf(model.seed, w, null)) variableRows.push(variableRow(w, null, v));
     for (const r of w.repositories) {
       const p = w.projects[r.project];
       repoRows.push({
@@ -1191,6 +1471,10 @@ export function groundTruth(model: BitbucketModel, scope: BitbucketScope = {}): 
           exempt_group_slugs: b.groups.map((g) => w.groups[g]?.slug ?? 'unknown'),
         });
       }
+      const ri = String(w.repositories.indexOf(r));
+      for (const k of bitbucketDeployKeysOf(model.seed, w, ri, users.length)) keyRows.push(keyRow(w, 'repository', r.uuid, r.fullName, k));
+      for (const h of bitbucketWebhooksOf(model.seed, w, ri)) hookRows.push(hookRow(w, r, h));
+      for (const v of bitbucketVariablesOf(model.seed, w, ri)) variableRows.push(variableRow(w, r, v));
     }
   }
   return {
@@ -1201,6 +1485,9 @@ export function groundTruth(model: BitbucketModel, scope: BitbucketScope = {}): 
     bitbucket_repositories: repoRows,
     bitbucket_repository_permissions: repoPermRows,
     bitbucket_branch_restrictions: restrictionRows,
+    bitbucket_deploy_keys: keyRows,
+    bitbucket_webhooks: hookRows,
+    bitbucket_pipeline_variables: variableRows,
   };
 }
 
@@ -1208,16 +1495,18 @@ export function groundTruth(model: BitbucketModel, scope: BitbucketScope = {}): 
  * Requests a perfect client needs at pagelen=100 without faults: `/user/workspaces` pages (unless the
  * workspaces are listed), and per workspace: the workspace, its permissions (members) pages, projects pages,
  * per project its user and group grant pages (one 404 for a vanishing one), repositories pages, and per
- * repository its user grant, group grant and branch restriction pages (one 404 for a vanishing one).
+ * repository its user grant, group grant and branch restriction pages (one 404 for a vanishing one); then
+ * the non-human access lists: per project its deploy keys, per repository its deploy keys, webhooks and
+ * pipeline variables, per workspace its webhooks and pipeline variables (one page each at these sizes).
  * An empty list still costs one request.
  */
 export function minimumRequests(model: BitbucketModel, scope: BitbucketScope = {}): number {
   const pages = (n: number): number => Math.max(1, Math.ceil(n / 100));
   let n = scope.workspaces?.length ? 0 : pages(model.workspaces.length);
   for (const w of collected(model, scope)) {
-    n += 1 + pages(w.members.length) + pages(w.projects.length) + pages(w.repositories.length);
-    for (const p of w.projects) n += p.vanishing ? 1 : pages(p.users.length) + pages(p.groups.length);
-    for (const r of w.repositories) n += r.vanishing ? 1 : pages(r.users.length) + pages(r.groups.length) + pages(r.restrictions.length);
+    n += 1 + pages(w.members.length) + pages(w.projects.length) + pages(w.repositories.length) + 2;
+    for (const p of w.projects) n += p.vanishing ? 1 : pages(p.users.length) + pages(p.groups.length) + 1;
+    for (const r of w.repositories) n += r.vanishing ? 1 : pages(r.users.length) + pages(r.groups.length) + pages(r.restrictions.length) + 3;
   }
   return n;
 }

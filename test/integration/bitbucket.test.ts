@@ -1,3 +1,6 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bitbucket } from '../../functions/bitbucket.ts';
 import { bitbucketTables } from '../../functions/bitbucket.tables.ts';
@@ -15,6 +18,18 @@ const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxR
 const date = '2026-11-28';
 
 const tmp = tempDirs('bitbucket-it');
+
+/** Every file under `dir`, gunzipped where gzip, as text (with its path first). */
+async function readTree(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const path = join(e.parentPath, e.name);
+    const raw = await readFile(path);
+    out.push(path, (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('utf8'));
+  }
+  return out;
+}
 
 async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record<string, unknown>[]>) {
   await expectTablesEqualTruth(store, bitbucketTables, truth, { date, org: 'acme' });
@@ -152,7 +167,11 @@ describe('auth and permissions', () => {
       projects: 2,
       repositories: 4,
       accessUses: 12,
-      oauthConsumers: [DEFAULT_BITBUCKET_CONSUMER, { key: 'no-admin-scope', secret: 'narrow-secret', scopes: ['account', 'project', 'project:admin', 'repository'] }],
+      oauthConsumers: [
+        DEFAULT_BITBUCKET_CONSUMER,
+        { key: 'no-admin-scope', secret: 'narrow-secret', scopes: ['account', 'project', 'project:admin', 'repository'] },
+        { key: 'no-hook-scopes', secret: 'hookless-secret', scopes: ['account', 'project', 'project:admin', 'repository', 'repository:admin'] },
+      ],
     });
     sim = await startSimulator({ products: [tenant], seed: 13, latencyMs: 3 });
   });
@@ -179,6 +198,28 @@ describe('auth and permissions', () => {
     expect(tenant.issuedTokens() - before).toBeGreaterThan(1);
     expect(sim.requests().filter((r) => r.url.startsWith('/2.0/')).every((r) => r.authorization === 'bearer')).toBe(true);
     await expectEqualsTruth(store, tenant.groundTruth());
+  });
+
+  it('webhook secrets, tokens in webhook URLs and pipeline variable values never reach the output', async () => {
+    const dir = await tmp();
+    const store = new LocalStore(dir);
+    const out = await runUnit({ id: 'secrets', date }, unitFor(sim, { auth: { kind: 'client-credentials' } }), () => ({ module: bitbucket, store, credentials: consumer(DEFAULT_BITBUCKET_CONSUMER.key, DEFAULT_BITBUCKET_CONSUMER.secret) }));
+    expect(out.error).toBeUndefined();
+    const truth = tenant.groundTruth();
+    for (const t of ['bitbucket_deploy_keys', 'bitbucket_webhooks', 'bitbucket_pipeline_variables']) expect(truth[t]?.length, t).toBeGreaterThan(0);
+    const written = (await readTree(dir)).join('\n');
+    expect(written).toContain('bitbucket_webhooks');
+    // The simulator sends `secret` on some webhooks, `?token=` and `user:pw@` in some URLs, `value` on unsecured variables.
+    for (const leak of ['whsec-', 'token=tok-', 'user:pw', 'value-']) expect(written, leak).not.toContain(leak);
+  });
+
+  it('a consumer without the webhook and pipeline scopes collects the rest; those tables stay empty, counted', async () => {
+    const store = new LocalStore(await tmp());
+    const out = await runUnit({ id: 'hookless', date }, unitFor(sim, { auth: { kind: 'client-credentials' } }), () => ({ module: bitbucket, store, credentials: consumer('no-hook-scopes', 'hookless-secret') }));
+    expect(out.error).toBeUndefined();
+    const refusals = tenant.model.workspaces.reduce((n, w) => n + 2 + 2 * w.repositories.filter((r) => !r.vanishing).length, 0);
+    expect(out.stats?.skipped).toBe(refusals);
+    await expectEqualsTruth(store, { ...tenant.groundTruth(), bitbucket_webhooks: [], bitbucket_pipeline_variables: [] });
   });
 
   it('a consumer without repository:admin fails with a 403 naming that scope, and publishes nothing', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * The Bitbucket product against the spec (bitbucket-2.0.json) over real HTTP: style B paging (pagelen,
  * opaque next, list- and iterator-based pages), shapes, error bodies, 401/403/404, the OAuth token
@@ -76,7 +77,22 @@ async function crawl(sim: Simulator, retry = false): Promise<{ tables: Record<st
     bitbucket_repositories: [],
     bitbucket_repository_permissions: [],
     bitbucket_branch_restrictions: [],
+    bitbucket_deploy_keys: [],
+    bitbucket_webhooks: [],
+    bitbucket_pipeline_variables: [],
   };
+  // Non-human access: the fingerprint is computed here from the key blob, the URL stripped of query and user info.
+  const keyRow = (k: Json, level: string, parentUuid: unknown, parentName: unknown, ws: Json) => {
+    const [type, blob] = String(k.key).split(' ');
+    const fp = `SHA256:${createHash('sha256').update(Buffer.from(blob ?? '', 'base64')).digest('base64').replace(/=+$/, '')}`;
+    const by = (k.owner ?? k.created_by) as Json | undefined;
+    return { level, parent_uuid: parentUuid, parent_name: parentName, ...ws, key_id: String(k.id), label: str(k.label), comment: str(k.comment), key_type: type, fingerprint: fp, added_on: iso(k.added_on ?? k.created_on), last_used: iso(k.last_used), created_by_account_id: str(by?.account_id) };
+  };
+  const hookRow = (h: Json, ws: Json, repo: Json | null) => {
+    const u = new URL(String(h.url));
+    return { webhook_uuid: h.uuid, level: repo ? 'repository' : 'workspace', ...ws, repository_uuid: repo?.uuid ?? null, repository_full_name: repo?.full_name ?? null, url_host: u.hostname, url: `${u.protocol}//${u.host}${u.pathname}`, description: str(h.description), active: h.active, events: h.events, secret_set: h.secret_set, created_at: iso(h.created_at) };
+  };
+  const variableRow = (v: Json, ws: Json, repo: Json | null) => ({ level: repo ? 'repository' : 'workspace', owner_uuid: repo?.uuid ?? ws.workspace_uuid, ...ws, repository_uuid: repo?.uuid ?? null, repository_full_name: repo?.full_name ?? null, variable_uuid: v.uuid, key: v.key, secured: v.secured });
   const user = (u: Json) => ({ account_id: str(u.account_id), user_uuid: u.uuid, display_name: str(u.display_name), group_slug: null, group_name: null });
   const group = (g: Json) => ({ account_id: null, user_uuid: null, display_name: null, group_slug: g.slug, group_name: g.name });
   for (const access of (await all('/2.0/user/workspaces')) ?? []) {
@@ -97,6 +113,7 @@ async function crawl(sim: Simulator, retry = false): Promise<{ tables: Record<st
       for (const g of (await all(`/2.0/workspaces/${slug}/projects/${String(p.key)}/permissions-config/groups`)) ?? []) {
         t.bitbucket_project_permissions?.push({ ...base, principal_type: 'group', ...group(g.group as Json), permission: g.permission });
       }
+      for (const k of (await all(`/2.0/workspaces/${slug}/projects/${String(p.key)}/deploy-keys`)) ?? []) t.bitbucket_deploy_keys?.push(keyRow(k, 'project', p.uuid, p.key, ws));
     }
     for (const r of (await all(`/2.0/repositories/${slug}`)) ?? []) {
       const project = r.project as Json | undefined;
@@ -136,7 +153,12 @@ async function crawl(sim: Simulator, retry = false): Promise<{ tables: Record<st
           exempt_group_slugs: (b.groups as Json[]).map((g) => g.slug),
         });
       }
+      for (const k of (await all(`/2.0/repositories/${slug}/${id}/deploy-keys`)) ?? []) t.bitbucket_deploy_keys?.push(keyRow(k, 'repository', r.uuid, r.full_name, ws));
+      for (const h of (await all(`/2.0/repositories/${slug}/${id}/hooks`)) ?? []) t.bitbucket_webhooks?.push(hookRow(h, ws, r));
+      for (const v of (await all(`/2.0/repositories/${slug}/${id}/pipelines_config/variables`)) ?? []) t.bitbucket_pipeline_variables?.push(variableRow(v, ws, r));
     }
+    for (const h of (await all(`/2.0/workspaces/${slug}/hooks`)) ?? []) t.bitbucket_webhooks?.push(hookRow(h, ws, null));
+    for (const v of (await all(`/2.0/workspaces/${slug}/pipelines-config/variables`)) ?? []) t.bitbucket_pipeline_variables?.push(variableRow(v, ws, null));
   }
   return { tables: t, requests };
 }

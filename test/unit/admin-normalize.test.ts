@@ -140,9 +140,45 @@ describe('Admin payload normalization', () => {
       { accountId: 'm-closed', claimStatus: 'managed', accountStatus: 'closed' },
       { accountId: 'unmanaged', claimStatus: 'unmanaged', accountStatus: 'active' },
     ];
-    expect(read('users', { data }).keys).toEqual(['m-active', 'm-inactive', undefined, undefined]);
-    expect(read('users', { data }, null, { apiTokens: 'active' }).keys).toEqual(['m-active', undefined, undefined, undefined]);
-    expect(read('users', { data }, null, { apiTokens: 'none' }).keys).toEqual([undefined, undefined, undefined, undefined]);
+    expect(read('api_token_accounts', { data }, 'per-account').keys).toEqual(['m-active', 'm-inactive', undefined, undefined]);
+    expect(read('api_token_accounts', { data }, 'per-account', { apiTokens: 'active' }).keys).toEqual(['m-active', undefined, undefined, undefined]);
+    expect(adminStreams('org-1', { apiTokens: 'none' }).some((s) => s.name === 'org_api_tokens')).toBe(false);
+  });
+
+  it('the organization token listing: owner from user.id, status kept, source org-listing; a bare cursor becomes ?cursor=', () => {
+    const { rows, next, keys } = read('org_api_tokens', {
+      data: [
+        { id: 't1', label: 'CI', status: 'BLOCKED', createdAt: '2025-03-01T10:00:00Z', expiresAt: '2026-03-01T00:00:00Z', lastActiveAt: '2025-05-12T20:20:50.521+00:00', user: { id: 'acc-1', orgId: 'org-1', name: 'A', email: 'a@x' } },
+        { id: 't2', label: 'never', status: 'ALLOWED', createdAt: '2015-04-12T23:20:50Z', user: { id: 'acc-2' } },
+      ],
+      links: { next: 'abc=' },
+    });
+    expect(rows).toEqual([
+      { table: 'admin_api_tokens', account_id: 'acc-1', token_id: 't1', label: 'CI', created_at: '2025-03-01T10:00:00.000Z', last_access: '2025-05-12T20:20:50.521Z', expires_at: '2026-03-01T00:00:00.000Z', status: 'BLOCKED', source: 'org-listing' },
+      { table: 'admin_api_tokens', account_id: 'acc-2', token_id: 't2', label: 'never', created_at: '2015-04-12T23:20:50.000Z', last_access: null, expires_at: null, status: 'ALLOWED', source: 'org-listing' },
+    ]);
+    expectValid(rows);
+    expect(keys).toEqual([undefined, undefined]);
+    expect(next).toBe('/admin/api-access/v1/orgs/org-1/api-tokens?cursor=abc%3D');
+    expect(stream('org_api_tokens').optional).toBe(true);
+    expect(stream('org_api_tokens').fallback).toBe('per-account');
+  });
+
+  it('service accounts: items (not data), epoch-millisecond times; OAuth clients without secrets', () => {
+    const sa = read('service_accounts', {
+      items: [{ atlassianId: '712020:x', id: 'sa-1', email: 'bot@serviceaccount.atlassian.com', displayName: 'bot', updatedAt: 1764642980899, status: 'ACTIVE', createdById: 'admin-1' }],
+      links: { next: 'https://api.atlassian.com/admin/api-access/v1/orgs/org-1/service-accounts?cursor=n' },
+      total: 2,
+    });
+    expect(sa.rows).toEqual([
+      { table: 'admin_service_accounts', service_account_id: 'sa-1', account_id: '712020:x', email: 'bot@serviceaccount.atlassian.com', display_name: 'bot', status: 'ACTIVE', description: null, created_by_id: 'admin-1', updated_at: '2025-12-02T02:36:20.899Z' },
+    ]);
+    expect(sa.keys).toEqual(['sa-1']);
+    expect(sa.next).toBe('https://api.atlassian.com/admin/api-access/v1/orgs/org-1/service-accounts?cursor=n');
+    const clients = read('service_account_oauth_clients', { data: [{ clientId: 'c-1', name: 'etl', createdAt: 1763149545609, updatedAt: 1763149545609, status: 'ACTIVE', clientSecret: 'never-stored' }], links: {} }, 'sa-1');
+    expect(clients.rows).toEqual([{ table: 'admin_service_account_oauth_clients', service_account_id: 'sa-1', client_id: 'c-1', name: 'etl', status: 'ACTIVE', created_at: '2025-11-14T19:45:45.609Z', updated_at: '2025-11-14T19:45:45.609Z' }]);
+    expect(JSON.stringify(clients.rows)).not.toContain('never-stored');
+    expectValid([...sa.rows, ...clients.rows]);
   });
 
   it('API tokens: optional lastAccess/expiry become null, offsets become UTC', () => {
@@ -155,8 +191,8 @@ describe('Admin payload normalization', () => {
       'acc-1',
     );
     expect(rows).toEqual([
-      { table: 'admin_api_tokens', account_id: 'acc-1', token_id: 't1', label: 'ci/cd 🚀', created_at: '2025-03-01T10:00:00.000Z', last_access: '2025-05-12T20:20:50.521Z', expires_at: '2026-03-01T00:00:00.000Z' },
-      { table: 'admin_api_tokens', account_id: 'acc-1', token_id: 't2', label: '', created_at: '2015-04-12T23:20:50.000Z', last_access: null, expires_at: null },
+      { table: 'admin_api_tokens', account_id: 'acc-1', token_id: 't1', label: 'ci/cd 🚀', created_at: '2025-03-01T10:00:00.000Z', last_access: '2025-05-12T20:20:50.521Z', expires_at: '2026-03-01T00:00:00.000Z', status: null, source: 'per-account' },
+      { table: 'admin_api_tokens', account_id: 'acc-1', token_id: 't2', label: '', created_at: '2015-04-12T23:20:50.000Z', last_access: null, expires_at: null, status: null, source: 'per-account' },
     ]);
     expectValid(rows);
     expect(() => rowsOf('api_tokens', [{ id: 't3', createdAt: '2015-04-12T23:20:50Z' }], 'acc-1')).toThrow(/'\[0\]\.label'/);
@@ -268,6 +304,6 @@ describe('Admin payload normalization', () => {
     expect(() => admin.streams(unit)).toThrow(ConfigError);
     expect(() => admin.streams(unit)).toThrow(/'orgId' is required/);
     expect(admin.baseUrl?.(unit)).toBe('https://api.atlassian.com');
-    expect(adminModule({ apiTokens: 'none' }).streams({ ...unit, orgId: 'o' }).map((s) => s.name)).toEqual(['org', 'directories', 'domains', 'workspaces', 'policies', 'groups', 'users']);
+    expect(adminModule({ apiTokens: 'none' }).streams({ ...unit, orgId: 'o' }).map((s) => s.name)).toEqual(['org', 'directories', 'domains', 'workspaces', 'policies', 'groups', 'users', 'service_accounts']);
   });
 });
