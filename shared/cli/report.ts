@@ -17,7 +17,9 @@ import { unitCoverage } from '../report/coverage.ts';
 export const USAGE = `usage: npm run report -- [--out <dir>] [--date <YYYY-MM-DD>] [--save <file>] [--format html|json] [--engine sql|rows]
 Writes a self-contained HTML access report of the latest snapshot in the output folder (or of --date):
 administrators per product, privileged changes since the previous snapshot, dormant and suspended-but-active
-accounts, external accounts, with charts. Default file: <out>/_reports/access-report-<date>.html.
+accounts, external accounts, resources and snapshots covered, with charts; a person view (everything an account
+can reach, and through what) and a resource view (everyone who can reach a project, space or repository); every
+table searchable, filterable, sortable and exportable as CSV. Default file: <out>/_reports/access-report-<date>.html.
 --engine rows computes the figures the way the workflow's finalize step does (TypeScript, no DuckDB).`;
 
 const Args = z.object({
