@@ -39,8 +39,8 @@ interface Bar {
 /** A horizontal bar chart: one row per label, one bar per series. */
 export function barChart(title: string, series: readonly string[], bars: readonly Bar[]): string {
   const rowH = 18 * series.length + 10;
-  const labelW = 160;
-  const plotW = 300;
+  const labelW = 150;
+  const plotW = 250;
   const max = Math.max(1, ...bars.flatMap((b) => b.values));
   const legend = series.length > 1 ? 24 : 0;
   const height = 30 + legend + Math.max(1, bars.length) * rowH;
@@ -413,6 +413,11 @@ ${toc.map(([id, label, c]) => `<a href="#${id}">${esc(label)}${c === null ? '' :
 <h1>Atlassian access report</h1>
 <p class="meta">Snapshot <b>${esc(d.date)}</b>${d.previous ? `, compared with <b>${esc(d.previous)}</b>` : ' (no earlier snapshot to compare with)'} · data ${esc(o.source)} · generated ${esc(o.generatedAt)}</p>
 </header>
+<section id="people" class="finder">
+<label for="find"><b>Find a person or group</b> — name, account id or e-mail; opens everything they can reach and how</label><br>
+<input id="find" type="search" autocomplete="off" placeholder="e.g. a name or an e-mail">
+<ul id="find-results"></ul>
+</section>
 <noscript><p class="warn">Search, sorting, the tables' rows and the person and resource views need JavaScript: open this file in a web browser. <code>npm run report -- --format json</code> gives the same figures as data.</p></noscript>
 <section id="person" class="views" hidden></section>
 <section id="resource" class="views" hidden></section>
@@ -432,11 +437,6 @@ ${changeChart}
 ${dormantChart}
 ${externalChart}
 </div>
-</section>
-<section id="people" class="finder">
-<label for="find"><b>Find a person or group</b> — name, account id or e-mail; opens everything they can reach and how</label><br>
-<input id="find" type="search" autocomplete="off" placeholder="e.g. a name or an e-mail">
-<ul id="find-results"></ul>
 </section>
 <section id="admins">
 <h2>Administrators per product <span class="n">${n(adminAccounts)}</span></h2>
