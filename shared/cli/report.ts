@@ -11,11 +11,15 @@ import { LocalStore } from '../sink/store.ts';
 import { LocalCatalog } from '../sql/duckdb.ts';
 import { latestAndPrevious, snapshotDates } from '../sql/snapshots.ts';
 import type { ReportData } from '../report/data.ts';
+import { reportAccessFromSql, type AccessRow } from '../report/access.ts';
+import { unitCoverage } from '../report/coverage.ts';
 
 export const USAGE = `usage: npm run report -- [--out <dir>] [--date <YYYY-MM-DD>] [--save <file>] [--format html|json] [--engine sql|rows]
 Writes a self-contained HTML access report of the latest snapshot in the output folder (or of --date):
 administrators per product, privileged changes since the previous snapshot, dormant and suspended-but-active
-accounts, external accounts, with charts. Default file: <out>/_reports/access-report-<date>.html.
+accounts, external accounts, resources and snapshots covered, with charts; a person view (everything an account
+can reach, and through what) and a resource view (everyone who can reach a project, space or repository); every
+table searchable, filterable, sortable and exportable as CSV. Default file: <out>/_reports/access-report-<date>.html.
 --engine rows computes the figures the way the workflow's finalize step does (TypeScript, no DuckDB).`;
 
 const Args = z.object({
@@ -39,17 +43,28 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
 
 /** The report's figures of a local folder, by SQL (DuckDB over the views) or by the finalize step's TypeScript. */
 export async function localReportData(out: string, engine: 'sql' | 'rows', at?: string): Promise<ReportData> {
+  return (await localReport(out, engine, at, false)).data;
+}
+
+/**
+ * The figures and, with `withAccess` and the SQL engine, who reaches which resource (the person and resource
+ * views). "Snapshots covered" lists every unit that published files, whichever engine computed the rest.
+ */
+export async function localReport(out: string, engine: 'sql' | 'rows', at?: string, withAccess = true): Promise<{ data: ReportData; access?: AccessRow[] }> {
   const dates = await snapshotDates(out);
   const { date, previous } = latestAndPrevious(dates, at);
   if (!date) throw new ConfigError(at ? `no snapshot on ${at} in ${out} (snapshots: ${dates.join(', ') || 'none'})` : `no snapshot in ${out}: run npm run demo or npm run collect first`);
+  const store = new LocalStore(out);
   if (engine === 'rows') {
-    const d = await reportDataFromRows(storeSource(new LocalStore(out)), date);
+    const d = await reportDataFromRows(storeSource(store), date);
     if (!d) throw new ConfigError(`no snapshot in ${out}`);
-    return d;
+    return { data: { ...d, coverage: await unitCoverage(store, d.date, d.previous) } };
   }
   const catalog = await LocalCatalog.open(out);
   try {
-    return await reportDataFromSql(catalog, date, previous ?? null);
+    const d = await reportDataFromSql(catalog, date, previous ?? null);
+    const data = { ...d, coverage: await unitCoverage(store, d.date, d.previous) };
+    return withAccess ? { data, access: await reportAccessFromSql(catalog, date) } : { data };
   } finally {
     catalog.close();
   }
@@ -73,13 +88,14 @@ export async function runReport(argv: readonly string[], io: { stdout: (s: strin
   }
   const started = Date.now();
   let data: ReportData;
+  let access: AccessRow[] | undefined;
   try {
-    data = await localReportData(a.out, a.engine, a.date);
+    ({ data, access } = await localReport(a.out, a.engine, a.date, a.format === 'html'));
   } catch (e) {
     io.stderr(`${(e as Error).message}\n`);
     return e instanceof ConfigError ? 2 : 1;
   }
-  const body = a.format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : renderReport(data, { generatedAt: new Date().toISOString(), source: a.out });
+  const body = a.format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : renderReport(data, { generatedAt: new Date().toISOString(), source: a.out, ...(access ? { access } : {}) });
   const file = a.save ?? join(a.out, '_reports', `access-report-${data.date}.${a.format}`);
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, body);

@@ -6,6 +6,7 @@ import { ConfigError } from '../errors.ts';
 import type { AnyTable } from '../schema/table.ts';
 import { renderReport } from '../report/render.ts';
 import { reportDataFromRows, storeSource } from '../report/rows.ts';
+import { unitCoverage } from '../report/coverage.ts';
 import { silentLogger, type Logger } from '../redact.ts';
 import { publishedUnitPrefix } from '../sink/layout.ts';
 import type { BlobStore } from '../sink/store.ts';
@@ -59,8 +60,10 @@ export async function writeAccessReport(run: Run, deps: FinalizeDeps, log: Logge
   if (!deps.writeReport) return undefined;
   try {
     const src = storeSource(deps.store);
-    const data = await reportDataFromRows(src, run.date);
-    if (!data) return undefined;
+    const figures = await reportDataFromRows(src, run.date);
+    if (!figures) return undefined;
+    // Snapshots covered: every unit that published files (Confluence DC, JSM, Assets, Opsgenie, Trello included).
+    const data = { ...figures, coverage: await unitCoverage(deps.store, figures.date, figures.previous) };
     const html = renderReport(data, { generatedAt: (deps.now ?? (() => new Date()))().toISOString(), source: deps.store.location });
     const uri = await deps.writeReport(reportKey(run), html);
     // A re-run of an earlier date does not replace the latest report.

@@ -1,9 +1,10 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localReportData, runReport } from '../../shared/cli/report.ts';
+import { localReport, localReportData, runReport } from '../../shared/cli/report.ts';
 import { renderReport } from '../../shared/report/render.ts';
 import { S3Store } from '../../shared/sink/s3-store.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
@@ -12,7 +13,9 @@ import { NESTED_ADMIN_GROUP } from '../../shared/simulator/jira.ts';
 import { expectedJiraEffectivePermissions } from '../../shared/simulator/jira-effective.ts';
 import { LATEST_REPORT_KEY, reportKey, writeAccessReport } from '../../shared/workflow/finalize.ts';
 import { silentLogger } from '../../shared/redact.ts';
-import { chromium, hasChromium, NO_CHROMIUM } from '../support/chromium.ts';
+import { CHROMIUM, hasChromium, NO_CHROMIUM } from '../support/chromium.ts';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { AccessRow } from '../../shared/report/access.ts';
 import { orgFixture, writeOrgSnapshot } from '../support/org-fixture.ts';
 import type { ReportData } from '../../shared/report/data.ts';
 
@@ -86,7 +89,8 @@ describe('access report', () => {
     expect(await runReport(['--out', dir, '--save', file], { stdout: (s) => out.push(s), stderr: (s) => out.push(s) })).toBe(0);
     expect(out.join('')).toContain(`Access report of ${D2} (changes since ${D1})`);
     const html = await readFile(file, 'utf8');
-    expect(html).not.toMatch(/<script|<link|src="http|href="http/i);
+    // Self-contained: inline script and data only, nothing fetched.
+    expect(html).not.toMatch(/<script[^>]*\ssrc=|<link|src="http|href="http|import\(|fetch\(/i);
     expect((html.match(/<svg /g) ?? []).length).toBe(4);
 
     const written = new Map<string, string>();
@@ -136,16 +140,143 @@ describe('access report', () => {
     expect(got).toBe(renderReport(sql, { generatedAt: '2026-11-28T04:00:00.000Z', source: store.location }));
   });
 
-  it.skipIf(!hasChromium)(`renders in headless Chromium (${hasChromium ? 'found' : NO_CHROMIUM})`, async () => {
-    const file = join(dir, 'render.html');
-    await writeFile(file, renderReport(sql, { generatedAt: '2026-11-28T04:00:00.000Z', source: dir }));
-    const dom = await chromium(`file://${file}`, ['--dump-dom']);
-    expect(dom).toContain('id="card-admins"');
-    expect(dom).toContain(`Snapshot <b>${D2}</b>`);
-    expect((dom.match(/<svg /g) ?? []).length).toBe(4);
-    expect((dom.match(/<rect /g) ?? []).length).toBeGreaterThan(8);
-    const png = join(dir, 'report.png');
-    await chromium(`file://${file}`, ['--window-size=1280,1600', `--screenshot=${png}`]);
-    expect((await stat(png)).size).toBeGreaterThan(20_000);
+  describe.skipIf(!hasChromium)(`in headless Chromium (${hasChromium ? 'found' : NO_CHROMIUM})`, () => {
+    let browser: Browser;
+    let url: string;
+    let access: AccessRow[];
+    let shots: string;
+    const open = async (hash = ''): Promise<Page> => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+      await page.goto(`${url}${hash}`);
+      return page;
+    };
+    /** The visible text of a table's body cells in one column, row by row. */
+    const column = (page: Page, table: string, label: string): Promise<string[]> =>
+      page.locator(table).evaluate((host, l) => {
+        const heads = [...host.querySelectorAll('thead tr:first-child th')].map((th) => th.textContent?.replace(/[▲▼]/g, '').trim());
+        const i = heads.indexOf(l);
+        return [...host.querySelectorAll('tbody tr')].map((tr) => tr.children[i]?.textContent ?? '');
+      }, label);
+
+    /** Every row of a table on screen (its "Show all" button exists only past one page). */
+    const showAll = async (page: Page, table: string): Promise<void> => {
+      const all = page.locator(`${table} button.all`);
+      if (await all.count()) await all.click();
+    };
+
+    beforeAll(async () => {
+      const r = await localReport(dir, 'sql');
+      access = r.access ?? [];
+      const file = join(dir, 'browse.html');
+      await writeFile(file, renderReport(r.data, { generatedAt: '2026-11-28T04:00:00.000Z', source: dir, access }));
+      url = pathToFileURL(file).href;
+      shots = process.env.REPORT_SCREENSHOTS ?? dir;
+      await mkdir(shots, { recursive: true });
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
+    });
+    afterAll(async () => browser?.close());
+
+    it('the first screen has a table of contents whose links reach every section, and every unit covered', async () => {
+      const page = await open();
+      const toc = await page.locator('nav#toc a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      expect(toc).toEqual(expect.arrayContaining(['#summary', '#people', '#admins', '#changes', '#dormant', '#suspended', '#external', '#resources', '#coverage']));
+      for (const href of toc) expect(await page.locator(String(href)).count()).toBe(1);
+      await page.screenshot({ path: join(shots, 'report-first-screen.png') });
+      await page.locator('nav#toc a[href="#coverage"]').click();
+      await expect.poll(() => page.evaluate('location.hash')).toBe('#coverage');
+      const top = await page.locator('#coverage h2').evaluate((h) => h.getBoundingClientRect().top);
+      expect(top).toBeGreaterThanOrEqual(0);
+      expect(top).toBeLessThan(900);
+      expect(await column(page, '#t-coverage', 'product')).toEqual(sql.coverage.map((c) => c.product));
+      expect(new Set(await column(page, '#t-coverage', 'product'))).toEqual(new Set(['jira', 'confluence', 'bitbucket', 'admin']));
+      await page.close();
+    });
+
+    it('finds a person by name and shows everything they reach and through which path', async () => {
+      const page = await open();
+      const name = String(sql.changes.find((c) => c.principal_id === newAdmin)?.display_name);
+      await page.locator('#find').fill(name.slice(0, -1));
+      await page.locator('#find-results a', { hasText: name }).first().click();
+      await expect.poll(() => page.locator('#person .meta').first().textContent()).toContain(newAdmin);
+      expect(await page.locator('#person').textContent()).toContain(name);
+      const reach = access.filter((a) => a.principal_id === newAdmin);
+      expect(reach.length).toBeGreaterThan(0);
+      await showAll(page, '#v-person-access');
+      expect((await column(page, '#v-person-access', 'resource')).sort()).toEqual(reach.map((a) => a.resource_key).sort());
+      const admin = reach.find((a) => a.product === 'jira' && a.level === 'admin');
+      expect(admin?.via).toContain('project_role_group');
+      expect(await page.locator('#person').textContent()).toContain(String(admin?.via));
+      expect(await column(page, '#v-person-changes', 'change')).toContain('added');
+      await page.screenshot({ path: join(shots, 'report-person-view.png'), fullPage: true });
+      await page.close();
+    });
+
+    it('a resource view lists everyone who can reach it; the resources behind "project admin (n)" open it', async () => {
+      const page = await open('#admins-jira');
+      const line = sql.admins.find((a) => a.product === 'jira' && a.role === 'project admin' && (a.scope ?? 0) > 1);
+      const keys = [...new Set(access.filter((a) => a.privileged && a.product === 'jira' && a.principal_id === line?.account_id).map((a) => a.resource_key))].sort();
+      expect(keys.length).toBe(line?.scope);
+      await page.locator('#t-admins-jira input.q').fill(String(line?.account_id));
+      const cell = page.locator('#t-admins-jira tbody tr').first();
+      expect(await cell.textContent()).toContain(`project admin (${line?.scope})`);
+      expect(await cell.locator('a.resource').allTextContents()).toEqual(keys);
+      await cell.locator('a.resource').first().click();
+      await expect.poll(() => page.locator('#resource h2').textContent()).toContain(String(keys[0]));
+      const everyone = access.filter((a) => a.product === 'jira' && a.resource_key === keys[0]);
+      await showAll(page, '#v-resource-access');
+      expect((await column(page, '#v-resource-access', 'id')).sort()).toEqual(everyone.map((a) => a.principal_id).sort());
+      await page.screenshot({ path: join(shots, 'report-resource-view.png'), fullPage: true });
+      await page.close();
+    });
+
+    it('sorts a table by a column, both ways', async () => {
+      const page = await open('#dormant');
+      const days = sql.dormant.filter((r) => r.reason !== 'suspended_but_active').map((r) => r.days_inactive ?? -1);
+      await page.locator('#t-dormant th button', { hasText: 'days inactive' }).click();
+      await page.locator('#t-dormant th button', { hasText: 'days inactive' }).click();
+      expect(await page.locator('#t-dormant th[aria-sort=descending]').textContent()).toContain('days inactive');
+      const shown = (await column(page, '#t-dormant', 'days inactive')).map((v) => (v === '' ? -1 : Number(v.replace(/,/g, ''))));
+      expect(shown).toEqual([...days].sort((a, b) => b - a).slice(0, shown.length));
+      await page.close();
+    });
+
+    it('filters a column and pages through every row, nothing clipped', async () => {
+      const page = await open('#dormant');
+      const never = sql.dormant.filter((r) => r.reason === 'never_active');
+      await page.locator('#t-dormant select[aria-label="Filter reason"]').selectOption('never active');
+      await showAll(page, '#t-dormant');
+      expect(await column(page, '#t-dormant', 'reason')).toEqual(never.map(() => 'never active'));
+      expect(await page.locator('#t-dormant .count').textContent()).toContain(`of ${never.length}`);
+      await page.locator('#t-dormant select[aria-label="Filter reason"]').selectOption('');
+      const total = sql.dormant.length - sql.dormant.filter((r) => r.reason === 'suspended_but_active').length;
+      expect(total).toBeGreaterThan(50);
+      expect(await page.locator('#t-dormant tbody tr').count()).toBe(50);
+      await page.locator('#t-dormant button.all').click();
+      expect(await page.locator('#t-dormant tbody tr').count()).toBe(total);
+      await page.close();
+    });
+
+    it('exports the rows a search leaves as CSV', async () => {
+      const page = await open('#external');
+      const who = sql.external[0];
+      await page.locator('#t-external input.q').fill(String(who?.email));
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#t-external button.csv').click()]);
+      expect(download.suggestedFilename()).toBe(`external-${D2}.csv`);
+      const csv = await readFile(await download.path(), 'utf8');
+      const matching = sql.external.filter((r) => [r.org, r.name ?? r.account_id, r.email, r.email_domain, r.directory_status, r.products].some((v) => String(v ?? '').toLowerCase().includes(String(who?.email).toLowerCase())));
+      expect(csv.trimEnd().split('\r\n')).toEqual(['org,name,e-mail,domain,directory status,products', ...matching.map((r) => [r.org, r.name ?? r.account_id, r.email, r.email_domain, r.directory_status ?? '', r.products].map((v) => (/[",]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v))).join(','))]);
+      await page.close();
+    });
+
+    it('prints every row of every table, without the controls', async () => {
+      const page = await open();
+      await page.emulateMedia({ media: 'print' });
+      await page.evaluate("window.dispatchEvent(new Event('beforeprint'))");
+      const dormantRows = sql.dormant.filter((r) => r.reason !== 'suspended_but_active').length;
+      expect(await page.locator('#t-dormant tbody tr').count()).toBe(dormantRows);
+      expect(await page.locator('nav#toc').isVisible()).toBe(false);
+      expect(await page.locator('#t-dormant tr.filters').isVisible()).toBe(false);
+      await page.close();
+    });
   });
 });
