@@ -240,11 +240,16 @@ export const ConfigSchema = z.object({
       lakeFormation: LakeFormationSchema.optional(),
       /** Tags applied to every taggable resource of the stack. @default none */
       tags: z
-        .record(
-          z.string().regex(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, 'aws.tags: a tag key has 1 to 128 letters, digits, spaces or _.:/=+-@ and does not start with aws:'),
-          z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, 'aws.tags: a tag value has at most 256 letters, digits, spaces or _.:/=+-@'),
-        )
-        .refine((t) => Object.keys(t).length <= 40, 'aws.tags: at most 40 tags (AWS allows 50 per resource; CDK adds its own)')
+        .record(z.string(), z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, 'aws.tags: a tag value has at most 256 letters, digits, spaces or _.:/=+-@'))
+        // Keys checked here, not by a key schema: zod reports a bad record key only as "Invalid key in record".
+        .superRefine((t, ctx) => {
+          for (const k of Object.keys(t)) {
+            if (!/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(k)) {
+              ctx.addIssue({ code: 'custom', path: [k], message: `aws.tags: '${k}' is not a tag key: 1 to 128 letters, digits, spaces or _.:/=+-@, not starting with aws:` });
+            }
+          }
+          if (Object.keys(t).length > 40) ctx.addIssue({ code: 'custom', message: 'aws.tags: at most 40 tags (AWS allows 50 per resource; CDK adds its own)' });
+        })
         .optional(),
       /** Permissions boundary (managed policy ARN, or name in this account) set on every IAM role the stack creates. @default none */
       permissionsBoundary: z
