@@ -48,7 +48,7 @@ beforeAll(() => {
   ({ template } = synthStack(config));
   resources = (template.toJSON() as { Resources: typeof resources }).Resources;
   bucketId = dataBucketId(template);
-});
+}, 300_000); // one synth: seconds on an idle machine, more on a loaded one
 
 describe('data bucket', () => {
   it('is encrypted, private, TLS-only, versioned, logged, with lifecycle per prefix', () => {
