@@ -12,8 +12,9 @@ export interface CollectorNetworkProps {
 }
 
 /**
- * Where the collect Lambda runs when an Atlassian site restricts API access to allowlisted IP ranges
- * (Atlassian Guard "IP allowlisting"): a Lambda outside a VPC has no fixed egress address.
+ * Where the collect Lambda runs when an Atlassian site restricts API access to allowlisted IP ranges (a site's
+ * REST API refuses other addresses: Atlassian Support, "Specify IP addresses for product access"): a Lambda
+ * outside a VPC has no fixed egress address.
  *
  * `create`: a VPC with a public and a private subnet per zone and one NAT gateway with an Elastic IP per zone
  * (each zone keeps its own way out), VPC flow logs to CloudWatch Logs, and an S3 gateway endpoint (the staged

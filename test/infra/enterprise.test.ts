@@ -1,8 +1,11 @@
 import { CfnResource, TagManager } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../infra/config.ts';
+import { REPO_ROOT } from '../../infra/constructs/collector-functions.ts';
 import type { CollectorStack } from '../../infra/stack.ts';
 import { cfnLintErrors } from './support/cfn-lint.ts';
 import { dataBucketId, synthStack } from './support/synth.ts';
@@ -276,6 +279,16 @@ describe('aws.analystWorkGroups', () => {
     expect(audit).not.toMatch(/athena-results\/(security|_shared)\/|athena-results\/\*/);
     const outputs = created.template.toJSON().Outputs as Json;
     expect(Object.keys(outputs).filter((k) => k.startsWith('AnalystPolicyArn'))).toEqual(['AnalystPolicyArn', 'AnalystPolicyArnAudit', 'AnalystPolicyArnSecurity']);
+  });
+});
+
+describe('collector.config.production.example.json', () => {
+  it('is a valid config that turns every enterprise option on', () => {
+    const file = 'collector.config.production.example.json';
+    const config = parseConfig(JSON.parse(readFileSync(join(REPO_ROOT, file), 'utf8')), file);
+    expect(Object.keys(config.aws).sort()).toEqual(
+      ['analystWorkGroups', 'bootstrapQualifier', 'kms', 'lakeFormation', 'network', 'permissionsBoundary', 'scheduleTimeZone', 'secrets', 'stackName', 'tags'].sort(),
+    );
   });
 });
 
