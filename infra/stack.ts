@@ -1,17 +1,21 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { allTables } from '../shared/sql/tables.ts';
-import type { Config } from '../shared/config.ts';
+import { glueDatabaseName, type Config } from '../shared/config.ts';
 import { loadQuestions } from '../shared/sql/questions.ts';
 import { loadViews } from '../shared/sql/views.ts';
 import { stateMachineName } from '../shared/workflow/names.ts';
 import { deployedUnits } from './config.ts';
 import { AccessCatalog } from './constructs/access-catalog.ts';
 import { CollectorFunctions } from './constructs/collector-functions.ts';
+import { CollectorNetwork } from './constructs/collector-network.ts';
 import { CollectorSchedule } from './constructs/collector-schedule.ts';
 import { CollectorWorkflow } from './constructs/collector-workflow.ts';
 import { CollectorBucket } from './constructs/data-bucket.ts';
+import { CollectorKey, EncryptLogGroups } from './constructs/encryption-key.ts';
 import { FailureAlarms } from './constructs/failure-alarms.ts';
+import { CollectorLakeFormation } from './constructs/lake-formation.ts';
 import { UnitSecrets } from './constructs/unit-secrets.ts';
 
 export interface CollectorStackProps extends StackProps {
@@ -41,25 +45,48 @@ export class CollectorStack extends Stack {
   readonly schedule: CollectorSchedule;
   readonly catalog: AccessCatalog;
   readonly alarms: FailureAlarms;
+  /** `aws.kms`: the customer-managed key. */
+  readonly key: CollectorKey | undefined;
+  /** `aws.network`: where the collect Lambda runs. */
+  readonly network: CollectorNetwork | undefined;
+  /** `aws.lakeFormation`: location registration and grants. */
+  readonly lakeFormation: CollectorLakeFormation | undefined;
 
   constructor(scope: Construct, id: string, props: CollectorStackProps) {
+    const { config } = props;
+    const qualifier = config.aws.bootstrapQualifier;
     super(scope, id, {
       description: 'Atlassian access collector: daily snapshot of who has access to what, queryable in Athena.',
+      // A custom `cdk bootstrap --qualifier` names other deploy roles, bucket and version parameter.
+      ...(qualifier ? { synthesizer: new DefaultStackSynthesizer({ qualifier }) } : {}),
       ...props,
     });
-    const { config } = props;
     const units = deployedUnits(config);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    for (const [k, v] of Object.entries(config.aws.tags ?? {})) Tags.of(this).add(k, v);
+    if (config.aws.permissionsBoundary) {
+      const b = config.aws.permissionsBoundary;
+      iam.PermissionsBoundary.of(this).apply(
+        b.startsWith('arn:') ? iam.ManagedPolicy.fromManagedPolicyArn(this, 'PermissionsBoundary', b) : iam.ManagedPolicy.fromManagedPolicyName(this, 'PermissionsBoundary', b),
+      );
+    }
+    this.key = config.aws.kms ? new CollectorKey(this, 'Key', { config: config.aws.kms, removalPolicy }) : undefined;
+    const key = this.key?.key;
+    if (key) Aspects.of(this).add(new EncryptLogGroups(key));
+    this.network = config.aws.network ? new CollectorNetwork(this, 'Network', { config: config.aws.network }) : undefined;
 
     this.data = new CollectorBucket(this, 'Data', {
       ...(config.aws.dataBucketName ? { bucketName: config.aws.dataBucketName } : {}),
       snapshotRetentionDays: config.retentionDays,
       removalPolicy,
+      ...(key ? { encryptionKey: key } : {}),
     });
-    this.secrets = new UnitSecrets(this, 'Secrets', { units, mode: config.aws.secrets, removalPolicy });
+    this.secrets = new UnitSecrets(this, 'Secrets', { units, mode: config.aws.secrets, removalPolicy, ...(key ? { encryptionKey: key } : {}) });
     this.functions = new CollectorFunctions(this, 'Functions', {
       data: this.data,
       secrets: this.secrets,
+      ...(this.network ? { collectNetwork: this.network.placement } : {}),
       collectMemoryMb: config.lambda.memoryMb,
       collectTimeout: Duration.seconds(config.lambda.timeoutSeconds),
       ...(props.maxRequestsPerInvocation ? { maxRequestsPerInvocation: props.maxRequestsPerInvocation } : {}),
@@ -85,15 +112,26 @@ export class CollectorStack extends Stack {
       views: loadViews(),
       questions: loadQuestions(),
       orgs: config.organizations.map((o) => o.id),
-      databaseName: config.aws.glueDatabase,
+      databaseName: glueDatabaseName(config),
       retentionDays: config.retentionDays,
       ...(props.parquet ? { parquet: true } : {}),
+      ...(config.aws.analystWorkGroups ? { analystWorkGroups: config.aws.analystWorkGroups } : {}),
     });
     if (props.parquet) this.catalog.grantParquetConversion(this.functions.finalize);
+    const lf = config.aws.lakeFormation;
+    this.lakeFormation = lf
+      ? new CollectorLakeFormation(this, 'LakeFormation', {
+          data: this.data,
+          catalog: this.catalog,
+          analystPrincipalArns: lf.analystPrincipalArns,
+          ...(props.parquet && this.functions.finalize.role ? { queryRoles: [this.functions.finalize.role] } : {}),
+        })
+      : undefined;
     this.alarms = new FailureAlarms(this, 'Alarms', {
       stateMachine: this.workflow.stateMachine,
       scheduleDeadLetterQueue: this.schedule.deadLetterQueue,
       ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
+      ...(key ? { key } : {}),
     });
 
     new CfnOutput(this, 'DataBucketName', { value: this.data.bucket.bucketName, description: 'Tables under data/, run manifests under manifests/' });
@@ -103,5 +141,13 @@ export class CollectorStack extends Stack {
     new CfnOutput(this, 'AnalystPolicyArn', { value: this.catalog.analystPolicy.managedPolicyArn, description: 'Attach to the roles that query in Athena' });
     new CfnOutput(this, 'SecretNames', { value: this.secrets.secrets.map((s) => s.name).join(','), description: 'Put the Atlassian credentials (JSON) in these secrets' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    for (const t of this.catalog.teams) {
+      const cid = t.team.replace(/(^|-)([a-z0-9])/g, (_m, _d: string, c: string) => c.toUpperCase());
+      new CfnOutput(this, `AnalystPolicyArn${cid}`, { value: t.analystPolicy.managedPolicyArn, description: `Attach to the roles of team ${t.team}; they query in workgroup ${t.workGroup.name}` });
+    }
+    if (key) new CfnOutput(this, 'KmsKeyArn', { value: key.keyArn, description: 'Customer-managed key of the data, secrets, logs, alarm topic and Athena results' });
+    if (this.network?.egressIps) {
+      new CfnOutput(this, 'EgressIps', { value: this.network.egressIps, description: 'Elastic IPs of the NAT gateways: add them to the Atlassian IP allowlist' });
+    }
   }
 }

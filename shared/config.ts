@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** Stack name when the config names none (`aws.stackName`). */
+export const DEFAULT_STACK_NAME = 'atlassian-access-collector';
+
 /** Products the collector knows. Each has one module under `functions/`. */
 export const PRODUCTS = ['jira', 'confluence', 'bitbucket', 'admin', 'jsm', 'assets', 'opsgenie', 'jsm-ops', 'trello', 'jira-dc', 'confluence-dc'] as const;
 export const ProductSchema = z.enum(PRODUCTS);
@@ -125,6 +128,64 @@ export const RunSchema = z.object({
 });
 export type Run = z.infer<typeof RunSchema>;
 
+const kmsKeyArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, 'aws.kms.keyArn: a KMS key ARN, arn:aws:kms:<region>:<account>:key/<key id> (not an alias)');
+
+/**
+ * `create`: the stack creates a key (rotation on) whose policy lets only this account's CloudWatch Logs and
+ * CloudWatch alarms use it beside IAM; `existing`: the stack uses your key and grants the roles on it (its key
+ * policy must allow IAM policies and the services, see the README).
+ */
+export const KmsSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('create') }).strict(),
+  z.object({ mode: z.literal('existing'), keyArn: kmsKeyArn }).strict(),
+]);
+export type KmsConfig = z.infer<typeof KmsSchema>;
+
+/**
+ * `create`: a VPC with public and private subnets in `maxAzs` zones and one NAT gateway (with an Elastic IP) per zone;
+ * `existing`: your VPC and private subnets whose route to the internet goes through your NAT (its IPs are yours to list).
+ */
+export const NetworkSchema = z.discriminatedUnion('mode', [
+  z
+    .object({
+      mode: z.literal('create'),
+      /** Availability zones, one NAT gateway each. @default 2 */
+      maxAzs: z.int().min(1).max(3).default(2),
+      /** The VPC's address range. @default '10.80.0.0/24' */
+      cidr: z
+        .string()
+        .regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, 'aws.network.cidr: an IPv4 range from /16 to /24, e.g. 10.80.0.0/24')
+        .default('10.80.0.0/24'),
+    })
+    .strict(),
+  z
+    .object({
+      mode: z.literal('existing'),
+      vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'aws.network.vpcId: a VPC id, vpc-0123456789abcdef0'),
+      /** Private subnets with a route to a NAT gateway (a Lambda never gets a public IP). */
+      subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'aws.network.subnetIds: subnet ids, subnet-0123456789abcdef0')).min(1),
+      /** Security groups of the collect Lambda. @default one the stack creates, all outbound allowed, no inbound */
+      securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'aws.network.securityGroupIds: security group ids, sg-0123456789abcdef0')).min(1).optional(),
+    })
+    .strict(),
+]);
+export type NetworkConfig = z.infer<typeof NetworkSchema>;
+
+const iamPrincipalArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]{1,512}$/, 'aws.lakeFormation.analystPrincipalArns: IAM role or user ARNs, arn:aws:iam::<account>:role/<name>');
+
+/** Lake Formation: register `data/` and grant the analysts (and the finalize Lambda, for Parquet) through it. */
+export const LakeFormationSchema = z
+  .object({
+    /** Roles or users granted DESCRIBE on the database and SELECT, DESCRIBE on every table and view. */
+    analystPrincipalArns: z.array(iamPrincipalArn).min(1),
+  })
+  .strict();
+export type LakeFormationConfig = z.infer<typeof LakeFormationSchema>;
+
 /**
  * The deployment config: one schema for `cdk deploy` and `npm run collect -- --config`.
  */
@@ -157,7 +218,7 @@ export const ConfigSchema = z.object({
       stackName: z
         .string()
         .regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/, 'aws.stackName: letters, digits and dashes, starting with a letter, at most 64')
-        .default('atlassian-access-collector'),
+        .default(DEFAULT_STACK_NAME),
       /** Name of the data bucket. @default a name CloudFormation generates */
       dataBucketName: z
         .string()
@@ -168,17 +229,66 @@ export const ConfigSchema = z.object({
        * `existing`: the secrets exist already, the stack only grants read access. @default 'create'
        */
       secrets: z.enum(['create', 'existing']).default('create'),
-      /** Glue database of the output tables. @default 'atlassian_access' */
+      /**
+       * Glue database of the output tables; the Athena workgroup is named after it (underscores as dashes).
+       * @default 'atlassian_access' with the default stack name, else the stack name in lower case with underscores
+       * (so two stacks in one account, e.g. staging and production, do not collide)
+       */
       glueDatabase: z
         .string()
         .regex(/^[a-z][a-z0-9_]{0,254}$/, 'aws.glueDatabase: lower-case letters, digits and underscores')
-        .default('atlassian_access'),
+        .optional(),
       /** IANA time zone the schedule expression is evaluated in. @default 'UTC' */
       scheduleTimeZone: z.string().min(1).default('UTC'),
+      /** Customer-managed KMS key for the data, secrets, logs, alarm topic and Athena results. @default none (SSE-S3, AWS-managed keys) */
+      kms: KmsSchema.optional(),
+      /** Run the collect Lambda in a VPC (fixed egress IPs for Atlassian IP allowlists). @default none (no VPC) */
+      network: NetworkSchema.optional(),
+      /** Govern the Glue database with Lake Formation. @default none (IAM only) */
+      lakeFormation: LakeFormationSchema.optional(),
+      /** Tags applied to every taggable resource of the stack. @default none */
+      tags: z
+        .record(z.string(), z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, 'aws.tags: a tag value has at most 256 letters, digits, spaces or _.:/=+-@'))
+        // Keys checked here, not by a key schema: zod reports a bad record key only as "Invalid key in record".
+        .superRefine((t, ctx) => {
+          for (const k of Object.keys(t)) {
+            if (!/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(k)) {
+              ctx.addIssue({ code: 'custom', path: [k], message: `aws.tags: '${k}' is not a tag key: 1 to 128 letters, digits, spaces or _.:/=+-@, not starting with aws:` });
+            }
+          }
+          if (Object.keys(t).length > 40) ctx.addIssue({ code: 'custom', message: 'aws.tags: at most 40 tags (AWS allows 50 per resource; CDK adds its own)' });
+        })
+        .optional(),
+      /** Permissions boundary (managed policy ARN, or name in this account) set on every IAM role the stack creates. @default none */
+      permissionsBoundary: z
+        .string()
+        .regex(/^(arn:aws[a-z-]*:iam::\d{12}:policy\/[\w+=,.@\/-]{1,128}|[\w+=,.@-]{1,128})$/, 'aws.permissionsBoundary: a managed policy ARN (arn:aws:iam::<account>:policy/<name>) or a policy name')
+        .optional(),
+      /** Qualifier of a custom `cdk bootstrap --qualifier` (the bootstrap roles and bucket it names). @default CDK's 'hnb659fds' */
+      bootstrapQualifier: z
+        .string()
+        .regex(/^[a-z0-9]{1,10}$/, 'aws.bootstrapQualifier: 1 to 10 lower-case letters and digits, as passed to cdk bootstrap --qualifier')
+        .optional(),
+      /**
+       * One Athena workgroup per analyst team, each with its own result prefix (`athena-results/<team>/`) and its own
+       * managed policy (output `AnalystPolicyArn<Team>`): one team cannot read another's query results. @default none (one shared workgroup)
+       */
+      analystWorkGroups: z
+        .array(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'aws.analystWorkGroups: lower-case letters, digits and dashes, at most 32, starting with a letter'))
+        .max(20)
+        .refine((a) => new Set(a).size === a.length, 'aws.analystWorkGroups: a team is listed twice')
+        .optional(),
     })
     .prefault({}),
 });
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** The Glue database: `aws.glueDatabase`, else `atlassian_access` for the default stack, else derived from the stack name. */
+export function glueDatabaseName(config: Pick<Config, 'aws'>): string {
+  if (config.aws.glueDatabase) return config.aws.glueDatabase;
+  if (config.aws.stackName === DEFAULT_STACK_NAME) return 'atlassian_access';
+  return config.aws.stackName.toLowerCase().replace(/-/g, '_');
+}
 
 /** Flatten a config into its units. */
 export function unitsOf(config: Config): Unit[] {

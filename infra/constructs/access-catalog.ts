@@ -53,6 +53,18 @@ export interface AccessCatalogProps {
    * {@link AccessCatalog.grantParquetConversion} lets it. @default false
    */
   readonly parquet?: boolean;
+  /**
+   * Analyst teams with a workgroup of their own (`<workGroupName>-<team>`, results under `athena-results/<team>/`)
+   * and a managed policy of their own: a team reads its own query results only. @default none
+   */
+  readonly analystWorkGroups?: readonly string[];
+}
+
+/** A team's workgroup and the managed policy its analysts attach. */
+export interface TeamWorkGroup {
+  readonly team: string;
+  readonly workGroup: athena.CfnWorkGroup;
+  readonly analystPolicy: iam.ManagedPolicy;
 }
 
 /**
@@ -70,6 +82,10 @@ export class AccessCatalog extends Construct {
   readonly workGroup: athena.CfnWorkGroup;
   readonly analystPolicy: iam.ManagedPolicy;
   readonly workGroupName: string;
+  /** One per `analystWorkGroups` team. */
+  readonly teams: readonly TeamWorkGroup[];
+  /** Result prefix of the shared workgroup: `athena-results/`, or `athena-results/_shared/` beside team workgroups. */
+  readonly resultsPrefix: string;
   private readonly bucketRef: CollectorBucket;
 
   constructor(scope: Construct, id: string, props: AccessCatalogProps) {
@@ -176,8 +192,29 @@ export class AccessCatalog extends Construct {
       return view;
     });
 
-    this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
-      name: workGroupName,
+    // With team workgroups, the shared workgroup's results move under their own prefix, so its policy reads no team's results.
+    const teams = props.analystWorkGroups ?? [];
+    this.resultsPrefix = teams.length ? `${ATHENA_RESULTS_PREFIX}/_shared/` : `${ATHENA_RESULTS_PREFIX}/`;
+    this.workGroup = this.createWorkGroup('WorkGroup', workGroupName, this.resultsPrefix, cutoff, props.questions ?? []);
+    this.analystPolicy = this.createAnalystPolicy('AnalystPolicy', workGroupName, this.resultsPrefix, 'Query the Atlassian access snapshots with Athena (attach to analysts\u2019 roles).');
+    this.teams = teams.map((team) => {
+      const name = `${workGroupName}-${team}`;
+      const prefix = `${ATHENA_RESULTS_PREFIX}/${team}/`;
+      const cid = team.replace(/(^|-)([a-z0-9])/g, (_m, _d: string, c: string) => c.toUpperCase());
+      return {
+        team,
+        workGroup: this.createWorkGroup(`WorkGroup${cid}`, name, prefix, cutoff, props.questions ?? []),
+        analystPolicy: this.createAnalystPolicy(`AnalystPolicy${cid}`, name, prefix, `Query the Atlassian access snapshots with Athena in workgroup ${name} (team ${team}); results under ${prefix} only.`),
+      };
+    });
+  }
+
+  /** A workgroup that enforces its result location (`resultsPrefix`) and encryption, with the named queries. */
+  private createWorkGroup(id: string, name: string, resultsPrefix: string, cutoff: number, questions: readonly Question[]): athena.CfnWorkGroup {
+    const bucket = this.bucketRef.bucket;
+    const key = this.bucketRef.encryptionKey;
+    const workGroup = new athena.CfnWorkGroup(this, id, {
+      name,
       description: 'Queries over the Atlassian access snapshots',
       state: 'ENABLED',
       recursiveDeleteOption: true,
@@ -187,38 +224,44 @@ export class AccessCatalog extends Construct {
         bytesScannedCutoffPerQuery: cutoff,
         engineVersion: { selectedEngineVersion: 'AUTO' },
         resultConfiguration: {
-          outputLocation: `s3://${bucket.bucketName}/${ATHENA_RESULTS_PREFIX}/`,
-          encryptionConfiguration: { encryptionOption: 'SSE_S3' },
+          outputLocation: `s3://${bucket.bucketName}/${resultsPrefix}`,
+          encryptionConfiguration: key ? { encryptionOption: 'SSE_KMS', kmsKey: key.keyArn } : { encryptionOption: 'SSE_S3' },
         },
       },
     });
-
+    const sfx = id === 'WorkGroup' ? '' : id.slice('WorkGroup'.length);
     NAMED_QUERIES.forEach((q, i) => {
-      new athena.CfnNamedQuery(this, `Query${i}`, {
+      new athena.CfnNamedQuery(this, `Query${sfx}${i}`, {
         name: q.name,
         description: q.description,
-        database: databaseName,
+        database: this.databaseName,
         queryString: q.sql,
-        workGroup: this.workGroup.ref,
+        workGroup: workGroup.ref,
       });
     });
-    for (const q of props.questions ?? []) {
-      new athena.CfnNamedQuery(this, `Question${q.number}`, {
+    for (const q of questions) {
+      new athena.CfnNamedQuery(this, `Question${sfx}${q.number}`, {
         name: `Q${q.number}. ${q.title}`.slice(0, 128),
         description: `${q.description}${q.params.length ? ` Parameters: ${q.params.map((p) => `${p.name} (${p.description})`).join(', ')}.` : ''}`.slice(0, 1024),
-        database: databaseName,
+        database: this.databaseName,
         // The dates are '?' parameters: the Athena console asks for them, in order, when the query runs.
         queryString: `-- ${q.title}\n-- ${q.description}\n${q.params.map((p, i) => `-- parameter ${i + 1}: ${p.name}, ${p.description}\n`).join('')}${q.sql}`,
-        workGroup: this.workGroup.ref,
+        workGroup: workGroup.ref,
       });
     }
+    return workGroup;
+  }
 
+  /** The managed policy analysts attach: Athena in `workGroupName`, Glue reads of the database, S3 reads, results under `resultsPrefix`. */
+  private createAnalystPolicy(id: string, workGroupName: string, resultsPrefix: string, description: string): iam.ManagedPolicy {
     const stack = Stack.of(this);
+    const databaseName = this.databaseName;
+    const bucket = this.bucketRef.bucket;
     const catalogArn = stack.formatArn({ service: 'glue', resource: 'catalog' });
     const dbArn = stack.formatArn({ service: 'glue', resource: 'database', resourceName: databaseName });
     const tablesArn = stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${databaseName}/*` });
-    this.analystPolicy = new iam.ManagedPolicy(this, 'AnalystPolicy', {
-      description: 'Query the Atlassian access snapshots with Athena (attach to analysts\u2019 roles).',
+    const policy = new iam.ManagedPolicy(this, id, {
+      description,
       statements: [
         new iam.PolicyStatement({
           actions: [
@@ -240,17 +283,18 @@ export class AccessCatalog extends Construct {
           actions: ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'],
           resources: [catalogArn, dbArn, tablesArn],
         }),
-        ...props.data.analystStatements(),
+        ...this.bucketRef.analystStatements(resultsPrefix),
       ],
     });
-    Validations.of(this.analystPolicy).acknowledge({
+    Validations.of(policy).acknowledge({
       // As cdk-nag renders the ARN: unresolved region/account appear as <AWS::Region>/<AWS::AccountId>.
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region}:${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:table/${databaseName}/*]`,
       reason: 'Every table of the collector database (the set grows with the products collected); no other database.',
     });
-    for (const prefix of [DATA_PREFIX, MANIFEST_PREFIX, ATHENA_RESULTS_PREFIX]) {
-      ackObjectWildcard(this.analystPolicy, bucket, `${prefix}/`, `Objects under ${prefix}/ are named per day, org and run at run time; access is limited to that prefix.`);
+    for (const prefix of [`${DATA_PREFIX}/`, `${MANIFEST_PREFIX}/`, resultsPrefix]) {
+      ackObjectWildcard(policy, bucket, prefix, `Objects under ${prefix} are named per day, org, run or query at run time; access is limited to that prefix.`);
     }
+    return policy;
   }
 
   /**
@@ -279,12 +323,12 @@ export class AccessCatalog extends Construct {
         ],
       }),
     );
-    for (const s of this.bucketRef.athenaResultStatements()) fn.addToRolePolicy(s);
+    for (const s of this.bucketRef.athenaResultStatements(this.resultsPrefix)) fn.addToRolePolicy(s);
     const role = fn.role ?? fn;
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region}:${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:table/${this.databaseName}/*]`,
       reason: 'Athena reads the definition of the JSON table it converts (GetTable); tables of the collector database only.',
     });
-    ackObjectWildcard(role, this.bucketRef.bucket, `${ATHENA_RESULTS_PREFIX}/`, 'Athena writes each query’s result and UNLOAD manifest under athena-results/ with the caller’s permissions; limited to that prefix.');
+    ackObjectWildcard(role, this.bucketRef.bucket, this.resultsPrefix, `Athena writes each query’s result and UNLOAD manifest under ${this.resultsPrefix} with the caller’s permissions; limited to that prefix.`);
   }
 }

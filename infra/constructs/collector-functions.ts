@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -29,6 +30,16 @@ export interface CollectorFunctionsProps {
   readonly maxRequestsPerInvocation?: number;
   /** Retention of the functions' log groups. @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
+  /** Where the collect Lambda runs (config `aws.network`: fixed egress IPs). @default no VPC */
+  readonly collectNetwork?: CollectNetwork;
+}
+
+/** The VPC placement of the collect Lambda (plan and finalize only talk to AWS, they stay outside). */
+export interface CollectNetwork {
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SubnetSelection;
+  /** @default one security group the Lambda construct creates: all outbound, no inbound */
+  readonly securityGroups?: readonly ec2.ISecurityGroup[];
 }
 
 /**
@@ -63,6 +74,7 @@ export class CollectorFunctions extends Construct {
       memoryMb: memory,
       timeout: this.collectTimeout,
       retention,
+      ...(props.collectNetwork ? { network: props.collectNetwork } : {}),
       environment: {
         DATA_BUCKET: bucketName,
         DATA_PREFIX,
@@ -88,7 +100,7 @@ export class CollectorFunctions extends Construct {
   private fn(
     id: string,
     handler: 'plan' | 'collect' | 'finalize',
-    o: { memoryMb: number; timeout: Duration; retention: logs.RetentionDays; environment: Record<string, string> },
+    o: { memoryMb: number; timeout: Duration; retention: logs.RetentionDays; environment: Record<string, string>; network?: CollectNetwork },
   ): nodejs.NodejsFunction {
     const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: o.retention, removalPolicy: RemovalPolicy.DESTROY });
     const role = new iam.Role(this, `${id}Role`, {
@@ -107,6 +119,9 @@ export class CollectorFunctions extends Construct {
       timeout: o.timeout,
       role,
       logGroup,
+      ...(o.network
+        ? { vpc: o.network.vpc, vpcSubnets: o.network.subnets, ...(o.network.securityGroups ? { securityGroups: [...o.network.securityGroups] } : {}) }
+        : {}),
       loggingFormat: lambda.LoggingFormat.JSON,
       tracing: lambda.Tracing.ACTIVE,
       description: `Atlassian access collector: ${handler}`,
@@ -131,6 +146,12 @@ export class CollectorFunctions extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions.',
     });
+    if (o.network) {
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason: 'A Lambda in a VPC needs ec2:CreateNetworkInterface/DescribeNetworkInterfaces/DeleteNetworkInterface (no resource-level scoping for Describe); the AWS-managed policy is the documented one ("Giving Lambda functions access to resources in an Amazon VPC").',
+      });
+    }
     return f;
   }
 }

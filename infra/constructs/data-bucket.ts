@@ -1,8 +1,10 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ATHENA_RESULTS_PREFIX, DATA_PREFIX, MANIFEST_PREFIX, STAGING_PREFIX } from '../../shared/workflow/names.ts';
+import { keyViaService } from './encryption-key.ts';
 import { requireInt } from './validate.ts';
 
 export interface CollectorBucketProps {
@@ -20,6 +22,12 @@ export interface CollectorBucketProps {
   readonly accessLogsExpirationDays?: number;
   /** What happens to the buckets when the stack is deleted (a non-empty bucket cannot be destroyed). @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Customer-managed key of the data bucket (SSE-KMS with an S3 Bucket Key, so S3 asks KMS for a bucket-level
+   * key rather than once per object). The access-log bucket stays SSE-S3: S3 server access logging only
+   * delivers to SSE-S3 buckets ("Enabling Amazon S3 server access logging", S3 User Guide). @default SSE-S3
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /**
@@ -27,12 +35,13 @@ export interface CollectorBucketProps {
  * logs to a second bucket, and lifecycle rules per prefix:
  * `data/` (tables; staging under `data/_staging/`), `manifests/`, `athena-results/`.
  *
- * SSE-S3 rather than a customer-managed KMS key: analysts then need no key grant to query, and there is
- * no per-request KMS cost; pass your own bucket policy or fork this construct if your policy requires SSE-KMS.
+ * SSE-S3 by default: analysts then need no key grant to query. With `encryptionKey` (config `aws.kms`) the data
+ * bucket is SSE-KMS with a bucket key, and every grant below adds exactly the key actions it needs.
  */
 export class CollectorBucket extends Construct {
   readonly bucket: s3.Bucket;
   readonly accessLogs: s3.Bucket;
+  readonly encryptionKey: kms.IKey | undefined;
 
   constructor(scope: Construct, id: string, props: CollectorBucketProps = {}) {
     super(scope, id);
@@ -60,6 +69,7 @@ export class CollectorBucket extends Construct {
       removalPolicy,
     } as const;
 
+    this.encryptionKey = props.encryptionKey;
     this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
       ...secure,
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(logs), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
@@ -71,6 +81,7 @@ export class CollectorBucket extends Construct {
 
     this.bucket = new s3.Bucket(this, 'Data', {
       ...secure,
+      ...(props.encryptionKey ? { encryption: s3.BucketEncryption.KMS, encryptionKey: props.encryptionKey, bucketKeyEnabled: true } : {}),
       ...(props.bucketName ? { bucketName: props.bucketName } : {}),
       versioned: true,
       serverAccessLogsBucket: this.accessLogs,
@@ -126,6 +137,8 @@ export class CollectorBucket extends Construct {
       new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], resources: [this.objects(p)] }),
     );
     grantee.grantPrincipal.addToPrincipalPolicy(this.list([p]));
+    // Multipart uploads need Decrypt too ("Using server-side encryption with AWS KMS keys", S3 User Guide).
+    for (const s of this.keyStatements(['kms:GenerateDataKey', 'kms:Decrypt'])) grantee.grantPrincipal.addToPrincipalPolicy(s);
   }
 
   /** The finalize Lambda: promote staged parts into the table partitions, write manifests. */
@@ -140,14 +153,20 @@ export class CollectorBucket extends Construct {
     );
     grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.objects(manifests)] }));
     grantee.grantPrincipal.addToPrincipalPolicy(this.list([data]));
+    for (const s of this.keyStatements(['kms:GenerateDataKey', 'kms:Decrypt'])) grantee.grantPrincipal.addToPrincipalPolicy(s);
+  }
+
+  /** With a customer-managed key: the key actions, through S3 only. */
+  private keyStatements(actions: readonly string[]): iam.PolicyStatement[] {
+    return this.encryptionKey ? [keyViaService(this.encryptionKey, 's3', actions)] : [];
   }
 
   /**
    * A Lambda that runs Athena queries over the tables it already reads (the finalize Lambda's Parquet
    * conversion): Athena writes query results and UNLOAD manifests under athena-results/ with its permissions.
    */
-  athenaResultStatements(): iam.PolicyStatement[] {
-    const results = `${ATHENA_RESULTS_PREFIX}/`;
+  athenaResultStatements(resultsPrefix = `${ATHENA_RESULTS_PREFIX}/`): iam.PolicyStatement[] {
+    const results = resultsPrefix;
     return [
       new iam.PolicyStatement({
         actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
@@ -155,14 +174,18 @@ export class CollectorBucket extends Construct {
       }),
       new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [this.bucket.bucketArn] }),
       this.list([results]),
+      ...this.keyStatements(['kms:GenerateDataKey', 'kms:Decrypt']),
     ];
   }
 
-  /** Analysts (Athena): read tables and manifests, read and write their query results. */
-  analystStatements(): iam.PolicyStatement[] {
+  /**
+   * Analysts (Athena): read tables and manifests, read and write their query results under `resultsPrefix`
+   * (a team's own prefix when each team has a workgroup).
+   */
+  analystStatements(resultsPrefix = `${ATHENA_RESULTS_PREFIX}/`): iam.PolicyStatement[] {
     const data = `${DATA_PREFIX}/`;
     const manifests = `${MANIFEST_PREFIX}/`;
-    const results = `${ATHENA_RESULTS_PREFIX}/`;
+    const results = resultsPrefix;
     return [
       new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.objects(data), this.objects(manifests)] }),
       new iam.PolicyStatement({
@@ -171,6 +194,7 @@ export class CollectorBucket extends Construct {
       }),
       new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [this.bucket.bucketArn] }),
       this.list([data, manifests, results]),
+      ...this.keyStatements(['kms:GenerateDataKey', 'kms:Decrypt']),
     ];
   }
 }

@@ -1,13 +1,13 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { cloudWatchAlarmsStatement } from './encryption-key.ts';
 import { requireProp } from './validate.ts';
 
 export interface FailureAlarmsProps {
@@ -16,6 +16,11 @@ export interface FailureAlarmsProps {
   readonly scheduleDeadLetterQueue?: sqs.IQueue;
   /** E-mail subscribed to the alarm topic (confirm the subscription mail). @default no subscription */
   readonly email?: string;
+  /**
+   * Customer-managed key of the topic (config `aws.kms`); its policy must let CloudWatch alarms of this account
+   * use it (CollectorKey adds that to a key it creates). @default a key of the topic's own
+   */
+  readonly key?: kms.IKey;
 }
 
 /**
@@ -31,20 +36,18 @@ export class FailureAlarms extends Construct {
     if (props.email !== undefined) requireProp(/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.email), 'FailureAlarmsProps', 'email', `must be an e-mail address (got '${props.email}')`);
 
     // CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed SNS key: a customer key
-    // whose policy lets CloudWatch use it.
-    const key = new kms.Key(this, 'TopicKey', {
-      description: 'Encrypts the Atlassian access collector alarm topic',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(7),
-    });
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-      }),
-    );
+    // whose policy lets this account's CloudWatch alarms (and no other account's: aws:SourceAccount/SourceArn) use it.
+    let key = props.key;
+    if (!key) {
+      const own = new kms.Key(this, 'TopicKey', {
+        description: 'Encrypts the Atlassian access collector alarm topic',
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.DESTROY,
+        pendingWindow: Duration.days(7),
+      });
+      own.addToResourcePolicy(cloudWatchAlarmsStatement());
+      key = own;
+    }
     this.topic = new sns.Topic(this, 'Topic', { displayName: 'Atlassian access collector alarms', masterKey: key, enforceSSL: true });
     if (props.email) this.topic.addSubscription(new subs.EmailSubscription(props.email));
     const action = new actions.SnsAction(this.topic);

@@ -1,9 +1,11 @@
 import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { unitId, type AuthConfig, type Unit } from '../../shared/config.ts';
 import { ConfigError } from '../../shared/errors.ts';
+import { keyViaService } from './encryption-key.ts';
 
 /** How the stack gets the units' secrets. */
 export type SecretsMode = 'create' | 'existing';
@@ -18,6 +20,11 @@ export interface UnitSecretsProps {
   readonly mode?: SecretsMode;
   /** What happens to created secrets when the stack is deleted. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Customer-managed key: created secrets are encrypted with it, and the reader may decrypt with it through
+   * Secrets Manager (for `existing` secrets too: encrypt them with this key). @default the AWS-managed aws/secretsmanager key
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 type Kind = AuthConfig['kind'];
@@ -57,10 +64,12 @@ const PLACEHOLDERS: Readonly<Record<Kind, { template: Record<string, string>; ke
  */
 export class UnitSecrets extends Construct {
   readonly secrets: readonly UnitSecret[];
+  private readonly encryptionKey: kms.IKey | undefined;
 
   constructor(scope: Construct, id: string, props: UnitSecretsProps) {
     super(scope, id);
     const mode = props.mode ?? 'create';
+    this.encryptionKey = props.encryptionKey;
     if (props.units.length === 0) throw new ConfigError('UnitSecretsProps.units must list at least one unit');
     const byName = new Map<string, { kind: Kind; units: string[] }>();
     for (const u of props.units) {
@@ -90,6 +99,7 @@ export class UnitSecrets extends Construct {
     const placeholder = PLACEHOLDERS[kind];
     const secret = new secretsmanager.Secret(this, id, {
       secretName: name,
+      ...(this.encryptionKey ? { encryptionKey: this.encryptionKey } : {}),
       description: `Atlassian credentials of ${units.join(', ')} (atlassian-access-collector). Replace the placeholder with JSON ${SECRET_SHAPES[kind]}.`.slice(0, 2048),
       generateSecretString: {
         secretStringTemplate: JSON.stringify(placeholder.template),
@@ -112,12 +122,19 @@ export class UnitSecrets extends Construct {
    * token back, since Atlassian invalidates the old one.
    */
   grantRead(grantee: iam.IGrantable): void {
+    // A created secret's grantRead also grants kms:Decrypt via Secrets Manager on its key; a referenced one's cannot know its key.
     for (const s of this.secrets) s.secret.grantRead(grantee);
+    const key = this.encryptionKey;
+    if (key && this.secrets.some((s) => !(s.secret instanceof secretsmanager.Secret))) {
+      grantee.grantPrincipal.addToPrincipalPolicy(keyViaService(key, 'secretsmanager', ['kms:Decrypt']));
+    }
     const rotating = this.secrets.filter((s) => s.kind === 'oauth2');
     if (rotating.length) {
       grantee.grantPrincipal.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: ['secretsmanager:PutSecretValue'], resources: rotating.map((s) => this.arnForPolicies(s)) }),
       );
+      // PutSecretValue encrypts the new version with the secret's key ("Secret encryption and decryption in AWS Secrets Manager").
+      if (key) grantee.grantPrincipal.addToPrincipalPolicy(keyViaService(key, 'secretsmanager', ['kms:GenerateDataKey']));
     }
   }
 

@@ -48,7 +48,7 @@ beforeAll(() => {
   ({ template } = synthStack(config));
   resources = (template.toJSON() as { Resources: typeof resources }).Resources;
   bucketId = dataBucketId(template);
-});
+}, 300_000); // one synth: seconds on an idle machine, more on a loaded one
 
 describe('data bucket', () => {
   it('is encrypted, private, TLS-only, versioned, logged, with lifecycle per prefix', () => {
@@ -370,9 +370,45 @@ describe('alarms', () => {
     expect(topicPolicy).toContain('aws:SecureTransport');
   });
 
+  it('the topic key lets only this account’s CloudWatch alarms use it (no confused deputy)', () => {
+    const [, key] = ofType('AWS::KMS::Key')[0] ?? [];
+    const statements = (key?.Properties.KeyPolicy as { Statement: Json[] }).Statement;
+    expect(statements.filter((st) => JSON.stringify(st.Principal).includes('cloudwatch'))).toEqual([
+      {
+        Sid: 'CloudWatchAlarmsOfThisAccount',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*']] } },
+        },
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Resource: '*',
+      },
+    ]);
+  });
+
   it('no e-mail, no subscription', () => {
     const { alarmEmail: _e, ...rest } = config;
     synthStack(rest as Config).template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+});
+
+describe('enterprise options are off by default (aws.kms, network, lakeFormation, tags, boundary, qualifier, team workgroups)', () => {
+  it('no customer-managed key beyond the alarm topic’s: SSE-S3 data, AWS-managed keys for secrets, logs and results', () => {
+    expect(ofType('AWS::KMS::Key').map(([id]) => id)).toEqual([expect.stringMatching(/^AlarmsTopicKey/)]);
+    for (const [, s] of ofType('AWS::SecretsManager::Secret')) expect(s.Properties.KmsKeyId).toBeUndefined();
+    for (const [, g] of ofType('AWS::Logs::LogGroup')) expect(g.Properties.KmsKeyId).toBeUndefined();
+    expect(JSON.stringify(resources)).not.toContain('kms:ViaService');
+  });
+
+  it('no VPC, no Lake Formation, no tags, no boundary, the default bootstrap, one workgroup', () => {
+    for (const [, f] of ofType('AWS::Lambda::Function')) expect(f.Properties.VpcConfig).toBeUndefined();
+    expect(Object.values(resources).filter((r) => r.Type.startsWith('AWS::EC2::') || r.Type.startsWith('AWS::LakeFormation::'))).toEqual([]);
+    expect(Object.values(resources).filter((r) => r.Properties?.Tags !== undefined)).toEqual([]);
+    for (const [, r] of ofType('AWS::IAM::Role')) expect(r.Properties.PermissionsBoundary).toBeUndefined();
+    expect((template.toJSON() as { Parameters: { BootstrapVersion: Json } }).Parameters.BootstrapVersion.Default).toBe('/cdk-bootstrap/hnb659fds/version');
+    expect(ofType('AWS::Athena::WorkGroup')).toHaveLength(1);
   });
 });
 
@@ -409,6 +445,11 @@ describe('validation names the prop or the field', () => {
     expect(bad((c) => (c.organizations[1]!.id = 'acme'))).toThrow("my.json: organizations.1.id: organization 'acme' is listed twice");
     expect(bad((c) => (c.schedule = 'every day'))).toThrow('my.json: schedule:');
     expect(bad((c) => ((c.aws as Json).secrets = 'maybe'))).toThrow('my.json: aws.secrets:');
+    expect(bad((c) => ((c.aws as Json).kms = { mode: 'existing', keyArn: 'alias/mine' }))).toThrow('my.json: aws.kms.keyArn: aws.kms.keyArn: a KMS key ARN');
+    expect(bad((c) => ((c.aws as Json).network = { mode: 'existing', vpcId: 'vpc-0123456789abcdef0', subnetIds: [] }))).toThrow('my.json: aws.network.subnetIds:');
+    expect(bad((c) => ((c.aws as Json).lakeFormation = { analystPrincipalArns: ['Auditor'] }))).toThrow('aws.lakeFormation.analystPrincipalArns: IAM role or user ARNs');
+    expect(bad((c) => ((c.aws as Json).tags = { 'aws:owner': 'me' }))).toThrow("aws.tags: 'aws:owner' is not a tag key");
+    expect(bad((c) => ((c.aws as Json).bootstrapQualifier = 'Custom-Qualifier'))).toThrow('aws.bootstrapQualifier: 1 to 10 lower-case letters and digits');
     expect(bad((c) => (c.organizations[0]!.units[1] = c.organizations[0]!.units[0]!))).toThrow('my.json: organizations.0.units.1: jira of acme.atlassian.net is already a unit');
   });
 });

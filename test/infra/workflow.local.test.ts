@@ -1,4 +1,5 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateKeyCommand } from '@aws-sdk/client-kms';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketEncryptionCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { gzipSync } from 'node:zlib';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
@@ -14,14 +15,15 @@ import { DEFAULT_CREDENTIALS, jiraTenant, startSimulator, type JiraSim, type Sim
 import { S3Store } from '../../shared/sink/s3-store.ts';
 import { DATA_PREFIX, manifestKey, STATE, UNITS_FAILED_ERROR } from '../../shared/workflow/names.ts';
 import { FinalizeOutputSchema, ManifestSchema } from '../../shared/workflow/schemas.ts';
-import { freshBucket, motoS3, motoSecrets } from '../support/moto.ts';
+import { freshBucket, motoKms, motoS3, motoSecrets } from '../support/moto.ts';
 import { dataBucketId, functionEnvironment, stateMachineDefinition, synthStack } from './support/synth.ts';
 
 /**
  * The synthesized state machine, executed locally by aws-local-stepfunctions with the real plan, collect and
  * finalize handlers (Task states overridden by name), S3 and Secrets Manager in moto_server, and three
  * simulated Jira sites: acme/A (big: many invocations, one of them killed mid-way), acme/B (small, its first
- * invocation throttled), globex/C (wrong API token).
+ * invocation throttled), globex/C (wrong API token). The stack has `aws.kms` on: the moto bucket gets the
+ * template's default encryption (SSE-KMS with a bucket key) with a key created in moto's KMS.
  */
 
 const MAX_REQUESTS = 3;
@@ -46,6 +48,8 @@ let s3: S3Client;
 let secrets: SecretsManagerClient;
 let bucket: string;
 let definition: StateMachineDefinition;
+/** ARN of the moto KMS key standing for the stack's customer-managed key. */
+let keyArn: string;
 const savedEnv = { ...process.env };
 /** What the handlers log (console.log in Lambda): kept to check no credential leaks, not printed. */
 const logLines: string[] = [];
@@ -92,11 +96,27 @@ beforeAll(async () => {
         { id: 'globex', units: [unitOf('C')].map(({ org: _org, ...u }) => u) },
       ],
       concurrency: 2,
-      aws: { secrets: 'existing' },
+      aws: { secrets: 'existing', kms: { mode: 'create' } },
     },
     'workflow test config',
   );
   const { template } = synthStack(config, { maxRequestsPerInvocation: MAX_REQUESTS });
+  keyArn = (await motoKms().send(new CreateKeyCommand({ Description: 'workflow test: the stack key' }))).KeyMetadata?.Arn ?? '';
+  const res = (template.toJSON() as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }).Resources;
+  const keyId = Object.keys(res).find((id) => res[id]?.Type === 'AWS::KMS::Key') ?? '';
+  // The data bucket's encryption exactly as the template sets it, the key mapped to the moto key.
+  const encryption: unknown = JSON.parse(
+    JSON.stringify(res[dataBucketId(template)]?.Properties.BucketEncryption).replaceAll(JSON.stringify({ 'Fn::GetAtt': [keyId, 'Arn'] }), JSON.stringify(keyArn)),
+  );
+  const rule = (encryption as { ServerSideEncryptionConfiguration: { BucketKeyEnabled: boolean; ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms'; KMSMasterKeyID: string } }[] }).ServerSideEncryptionConfiguration[0];
+  expect(rule).toEqual({ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn } });
+  // CloudFormation's ServerSideEncryptionByDefault is the S3 API's ApplyServerSideEncryptionByDefault.
+  await s3.send(
+    new PutBucketEncryptionCommand({
+      Bucket: bucket,
+      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: rule?.ServerSideEncryptionByDefault, BucketKeyEnabled: rule?.BucketKeyEnabled }] },
+    }),
+  );
   const ctx = { refs: { [dataBucketId(template)]: bucket } };
   definition = stateMachineDefinition(template, ctx) as unknown as StateMachineDefinition;
   // The Lambdas' environment exactly as the template sets it (bucket name mapped to the moto bucket).
@@ -106,7 +126,7 @@ beforeAll(async () => {
   expect(collectEnv.DATA_PREFIX).toBe(finalizeEnv.DATA_PREFIX);
   expect(collectEnv.MAX_REQUESTS_PER_INVOCATION).toBe(String(MAX_REQUESTS));
   Object.assign(process.env, collectEnv, finalizeEnv);
-}, 60_000);
+}, 300_000); // one synth: seconds on an idle machine, more on a loaded one
 
 afterAll(async () => {
   vi.restoreAllMocks();
@@ -271,5 +291,13 @@ describe('synthesized state machine, run locally', () => {
     expect(output.manifestUri).toBe(`s3://${bucket}/${manifestKey({ id: 'exec-local-2', date })}`);
     expect(output.units.map((u) => u.status)).toEqual(['published', 'published']);
     expect(run.counters.invocations.get(siteHost(unitOf('C')))).toBeUndefined();
+  });
+
+  it('with aws.kms on, every published object and manifest is SSE-KMS with the stack’s key', async () => {
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+    const keys = (listed.Contents ?? []).map((o) => o.Key ?? '').filter((k) => k.startsWith(`${DATA_PREFIX}/jira_`) || k.startsWith('manifests/'));
+    expect(keys.length).toBeGreaterThan(10);
+    const heads = await Promise.all(keys.map(async (Key) => s3.send(new HeadObjectCommand({ Bucket: bucket, Key }))));
+    expect(new Set(heads.map((h) => `${h.ServerSideEncryption} ${h.SSEKMSKeyId}`))).toEqual(new Set([`aws:kms ${keyArn}`]));
   });
 });

@@ -1,4 +1,5 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 const common = () => {
@@ -16,6 +17,10 @@ export function motoS3(): S3Client {
 
 export function motoSecrets(): SecretsManagerClient {
   return new SecretsManagerClient(common());
+}
+
+export function motoKms(): KMSClient {
+  return new KMSClient(common());
 }
 
 /** A fresh bucket with a unique name. */
