@@ -1,6 +1,6 @@
 -- @view non_human_access
 -- @description Access that belongs to no person: user API tokens (admin_api_tokens), service accounts and their
--- @description API tokens and OAuth clients, Bitbucket deploy keys and webhooks, one row each, with the owner's
+-- @description API tokens and OAuth clients, Bitbucket deploy keys and webhooks, JSM operations integrations, one row each, with the owner's
 -- @description directory status, last use and expiry, and four flags: owner_inactive (the owner is suspended,
 -- @description deactivated or scheduled for deletion, or the service account is not ACTIVE), never_expires,
 -- @description unused_90_days (not used, or never used and created, 90 days or more before the snapshot) and
@@ -8,10 +8,10 @@
 -- @description null where it does not apply or the API does not say. Secrets and values are never collected.
 -- @column dt varchar snapshot date (yyyy-MM-dd)
 -- @column org varchar organization id
--- @column kind varchar user_api_token | service_account | service_account_api_token | service_account_oauth_client | bitbucket_deploy_key | bitbucket_webhook
+-- @column kind varchar user_api_token | service_account | service_account_api_token | service_account_oauth_client | bitbucket_deploy_key | bitbucket_webhook | jsm_ops_integration
 -- @column credential_id varchar token id, service account id, OAuth client id, deploy key id or webhook uuid
 -- @column name varchar label or name
--- @column scope varchar where it applies: the Bitbucket repository or project, else null
+-- @column scope varchar where it applies: the Bitbucket repository or project, the JSM operations owner team id, else null
 -- @column owner_account_id varchar account that owns or created it (the service account's own id for its credentials)
 -- @column owner_name varchar
 -- @column owner_status varchar admin_users.status, or the service account status
@@ -72,13 +72,20 @@ credentials AS (
          h.created_at, CAST(NULL AS varchar), CAST(NULL AS varchar), h.url_host,
          CAST(NULL AS boolean), CAST(NULL AS boolean)
   FROM bitbucket_webhooks h
+  UNION ALL
+  -- Each JSM operations integration holds an API key (the key is never collected); scope is its owner team, if any.
+  SELECT i.dt, i.org, 'jsm_ops_integration', i.integration_id, i.name, i.owner_team_id,
+         CAST(NULL AS varchar), CAST(NULL AS varchar), CAST(NULL AS varchar), CASE WHEN i.enabled THEN 'enabled' WHEN NOT i.enabled THEN 'disabled' END,
+         CAST(NULL AS varchar), CAST(NULL AS varchar), CAST(NULL AS varchar), CAST(NULL AS varchar),
+         CAST(NULL AS boolean), CAST(NULL AS boolean)
+  FROM jsm_ops_integrations i
 )
 SELECT c.dt, c.org, c.kind, c.credential_id, c.name, c.scope, c.owner_account_id, c.owner_name, c.owner_status, c.status,
        c.created_at, c.last_used, c.expires_at, c.target_host,
        CASE WHEN coalesce(c.last_used, c.created_at) IS NULL THEN CAST(NULL AS bigint)
             ELSE date_diff('day', CAST(substr(coalesce(c.last_used, c.created_at), 1, 10) AS date), CAST(c.dt AS date)) END AS days_unused,
        c.owner_inactive, c.never_expires,
-       CASE WHEN c.kind IN ('service_account', 'bitbucket_webhook', 'service_account_oauth_client') OR coalesce(c.last_used, c.created_at) IS NULL THEN CAST(NULL AS boolean)
+       CASE WHEN c.kind IN ('service_account', 'bitbucket_webhook', 'service_account_oauth_client', 'jsm_ops_integration') OR coalesce(c.last_used, c.created_at) IS NULL THEN CAST(NULL AS boolean)
             ELSE date_diff('day', CAST(substr(coalesce(c.last_used, c.created_at), 1, 10) AS date), CAST(c.dt AS date)) >= 90 END AS unused_90_days,
        CASE WHEN c.kind <> 'bitbucket_webhook' THEN CAST(NULL AS boolean)
             WHEN c.target_host IS NULL THEN CAST(NULL AS boolean)
