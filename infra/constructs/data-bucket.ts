@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ATHENA_RESULTS_PREFIX, DATA_PREFIX, MANIFEST_PREFIX, STAGING_PREFIX } from '../../shared/workflow/names.ts';
+import { ATHENA_RESULTS_PREFIX, DATA_PREFIX, MANIFEST_PREFIX, STAGING_PREFIX, STATE_PREFIX } from '../../shared/workflow/names.ts';
 import { requireInt } from './validate.ts';
 
 export interface CollectorBucketProps {
@@ -82,6 +82,12 @@ export class CollectorBucket extends Construct {
           expiration: Duration.days(staging),
         },
         {
+          // Site lists, Map results and unit records (checkpoints) are needed only while their date is collected.
+          id: 'workflow-state',
+          prefix: `${STATE_PREFIX}/`,
+          expiration: Duration.days(staging),
+        },
+        {
           id: 'snapshots',
           prefix: `${DATA_PREFIX}/`,
           expiration: Duration.days(retention),
@@ -126,6 +132,16 @@ export class CollectorBucket extends Construct {
       new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], resources: [this.objects(p)] }),
     );
     grantee.grantPrincipal.addToPrincipalPolicy(this.list([p]));
+  }
+
+  /**
+   * The workflow's own state under `state/<sub>` (site lists, Map results, unit records with their checkpoints):
+   * read and write JSON objects there. Analysts never get it.
+   */
+  grantState(grantee: iam.IGrantable, sub: string, actions: readonly ('s3:GetObject' | 's3:PutObject')[] = ['s3:GetObject', 's3:PutObject']): void {
+    const p = `${STATE_PREFIX}/${sub}`;
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: [this.objects(p)] }));
+    if (actions.includes('s3:GetObject')) grantee.grantPrincipal.addToPrincipalPolicy(this.list([p]));
   }
 
   /** The finalize Lambda: promote staged parts into the table partitions, write manifests. */
