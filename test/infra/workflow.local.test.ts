@@ -55,7 +55,7 @@ const sites: Site[] = [
     org: 'acme',
     tenants: [
       { product: 'jira', tenant: jiraTenant({ seed: 44, users: 120, groups: 6, memberships: 90, projects: 3 }) },
-      { product: 'jsm', tenant: jsmTenant({ seed: 45, customers: 30, agents: 5, serviceDesks: 2, organizations: 2 }) },
+      { product: 'jsm', tenant: jsmTenant({ seed: 45, customers: 30, agents: 5, serviceDesks: 2, organizations: 2, platformRoutes: false }) },
       { product: 'confluence', tenant: confluenceTenant({ seed: 46, users: 40, groups: 3, memberships: 30, spaces: 3, personalSpaces: 1 }) },
     ],
     units: [],
@@ -150,19 +150,21 @@ interface Faults {
   throttleUnit?: string;
   killUnit?: string;
   killAt?: number;
-  /** Stop the whole execution (parent and children) during this unit's n-th invocation. */
+  /** Stop the whole execution (parent and children) during this unit's n-th or a later invocation, once `abortAfterPublished` is published. */
   abortUnit?: string;
   abortAt?: number;
+  abortAfterPublished?: Unit;
 }
 
 /** Run the synthesized definition locally with the real handlers; counts collect invocations per unit. */
-function execute(input: Record<string, unknown>, runId: string, faults: Faults = {}): LocalExecution & { invocations: Map<string, number>; throttled: number; killed: number } {
+function execute(input: Record<string, unknown>, runId: string, faults: Faults = {}): LocalExecution & { invocations: Map<string, number>; counters: { throttled: number; killed: number } } {
   const collectHandler = createCollectHandler({ s3: motoS3, secrets: motoSecrets, http: fastHttp });
   const finalizeHandler = createFinalizeHandler({ s3: motoS3 });
   const planHandler = createPlanHandler({ s3: motoS3 });
   const invocations = new Map<string, number>();
   const counters = { throttled: 0, killed: 0 };
   let execution: LocalExecution | undefined;
+  let aborted = false;
   const run = runLocalWorkflow(input as never, runId, {
     definition,
     s3,
@@ -190,7 +192,13 @@ function execute(input: Record<string, unknown>, runId: string, faults: Faults =
       }
       const n = (invocations.get(id) ?? 0) + 1;
       if (id) invocations.set(id, n);
-      if (id && id === faults.abortUnit && n === faults.abortAt) execution?.abort();
+      if (id && id === faults.abortUnit && n >= (faults.abortAt ?? 1) && !aborted) {
+        const other = faults.abortAfterPublished;
+        if (!other || (await readUnitState(new S3Store(s3, bucket), input.run.date, other))?.status === 'published') {
+          aborted = true;
+          execution?.abort();
+        }
+      }
       const result = await call();
       if (id && id === faults.killUnit && n === faults.killAt) {
         // The function ran and wrote its parts and checkpoint, then was killed before returning.
@@ -201,13 +209,16 @@ function execute(input: Record<string, unknown>, runId: string, faults: Faults =
     },
   });
   execution = run;
-  return Object.assign(run, { invocations, get throttled() { return counters.throttled; }, get killed() { return counters.killed; } });
+  return Object.assign(run, { invocations, counters });
 }
 
 async function expectTruth(key: Site['key'], date: string): Promise<void> {
   const store = new S3Store(s3, bucket, DATA_PREFIX);
   const s = site(key);
   for (const { product, tenant } of s.tenants) {
+    // JSM's desk-project roles are Jira platform routes, served on a shared site by the Jira tenant (which does not
+    // know the desk projects): JSM is checked in its own integration test, here only Jira and Confluence.
+    if (product === 'jsm') continue;
     const host = siteHost(unitOf(key, product));
     const truth = tenant.groundTruth();
     for (const [table, expected] of Object.entries(truth)) {
@@ -261,8 +272,8 @@ describe('synthesized workflow (parent + child per site), run locally', { timeou
     expect(cause.message).toMatch(/1 of 6 units failed: globex\/jira\/.* \(AuthenticationError/);
 
     // Throttled call and killed invocation were retried by the state machine (not caught as failures).
-    expect(run.throttled).toBe(1);
-    expect(run.killed).toBe(1);
+    expect(run.counters.throttled).toBe(1);
+    expect(run.counters.killed).toBe(1);
     expect(run.retried).toContain(`${STATE.step}:Lambda.ServiceException`);
     expect(run.retried).toContain(`${STATE.step}:Lambda.ClientExecutionTimeoutException`);
 
@@ -289,9 +300,10 @@ describe('synthesized workflow (parent + child per site), run locally', { timeou
     expect(mC?.error?.message.length).toBeLessThanOrEqual(2001);
     const mA = manifest.units.find((u) => u.unit === unitId(A));
     for (const t of jiraTables) expect(mA?.rows[t.name] ?? 0, t.name).toBe((site('A').tenants[0]?.tenant.groundTruth()[t.name] ?? []).length);
-    // A needed many invocations; the killed one's result was never returned, so it ran once more from the same checkpoint.
+    // A needed many invocations; the killed one had stored its checkpoint in S3 before it died, so the retried
+    // step went on from there: no invocation was repeated.
     expect(mA?.invocations).toBeGreaterThanOrEqual(5);
-    expect(run.invocations.get(unitId(A))).toBe((mA?.invocations ?? 0) + 1);
+    expect(run.invocations.get(unitId(A))).toBe(mA?.invocations);
 
     // One rate budget per site: D's three products ran one after another, never above one unit's connections.
     const maxD = site('D').sim?.stats().maxConcurrent ?? 0;
@@ -314,7 +326,9 @@ describe('synthesized workflow (parent + child per site), run locally', { timeou
   it('a run stopped mid-way is finished by the next execution for the date: resumed from the stored checkpoints, published units not collected again', async () => {
     const date = '2026-11-28';
     const A = unitOf('A');
-    const first = execute({ date }, 'exec-killed', { abortUnit: unitId(A), abortAt: 4 });
+    const B = unitOf('B');
+    // Stopped while A is mid-way (its 4th invocation or later) and B, collected beside it, has published.
+    const first = execute({ date }, 'exec-killed', { abortUnit: unitId(A), abortAt: 4, abortAfterPublished: B });
     const stopped = await first.result.then(
       () => 'finished',
       (e: unknown) => (e as Error).name,
@@ -326,6 +340,7 @@ describe('synthesized workflow (parent + child per site), run locally', { timeou
     const all = sites.flatMap((s) => s.units);
     const publishedFirst = [];
     for (const u of all) if ((await readUnitState(state, date, u))?.status === 'published') publishedFirst.push(unitId(u));
+    expect(publishedFirst).toContain(unitId(B));
     const aRecord = await readUnitState(state, date, A);
     expect(aRecord?.status).toBe('collecting');
     expect(aRecord?.run.id).toBe('exec-killed');
@@ -345,7 +360,7 @@ describe('synthesized workflow (parent + child per site), run locally', { timeou
     for (const key of ['A', 'B', 'D'] as const) await expectTruth(key, date);
     const manifest = await manifestOf('exec-resume', date);
     expect(manifest.totals).toMatchObject({ units: 6, failed: 1, skipped: publishedFirst.length, published: 5 - publishedFirst.length });
-    process.stdout.write(`[workflow.local] stopped after A's 4th invocation: ${publishedFirst.length} unit(s) published by the first execution; the second resumed A and published ${manifest.totals.published}\n`);
+    process.stdout.write(`[workflow.local] stopped during A's invocation ${first.invocations.get(unitId(A))}: ${publishedFirst.length} unit(s) published by the first execution; the second resumed A and published ${manifest.totals.published}\n`);
   });
 
   it('a run narrowed to one unit succeeds; forced, it collects a unit already published that date', async () => {
