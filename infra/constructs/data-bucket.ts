@@ -187,6 +187,14 @@ export class CollectorBucket extends Construct {
       }),
       new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [this.bucket.bucketArn] }),
       this.list([data, manifests, results]),
+      // Staged parts are not a snapshot (partial, possibly failed units): analysts never read them.
+      new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['s3:GetObject'], resources: [this.objects(`${STAGING_PREFIX}/`)] }),
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${STAGING_PREFIX}/*`, `${STAGING_PREFIX}`] } },
+      }),
     ];
   }
 }

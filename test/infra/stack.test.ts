@@ -384,7 +384,15 @@ describe('Athena', () => {
     const doc = JSON.stringify(policy?.Properties.PolicyDocument);
     expect(doc).toContain('workgroup/atlassian-access');
     expect(doc).toContain('database/atlassian_access');
-    expect(doc).not.toMatch(/"Resource":"\*"/);
+    const statements = (policy?.Properties.PolicyDocument as { Statement: { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[] }).Statement;
+    // Resource "*" only where Athena has no resource-level permissions: what the console lists.
+    expect(statements.filter((st) => st.Resource === '*').map((st) => st.Action)).toEqual([['athena:ListDataCatalogs', 'athena:ListEngineVersions', 'athena:ListWorkGroups']]);
+    expect(JSON.stringify(statements.find((st) => Array.isArray(st.Action) && st.Action.includes('athena:ListDatabases'))?.Resource)).toContain('datacatalog/AwsDataCatalog');
+    // Never the staged parts (partial units), though data/ is readable.
+    const denies = statements.filter((st) => st.Effect === 'Deny');
+    expect(denies.map((st) => st.Action)).toEqual(['s3:GetObject', 's3:ListBucket']);
+    expect(JSON.stringify(denies[0]?.Resource)).toContain('/data/_staging/*');
+    expect(denies[1]?.Condition).toEqual({ StringLike: { 's3:prefix': ['data/_staging/*', 'data/_staging'] } });
   });
 });
 
