@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -314,10 +314,14 @@ export class CollectorWorkflow extends Construct {
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<${bucketRef}>/*]`,
       reason: `The Distributed Map's ItemReader reads a site list and its ResultWriter writes results whose keys are named per run at run time (CDK grants them on the bucket's objects); they are under ${STATE_PREFIX}/.`,
     });
-    const smRef = Stack.of(this).getLogicalId(this.stateMachine.node.defaultChild as CfnElement);
+    const stack = Stack.of(this);
+    const smRef = stack.getLogicalId(this.stateMachine.node.defaultChild as CfnElement);
+    // As cdk-nag renders the ARN: an unresolved region/account appears as <AWS::Region>/<AWS::AccountId>.
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     for (const suffix of [':*', '/*:*']) {
       Validations.of(this.stateMachine).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${smRef}"}]}]}${suffix}]`,
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${smRef}"}]}]}${suffix}]`,
         reason: 'The Distributed Map starts, describes and stops its own child executions (named at run time), as CDK grants for a DistributedMap.',
       });
     }

@@ -61,6 +61,7 @@ describe('data bucket', () => {
       LifecycleConfiguration: {
         Rules: [
           { Id: 'staging', Prefix: 'data/_staging/', ExpirationInDays: 7, Status: 'Enabled' },
+          { Id: 'workflow-state', Prefix: 'state/', ExpirationInDays: 7, Status: 'Enabled' },
           { Id: 'snapshots', Prefix: 'data/', ExpirationInDays: config.retentionDays, Status: 'Enabled' },
           { Id: 'manifests', Prefix: 'manifests/', ExpirationInDays: config.retentionDays, Status: 'Enabled' },
           { Id: 'athena-results', Prefix: 'athena-results/', ExpirationInDays: 30, Status: 'Enabled' },
