@@ -7,7 +7,7 @@ import { createCollectHandler } from '../../functions/handlers/collect.ts';
 import { createFinalizeHandler } from '../../functions/handlers/finalize.ts';
 import { createPlanHandler } from '../../functions/handlers/plan.ts';
 import { parseConfig } from '../../infra/config.ts';
-import { siteHost, unitId, type Unit } from '../../shared/config.ts';
+import { siteHost, type Unit } from '../../shared/config.ts';
 import { diffRows, readPublished } from '../../shared/local/verify.ts';
 import { DEFAULT_CREDENTIALS, jiraTenant, startSimulator, type JiraSim, type Simulator } from '../../shared/simulator/index.ts';
 import { S3Store } from '../../shared/sink/s3-store.ts';
@@ -32,6 +32,10 @@ import { dataBucketId, functionEnvironment, stateMachineDefinition, synthStack }
  * and checks the output against ground truth. Appends a table to test/bench/scale-results.md.
  */
 
+/** Sizes, overridable for a quicker run: SCALE_SITES × 10 units; SCALE_GROUPS invocations of the big unit; SCALE_STEPS per child. */
+const SITES = Number(process.env.SCALE_SITES ?? 50);
+const GROUPS = Number(process.env.SCALE_GROUPS ?? 3000);
+const STEPS = process.env.SCALE_STEPS ? Number(process.env.SCALE_STEPS) : undefined;
 const PAYLOAD_LIMIT = 256 * 1024;
 const EVENT_LIMIT = 25_000;
 const lambdaContext = { getRemainingTimeInMillis: () => 900_000 };
@@ -65,7 +69,7 @@ async function runScenario(sc: Scenario, s3: S3Client, secrets: SecretsManagerCl
     },
     `${sc.label} config`,
   );
-  const { template } = synthStack(config, sc.maxRequests ? { maxRequestsPerInvocation: sc.maxRequests } : {});
+  const { template } = synthStack(config, { ...(sc.maxRequests ? { maxRequestsPerInvocation: sc.maxRequests } : {}), ...(STEPS ? { stepsPerExecution: STEPS } : {}) });
   const ctx = { refs: { [dataBucketId(template)]: bucket } };
   const definition = stateMachineDefinition(template, ctx) as unknown as StateMachineDefinition & { States: Record<string, { Parameters?: unknown }> };
   // The plan Task's payload carries the configured units (written into the definition): its size bounds units per stack.
@@ -124,14 +128,14 @@ async function record(row: string): Promise<void> {
 
 it('one unit of about 3,000 invocations: every child stays under the history limit, the site continues over rounds', async () => {
   const { s3, secrets, auth } = await setup();
-  const bigTenant = jiraTenant({ seed: 9, users: 20, groups: 3000, memberships: 3000, projects: 1 });
+  const bigTenant = jiraTenant({ seed: 9, users: 20, groups: GROUPS, memberships: GROUPS, projects: 1 });
   const bigSim = await startSimulator({ products: [bigTenant], seed: 7 });
   sims.push(bigSim);
   const big: Unit = { org: 'big', product: 'jira', siteUrl: bigSim.url, auth };
   const b = await runScenario({ label: '3000 invocations', units: [big], tenants: new Map([[siteHost(big), bigTenant]]), maxRequests: 1, concurrency: 1, http: { concurrency: 1 } }, s3, secrets);
   const mb = b.manifest.units[0];
   expect(mb?.status).toBe('published');
-  expect(mb?.invocations).toBeGreaterThanOrEqual(3000);
+  expect(mb?.invocations).toBeGreaterThanOrEqual(GROUPS);
   const store = new S3Store(s3, b.bucket, DATA_PREFIX);
   for (const [t, expected] of Object.entries(bigTenant.groundTruth())) {
     const got = (await readPublished(store, t, { date: b.date }, 'big')).filter((r) => r.site === siteHost(big));
@@ -139,7 +143,7 @@ it('one unit of about 3,000 invocations: every child stays under the history lim
     expect({ t, missing: d.missing.length, extra: d.extra.length, duplicates: d.duplicates.length }).toEqual({ t, missing: 0, extra: 0, duplicates: 0 });
   }
   expectWithinLimits(b);
-  await record(report(`1 unit, ${mb?.invocations} invocations (${unitId(big).split('/')[0]})`, b, bigSim.stats().maxConcurrent));
+  await record(report(`1 unit, ${mb?.invocations} invocations, ${STEPS ?? 1000} steps per child`, b, bigSim.stats().maxConcurrent));
 });
 
 it('500 units on 50 sites: the parent keeps counts only, every child stays small', async () => {
@@ -147,7 +151,7 @@ it('500 units on 50 sites: the parent keeps counts only, every child stays small
   const small = new Map<string, JiraSim>();
   const units: Unit[] = [];
   const siteSims: Simulator[] = [];
-  for (let s = 0; s < 50; s++) {
+  for (let s = 0; s < SITES; s++) {
     const tenant = jiraTenant({ seed: 100 + s, users: 6, groups: 2, memberships: 5, projects: 1 });
     const sim = await startSimulator({ products: [tenant], seed: 7 });
     sims.push(sim);
@@ -156,13 +160,13 @@ it('500 units on 50 sites: the parent keeps counts only, every child stays small
     for (let o = 0; o < 10; o++) units.push({ org: `org-${String(o).padStart(2, '0')}`, product: 'jira', siteUrl: sim.url, auth });
   }
   const a = await runScenario({ label: '500 units', units, tenants: small, concurrency: 40, http: { concurrency: 4 } }, s3, secrets);
-  expect(a.manifest.totals).toMatchObject({ units: 500, published: 500, failed: 0 });
+  expect(a.manifest.totals).toMatchObject({ units: SITES * 10, published: SITES * 10, failed: 0 });
   for (const u of a.manifest.units) {
     const truth = small.get(u.site)?.groundTruth() ?? {};
     for (const [t, expected] of Object.entries(truth)) expect(u.rows[t] ?? 0, `${u.unit} ${t}`).toBe(expected.length);
   }
   expectWithinLimits(a);
-  await record(report('500 units, 50 sites (10 units per site)', a, Math.max(...siteSims.map((s) => s.stats().maxConcurrent))));
+  await record(report(`${SITES * 10} units, ${SITES} sites (10 units per site)`, a, Math.max(...siteSims.map((s) => s.stats().maxConcurrent))));
 });
 
 function report(label: string, r: Awaited<ReturnType<typeof runScenario>>, maxConcurrent: number): string {

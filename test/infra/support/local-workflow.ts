@@ -103,6 +103,10 @@ export function runLocalWorkflow(input: Json, executionName: string, opts: Local
   if (!mapName || !map) throw new Error('no Distributed Map in the definition');
   const processor = map.ItemProcessor as { StartAt: string; States: Json };
   const childDef = { StartAt: processor.StartAt, States: processor.States } as unknown as StateMachineDefinition;
+  // Likewise for the child's Tasks without a timeout of their own (publish, unit failed): Step Functions sets none.
+  for (const st of Object.values(childDef.States as unknown as Record<string, Record<string, Json>>)) {
+    if (st.Type === 'Task' && st.TimeoutSeconds === undefined) st.TimeoutSeconds = 900;
+  }
   const reader = map.ItemReader as { Parameters: { Bucket: string; 'Key.$': string } };
   const writer = map.ResultWriter as { Parameters: { Bucket: string; Prefix: string } };
   const maxConcurrency = (map.MaxConcurrency as number | undefined) ?? 1;
@@ -110,6 +114,9 @@ export function runLocalWorkflow(input: Json, executionName: string, opts: Local
     Type: 'Task',
     Resource: 'arn:aws:lambda:us-east-1:123456789012:function:LocalDistributedMap',
     Parameters: { 'input.$': '$' },
+    // aws-local-stepfunctions gives a Task 60 s by default (Step Functions: no limit below the execution's); the
+    // Map runs as long as its children do, within the execution's timeout.
+    TimeoutSeconds: (opts.definition as unknown as { TimeoutSeconds?: number }).TimeoutSeconds ?? 82_800,
     ResultPath: map.ResultPath ?? '$',
     ...(map.Catch ? { Catch: map.Catch } : {}),
     ...(map.Next ? { Next: map.Next } : { End: true }),
