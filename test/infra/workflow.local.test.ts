@@ -245,7 +245,7 @@ function figures(label: string, run: LocalExecution, elapsedMs: number): { paren
   return { parentBytes: run.parent.maxPayloadBytes, childBytes, parentEvents: run.parent.events, childEvents };
 }
 
-describe('synthesized workflow (parent + child per site), run locally', { timeout: 240_000 }, () => {
+describe('synthesized workflow (parent + child per site), run locally', { timeout: 600_000 }, () => {
   it('publishes each good unit equal to ground truth, keeps the failed unit\u2019s previous snapshot, fails the run, with bounded state', async () => {
     const date = '2026-11-27';
     const runId = 'exec-local-1';
