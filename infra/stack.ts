@@ -23,6 +23,11 @@ export interface CollectorStackProps extends StackProps {
   readonly config: Config;
   /** Request budget per collect invocation (tests use a small one to force many invocations). @default no budget */
   readonly maxRequestsPerInvocation?: number;
+  /**
+   * Steps one child execution takes before its site continues in the next round (bounds a child's history).
+   * @default 1000 (see CollectorWorkflowProps.stepsPerExecution)
+   */
+  readonly stepsPerExecution?: number;
   /** Removal policy of the buckets and created secrets. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
   /**
@@ -95,9 +100,11 @@ export class CollectorStack extends Stack {
       planFunction: this.functions.plan,
       collectFunction: this.functions.collect,
       finalizeFunction: this.functions.finalize,
+      dataBucket: this.data.bucket,
       collectTimeout: this.functions.collectTimeout,
       units,
       maxConcurrency: config.concurrency,
+      ...(props.stepsPerExecution ? { stepsPerExecution: props.stepsPerExecution } : {}),
       stateMachineName: stateMachineName(config),
     });
     this.schedule = new CollectorSchedule(this, 'Schedule', {

@@ -6,8 +6,9 @@ import { convertWithAthena } from '../../shared/parquet/athena.ts';
 import { jsonLogger, Redactor } from '../../shared/redact.ts';
 import type { AnyTable } from '../../shared/schema/table.ts';
 import { S3Store } from '../../shared/sink/s3-store.ts';
-import { finalizeRun } from '../../shared/workflow/finalize.ts';
-import type { FinalizeOutput } from '../../shared/workflow/schemas.ts';
+import { finalizeRun, reportRun, tallyRound } from '../../shared/workflow/finalize.ts';
+import type { FinalizeOutput, Round, Step } from '../../shared/workflow/schemas.ts';
+import { sitePublish } from '../../shared/workflow/site.ts';
 import { moduleFor } from '../index.ts';
 
 const Env = z.object({
@@ -19,6 +20,9 @@ const Env = z.object({
   GLUE_DATABASE: z.string().min(1).optional(),
 });
 
+/** The Task states that invoke this Lambda. */
+const ActionSchema = z.object({ action: z.enum(['publish', 'tally', 'finalize', 'report']).default('finalize') });
+
 /** Clients a test may inject (moto_server); built per invocation otherwise. */
 export interface FinalizeHandlerDeps {
   s3?: () => S3Client;
@@ -28,13 +32,17 @@ export interface FinalizeHandlerDeps {
 }
 
 /**
- * Finalize Lambda: publishes the units that completed, writes the run manifest and the access report
- * (`manifests/dt=<date>/<run id>.report.html`, and `manifests/latest-report.html`), with the stack's `parquet`
- * option converts the date to Parquet with Athena, and returns the summary the state machine uses to fail the
- * run when a unit failed.
+ * Finalize Lambda, the one role that publishes: `publish` promotes one completed unit (called by the site's
+ * child as soon as the unit completes); `tally` reads a Distributed Map round's results from S3 and plans the
+ * next round; `finalize` writes the run manifest from the unit records (and with the stack's `parquet` option
+ * converts the date to Parquet with Athena) and returns the counts the state machine uses to fail the run when
+ * a unit failed; `report` writes the access report (`manifests/dt=<date>/<run id>.report.html`, and
+ * `manifests/latest-report.html`).
  */
 export function createFinalizeHandler(deps: FinalizeHandlerDeps = {}) {
-  return async (event: unknown): Promise<FinalizeOutput> => {
+  return async (event: unknown): Promise<FinalizeOutput | Round | Step | { report: string }> => {
+    const action = ActionSchema.safeParse(event);
+    if (!action.success) throw new ConfigError(`finalize: invalid event at 'action': ${action.error.issues[0]?.message}. Redeploy the stack.`);
     const env = Env.safeParse(process.env);
     if (!env.success) {
       throw new ConfigError(`finalize Lambda misconfigured: environment ${env.error.issues[0]?.path.join('.')} is missing or invalid; redeploy the stack.`);
@@ -47,9 +55,29 @@ export function createFinalizeHandler(deps: FinalizeHandlerDeps = {}) {
     const bucket = env.data.DATA_BUCKET;
     const store = new S3Store(s3, bucket, env.data.DATA_PREFIX);
     const log = jsonLogger(new Redactor(), (l) => console.log(l));
+    const state = new S3Store(s3, bucket);
+    switch (action.data.action) {
+      case 'publish':
+        return sitePublish(event, { state, store, moduleFor, log });
+      case 'tally':
+        return tallyRound(event, { state, log });
+      case 'report':
+        return reportRun(event, {
+          store,
+          log,
+          // The access report of the run's date, beside the manifest (same prefix: same permissions and retention).
+          writeReport: async (key, html) => {
+            await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: html, ContentType: 'text/html; charset=utf-8' }));
+            return `s3://${bucket}/${key}`;
+          },
+        });
+      case 'finalize':
+        break;
+    }
     const athena = workGroup && database ? (deps.athena ?? (() => new AthenaClient({})))() : undefined;
     return finalizeRun(event, {
       store,
+      state,
       moduleFor,
       log,
       ...(athena && workGroup && database
@@ -60,11 +88,6 @@ export function createFinalizeHandler(deps: FinalizeHandlerDeps = {}) {
         : {}),
       writeManifest: async (key, json) => {
         await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: json, ContentType: 'application/json' }));
-        return `s3://${bucket}/${key}`;
-      },
-      // The access report of the run's date, beside the manifest (same prefix: same permissions and retention).
-      writeReport: async (key, html) => {
-        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: html, ContentType: 'text/html; charset=utf-8' }));
         return `s3://${bucket}/${key}`;
       },
     });

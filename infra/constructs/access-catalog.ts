@@ -283,8 +283,19 @@ export class AccessCatalog extends Construct {
           actions: ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'],
           resources: [catalogArn, dbArn, tablesArn],
         }),
+        // What the Athena console calls to list workgroups and data catalogs (no resource-level permissions), and
+        // the catalog's databases and tables (Athena API reference, "Actions defined by Amazon Athena").
+        new iam.PolicyStatement({ actions: ['athena:ListWorkGroups', 'athena:ListDataCatalogs', 'athena:ListEngineVersions'], resources: ['*'] }),
+        new iam.PolicyStatement({
+          actions: ['athena:GetDataCatalog', 'athena:ListDatabases', 'athena:GetDatabase', 'athena:ListTableMetadata', 'athena:GetTableMetadata'],
+          resources: [stack.formatArn({ service: 'athena', resource: 'datacatalog', resourceName: 'AwsDataCatalog' })],
+        }),
         ...this.bucketRef.analystStatements(resultsPrefix),
       ],
+    });
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'athena:ListWorkGroups, ListDataCatalogs and ListEngineVersions support no resource-level permissions; the Athena console needs them to show the workgroup.',
     });
     Validations.of(policy).acknowledge({
       // As cdk-nag renders the ARN: unresolved region/account appear as <AWS::Region>/<AWS::AccountId>.

@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { DATA_PREFIX, MANIFEST_PREFIX, STAGING_PREFIX } from '../../shared/workflow/names.ts';
+import { DATA_PREFIX, MANIFEST_PREFIX, STAGING_PREFIX, STATE_PREFIX } from '../../shared/workflow/names.ts';
 import type { CollectorBucket } from './data-bucket.ts';
 import type { UnitSecrets } from './unit-secrets.ts';
 import { ackObjectWildcard, requireInt, requireProp } from './validate.ts';
@@ -69,7 +69,7 @@ export class CollectorFunctions extends Construct {
     }
     const bucketName = props.data.bucket.bucketName;
 
-    this.plan = this.fn('Plan', 'plan', { memoryMb: 256, timeout: Duration.seconds(30), retention, environment: {} });
+    this.plan = this.fn('Plan', 'plan', { memoryMb: 256, timeout: Duration.seconds(30), retention, environment: { DATA_BUCKET: bucketName } });
     this.collect = this.fn('Collect', 'collect', {
       memoryMb: memory,
       timeout: this.collectTimeout,
@@ -91,9 +91,17 @@ export class CollectorFunctions extends Construct {
     props.data.grantStaging(this.collect);
     props.secrets.grantRead(this.collect);
     props.data.grantPublish(this.finalize);
+    // Workflow state: plan writes the site list; collect reads and writes unit records (checkpoints); finalize
+    // reads everything the run wrote (Map results included) and writes unit records, the next round's sites.
+    props.data.grantState(this.plan, 'runs/', ['s3:PutObject']);
+    props.data.grantState(this.collect, 'units/');
+    props.data.grantState(this.finalize, '');
     const bucket = props.data.bucket;
     ackObjectWildcard(this.collect.role ?? this.collect, bucket, `${STAGING_PREFIX}/`, 'Staged parts are named per run, unit and invocation at run time; the collect role may only write and delete under data/_staging/.');
     ackObjectWildcard(this.finalize.role ?? this.finalize, bucket, `${DATA_PREFIX}/`, 'Finalize promotes staged parts into data/<table>/dt=<date>/org=<org>/ partitions named at run time; limited to data/.');
+    ackObjectWildcard(this.plan.role ?? this.plan, bucket, `${STATE_PREFIX}/runs/`, 'Site lists are named per date and run id at run time; put-only, limited to state/runs/.');
+    ackObjectWildcard(this.collect.role ?? this.collect, bucket, `${STATE_PREFIX}/units/`, 'One record (checkpoint) per date and unit, named at run time; limited to state/units/.');
+    ackObjectWildcard(this.finalize.role ?? this.finalize, bucket, `${STATE_PREFIX}/`, 'The run state (site lists, Map results, unit records) is named per date, run and unit at run time; limited to state/.');
     ackObjectWildcard(this.finalize.role ?? this.finalize, bucket, `${MANIFEST_PREFIX}/`, 'Run manifests are named per date and run id at run time; put-only, limited to manifests/.');
   }
 

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ATHENA_RESULTS_PREFIX, DATA_PREFIX, MANIFEST_PREFIX, STAGING_PREFIX } from '../../shared/workflow/names.ts';
+import { ATHENA_RESULTS_PREFIX, DATA_PREFIX, MANIFEST_PREFIX, STAGING_PREFIX, STATE_PREFIX } from '../../shared/workflow/names.ts';
 import { keyViaService } from './encryption-key.ts';
 import { requireInt } from './validate.ts';
 
@@ -93,6 +93,12 @@ export class CollectorBucket extends Construct {
           expiration: Duration.days(staging),
         },
         {
+          // Site lists, Map results and unit records (checkpoints) are needed only while their date is collected.
+          id: 'workflow-state',
+          prefix: `${STATE_PREFIX}/`,
+          expiration: Duration.days(staging),
+        },
+        {
           id: 'snapshots',
           prefix: `${DATA_PREFIX}/`,
           expiration: Duration.days(retention),
@@ -139,6 +145,16 @@ export class CollectorBucket extends Construct {
     grantee.grantPrincipal.addToPrincipalPolicy(this.list([p]));
     // Multipart uploads need Decrypt too ("Using server-side encryption with AWS KMS keys", S3 User Guide).
     for (const s of this.keyStatements(['kms:GenerateDataKey', 'kms:Decrypt'])) grantee.grantPrincipal.addToPrincipalPolicy(s);
+  }
+
+  /**
+   * The workflow's own state under `state/<sub>` (site lists, Map results, unit records with their checkpoints):
+   * read and write JSON objects there. Analysts never get it.
+   */
+  grantState(grantee: iam.IGrantable, sub: string, actions: readonly ('s3:GetObject' | 's3:PutObject')[] = ['s3:GetObject', 's3:PutObject']): void {
+    const p = `${STATE_PREFIX}/${sub}`;
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: [this.objects(p)] }));
+    if (actions.includes('s3:GetObject')) grantee.grantPrincipal.addToPrincipalPolicy(this.list([p]));
   }
 
   /** The finalize Lambda: promote staged parts into the table partitions, write manifests. */
@@ -195,6 +211,14 @@ export class CollectorBucket extends Construct {
       new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [this.bucket.bucketArn] }),
       this.list([data, manifests, results]),
       ...this.keyStatements(['kms:GenerateDataKey', 'kms:Decrypt']),
+      // Staged parts are not a snapshot (partial, possibly failed units): analysts never read them.
+      new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['s3:GetObject'], resources: [this.objects(`${STAGING_PREFIX}/`)] }),
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${STAGING_PREFIX}/*`, `${STAGING_PREFIX}`] } },
+      }),
     ];
   }
 }

@@ -13,19 +13,23 @@ import { ConfigError } from '../errors.ts';
 import { HelpRequested, parseCommandArgs } from './args.ts';
 import { configPath, loadConfig } from '../workflow/config-file.ts';
 import { stateMachineName } from '../workflow/names.ts';
-import { formatProgress, formatSummary, progressOf } from '../workflow/progress.ts';
-import type { FinalizeOutput, RunRequest } from '../workflow/schemas.ts';
+import { formatProgress, formatSummary, progressOf, type FinalizeSummary } from '../workflow/progress.ts';
+import type { RunRequest } from '../workflow/schemas.ts';
 
-export const USAGE = `usage: npm run sync -- [--org <org>]... [--product <product>]... [--date YYYY-MM-DD] [--wait]
+export const USAGE = `usage: npm run sync -- [--org <org>]... [--product <product>]... [--unit <org>/<product>/<host>]... [--date YYYY-MM-DD]
+                      [--force] [--wait]
                       [--config <file>] [--state-machine-arn <arn>] [--region <region>] [--poll-seconds <n>]
 Starts a run of the deployed workflow (all units, or those of the named orgs/products) and, with --wait,
-follows it and prints the run summary; exits 1 if the run failed.
+follows it and prints the run summary; exits 1 if the run failed. A unit already published for the date is not
+collected again unless --force; an interrupted run of the date resumes each unit from its stored checkpoint.
 The state machine is found by name from the config (aws.stackName), or given by --state-machine-arn or
 COLLECTOR_STATE_MACHINE_ARN. Config: --config, else COLLECTOR_CONFIG, else collector.config.example.json.`;
 
 const ArgsSchema = z.object({
   org: z.array(z.string().min(1)).optional(),
   product: z.array(z.string().min(1)).optional(),
+  unit: z.array(z.string().regex(/^[^/]+\/[^/]+\/[^/]+$/, '--unit is org/product/host, e.g. acme/jira/acme.atlassian.net')).optional(),
+  force: z.boolean().default(false),
   date: z.iso.date('--date must be YYYY-MM-DD').optional(),
   wait: z.boolean().default(false),
   config: z.string().min(1).optional(),
@@ -53,6 +57,8 @@ export function parseSyncArgs(argv: readonly string[]): SyncArgs {
     {
       org: { type: 'string', multiple: true },
       product: { type: 'string', multiple: true },
+      unit: { type: 'string', multiple: true },
+      force: { type: 'boolean' },
       date: { type: 'string' },
       wait: { type: 'boolean' },
       config: { type: 'string' },
@@ -76,8 +82,14 @@ export function runRequest(args: SyncArgs, config: Config): RunRequest {
   for (const p of args.product ?? []) {
     if (!(products as string[]).includes(p)) throw new ConfigError(`--product ${p}: no unit collects it; configured products: ${products.join(', ')}`);
   }
+  const ids = config.organizations.flatMap((o) => o.units.map((u) => `${o.id}/${u.product}/${new URL(u.siteUrl).host}`));
+  for (const u of args.unit ?? []) {
+    if (!ids.includes(u)) throw new ConfigError(`--unit ${u}: not in the config; configured units: ${ids.join(', ')}`);
+  }
   return {
     ...(args.org?.length ? { orgs: [...new Set(args.org)] } : {}),
+    ...(args.unit?.length ? { units: [...new Set(args.unit)] } : {}),
+    ...(args.force ? { force: true } : {}),
     ...(args.product?.length ? { products: [...new Set(args.product)] as RunRequest['products'] } : {}),
     ...(args.date ? { date: args.date } : {}),
   };
@@ -157,7 +169,7 @@ export async function runSync(argv: readonly string[], deps: SyncDeps = {}): Pro
     if (!args.wait) return 0;
 
     const seen = new Set<number>();
-    let summary: FinalizeOutput | undefined;
+    let summary: FinalizeSummary | undefined;
     const report = (events: readonly HistoryEvent[]) => {
       for (const e of events) {
         if (e.id === undefined || seen.has(e.id)) continue;

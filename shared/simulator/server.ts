@@ -187,6 +187,8 @@ export interface SimulatorStats {
   byStatus: Record<string, number>;
   byRoute: Record<string, number>;
   faults: Record<string, number>;
+  /** Highest number of requests in progress at once (arrived, not yet answered or abandoned). */
+  maxConcurrent: number;
 }
 
 export interface RequestLogEntry {
@@ -329,7 +331,8 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
   let tokens = rl?.burst ?? 0;
   let refilledAt = Date.now();
 
-  let stats: SimulatorStats = { requests: 0, byStatus: {}, byRoute: {}, faults: {} };
+  let stats: SimulatorStats = { requests: 0, byStatus: {}, byRoute: {}, faults: {}, maxConcurrent: 0 };
+  let inFlight = 0;
   let log: RequestLogEntry[] = [];
   let requestSeq = 0;
   let freeze: { at: number; seen: number; reached: () => void; held: (() => void)[] } | null = null;
@@ -415,9 +418,12 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
     const entry: RequestLogEntry = { method, url: rawUrl, status: 0, authorization: schemeOf(authHeader) };
     log.push(entry);
     stats.requests++;
+    inFlight++;
+    stats.maxConcurrent = Math.max(stats.maxConcurrent, inFlight);
     const requestId = ++requestSeq;
     let clientGone = false;
     res.on('close', () => {
+      inFlight--;
       if (!res.writableFinished) clientGone = true;
     });
     if (freeze && ++freeze.seen >= freeze.at) {
@@ -651,7 +657,7 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
       return log.map((e) => ({ ...e }));
     },
     resetStats(): void {
-      stats = { requests: 0, byStatus: {}, byRoute: {}, faults: {} };
+      stats = { requests: 0, byStatus: {}, byRoute: {}, faults: {}, maxConcurrent: 0 };
       log = [];
     },
     freezeAt(n: number): Promise<void> {

@@ -1,29 +1,37 @@
 import { z } from 'zod';
-import { siteHost, unitId, type Product, type Run, type Unit } from '../config.ts';
-import type { Stats } from '../contract.ts';
-import { doneMarkerKey, publish, type ProductModule } from '../engine/collect.ts';
+import { siteHost, unitId, type Product, type Run } from '../config.ts';
+import { emptyStats, type Stats } from '../contract.ts';
+import type { ProductModule } from '../engine/collect.ts';
 import { ConfigError } from '../errors.ts';
 import type { AnyTable } from '../schema/table.ts';
 import { renderReport } from '../report/render.ts';
 import { reportDataFromRows, storeSource } from '../report/rows.ts';
 import { unitCoverage } from '../report/coverage.ts';
 import { silentLogger, type Logger } from '../redact.ts';
-import { publishedUnitPrefix } from '../sink/layout.ts';
 import type { BlobStore } from '../sink/store.ts';
-import { manifestKey } from './names.ts';
+import { manifestKey, roundFailuresKey, roundItemsKey } from './names.ts';
 import {
   FinalizeInputSchema,
   ManifestSchema,
+  MAX_SUMMARY_UNITS,
+  SiteSchema,
+  TallyInputSchema,
   type FinalizeOutput,
   type Manifest,
   type ManifestUnit,
-  type UnitRecord,
+  type Round,
 } from './schemas.ts';
+import { clip, describeError, MAX_ERROR_MESSAGE } from './site.ts';
+import { readJson, readUnitState, standing, writeJson } from './state-store.ts';
+
+export { describeError } from './site.ts';
 
 /** What finalize needs besides its input. */
 export interface FinalizeDeps {
   /** The data store (bucket + `data/` prefix), where staging and the published partitions live. */
   readonly store: BlobStore;
+  /** The bucket root: the run's site lists, the Map's results and the unit records under `state/`. */
+  readonly state: BlobStore;
   /** The product module of a unit (its tables), i.e. `moduleFor` of functions/index.ts. */
   readonly moduleFor: (product: Product) => ProductModule;
   /** Write the manifest JSON at `key` (from the bucket root); returns its URI. */
@@ -35,7 +43,7 @@ export interface FinalizeDeps {
   readonly writeReport?: (key: string, html: string) => Promise<string>;
   readonly log?: Logger;
   readonly now?: () => Date;
-  /** Units published at once. @default 4 */
+  /** Unit records read at once. @default 8 */
   readonly concurrency?: number;
   /**
    * Convert the run's date of these tables to Parquet, after publishing (the stack's `parquet` option).
@@ -56,7 +64,7 @@ export const LATEST_REPORT_KEY = 'manifests/latest-report.html';
  * Compute the access report of `date` from the published tables (TypeScript over the NDJSON: the finalize
  * Lambda has no DuckDB) and write it. Returns its URI, or undefined when it could not be made.
  */
-export async function writeAccessReport(run: Run, deps: FinalizeDeps, log: Logger): Promise<string | undefined> {
+export async function writeAccessReport(run: Run, deps: Pick<FinalizeDeps, 'store' | 'writeReport' | 'now'>, log: Logger): Promise<string | undefined> {
   if (!deps.writeReport) return undefined;
   try {
     const src = storeSource(deps.store);
@@ -77,45 +85,131 @@ export async function writeAccessReport(run: Run, deps: FinalizeDeps, log: Logge
   }
 }
 
-const LambdaCauseSchema = z.object({ errorMessage: z.string(), errorType: z.string().optional() });
-const MAX_MESSAGE = 2000;
+const SitesSchema = z.array(SiteSchema);
+const FailuresSchema = z.array(z.object({ host: z.string(), error: z.object({ name: z.string(), message: z.string() }) }));
 
-/**
- * The error of a failed unit, from the Catch output: Lambda errors carry a JSON `Cause`
- * (`{"errorType","errorMessage","trace"}`); the stack trace is dropped.
- */
-export function describeError(e: { Error: string; Cause?: string | undefined }): { name: string; message: string } {
-  let message = e.Cause ?? '';
-  try {
-    const parsed = LambdaCauseSchema.safeParse(JSON.parse(message));
-    if (parsed.success) message = parsed.data.errorMessage;
-  } catch {
-    // not JSON: a Step Functions error such as States.Timeout, whose cause is plain text
+/** The ResultWriter's `manifest.json` (Step Functions: "Processing Distributed Map results", ResultWriter). */
+const MapManifestSchema = z.object({
+  ResultFiles: z.object({
+    SUCCEEDED: z.array(z.object({ Key: z.string() })).default([]),
+    FAILED: z.array(z.object({ Key: z.string() })).default([]),
+    PENDING: z.array(z.object({ Key: z.string() })).default([]),
+  }),
+});
+/** One child execution in a ResultWriter results file: `Input` and `Output` are JSON strings. */
+const MapResultSchema = z.array(
+  z.object({ Input: z.string().optional(), Output: z.string().optional(), Status: z.string().optional(), Error: z.string().optional(), Cause: z.string().optional() }),
+);
+const ChildOutputSchema = z.object({ next: z.string() });
+const ChildInputSchema = z.object({ site: SiteSchema });
+
+function parseEvent<S extends z.ZodType>(schema: S, event: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(event);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new ConfigError(`${what}: invalid event at '${i?.path.join('.')}': ${i?.message}. Redeploy the stack: the state machine and the Lambda disagree.`);
   }
-  if (message.length > MAX_MESSAGE) message = `${message.slice(0, MAX_MESSAGE)}…`;
-  return { name: e.Error, message: message || e.Error };
+  return parsed.data;
+}
+
+function parseJson(text: string | undefined): unknown {
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * Publish every unit that completed, then write the run manifest. A unit that failed, or whose
- * promotion fails, keeps its previous snapshot. Idempotent: a retried finalize recognises units this
- * run already published (their staging is gone but their files carry the run id).
+ * After each round of the Distributed Map: read its results from S3 (the parent's state holds only the
+ * ResultWriter's key), record the children that failed outright (bounded error per site), and plan the next
+ * round with the sites whose child stopped at its step bound before finishing. Returns the next round (counts
+ * and keys only); `continued` is 0 when nothing is left.
+ */
+export async function tallyRound(event: unknown, deps: Pick<FinalizeDeps, 'state' | 'log'>): Promise<Round> {
+  const input = parseEvent(TallyInputSchema, event, 'tally');
+  const { resultKey, ...round } = input;
+  const continued: z.infer<typeof SiteSchema>[] = [];
+  const failures: z.infer<typeof FailuresSchema> = [];
+  if (resultKey) {
+    const manifest = await readJson(deps.state, resultKey, MapManifestSchema);
+    if (!manifest) throw new ConfigError(`tally: the Map's result manifest ${resultKey} is missing; run the date again (units resume from their checkpoints).`);
+    const files = manifest.ResultFiles;
+    for (const f of files.SUCCEEDED) {
+      for (const r of (await readJson(deps.state, f.Key, MapResultSchema)) ?? []) {
+        const out = ChildOutputSchema.safeParse(parseJson(r.Output));
+        const inp = ChildInputSchema.safeParse(parseJson(r.Input));
+        if (inp.success && (!out.success || out.data.next !== 'done')) continued.push(inp.data.site);
+      }
+    }
+    for (const f of [...files.FAILED, ...files.PENDING]) {
+      for (const r of (await readJson(deps.state, f.Key, MapResultSchema)) ?? []) {
+        const inp = ChildInputSchema.safeParse(parseJson(r.Input));
+        if (!inp.success) continue;
+        const error = describeError({ Error: r.Error ?? r.Status ?? 'States.Unknown', ...(r.Cause !== undefined ? { Cause: r.Cause } : {}) });
+        failures.push({ host: inp.data.site.host, error });
+      }
+    }
+  }
+  if (failures.length) await writeJson(deps.state, roundFailuresKey(round.run, round.round), failures);
+  (deps.log ?? silentLogger).info('round tallied', { run: round.run.id, round: round.round, continued: continued.length, failedChildren: failures.length });
+  if (continued.length === 0) return { ...round, continued: 0 };
+  const next = round.round + 1;
+  const itemsKey = roundItemsKey(round.run, next);
+  await writeJson(deps.state, itemsKey, continued);
+  return { ...round, round: next, itemsKey, continued: continued.length };
+}
+
+/**
+ * The end of a run: read every planned unit's record (written by the children), write the run manifest, and
+ * with the stack's `parquet` option convert the published tables. Units were published by their own child as
+ * they completed; a unit that failed kept its previous snapshot. Returns counts and at most
+ * {@link MAX_SUMMARY_UNITS} failed units (the parent's state stays bounded; the manifest lists all).
  */
 export async function finalizeRun(event: unknown, deps: FinalizeDeps): Promise<FinalizeOutput> {
-  const parsed = FinalizeInputSchema.safeParse(event);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    throw new ConfigError(`finalize: invalid event at '${i?.path.join('.')}': ${i?.message}. Redeploy the stack: the state machine and the finalize Lambda disagree.`);
-  }
-  const { run, results } = parsed.data;
+  const round = parseEvent(FinalizeInputSchema, event, 'finalize');
+  const { run, force } = round;
   const log = deps.log ?? silentLogger;
-  const units: ManifestUnit[] = new Array<ManifestUnit>(results.length);
-  await pool(results, deps.concurrency ?? 4, async (record, i) => {
-    units[i] = await settle(run, record, deps, log);
+  const sites = (await readJson(deps.state, roundItemsKey(run, 0), SitesSchema)) ?? [];
+  const failedChildren = new Map<string, { name: string; message: string }>();
+  for (let r = 0; r <= round.round; r++) {
+    for (const f of (await readJson(deps.state, roundFailuresKey(run, r), FailuresSchema)) ?? []) failedChildren.set(f.host, f.error);
+  }
+  const planned = sites.flatMap((s) => s.units.map((unit) => ({ unit, host: s.host })));
+  const units: ManifestUnit[] = new Array<ManifestUnit>(planned.length);
+  await pool(planned, deps.concurrency ?? 8, async ({ unit, host }, i) => {
+    const record = await readUnitState(deps.state, run.date, unit);
+    const s = standing(run, force, record);
+    const base = (status: ManifestUnit['status'], stats: Stats) => ({
+      unit: unitId(unit),
+      org: unit.org,
+      product: unit.product,
+      site: siteHost(unit),
+      status,
+      rows: stats.rows,
+      requests: stats.requests,
+      retries: stats.retries,
+      pages: stats.pages,
+      skipped: stats.skipped,
+      repeatsDropped: stats.repeatsDropped,
+      invocations: stats.invocations,
+      elapsedMs: stats.elapsedMs,
+    });
+    if (s.kind === 'settled' && s.status === 'published') units[i] = { ...base('published', s.record.stats), ...(s.record.files !== undefined ? { files: s.record.files } : {}) };
+    else if (s.kind === 'settled') units[i] = { ...base('failed', s.record.stats), ...(s.record.error ? { error: s.record.error } : {}) };
+    else if (s.kind === 'skipped') units[i] = base('skipped', s.record.stats);
+    else {
+      const error = failedChildren.get(host) ?? {
+        name: 'NotCompleted',
+        message: 'the unit did not complete in this run (its child execution failed, timed out or was stopped); its checkpoint is kept: run the date again to resume it.',
+      };
+      units[i] = { ...base('failed', record?.stats ?? emptyStats()), error: { name: error.name, message: clip(error.message, MAX_ERROR_MESSAGE) } };
+    }
   });
 
   const published = units.filter((u) => u.status === 'published').length;
-  const failed = units.length - published;
+  const skipped = units.filter((u) => u.status === 'skipped').length;
+  const failed = units.length - published - skipped;
   const manifest: Manifest = ManifestSchema.parse({
     version: 1,
     run,
@@ -125,39 +219,38 @@ export async function finalizeRun(event: unknown, deps: FinalizeDeps): Promise<F
       units: units.length,
       published,
       failed,
-      rows: units.reduce((s, u) => s + sum(u.rows), 0),
-      requests: units.reduce((s, u) => s + u.requests, 0),
-      invocations: units.reduce((s, u) => s + u.invocations, 0),
+      skipped,
+      rows: units.reduce((s, u) => s + (u.status === 'published' ? sum(u.rows) : 0), 0),
+      requests: units.reduce((s, u) => s + (u.status === 'skipped' ? 0 : u.requests), 0),
+      invocations: units.reduce((s, u) => s + (u.status === 'skipped' ? 0 : u.invocations), 0),
     },
     units,
   });
   const key = manifestKey(run);
   const uri = await deps.writeManifest(key, JSON.stringify(manifest, null, 2) + '\n');
   const failures = units.filter((u) => u.status === 'failed');
-  const report = published > 0 ? await writeAccessReport(run, deps, log) : undefined;
   if (deps.convertToParquet && published > 0) {
     const tables = new Map<string, AnyTable>();
-    results.forEach((r, i) => {
-      if (units[i]?.status === 'published') for (const t of deps.moduleFor(r.unit.product).tables) tables.set(t.name, t);
-    });
+    for (const u of units) if (u.status === 'published') for (const t of deps.moduleFor(u.product).tables) tables.set(t.name, t);
     await deps.convertToParquet(run.date, [...tables.values()]);
     log.info('Parquet copies written', { run: run.id, date: run.date, tables: tables.size });
   }
-  const reportTail = report ? ` Report: ${report}` : '';
-  const tail = `${published} published; the failed units keep their previous snapshot. Manifest: ${uri}${reportTail}`;
+  const skippedTail = skipped ? ` ${skipped} already published this date (not collected again).` : '';
+  const tail = `${published} published; the failed units keep their previous snapshot.${skippedTail} Manifest: ${uri}`;
   const message = failed
     ? // The Fail state's cause (at most 32 KB): the failure list is clipped, the manifest has every error.
       `${failed} of ${units.length} units failed: ${clip(failures.map((u) => `${u.unit} (${u.error?.name ?? 'Error'}: ${clip(u.error?.message ?? '', 200)})`).join('; '), 16_000)}. ${tail}`
-    : `${published} of ${units.length} units published. Manifest: ${uri}${reportTail}`;
-  log.info('run finalized', { run: run.id, date: run.date, published, failed, manifest: uri });
+    : `${published} of ${units.length} units published.${skippedTail} Manifest: ${uri}`;
+  log.info('run finalized', { run: run.id, date: run.date, published, failed, skipped, manifest: uri });
   return {
     status: manifest.status,
     published,
     failed,
+    skipped,
     manifestKey: key,
     manifestUri: uri,
     message,
-    units: units.map((u) => ({
+    units: failures.slice(0, MAX_SUMMARY_UNITS).map((u) => ({
       unit: u.unit,
       status: u.status,
       rows: sum(u.rows),
@@ -167,49 +260,11 @@ export async function finalizeRun(event: unknown, deps: FinalizeDeps): Promise<F
   };
 }
 
-async function settle(run: Run, record: UnitRecord, deps: FinalizeDeps, log: Logger): Promise<ManifestUnit> {
-  const store = deps.store;
-  const base = (status: 'published' | 'failed', stats: Stats) => ({
-    unit: unitId(record.unit),
-    org: record.unit.org,
-    product: record.unit.product,
-    site: siteHost(record.unit),
-    status,
-    rows: stats.rows,
-    requests: stats.requests,
-    retries: stats.retries,
-    pages: stats.pages,
-    skipped: stats.skipped,
-    repeatsDropped: stats.repeatsDropped,
-    invocations: stats.invocations,
-    elapsedMs: stats.elapsedMs,
-  });
-  if (record.status === 'failed') {
-    const error = describeError(record.error);
-    log.warn('unit failed; its previous snapshot is kept', { unit: unitId(record.unit), error: error.name });
-    return { ...base('failed', record.stats), error };
-  }
-  const module = deps.moduleFor(record.unit.product);
-  try {
-    const marker = doneMarkerKey(run, record.unit);
-    if (!(await store.list(marker)).includes(marker)) {
-      // Staging is gone: either an earlier attempt of this finalize published the unit, or it never completed.
-      const files = await publishedByRun(store, run, record.unit, module.tables.map((t) => t.name));
-      if (files > 0) return { ...base('published', record.stats), files };
-    }
-    const r = await publish(store, run, record.unit, module);
-    return { ...base('published', record.stats), files: r.files };
-  } catch (e) {
-    const error = { name: (e as Error).name || 'Error', message: clip((e as Error).message, MAX_MESSAGE) };
-    log.error('publishing a collected unit failed; its previous snapshot is kept', { unit: unitId(record.unit), error: error.name });
-    return { ...base('failed', record.stats), error };
-  }
-}
-
-async function publishedByRun(store: BlobStore, run: Run, unit: Unit, tables: readonly string[]): Promise<number> {
-  let n = 0;
-  for (const t of tables) n += (await store.list(`${publishedUnitPrefix(t, run, unit)}${run.id}--`)).length;
-  return n;
+/** The report state: the access report of the run's date, after finalize. Never throws (the state has a Catch too). */
+export async function reportRun(event: unknown, deps: Pick<FinalizeDeps, 'store' | 'writeReport' | 'now' | 'log'>): Promise<{ report: string }> {
+  const { run } = parseEvent(FinalizeInputSchema, event, 'report');
+  const uri = await writeAccessReport(run, deps, deps.log ?? silentLogger);
+  return { report: uri ?? '' };
 }
 
 async function pool<T>(items: readonly T[], size: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
@@ -225,8 +280,4 @@ async function pool<T>(items: readonly T[], size: number, fn: (item: T, index: n
 
 function sum(r: Record<string, number>): number {
   return Object.values(r).reduce((a, b) => a + b, 0);
-}
-
-function clip(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n)}…` : s;
 }

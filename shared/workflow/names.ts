@@ -15,20 +15,33 @@ export const ATHENA_RESULTS_PREFIX = 'athena-results';
 /** Key prefix, inside {@link DATA_PREFIX}, of staged parts (see shared/sink/layout.ts). */
 export const STAGING_PREFIX = `${DATA_PREFIX}/_staging`;
 
+/**
+ * Key prefix of the workflow's own durable state (never read by analysts): the unit list of each round of a
+ * run (the Distributed Map's ItemReader), the Map's ResultWriter output, and one record per (date, unit) with
+ * its checkpoint, which outlives an execution.
+ */
+export const STATE_PREFIX = 'state';
+
 /** State names of the workflow. Tests override Task states by these names; `sync` reads them from history. */
 export const STATE = {
+  // Parent (the run).
   plan: 'Plan run',
-  map: 'Collect units',
-  collect: 'Collect unit',
-  done: 'Unit done?',
-  pause: 'Pause while rate limited',
-  next: 'Next invocation',
-  collected: 'Unit collected',
-  failed: 'Unit failed',
+  map: 'Collect sites',
+  tally: 'Tally round',
+  more: 'Units left?',
   finalize: 'Finalize run',
+  report: 'Write report',
   anyFailed: 'Any unit failed?',
   runFailed: 'Run failed',
   runSucceeded: 'Run succeeded',
+  // Child (one site: its units one after another).
+  step: 'Collect step',
+  next: 'Next step?',
+  pause: 'Pause while rate limited',
+  publish: 'Publish unit',
+  failed: 'Unit failed',
+  siteDone: 'Site done',
+  continued: 'Continue next round',
 } as const;
 
 /** Error name of the Fail state that ends a run in which a unit failed (after the good ones were published). */
@@ -47,4 +60,32 @@ export function defaultSecretName(stackName: string, unit: Unit): string {
 /** Key (from the bucket root) of a run's manifest. */
 export function manifestKey(run: { id: string; date: string }): string {
   return `${MANIFEST_PREFIX}/dt=${run.date}/${run.id}.json`;
+}
+
+/** Key (from the bucket root) of the durable record of one unit for one snapshot date: status and checkpoint. */
+export function unitStateKey(date: string, unit: Unit): string {
+  return `${STATE_PREFIX}/units/dt=${date}/org=${unit.org}/${unitSlug(unit)}.json`;
+}
+
+/** Key prefix (from the bucket root) of one run's items and results. */
+export function runStatePrefix(run: { id: string; date: string }): string {
+  return `${STATE_PREFIX}/runs/dt=${run.date}/${run.id}/`;
+}
+
+/** Key of the site list a round of a run collects (the Distributed Map's ItemReader reads it). */
+export function roundItemsKey(run: { id: string; date: string }, round: number): string {
+  return `${runStatePrefix(run)}round-${String(round).padStart(3, '0')}/items.json`;
+}
+
+/** Key of the children that failed outright in a round (their error and a bounded cause), written by tally. */
+export function roundFailuresKey(run: { id: string; date: string }, round: number): string {
+  return `${runStatePrefix(run)}round-${String(round).padStart(3, '0')}/failed.json`;
+}
+
+/** Prefix the Distributed Map's ResultWriter writes under (Step Functions adds `<map run id>/`). */
+export const MAP_RESULTS_PREFIX = `${STATE_PREFIX}/map-results`;
+
+/** Key of the run lock of a snapshot date: the execution that is collecting it. */
+export function runLockKey(date: string): string {
+  return `${STATE_PREFIX}/locks/dt=${date}.json`;
 }

@@ -1,27 +1,29 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
-import { unitId, UnitSchema } from '../config.ts';
-import { StatsSchema } from '../contract.ts';
-import { describeError } from './finalize.ts';
 import { STATE } from './names.ts';
-import { CaughtErrorSchema, FinalizeOutputSchema, PlanOutputSchema, type FinalizeOutput, type PlanOutput } from './schemas.ts';
+import { RoundSchema, type Round } from './schemas.ts';
 
 /**
- * What `npm run sync -- --wait` learns from an execution's history: the plan, each unit's progress after
- * every collect invocation, failed units, and finalize's summary. Everything is parsed with zod from the
+ * What `npm run sync -- --wait` learns from the parent execution's history: the plan, each round of the
+ * Distributed Map, and finalize's summary. (Per-unit progress lives in the child executions and in the unit
+ * records under `state/units/`; the parent's history has counts only.) Everything is parsed with zod from the
  * state outputs; an event it does not understand is skipped, never fatal.
  */
 export type ProgressEvent =
-  | { kind: 'planned'; plan: PlanOutput }
-  | { kind: 'invocation'; unit: string; done: boolean; invocations: number; rows: number; requests: number }
-  | { kind: 'unitFailed'; unit: string; error: string; message: string }
-  | { kind: 'finalized'; output: FinalizeOutput };
+  | { kind: 'planned'; plan: Round }
+  | { kind: 'round'; round: number; continued: number }
+  | { kind: 'finalized'; output: FinalizeSummary };
 
-const CollectExitSchema = z.object({
-  unit: UnitSchema,
-  result: z.object({ done: z.boolean(), stats: StatsSchema }),
+/** What finalize leaves in the parent's state (`$.finalize`): counts, the manifest and a bounded message. */
+export const FinalizeSummarySchema = z.object({
+  status: z.enum(['succeeded', 'failed']),
+  published: z.int(),
+  failed: z.int(),
+  skipped: z.int().default(0),
+  manifestUri: z.string(),
+  message: z.string(),
 });
-const FailedExitSchema = z.object({ status: z.literal('failed'), unit: UnitSchema, error: CaughtErrorSchema });
+export type FinalizeSummary = z.infer<typeof FinalizeSummarySchema>;
 
 function json(text: string | undefined): unknown {
   if (!text) return undefined;
@@ -39,31 +41,16 @@ export function progressOf(e: HistoryEvent): ProgressEvent | undefined {
   const output = json(exited.output);
   switch (exited.name) {
     case STATE.plan: {
-      const p = PlanOutputSchema.safeParse(output);
+      const p = RoundSchema.safeParse(output);
       return p.success ? { kind: 'planned', plan: p.data } : undefined;
     }
-    case STATE.collect: {
-      const c = CollectExitSchema.safeParse(output);
-      if (!c.success) return undefined;
-      const s = c.data.result.stats;
-      return {
-        kind: 'invocation',
-        unit: unitId(c.data.unit),
-        done: c.data.result.done,
-        invocations: s.invocations,
-        rows: Object.values(s.rows).reduce((a, b) => a + b, 0),
-        requests: s.requests,
-      };
-    }
-    case STATE.failed: {
-      const f = FailedExitSchema.safeParse(output);
-      if (!f.success) return undefined;
-      const err = describeError(f.data.error);
-      return { kind: 'unitFailed', unit: unitId(f.data.unit), error: err.name, message: err.message };
+    case STATE.tally: {
+      const t = RoundSchema.safeParse(output);
+      return t.success ? { kind: 'round', round: t.data.round, continued: t.data.continued } : undefined;
     }
     case STATE.finalize: {
-      const o = FinalizeOutputSchema.safeParse(output);
-      return o.success ? { kind: 'finalized', output: o.data } : undefined;
+      const o = z.object({ finalize: FinalizeSummarySchema }).safeParse(output);
+      return o.success ? { kind: 'finalized', output: o.data.finalize } : undefined;
     }
     default:
       return undefined;
@@ -76,27 +63,15 @@ const n = (x: number) => x.toLocaleString('en-US');
 export function formatProgress(p: ProgressEvent): string {
   switch (p.kind) {
     case 'planned':
-      return `run ${p.plan.run.id} (snapshot ${p.plan.run.date}): ${p.plan.units.length} unit(s)`;
-    case 'invocation':
-      return `  ${p.unit}  invocation ${p.invocations}  ${n(p.rows)} rows  ${n(p.requests)} requests  ${p.done ? 'collected' : 'continuing…'}`;
-    case 'unitFailed':
-      return `  ${p.unit}  FAILED ${p.error}: ${p.message}`;
+      return `run ${p.plan.run.id} (snapshot ${p.plan.run.date}): ${n(p.plan.units)} unit(s) on ${n(p.plan.sites)} site(s)${p.plan.force ? ', forced' : ''}`;
+    case 'round':
+      return p.continued > 0 ? `  round done: ${n(p.continued)} site(s) continue in round ${p.round + 1}` : '  every site settled';
     case 'finalized':
       return formatSummary(p.output);
   }
 }
 
-/** The run summary printed at the end (from finalize's output, which mirrors the manifest). */
-export function formatSummary(o: FinalizeOutput): string {
-  const width = Math.max(4, ...o.units.map((u) => u.unit.length));
-  const lines = [
-    '',
-    `${'unit'.padEnd(width)}  status     rows        invocations  error`,
-    ...o.units.map(
-      (u) => `${u.unit.padEnd(width)}  ${u.status.padEnd(9)}  ${n(u.rows).padStart(10)}  ${String(u.invocations).padStart(11)}  ${u.error ?? ''}`.trimEnd(),
-    ),
-    '',
-    o.message,
-  ];
-  return lines.join('\n');
+/** The run summary printed at the end (from finalize's counts; the manifest has every unit). */
+export function formatSummary(o: FinalizeSummary): string {
+  return ['', `published ${n(o.published)}  failed ${n(o.failed)}  already published ${n(o.skipped)}`, o.message].join('\n');
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ProductSchema, RunSchema, UnitSchema } from '../config.ts';
-import { StatsSchema } from '../contract.ts';
+import { CheckpointSchema, StatsSchema } from '../contract.ts';
 
 /**
  * Shapes that cross the workflow's edges: the execution input, what each Task state receives and
@@ -17,6 +17,10 @@ export const RunRequestSchema = z.object({
   products: z.array(ProductSchema).min(1).optional(),
   /** Snapshot date (the dt= partition). @default the execution's start date, UTC */
   date: z.iso.date().optional(),
+  /** Collect only these units, each `org/product/host` (as the manifest names them). @default all */
+  units: z.array(z.string().regex(/^[^/]+\/[^/]+\/[^/]+$/, 'a unit is org/product/host, e.g. acme/jira/acme.atlassian.net')).min(1).optional(),
+  /** Collect units that already published this date again (by default a unit is collected once per date). */
+  force: z.boolean().optional(),
 });
 export type RunRequest = z.infer<typeof RunRequestSchema>;
 
@@ -28,11 +32,34 @@ export const PlanInputSchema = z.object({
 });
 export type PlanInput = z.infer<typeof PlanInputSchema>;
 
-export const PlanOutputSchema = z.object({
-  run: RunSchema,
+/** The units of one site (host): collected one after another by one child execution, within one connection budget. */
+export const SiteSchema = z.object({
+  host: z.string().min(1),
   units: z.array(UnitSchema).min(1),
 });
-export type PlanOutput = z.infer<typeof PlanOutputSchema>;
+export type Site = z.infer<typeof SiteSchema>;
+
+/**
+ * The parent's state between its steps: counts and S3 keys only, whatever the number of units (the site
+ * lists live in S3, read by the Distributed Map's ItemReader).
+ */
+export const RoundSchema = z.object({
+  run: RunSchema,
+  /** Collect units that already published this date again. */
+  force: z.boolean(),
+  /** 0 for the first round; a round collects the sites the previous one left unfinished. */
+  round: z.int().min(0),
+  /** Key (bucket root) of this round's site list. */
+  itemsKey: z.string().min(1),
+  units: z.int().min(0),
+  sites: z.int().min(0),
+  /** Sites the last round left unfinished (0 after plan). */
+  continued: z.int().min(0),
+});
+export type Round = z.infer<typeof RoundSchema>;
+/** What plan returns: the first round. */
+export const PlanOutputSchema = RoundSchema;
+export type PlanOutput = Round;
 
 /** The error object Step Functions puts at `ResultPath` of a Catch. `Cause` is a JSON string for Lambda errors. */
 export const CaughtErrorSchema = z.object({
@@ -40,17 +67,63 @@ export const CaughtErrorSchema = z.object({
   Cause: z.string().optional(),
 });
 
-/** What one Map iteration (one unit) ends with. */
-export const UnitRecordSchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('collected'), unit: UnitSchema, stats: StatsSchema }),
-  z.object({ status: z.literal('failed'), unit: UnitSchema, stats: StatsSchema, error: CaughtErrorSchema }),
-]);
-export type UnitRecord = z.infer<typeof UnitRecordSchema>;
-
-export const FinalizeInputSchema = z.object({
-  run: RunSchema,
-  results: z.array(UnitRecordSchema),
+/** What one step of a site returns, and what the child's Choice routes on. Bounded: no unit data. */
+export const StepSchema = z.object({
+  /** `collect`: invoke again; `wait`: pause `waitSeconds`, then invoke; `publish`: unit `unit` completed; `done`: every unit settled. */
+  next: z.enum(['collect', 'wait', 'publish', 'done']),
+  waitSeconds: z.int().min(0),
+  /** Steps taken by this child execution (it ends and continues in the next round at the configured bound). */
+  count: z.int().min(0),
+  /** Index in `site.units` of the unit the step worked on (-1 when done). */
+  unit: z.int().min(-1),
+  published: z.int().min(0).default(0),
+  failed: z.int().min(0).default(0),
+  skipped: z.int().min(0).default(0),
 });
+export type Step = z.infer<typeof StepSchema>;
+
+/** The child execution's state: the run, its site, and the last step. */
+export const SiteInputSchema = z.object({
+  run: RunSchema,
+  force: z.boolean().default(false),
+  site: SiteSchema,
+  step: StepSchema,
+});
+export type SiteInput = z.infer<typeof SiteInputSchema>;
+
+/** The bounded error a failed unit keeps (the Catch's `Cause` with its stack is trimmed to this). */
+export const UnitErrorSchema = z.object({ name: z.string(), message: z.string() });
+
+/**
+ * The durable record of one unit for one snapshot date (`state/units/dt=<date>/org=<org>/<unit>.json`),
+ * written after every invocation: a new execution for the date, or a redrive, resumes from it.
+ */
+export const UnitStateSchema = z.object({
+  v: z.literal(1),
+  unit: UnitSchema,
+  /** The run whose staging holds this unit's parts (the run that started collecting it). */
+  run: RunSchema,
+  status: z.enum(['collecting', 'collected', 'published', 'failed']),
+  /** Where the next invocation resumes (null: start over, or nothing left to collect). */
+  checkpoint: CheckpointSchema.nullable(),
+  stats: StatsSchema,
+  /** The execution (run id) that last changed this record: one execution settles a unit once. */
+  lastRun: z.string(),
+  /** Files published, when published. */
+  files: z.int().optional(),
+  error: UnitErrorSchema.optional(),
+  updatedAt: z.iso.datetime({ offset: true }),
+});
+export type UnitState = z.infer<typeof UnitStateSchema>;
+
+/** Input of tally: the round that just ran and where the Map's ResultWriter put its results. */
+export const TallyInputSchema = RoundSchema.extend({
+  /** Key of the ResultWriter's manifest.json (absent when the Map itself failed). */
+  resultKey: z.string().optional(),
+});
+
+/** Input of finalize and of the report. */
+export const FinalizeInputSchema = RoundSchema;
 export type FinalizeInput = z.infer<typeof FinalizeInputSchema>;
 
 /** One unit in the manifest. */
@@ -60,7 +133,8 @@ export const ManifestUnitSchema = z.object({
   org: z.string(),
   product: ProductSchema,
   site: z.string(),
-  status: z.enum(['published', 'failed']),
+  /** `skipped`: published this date by an earlier execution, not collected again (use force to). */
+  status: z.enum(['published', 'failed', 'skipped']),
   /** Files published into the dt=/org= partitions. */
   files: z.int().optional(),
   error: z.object({ name: z.string(), message: z.string() }).optional(),
@@ -78,6 +152,7 @@ export const ManifestSchema = z.object({
     units: z.int(),
     published: z.int(),
     failed: z.int(),
+    skipped: z.int().default(0),
     rows: z.int(),
     requests: z.int(),
     invocations: z.int(),
@@ -91,11 +166,16 @@ export const FinalizeOutputSchema = z.object({
   status: z.enum(['succeeded', 'failed']),
   published: z.int(),
   failed: z.int(),
+  skipped: z.int().default(0),
   manifestKey: z.string(),
   manifestUri: z.string(),
+  /** Bounded: at most 16 KB (the manifest lists every error). */
   message: z.string(),
+  /** The failed units only, at most {@link MAX_SUMMARY_UNITS}: the parent's state stays bounded. */
   units: z.array(
-    z.object({ unit: z.string(), status: z.enum(['published', 'failed']), rows: z.int(), invocations: z.int(), error: z.string().optional() }),
+    z.object({ unit: z.string(), status: z.enum(['published', 'failed', 'skipped']), rows: z.int(), invocations: z.int(), error: z.string().optional() }),
   ),
 });
+/** Units listed in finalize's output (the failed ones first); the manifest in S3 has all of them. */
+export const MAX_SUMMARY_UNITS = 20;
 export type FinalizeOutput = z.infer<typeof FinalizeOutputSchema>;

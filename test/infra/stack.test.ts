@@ -5,13 +5,13 @@ import { deployedUnits, parseConfig } from '../../infra/config.ts';
 import { AccessCatalog } from '../../infra/constructs/access-catalog.ts';
 import { CollectorFunctions } from '../../infra/constructs/collector-functions.ts';
 import { CollectorSchedule } from '../../infra/constructs/collector-schedule.ts';
-import { CollectorWorkflow, INTERRUPTED_ERRORS, LAMBDA_SERVICE_ERRORS } from '../../infra/constructs/collector-workflow.ts';
+import { CollectorWorkflow, FIRST_STEP, INTERRUPTED_ERRORS, LAMBDA_SERVICE_ERRORS } from '../../infra/constructs/collector-workflow.ts';
 import { CollectorBucket } from '../../infra/constructs/data-bucket.ts';
 import { UnitSecrets } from '../../infra/constructs/unit-secrets.ts';
 import type { Config } from '../../shared/config.ts';
 import { emptyStats } from '../../shared/contract.ts';
 import { loadQuestions } from '../../shared/sql/questions.ts';
-import { STATE, UNITS_FAILED_ERROR } from '../../shared/workflow/names.ts';
+import { MAP_RESULTS_PREFIX, STATE, UNITS_FAILED_ERROR } from '../../shared/workflow/names.ts';
 import { dataBucketId, exampleConfig, onlyResource, stateMachineDefinition, synthStack, testApp } from './support/synth.ts';
 
 type Json = Record<string, unknown>;
@@ -61,6 +61,7 @@ describe('data bucket', () => {
       LifecycleConfiguration: {
         Rules: [
           { Id: 'staging', Prefix: 'data/_staging/', ExpirationInDays: 7, Status: 'Enabled' },
+          { Id: 'workflow-state', Prefix: 'state/', ExpirationInDays: 7, Status: 'Enabled' },
           { Id: 'snapshots', Prefix: 'data/', ExpirationInDays: config.retentionDays, Status: 'Enabled' },
           { Id: 'manifests', Prefix: 'manifests/', ExpirationInDays: config.retentionDays, Status: 'Enabled' },
           { Id: 'athena-results', Prefix: 'athena-results/', ExpirationInDays: 30, Status: 'Enabled' },
@@ -170,31 +171,37 @@ describe('Lambdas', () => {
       Description: 'Atlassian access collector: plan',
       MemorySize: 256,
       Timeout: 30,
-      Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
+      Environment: { Variables: { DATA_BUCKET: { Ref: bucketId }, NODE_OPTIONS: '--enable-source-maps' } },
     });
   });
 
-  it('collect may write only staging and read only the unit secrets (least privilege)', () => {
+  const listOf = (prefix: string) => ({ Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } }, Effect: 'Allow', Resource: { 'Fn::GetAtt': [bucketId, 'Arn'] } });
+
+  it('collect may write only staging and its unit records, and read only the unit secrets (least privilege)', () => {
     const secretRefs = ofType('AWS::SecretsManager::Secret').map(([id]) => id);
     expect(functionStatements('collect')).toEqual([
       ...logsAndXray(logGroupOf('collect')),
       { Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:PutObject'], Effect: 'Allow', Resource: objects('data/_staging/') },
-      { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['data/_staging/*'] } }, Effect: 'Allow', Resource: { 'Fn::GetAtt': [bucketId, 'Arn'] } },
+      listOf('data/_staging/'),
       { Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Effect: 'Allow', Resource: secretRefs.map((id) => ({ Ref: id })) },
+      { Action: ['s3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: objects('state/units/') },
+      listOf('state/units/'),
     ]);
   });
 
-  it('finalize may publish under data/ and put manifests, no secrets', () => {
+  it('finalize may publish under data/, put manifests and read and write the workflow state, no secrets', () => {
     expect(functionStatements('finalize')).toEqual([
       ...logsAndXray(logGroupOf('finalize')),
       { Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: objects('data/') },
       { Action: 's3:PutObject', Effect: 'Allow', Resource: objects('manifests/') },
-      { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['data/*'] } }, Effect: 'Allow', Resource: { 'Fn::GetAtt': [bucketId, 'Arn'] } },
+      listOf('data/'),
+      { Action: ['s3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: objects('state/') },
+      listOf('state/'),
     ]);
   });
 
-  it('plan has no data access at all', () => {
-    expect(functionStatements('plan')).toEqual(logsAndXray(logGroupOf('plan')));
+  it('plan may only write the run\u2019s site list', () => {
+    expect(functionStatements('plan')).toEqual([...logsAndXray(logGroupOf('plan')), { Action: 's3:PutObject', Effect: 'Allow', Resource: objects('state/runs/') }]);
   });
 });
 
@@ -219,18 +226,19 @@ describe('state machine', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/vendedlogs/states/atlassian-access-collector-collect', RetentionInDays: 90 });
   });
 
-  it('runs plan → Map (bounded) → finalize → fail if any unit failed, with the exact Retry and Catch', () => {
+  it('runs plan → Distributed Map over sites (S3 in, S3 out) ↺ tally → finalize → report → fail if any unit failed', () => {
     const def = stateMachineDefinition(template) as { StartAt: string; TimeoutSeconds: number; States: Record<string, Json> };
     expect(def.StartAt).toBe(STATE.plan);
     expect(def.TimeoutSeconds).toBe(23 * 3600);
     const s = def.States;
-    expect(Object.keys(s).sort()).toEqual([STATE.plan, STATE.map, STATE.finalize, STATE.anyFailed, STATE.runFailed, STATE.runSucceeded].sort());
-
+    expect(Object.keys(s).sort()).toEqual(
+      [STATE.plan, STATE.map, 'Map failed', STATE.tally, STATE.more, STATE.finalize, STATE.report, STATE.anyFailed, STATE.runFailed, STATE.runSucceeded].sort(),
+    );
     expect(s[STATE.plan]).toMatchObject({
       Type: 'Task',
       Resource: 'arn:aws:states:::lambda:invoke',
       Next: STATE.map,
-      ResultSelector: { 'run.$': '$.Payload.run', 'units.$': '$.Payload.units' },
+      OutputPath: '$.Payload',
       Parameters: {
         FunctionName: expect.stringContaining(':function:'),
         Payload: { units: deployedUnits(config), execution: { 'name.$': '$$.Execution.Name', 'startTime.$': '$$.Execution.StartTime' }, 'request.$': '$' },
@@ -239,58 +247,84 @@ describe('state machine', () => {
     expect(s[STATE.plan]?.Retry).toEqual([serviceRetry]);
     expect(s[STATE.plan]?.Catch).toBeUndefined();
 
-    const map = s[STATE.map] as Json & { ItemProcessor: { StartAt: string; States: Record<string, Json> } };
+    const map = s[STATE.map] as Json & { ItemProcessor: { StartAt: string; ProcessorConfig: Json; States: Record<string, Json> } };
     expect(map).toMatchObject({
       Type: 'Map',
-      ItemsPath: '$.units',
       MaxConcurrency: config.concurrency,
-      ResultPath: '$.results',
-      Next: STATE.finalize,
-      ItemSelector: { 'run.$': '$.run', 'unit.$': '$$.Map.Item.Value', stats: emptyStats() },
+      ToleratedFailurePercentage: 100,
+      ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { 'Key.$': '$.itemsKey' } },
+      ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Prefix: MAP_RESULTS_PREFIX } },
+      ItemSelector: { 'run.$': '$.run', 'force.$': '$.force', 'site.$': '$$.Map.Item.Value', step: { ...FIRST_STEP } },
+      ResultPath: '$.map',
+      Next: STATE.tally,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.mapError', Next: 'Map failed' }],
     });
-    const it = map.ItemProcessor.States;
-    expect(map.ItemProcessor.StartAt).toBe(STATE.collect);
-    expect(it[STATE.collect]).toEqual({
+    expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+    const c = map.ItemProcessor.States;
+    expect(map.ItemProcessor.StartAt).toBe(STATE.step);
+    expect(Object.keys(c).sort()).toEqual([STATE.step, STATE.next, STATE.pause, STATE.publish, STATE.failed, STATE.siteDone, STATE.continued].sort());
+    const stepSelector = Object.fromEntries(['next', 'waitSeconds', 'count', 'unit', 'published', 'failed', 'skipped'].map((k) => [`${k}.$`, `$.Payload.${k}`]));
+    const siteState = { 'run.$': '$.run', 'force.$': '$.force', 'site.$': '$.site', 'step.$': '$.step' };
+    expect(c[STATE.step]).toEqual({
       Type: 'Task',
       Resource: 'arn:aws:states:::lambda:invoke',
-      Parameters: { FunctionName: expect.stringContaining(':function:'), 'Payload.$': '$' },
-      ResultSelector: { 'done.$': '$.Payload.done', 'checkpoint.$': '$.Payload.checkpoint', 'stats.$': '$.Payload.stats', 'waitSeconds.$': '$.Payload.waitSeconds' },
-      ResultPath: '$.result',
+      Parameters: { FunctionName: expect.stringContaining(':function:'), Payload: { action: 'step', ...siteState } },
+      ResultSelector: stepSelector,
+      ResultPath: '$.step',
       TimeoutSeconds: config.lambda.timeoutSeconds + 60,
       Retry: [serviceRetry, interruptedRetry],
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE.failed }],
-      Next: STATE.done,
+      Next: STATE.next,
     });
-    expect(it[STATE.done]).toEqual({
-      Type: 'Choice',
-      Choices: [{ Variable: '$.result.done', BooleanEquals: true, Next: STATE.collected }],
-      Default: STATE.pause,
-    });
-    expect(it[STATE.pause]).toEqual({ Type: 'Wait', SecondsPath: '$.result.waitSeconds', Next: STATE.next });
-    expect(it[STATE.next]).toEqual({
-      Type: 'Pass',
-      Parameters: { 'run.$': '$.run', 'unit.$': '$.unit', 'checkpoint.$': '$.result.checkpoint', 'stats.$': '$.result.stats' },
-      Next: STATE.collect,
-    });
-    expect(it[STATE.collected]).toEqual({ Type: 'Pass', Parameters: { status: 'collected', 'unit.$': '$.unit', 'stats.$': '$.result.stats' }, End: true });
-    expect(it[STATE.failed]).toEqual({ Type: 'Pass', Parameters: { status: 'failed', 'unit.$': '$.unit', 'stats.$': '$.stats', 'error.$': '$.error' }, End: true });
-
-    expect(s[STATE.finalize]).toMatchObject({
-      Type: 'Task',
-      Parameters: { Payload: { 'run.$': '$.run', 'results.$': '$.results' } },
-      OutputPath: '$.Payload',
-      Next: STATE.anyFailed,
+    expect(c[STATE.publish]).toMatchObject({
+      Parameters: { Payload: { action: 'publish', ...siteState } },
+      ResultPath: '$.step',
       Retry: [serviceRetry, interruptedRetry],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE.failed }],
+      Next: STATE.next,
     });
+    // The failed unit's record keeps a bounded error; the Lambda returns the child's state without the Cause.
+    expect(c[STATE.failed]).toMatchObject({ Parameters: { Payload: { action: 'fail', ...siteState, 'error.$': '$.error' } }, OutputPath: '$.Payload', Retry: [serviceRetry], Next: STATE.next });
+    expect(c[STATE.failed]?.Catch).toBeUndefined();
+    expect(c[STATE.next]).toEqual({
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.step.next', StringEquals: 'done', Next: STATE.siteDone },
+        { Variable: '$.step.count', NumericGreaterThanEquals: 1000, Next: STATE.continued },
+        { Variable: '$.step.next', StringEquals: 'publish', Next: STATE.publish },
+        { Variable: '$.step.next', StringEquals: 'wait', Next: STATE.pause },
+      ],
+      Default: STATE.step,
+    });
+    expect(c[STATE.pause]).toEqual({ Type: 'Wait', SecondsPath: '$.step.waitSeconds', Next: STATE.step });
+    expect(c[STATE.siteDone]).toEqual({ Type: 'Succeed', OutputPath: '$.step' });
+    expect(c[STATE.continued]).toEqual({ Type: 'Succeed', OutputPath: '$.step' });
+
+    expect(s[STATE.tally]).toMatchObject({
+      Parameters: { Payload: { action: 'tally', 'resultKey.$': '$.map.ResultWriterDetails.Key' } },
+      OutputPath: '$.Payload',
+      Retry: [serviceRetry, interruptedRetry],
+      Next: STATE.more,
+    });
+    expect(s[STATE.more]).toEqual({ Type: 'Choice', Choices: [{ Variable: '$.continued', NumericGreaterThan: 0, Next: STATE.map }], Default: STATE.finalize });
+    expect(s[STATE.finalize]).toMatchObject({ Parameters: { Payload: { action: 'finalize' } }, ResultPath: '$.finalize', Next: STATE.report, Retry: [serviceRetry, interruptedRetry] });
     expect(s[STATE.finalize]?.Catch).toBeUndefined();
+    // The report never fails the run: its own timeout and a Catch that goes on to the verdict.
+    expect(s[STATE.report]).toMatchObject({
+      Parameters: { Payload: { action: 'report' } },
+      ResultPath: null,
+      TimeoutSeconds: 600,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: STATE.anyFailed }],
+      Next: STATE.anyFailed,
+    });
     expect(s[STATE.anyFailed]).toEqual({
       Type: 'Choice',
-      Choices: [{ Variable: '$.failed', NumericGreaterThan: 0, Next: STATE.runFailed }],
+      Choices: [{ Variable: '$.finalize.failed', NumericGreaterThan: 0, Next: STATE.runFailed }],
       Default: STATE.runSucceeded,
     });
-    expect(s[STATE.runFailed]).toEqual({ Type: 'Fail', Error: UNITS_FAILED_ERROR, CausePath: '$.message' });
-    // No null anywhere in the definition (CDK would drop it and a later path would fail with States.Runtime).
-    expect(JSON.stringify(def)).not.toContain('null');
+    expect(s[STATE.runFailed]).toEqual({ Type: 'Fail', Error: UNITS_FAILED_ERROR, CausePath: '$.finalize.message' });
+    // No null in any payload (CDK would drop it and a later path would fail with States.Runtime); ResultPath null discards.
+    expect(JSON.stringify(def).replaceAll('"ResultPath":null', '')).not.toContain('null');
   });
 });
 
@@ -351,7 +385,15 @@ describe('Athena', () => {
     const doc = JSON.stringify(policy?.Properties.PolicyDocument);
     expect(doc).toContain('workgroup/atlassian-access');
     expect(doc).toContain('database/atlassian_access');
-    expect(doc).not.toMatch(/"Resource":"\*"/);
+    const statements = (policy?.Properties.PolicyDocument as { Statement: { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[] }).Statement;
+    // Resource "*" only where Athena has no resource-level permissions: what the console lists.
+    expect(statements.filter((st) => st.Resource === '*').map((st) => st.Action)).toEqual([['athena:ListDataCatalogs', 'athena:ListEngineVersions', 'athena:ListWorkGroups']]);
+    expect(JSON.stringify(statements.find((st) => Array.isArray(st.Action) && st.Action.includes('athena:ListDatabases'))?.Resource)).toContain('datacatalog/AwsDataCatalog');
+    // Never the staged parts (partial units), though data/ is readable.
+    const denies = statements.filter((st) => st.Effect === 'Deny');
+    expect(denies.map((st) => st.Action)).toEqual(['s3:GetObject', 's3:ListBucket']);
+    expect(JSON.stringify(denies[0]?.Resource)).toContain('/data/_staging/*');
+    expect(denies[1]?.Condition).toEqual({ StringLike: { 's3:prefix': ['data/_staging/*', 'data/_staging'] } });
   });
 });
 
@@ -421,8 +463,9 @@ describe('validation names the prop or the field', () => {
     expect(() => new CollectorBucket(stack, 'D2', { snapshotRetentionDays: 0 })).toThrow('CollectorBucketProps.snapshotRetentionDays must be an integer between 1 and 36500 (got 0)');
     expect(() => new CollectorFunctions(stack, 'F', { data, secrets, collectTimeout: Duration.seconds(30) })).toThrow('CollectorFunctionsProps.collectTimeout');
     const fns = new CollectorFunctions(stack, 'F2', { data, secrets });
-    const base = { planFunction: fns.plan, collectFunction: fns.collect, finalizeFunction: fns.finalize, collectTimeout: fns.collectTimeout, units: units() };
-    expect(() => new CollectorWorkflow(stack, 'W', { ...base, maxConcurrency: 0 })).toThrow('CollectorWorkflowProps.maxConcurrency must be an integer between 1 and 40 (got 0)');
+    const base = { planFunction: fns.plan, collectFunction: fns.collect, finalizeFunction: fns.finalize, dataBucket: data.bucket, collectTimeout: fns.collectTimeout, units: units() };
+    expect(() => new CollectorWorkflow(stack, 'W', { ...base, maxConcurrency: 0 })).toThrow('CollectorWorkflowProps.maxConcurrency must be an integer between 1 and 1000 (got 0)');
+    expect(() => new CollectorWorkflow(stack, 'W4', { ...base, stepsPerExecution: 5000 })).toThrow('CollectorWorkflowProps.stepsPerExecution must be an integer between 2 and 2000 (got 5000)');
     expect(() => new CollectorWorkflow(stack, 'W2', { ...base, units: [{ ...units()[0]!, auth: { kind: 'basic' } }] })).toThrow('CollectorWorkflowProps.units');
     expect(() => new CollectorSchedule(stack, 'Sc', { stateMachine: new CollectorWorkflow(stack, 'W3', base).stateMachine, expression: 'daily' })).toThrow(
       "CollectorScheduleProps.expression must be cron(...), rate(...) or at(...) (got 'daily')",

@@ -9,48 +9,33 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runSync } from '../../shared/cli/sync.ts';
-import { emptyStats } from '../../shared/contract.ts';
 import { STATE } from '../../shared/workflow/names.ts';
-import type { FinalizeOutput } from '../../shared/workflow/schemas.ts';
+import type { FinalizeSummary } from '../../shared/workflow/progress.ts';
 import { exampleConfig } from './support/synth.ts';
 
 const sfnMock = mockClient(SFNClient);
 const SM_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:atlassian-access-collector-collect';
 const EXEC_ARN = 'arn:aws:states:eu-west-1:123456789012:execution:atlassian-access-collector-collect:sync-1';
 const config = exampleConfig();
-const acme = config.organizations[0]!.units.map((u) => ({ ...u, org: 'acme' }));
 
 function exited(id: number, name: string, output: unknown): HistoryEvent {
   return { id, timestamp: new Date(), type: 'TaskStateExited', stateExitedEventDetails: { name, output: JSON.stringify(output) } };
 }
-const stats = (invocations: number, rows: number) => ({ ...emptyStats(), invocations, requests: invocations * 3, rows: { jira_users: rows } });
-const finalizeOutput: FinalizeOutput = {
+const finalizeOutput: FinalizeSummary = {
   status: 'failed',
   published: 1,
   failed: 1,
-  manifestKey: 'manifests/dt=2026-11-28/sync-1.json',
+  skipped: 0,
   manifestUri: 's3://bucket/manifests/dt=2026-11-28/sync-1.json',
   message: '1 of 2 units failed: acme/jira/acme-support.atlassian.net (AuthenticationError: 401). 1 published; the failed units keep their previous snapshot. Manifest: s3://bucket/manifests/dt=2026-11-28/sync-1.json',
-  units: [
-    { unit: 'acme/jira/acme.atlassian.net', status: 'published', rows: 1234, invocations: 2 },
-    { unit: 'acme/jira/acme-support.atlassian.net', status: 'failed', rows: 0, invocations: 0, error: 'AuthenticationError' },
-  ],
 };
+const round = { run: { id: 'sync-1', date: '2026-11-28' }, force: false, round: 0, itemsKey: 'state/runs/dt=2026-11-28/sync-1/round-000/items.json', units: 2, sites: 2, continued: 0 };
 const historyEvents: HistoryEvent[] = [
   { id: 1, timestamp: new Date(), type: 'ExecutionStarted' },
-  exited(2, STATE.plan, { run: { id: 'sync-1', date: '2026-11-28' }, units: acme }),
-  exited(3, STATE.collect, { run: {}, unit: acme[0], stats: stats(0, 0), result: { done: false, stats: stats(1, 1000), checkpoint: {} } }),
-  exited(4, STATE.collect, { run: {}, unit: acme[0], stats: stats(1, 1000), result: { done: true, stats: stats(2, 1234), checkpoint: null } }),
-  {
-    id: 5,
-    timestamp: new Date(),
-    type: 'PassStateExited',
-    stateExitedEventDetails: {
-      name: STATE.failed,
-      output: JSON.stringify({ status: 'failed', unit: acme[1], stats: emptyStats(), error: { Error: 'AuthenticationError', Cause: JSON.stringify({ errorMessage: '401 from acme-support', errorType: 'AuthenticationError' }) } }),
-    },
-  },
-  exited(6, STATE.finalize, finalizeOutput),
+  exited(2, STATE.plan, round),
+  exited(3, STATE.tally, { ...round, round: 1, continued: 1 }),
+  exited(4, STATE.tally, { ...round, round: 1, continued: 0 }),
+  exited(6, STATE.finalize, { ...round, finalize: finalizeOutput }),
 ];
 
 function run(argv: string[]) {
@@ -92,21 +77,18 @@ describe('npm run sync', () => {
     expect(r.out).toEqual([
       `started ${EXEC_ARN}`,
       `  https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${EXEC_ARN}`,
-      'run sync-1 (snapshot 2026-11-28): 2 unit(s)',
-      '  acme/jira/acme.atlassian.net  invocation 1  1,000 rows  3 requests  continuing…',
-      '  acme/jira/acme.atlassian.net  invocation 2  1,234 rows  6 requests  collected',
-      '  acme/jira/acme-support.atlassian.net  FAILED AuthenticationError: 401 from acme-support',
-      expect.stringContaining('acme/jira/acme.atlassian.net          published       1,234            2'),
+      'run sync-1 (snapshot 2026-11-28): 2 unit(s) on 2 site(s)',
+      '  round done: 1 site(s) continue in round 2',
+      '  every site settled',
+      `\npublished 1  failed 1  already published 0\n${finalizeOutput.message}`,
       'run failed: UnitsFailed',
     ]);
-    expect(r.out[6]).toContain('acme/jira/acme-support.atlassian.net  failed              0            0  AuthenticationError');
-    expect(r.out[6]).toContain(finalizeOutput.message);
     expect(r.err).toEqual([]);
   });
 
   it('exits 0 when the run succeeds', async () => {
     sfnMock.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', executionArn: EXEC_ARN, stateMachineArn: SM_ARN, startDate: new Date() });
-    sfnMock.on(GetExecutionHistoryCommand).resolves({ events: [exited(6, STATE.finalize, { ...finalizeOutput, status: 'succeeded', failed: 0, message: '2 of 2 units published.' })] });
+    sfnMock.on(GetExecutionHistoryCommand).resolves({ events: [exited(6, STATE.finalize, { ...round, finalize: { ...finalizeOutput, status: 'succeeded', failed: 0, message: '2 of 2 units published.' } })] });
     const r = run(['--wait', '--state-machine-arn', SM_ARN]);
     expect(await r.code).toBe(0);
     expect(sfnMock.commandCalls(ListStateMachinesCommand)).toHaveLength(0);
@@ -134,6 +116,7 @@ describe('npm run sync', () => {
       [['--org', 'initech'], '--org initech: not in the config; configured organizations: acme, globex'],
       [['--product', 'confluence'], '--product confluence: no unit collects it; configured products: jira'],
       [['--date', '2026-13-45'], '--date:'],
+      [['--unit', 'acme/jira/nope.atlassian.net'], '--unit acme/jira/nope.atlassian.net: not in the config; configured units: acme/jira/acme.atlassian.net'],
       [['--fast'], "Unknown option '--fast'"],
     ] as const) {
       const r = run([...argv]);

@@ -11,21 +11,42 @@ import { doneMarkerKey } from '../../shared/engine/collect.ts';
 import { stagedPartKey } from '../../shared/sink/layout.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { describeError, finalizeRun } from '../../shared/workflow/finalize.ts';
-import { planRun, runIdFromExecutionName } from '../../shared/workflow/plan.ts';
-import { ManifestSchema, type UnitRecord } from '../../shared/workflow/schemas.ts';
+import { groupBySite, planRun, runIdFromExecutionName } from '../../shared/workflow/plan.ts';
+import { ManifestSchema } from '../../shared/workflow/schemas.ts';
+import { siteFailed, sitePublish } from '../../shared/workflow/site.ts';
+import { readUnitState } from '../../shared/workflow/state-store.ts';
+import { seedRunState } from '../support/run-state.ts';
 
 const unitA: Unit = { org: 'acme', product: 'jira', siteUrl: 'https://acme.atlassian.net', auth: { kind: 'basic', secretName: 's/a' } };
 const unitB: Unit = { org: 'acme', product: 'jira', siteUrl: 'https://acme-b.atlassian.net', auth: { kind: 'basic', secretName: 's/b' } };
+const unitC: Unit = { org: 'acme', product: 'confluence', siteUrl: 'https://acme.atlassian.net', auth: { kind: 'basic', secretName: 's/a' } };
 const unitG: Unit = { org: 'globex', product: 'jira', siteUrl: 'https://globex.atlassian.net', auth: { kind: 'bearer', secretName: 's/g' } };
 const execution = { name: 'daily 2026/11/28 #1', startTime: '2026-11-28T03:00:00.123Z' };
 
 describe('plan', () => {
   it('all units, the run id from the execution name, the date from its start (UTC)', () => {
-    expect(planRun({ units: [unitA, unitG], execution, request: {} })).toEqual({ run: { id: 'daily-2026-11-28-1', date: '2026-11-28' }, units: [unitA, unitG] });
+    expect(planRun({ units: [unitA, unitG], execution, request: {} })).toEqual({ run: { id: 'daily-2026-11-28-1', date: '2026-11-28' }, force: false, units: [unitA, unitG] });
   });
   it('narrowed by org, product and date; unknown keys (the console default input) are ignored', () => {
     const out = planRun({ units: [unitA, unitB, unitG], execution, request: { orgs: ['acme'], products: ['jira'], date: '2026-11-01', Comment: 'Insert your JSON here' } });
-    expect(out).toEqual({ run: { id: 'daily-2026-11-28-1', date: '2026-11-01' }, units: [unitA, unitB] });
+    expect(out).toEqual({ run: { id: 'daily-2026-11-28-1', date: '2026-11-01' }, force: false, units: [unitA, unitB] });
+  });
+  it('narrowed to named units (sync --unit), forced', () => {
+    const out = planRun({ units: [unitA, unitB, unitG], execution, request: { units: ['acme/jira/acme-b.atlassian.net'], force: true } });
+    expect(out).toMatchObject({ force: true, units: [unitB] });
+    expect(() => planRun({ units: [unitA], execution, request: { units: ['acme/jira/nope.atlassian.net'] } })).toThrow(
+      "execution input 'units': no configured unit 'acme/jira/nope.atlassian.net'; units are named org/product/host, e.g. acme/jira/acme.atlassian.net.",
+    );
+  });
+  it('groups units by site: one site\u2019s products share one rate budget; shared API hosts are grouped per org', () => {
+    const admin = (org: string): Unit => ({ org, product: 'admin', siteUrl: 'https://api.atlassian.com', auth: { kind: 'bearer', secretName: `s/${org}` } });
+    const sites = groupBySite([unitA, unitC, unitB, admin('acme'), admin('globex')]);
+    expect(sites.map((s) => [s.host, s.units.map((u) => u.product)])).toEqual([
+      ['acme.atlassian.net', ['jira', 'confluence']],
+      ['acme-b.atlassian.net', ['jira']],
+      ['acme@api.atlassian.com', ['admin']],
+      ['globex@api.atlassian.com', ['admin']],
+    ]);
   });
   it('rejects an unknown org or product, naming the field and the configured values', () => {
     expect(() => planRun({ units: [unitA, unitG], execution, request: { orgs: ['initech'] } })).toThrow("execution input 'orgs': unknown organization 'initech'; configured: acme, globex.");
@@ -53,7 +74,7 @@ describe('describeError', () => {
   });
 });
 
-describe('finalize', () => {
+describe('publish unit and finalize', () => {
   const dirs: string[] = [];
   afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
   async function store(): Promise<LocalStore> {
@@ -63,51 +84,80 @@ describe('finalize', () => {
   }
   const run = { id: 'run-1', date: '2026-11-28' };
   const stats = { ...emptyStats(), rows: { jira_users: 1 }, requests: 3, invocations: 2 };
+  const step = { next: 'publish', waitSeconds: 0, count: 4, unit: 0, published: 0, failed: 0, skipped: 0 } as const;
 
-  it('publishes completed units, records failed ones, and is idempotent when retried', async () => {
+  it('publishes a collected unit as soon as its child reports it, and a retried publish finds it already published', async () => {
     const s = await store();
     await s.write(stagedPartKey(run, unitA, 'jira_users', 0, 0), Readable.from([gzipSync('{"account_id":"a"}\n')]));
     await s.write(doneMarkerKey(run, unitA), Readable.from([JSON.stringify(stats)]));
-    const results: UnitRecord[] = [
-      { status: 'collected', unit: unitA, stats },
-      // Reported collected but never completed (no marker): must not be published.
-      { status: 'collected', unit: unitB, stats },
-      { status: 'failed', unit: unitG, stats: emptyStats(), error: { Error: 'AuthenticationError', Cause: '{"errorType":"AuthenticationError","errorMessage":"401"}' } },
-    ];
+    await seedRunState(s, run, [{ unit: unitA, status: 'collected', stats }]);
+    const input = { run, force: false, site: { host: 'acme.atlassian.net', units: [unitA] }, step };
+    const out = await sitePublish(input, { state: s, store: s, moduleFor });
+    expect(out).toMatchObject({ next: 'collect', count: 5 });
+    const published = await s.list('jira_users/dt=2026-11-28/org=acme/');
+    expect(published).toHaveLength(1);
+    expect(await readUnitState(s, run.date, unitA)).toMatchObject({ status: 'published', files: 1, lastRun: 'run-1', checkpoint: null });
+    await sitePublish(input, { state: s, store: s, moduleFor });
+    expect(await s.list('jira_users/dt=2026-11-28/org=acme/')).toEqual(published);
+  });
+
+  it('refuses to publish a unit that did not complete: its previous snapshot stays', async () => {
+    const s = await store();
+    await seedRunState(s, run, [{ unit: unitB, status: 'collecting', stats }]);
+    await expect(sitePublish({ run, force: false, site: { host: 'acme-b.atlassian.net', units: [unitB] }, step }, { state: s, store: s, moduleFor })).rejects.toThrow(
+      /unit acme\/jira\/acme-b.atlassian.net is not collected \(its record says collecting\)/,
+    );
+  });
+
+  it('a caught error becomes a bounded error on the unit record, and the child goes on without the Cause', async () => {
+    const s = await store();
+    await seedRunState(s, run, [{ unit: unitA }, { unit: unitB }]);
+    const cause = JSON.stringify({ errorType: 'AuthenticationError', errorMessage: `401: ${'x'.repeat(10_000)}`, trace: ['at a', 'at b'] });
+    const out = await siteFailed(
+      { run, force: false, site: { host: 'h', units: [unitA, unitB] }, step: { ...step, next: 'collect', unit: 0 }, error: { Error: 'AuthenticationError', Cause: cause } },
+      { state: s },
+    );
+    expect(out).toEqual({ run, force: false, site: { host: 'h', units: [unitA, unitB] }, step: { next: 'collect', waitSeconds: 0, count: 5, unit: -1, published: 0, failed: 0, skipped: 0 } });
+    const record = await readUnitState(s, run.date, unitA);
+    expect(record?.status).toBe('failed');
+    expect(record?.error?.name).toBe('AuthenticationError');
+    expect(record?.error?.message.length).toBeLessThanOrEqual(2001);
+    expect(record?.error?.message).not.toContain('at a');
+    expect(await readUnitState(s, run.date, unitB)).toBeUndefined();
+  });
+
+  it('finalize writes the manifest from the unit records: published, failed, already published, not completed', async () => {
+    const s = await store();
+    const round = await seedRunState(s, run, [
+      { unit: unitA, status: 'published', stats, files: 3 },
+      { unit: unitB, status: 'published', stats, lastRun: 'run-0' },
+      { unit: unitG, status: 'failed', error: { name: 'AuthenticationError', message: '401' } },
+      { unit: unitC },
+    ]);
     const manifests = new Map<string, string>();
-    const deps = {
+    const out = await finalizeRun(round, {
       store: s,
+      state: s,
       moduleFor,
       now: () => new Date('2026-11-28T03:10:00Z'),
       writeManifest: async (key: string, json: string) => {
         manifests.set(key, json);
         return `mem://${key}`;
       },
-    };
-    const first = await finalizeRun({ run, results }, deps);
-    expect(first).toMatchObject({ status: 'failed', published: 1, failed: 2, manifestKey: 'manifests/dt=2026-11-28/run-1.json' });
-    expect(first.units.map((u) => [u.unit, u.status, u.error])).toEqual([
-      ['acme/jira/acme.atlassian.net', 'published', undefined],
-      ['acme/jira/acme-b.atlassian.net', 'failed', 'StorageError'],
-      ['globex/jira/globex.atlassian.net', 'failed', 'AuthenticationError'],
+    });
+    expect(out).toMatchObject({ status: 'failed', published: 1, failed: 2, skipped: 1, manifestKey: 'manifests/dt=2026-11-28/run-1.json' });
+    expect(out.units.map((u) => [u.unit, u.error])).toEqual([
+      ['acme/confluence/acme.atlassian.net', 'NotCompleted'],
+      ['globex/jira/globex.atlassian.net', 'AuthenticationError'],
     ]);
-    expect(first.message).toMatch(/^2 of 3 units failed: acme\/jira\/acme-b.atlassian.net \(StorageError: .*has not completed.*globex\/jira\/globex.atlassian.net \(AuthenticationError: 401\)/);
-    const published = await s.list('jira_users/dt=2026-11-28/org=acme/');
-    expect(published).toHaveLength(1);
-
-    // A retried finalize (e.g. after a timeout) finds A already published by this run.
-    const second = await finalizeRun({ run, results }, deps);
-    expect(second.units.map((u) => u.status)).toEqual(['published', 'failed', 'failed']);
-    expect(await s.list('jira_users/dt=2026-11-28/org=acme/')).toEqual(published);
-
+    expect(out.message).toMatch(/^2 of 4 units failed: acme\/confluence\/acme.atlassian.net \(NotCompleted: .*\); globex\/jira\/globex.atlassian.net \(AuthenticationError: 401\)\..*1 already published this date/);
     const manifest = ManifestSchema.parse(JSON.parse(manifests.get('manifests/dt=2026-11-28/run-1.json') ?? '{}'));
-    expect(manifest.totals).toEqual({ units: 3, published: 1, failed: 2, rows: 2, requests: 6, invocations: 4 });
-    expect(manifest.units[2]?.error).toEqual({ name: 'AuthenticationError', message: '401' });
+    expect(manifest.totals).toEqual({ units: 4, published: 1, failed: 2, skipped: 1, rows: 1, requests: 3, invocations: 2 });
+    expect(manifest.units.map((u) => u.status)).toEqual(['published', 'failed', 'skipped', 'failed']);
   });
 
   it('rejects an event that does not match the workflow, naming the field', async () => {
-    await expect(finalizeRun({ run, results: [{ status: 'done' }] }, { store: await store(), moduleFor, writeManifest: async () => '' })).rejects.toThrow(
-      "finalize: invalid event at 'results.0.status'",
-    );
+    const s = await store();
+    await expect(finalizeRun({ run, results: [] }, { store: s, state: s, moduleFor, writeManifest: async () => '' })).rejects.toThrow("finalize: invalid event at 'force'");
   });
 });

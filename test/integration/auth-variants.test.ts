@@ -7,7 +7,7 @@ import { createCollectHandler } from '../../functions/handlers/collect.ts';
 import { jira } from '../../functions/jira.ts';
 import { jiraTables } from '../../functions/jira.tables.ts';
 import type { Run, Unit } from '../../shared/config.ts';
-import type { Checkpoint } from '../../shared/contract.ts';
+import { StepSchema, type Step } from '../../shared/workflow/schemas.ts';
 import { publish } from '../../shared/engine/collect.ts';
 import { runUnit } from '../../shared/local/runner.ts';
 import { diffRows, readPublished } from '../../shared/local/verify.ts';
@@ -99,12 +99,11 @@ describe('auth variants against the simulator', () => {
       const handler = createCollectHandler({ s3: () => s3, secrets: () => secrets });
       const run: Run = { id: 'lambda-oauth', date: '2026-11-28' };
       const unit: Unit = { org: 'acme', product: 'jira', siteUrl: sim.url, apiBaseUrl: `${sim.url}/ex/jira/{cloudId}`, auth: { kind: 'oauth2', secretName: name, tokenUrl: `${sim.url}/oauth/token` } };
-      let checkpoint: Checkpoint | null = null;
-      for (let i = 0; i < 200; i++) {
-        const r = await handler({ run, unit, checkpoint }, { getRemainingTimeInMillis: () => 600_000 });
-        if (r.done) break;
-        checkpoint = r.checkpoint;
+      let step: Step = { next: 'collect', waitSeconds: 0, count: 0, unit: -1, published: 0, failed: 0, skipped: 0 };
+      for (let i = 0; i < 200 && step.next !== 'publish'; i++) {
+        step = StepSchema.parse(await handler({ action: 'step', run, force: false, site: { host: new URL(sim.url).host, units: [unit] }, step }, { getRemainingTimeInMillis: () => 600_000 }));
       }
+      expect(step.next).toBe('publish');
       const store = new S3Store(s3, bucket);
       await publish(store, run, unit, jira);
       const now = JSON.parse((await secrets.send(new GetSecretValueCommand({ SecretId: name }))).SecretString ?? '{}') as { refreshToken: string };

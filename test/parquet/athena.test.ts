@@ -14,11 +14,12 @@ import { emptyStats } from '../../shared/contract.ts';
 import { doneMarkerKey } from '../../shared/engine/collect.ts';
 import { ParquetConversionError } from '../../shared/parquet/errors.ts';
 import { convertWithAthena, parquetLocation, unloadSql, type AthenaParquetOptions } from '../../shared/parquet/athena.ts';
-import { stagedPartKey } from '../../shared/sink/layout.ts';
+import { publishedPartKey, stagedPartKey } from '../../shared/sink/layout.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { ALL_TABLES } from '../../shared/sql/tables.ts';
 import { finalizeRun } from '../../shared/workflow/finalize.ts';
-import type { UnitRecord } from '../../shared/workflow/schemas.ts';
+import { S3Store } from '../../shared/sink/s3-store.ts';
+import { seedRunState } from '../support/run-state.ts';
 import { freshBucket, motoS3 } from '../support/moto.ts';
 
 const table = (name: string) => {
@@ -142,12 +143,13 @@ describe('finalize with the Parquet conversion', () => {
     await staged(s, unitA);
     const calls: { date: string; tables: string[]; manifest: boolean }[] = [];
     let manifest = false;
-    const results: UnitRecord[] = [
-      { status: 'collected', unit: unitA, stats },
-      { status: 'failed', unit: unitG, stats: emptyStats(), error: { Error: 'AuthenticationError', Cause: '401' } },
-    ];
-    const out = await finalizeRun({ run, results }, {
+    const round = await seedRunState(s, run, [
+      { unit: unitA, status: 'published', stats },
+      { unit: unitG, status: 'failed', error: { name: 'AuthenticationError', message: '401' } },
+    ]);
+    const out = await finalizeRun(round, {
       store: s,
+      state: s,
       moduleFor,
       writeManifest: async () => {
         manifest = true;
@@ -162,8 +164,9 @@ describe('finalize with the Parquet conversion', () => {
   it('converts nothing when no unit was published', async () => {
     const s = await store();
     let called = false;
-    await finalizeRun({ run, results: [{ status: 'failed', unit: unitA, stats: emptyStats(), error: { Error: 'E', Cause: 'x' } }] }, {
+    await finalizeRun(await seedRunState(s, run, [{ unit: unitA, status: 'failed', error: { name: 'E', message: 'x' } }]), {
       store: s,
+      state: s,
       moduleFor,
       writeManifest: async () => 'mem://m',
       convertToParquet: async () => void (called = true),
@@ -171,12 +174,12 @@ describe('finalize with the Parquet conversion', () => {
     expect(called).toBe(false);
   });
 
-  it('the handler (S3 in moto, Athena mocked) publishes, converts every Jira table of the date, and fails naming a table Athena failed', async () => {
+  it('the handler (S3 in moto, Athena mocked) converts every Jira table of the date, and fails naming a table Athena failed', async () => {
     const s3 = motoS3();
     const bucket = await freshBucket(s3, 'parquet');
     const put = (key: string, body: string | Buffer) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
-    await put(`data/${stagedPartKey(run, unitA, 'jira_users', 0, 0)}`, gzipSync('{"account_id":"a"}\n'));
-    await put(`data/${doneMarkerKey(run, unitA)}`, JSON.stringify(stats));
+    // Published by the unit's child before finalize runs.
+    await put(`data/${publishedPartKey(run, unitA, 'jira_users', 'part-00000-000.json.gz')}`, gzipSync('{"account_id":"a"}\n'));
     await put('data/parquet/jira_users/dt=2026-11-28/org=acme/20261127_old', 'old parquet');
     athena.on(StartQueryExecutionCommand).callsFake(async (input: { QueryString?: string }) => ({ QueryExecutionId: /FROM "atlassian_access"\."(\w+)"/.exec(input.QueryString ?? '')?.[1] }));
     athena.on(GetQueryExecutionCommand).callsFake(async (input: { QueryExecutionId?: string }) => ({
@@ -186,7 +189,8 @@ describe('finalize with the Parquet conversion', () => {
     Object.assign(process.env, { DATA_BUCKET: bucket, DATA_PREFIX: 'data', ATHENA_WORKGROUP: 'atlassian-access', GLUE_DATABASE: 'atlassian_access' });
     try {
       const handler = createFinalizeHandler({ s3: () => s3, athena: () => new AthenaClient({ region: 'eu-central-1' }), sleep: noSleep });
-      const err = await handler({ run, results: [{ status: 'collected', unit: unitA, stats }] }).catch((e: unknown) => e);
+      const round = await seedRunState(new S3Store(s3, bucket), run, [{ unit: unitA, status: 'published', stats }]);
+      const err = await handler({ action: 'finalize', ...round }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ParquetConversionError);
       expect((err as Error).message).toBe('converting jira_permission_grants to Parquet failed: Athena query jira_permission_grants FAILED: Access denied when writing output');
     } finally {
@@ -209,7 +213,7 @@ describe('finalize with the Parquet conversion', () => {
       Object.assign(process.env, { DATA_BUCKET: 'b', DATA_PREFIX: 'data', ATHENA_WORKGROUP: 'atlassian-access' });
       delete process.env.GLUE_DATABASE;
       const handler = createFinalizeHandler({ athena: () => new AthenaClient({}) });
-      await expect(handler({ run, results: [] })).rejects.toThrow('finalize Lambda misconfigured: ATHENA_WORKGROUP and GLUE_DATABASE go together');
+      await expect(handler({ action: 'finalize', run })).rejects.toThrow('finalize Lambda misconfigured: ATHENA_WORKGROUP and GLUE_DATABASE go together');
     } finally {
       process.env = saved;
     }

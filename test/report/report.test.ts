@@ -96,10 +96,6 @@ describe('access report', () => {
     const written = new Map<string, string>();
     const uri = await writeAccessReport({ id: 'run-2', date: D2 }, {
       store: new LocalStore(dir),
-      moduleFor: () => {
-        throw new Error('not used');
-      },
-      writeManifest: async () => '',
       writeReport: async (key, body) => {
         written.set(key, body);
         return `s3://bucket/${key}`;
@@ -125,10 +121,6 @@ describe('access report', () => {
     const store = new S3Store(s3, bucket, 'data');
     const uri = await writeAccessReport({ id: 'run-s3', date: D2 }, {
       store,
-      moduleFor: () => {
-        throw new Error('not used');
-      },
-      writeManifest: async () => '',
       writeReport: async (key, html) => {
         await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: html, ContentType: 'text/html; charset=utf-8' }));
         return `s3://${bucket}/${key}`;

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+/** `npm run bench:scale`: the workflow at 500 units and at 3,000 invocations of one unit (not part of `npm test`). */
+export default defineConfig({
+  test: {
+    include: ['test/bench/scale.bench.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    testTimeout: 3_600_000,
+    hookTimeout: 600_000,
+    pool: 'forks',
+  },
+});
