@@ -76,7 +76,7 @@ export function templateCatalog(template: unknown): TemplateCatalog {
 const column = (c: { Name: string; Type: string; Comment?: string | undefined }) => ({ name: c.Name, type: c.Type, ...(c.Comment ? { comment: c.Comment } : {}), properties: {} });
 
 /** The file metastore's record of a table (`<metastore>/<schema>/<table>/.trinoSchema`). */
-function tableMetadata(t: GlueTableInput, location: string | undefined): Record<string, unknown> {
+export function tableMetadata(t: GlueTableInput, location: string | undefined): Record<string, unknown> {
   const parameters = Object.fromEntries(Object.entries(t.Parameters).filter(([k]) => !k.startsWith('projection.') && k !== 'storage.location.template'));
   const sd = t.StorageDescriptor;
   if (t.TableType === 'VIRTUAL_VIEW') {

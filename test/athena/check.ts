@@ -9,8 +9,6 @@ import { loadQuestions, questionValues } from '../../shared/sql/questions.ts';
 import { latestAndPrevious, snapshotDates } from '../../shared/sql/snapshots.ts';
 import { ALL_TABLES, duckdbType } from '../../shared/sql/tables.ts';
 import { exampleConfig, resolveIntrinsics, synthStack } from '../infra/support/synth.ts';
-
-type Json = Parameters<typeof resolveIntrinsics>[0];
 import { writeTwoSnapshotTenant } from '../support/access-changes-fixture.ts';
 import { decodePrestoView, loadCatalog, templateCatalog, type TemplateCatalog } from './catalog.ts';
 import { compareRows, compareTypes, fingerprintSql, trinoTypeOfHive, unloadSelect } from './compare.ts';
@@ -31,6 +29,8 @@ import { startTrino, TRINO_VERSION, TrinoClient, TrinoSetupError, type TrinoServ
  * TRINO_JAVA_HOME, TRINO_CACHE_DIR, MAVEN_REPO (see test/athena/trino.ts); ATHENA_CHECK_TRINO_URL and
  * ATHENA_CHECK_METASTORE reuse a running server (development).
  */
+
+type Json = Parameters<typeof resolveIntrinsics>[0];
 
 interface Outcome {
   readonly dataset: string;

@@ -95,7 +95,7 @@ function fetchArtifact(env: NodeJS.ProcessEnv, artifact: string, ext: string, lo
   if (spawnSync('mvn', ['-v'], { stdio: 'ignore' }).status !== 0) {
     throw new TrinoSetupError(`Trino ${TRINO_VERSION} is not in ${m2(env)} and Maven (mvn) is not installed to fetch it. Install Maven (Debian: apt-get install maven) or put ${artifact}-${TRINO_VERSION}.${ext} there.`);
   }
-  run('mvn', ['-B', '-q', 'dependency:get', `-Dartifact=io.trino:${artifact}:${TRINO_VERSION}:${ext}`, '-Dtransitive=false'], `downloading ${artifact}`);
+  run('mvn', ['-B', '-q', 'dependency:get', `-Dmaven.repo.local=${m2(env)}`, `-Dartifact=io.trino:${artifact}:${TRINO_VERSION}:${ext}`, '-Dtransitive=false'], `downloading ${artifact}`);
   if (!existsSync(file)) throw new TrinoSetupError(`Maven reported success but ${file} is missing`);
   return file;
 }
