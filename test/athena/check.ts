@@ -81,7 +81,7 @@ async function compare(dataset: string, kind: string, name: string, duck: LocalC
   return { dataset, kind, name, duckdbRows: diff.duckdbRows, trinoRows: diff.trinoRows, problems: diff.problems };
 }
 
-async function checkDataset(dataset: string, root: string, server: { metastoreDir: string }, trino: TrinoClient, catalog: TemplateCatalog, scratch: string): Promise<Outcome[]> {
+async function checkDataset(dataset: string, root: string, server: { metastoreDir: string }, trino: TrinoClient, catalog: TemplateCatalog, scratch: string, full: boolean): Promise<Outcome[]> {
   const out: Outcome[] = [];
   let last = Date.now();
   const push = (o: Outcome) => {
@@ -141,6 +141,8 @@ async function checkDataset(dataset: string, root: string, server: { metastoreDi
       if (q.params.some((p) => p.name === 'from_dt') && !previous) continue;
       push(await compare(dataset, 'question', `Q${q.number} ${q.file}`, duck, trino, q.sql, questionValues(q, date, previous)));
     }
+
+    if (!full) return out;
 
     // Every named query of the template, as saved (the questions' parameters bound when it has '?').
     const questions = loadQuestions();
@@ -233,8 +235,11 @@ async function main(): Promise<number> {
     }
     const trino = new TrinoClient(server.url, catalog.database);
     const outcomes: Outcome[] = [];
-    outcomes.push(...(await checkDataset('demo', demo, server, trino, catalog, scratch)));
-    outcomes.push(...(await checkDataset('two-snapshots', changes, server, trino, catalog, scratch)));
+    // Everything on the small two-snapshot tenant; on the demo, the tables, views and questions (the rest too with
+    // ATHENA_CHECK_FULL=1: the named queries repeat the questions' SQL, and on a busy 2-core machine each large
+    // view takes Trino minutes).
+    outcomes.push(...(await checkDataset('two-snapshots', changes, server, trino, catalog, scratch, true)));
+    outcomes.push(...(await checkDataset('demo', demo, server, trino, catalog, scratch, process.env.ATHENA_CHECK_FULL === '1')));
 
     const failed = outcomes.filter((o) => o.problems.length);
     log('');

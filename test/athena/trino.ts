@@ -234,9 +234,18 @@ export async function startTrino(o: TrinoOptions): Promise<TrinoServer> {
   const kill = () => {
     if (exited === undefined) child.kill('SIGKILL');
   };
+  // Never leave a server behind: on exit, and on Ctrl-C or a CI timeout's SIGTERM (then exit as killed).
+  const onSignal = (signal: NodeJS.Signals) => {
+    kill();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
   process.once('exit', kill);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const close = async (): Promise<void> => {
     process.removeListener('exit', kill);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     if (exited !== undefined) return;
     const gone = new Promise<void>((r) => child.once('exit', () => r()));
     child.kill('SIGTERM');
