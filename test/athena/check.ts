@@ -177,8 +177,13 @@ async function checkDataset(dataset: string, root: string, server: { metastoreDi
       const problems: string[] = [];
       let trinoRows: number | undefined;
       try {
-        await trino.query(`CREATE TABLE ${pqSchema}.${t.name} WITH (format = 'PARQUET', external_location = 'local://${dir}', partitioned_by = ARRAY['org']) AS ${select}`);
         const json = await duck.query(select);
+        // Nothing to write: Trino writes no file for no rows, and then refuses the missing location.
+        if (!json.rows.length) {
+          push({ dataset, kind: 'parquet', name: t.name, duckdbRows: 0, trinoRows: 0, problems: [] });
+          continue;
+        }
+        await trino.query(`CREATE TABLE ${pqSchema}.${t.name} WITH (format = 'PARQUET', external_location = 'local://${dir}', partitioned_by = ARRAY['org']) AS ${select}`);
         const files = (await readdir(dir, { recursive: true })).filter((f) => !f.split('/').some((p) => p.startsWith('.')) && /org=[^/]+\/[^/]+$/.test(f));
         if (!files.length) {
           trinoRows = 0;
