@@ -21,7 +21,6 @@ import {
   TEXT_INPUT_FORMAT,
   TEXT_OUTPUT_FORMAT,
 } from '../glue.ts';
-import { NAMED_QUERIES } from '../queries.ts';
 import { viewColumns, viewOriginalText } from '../views.ts';
 import type { CollectorBucket } from './data-bucket.ts';
 import { ackObjectWildcard, requireInt, requireProp } from './validate.ts';
@@ -45,7 +44,7 @@ export interface AccessCatalogProps {
    * same SQL `npm run query` runs locally. They read every product's tables: pass every table. @default none
    */
   readonly views?: readonly ViewDef[];
-  /** The auditor's questions (sql/questions/*.sql), saved as named queries after the built-in ones. @default none */
+  /** The auditor's questions (sql/questions/*.sql), saved as the named queries. @default none */
   readonly questions?: readonly Question[];
   /**
    * Also catalog the Parquet copies of the tables: one Glue table `<table>_parquet` per table over
@@ -230,15 +229,6 @@ export class AccessCatalog extends Construct {
       },
     });
     const sfx = id === 'WorkGroup' ? '' : id.slice('WorkGroup'.length);
-    NAMED_QUERIES.forEach((q, i) => {
-      new athena.CfnNamedQuery(this, `Query${sfx}${i}`, {
-        name: q.name,
-        description: q.description,
-        database: this.databaseName,
-        queryString: q.sql,
-        workGroup: workGroup.ref,
-      });
-    });
     for (const q of questions) {
       new athena.CfnNamedQuery(this, `Question${sfx}${q.number}`, {
         name: `Q${q.number}. ${q.title}`.slice(0, 128),

@@ -4,10 +4,6 @@
  * workflow's finalize step, which has no DuckDB). Rows are sorted so both give the same order.
  */
 
-/** Group names that carry site, product or organization admin rights (lower-cased match). */
-export const ADMIN_GROUP_PATTERN = '^(site-admins|administrators|org-admins|jira-administrators|jira-admins(-.+)?|confluence-administrators)$';
-export const ADMIN_GROUP_RE = new RegExp(ADMIN_GROUP_PATTERN);
-
 export type ReportProduct = 'jira' | 'confluence' | 'bitbucket' | 'organization';
 
 /** A snapshot of one site that the report covers. */

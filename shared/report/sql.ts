@@ -1,5 +1,5 @@
 import type { SqlEngine, SqlRow } from '../sql/duckdb.ts';
-import { ADMIN_GROUP_PATTERN, normalize, type AdminRow, type ChangeRow, type CoverageRow, type DormantRow, type ExternalRow, type ReportData } from './data.ts';
+import { normalize, type AdminRow, type ChangeRow, type CoverageRow, type DormantRow, type ExternalRow, type ReportData } from './data.ts';
 
 const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
@@ -7,7 +7,6 @@ const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 export function reportQueries(date: string, previous: string | null) {
   const d = lit(date);
   const p = previous ? lit(previous) : 'NULL';
-  const pattern = lit(ADMIN_GROUP_PATTERN);
   return {
     coverage: `SELECT org, product, site, bool_or(dt = ${d}) AS on_date, coalesce(bool_or(dt = ${p}), false) AS on_previous
 FROM (
@@ -24,22 +23,15 @@ FROM jira_effective_permissions
 WHERE dt = ${d} AND permission = 'ADMINISTER_PROJECTS' AND principal_type = 'account' AND NOT project_deleted
 GROUP BY org, site, account_id
 UNION ALL
-SELECT m.org, 'jira', m.site, m.account_id, coalesce(u.display_name, m.display_name), 'group ' || m.group_name, CAST(NULL AS bigint), coalesce(u.active, m.active)
-FROM jira_group_members m
-LEFT JOIN jira_users u ON u.dt = m.dt AND u.org = m.org AND u.site = m.site AND u.account_id = m.account_id
-WHERE m.dt = ${d} AND regexp_like(lower(m.group_name), ${pattern})
+SELECT org, product, site, account_id, display_name, 'group ' || group_name, CAST(NULL AS bigint), active
+FROM privileged_group_members
+WHERE dt = ${d}
 UNION ALL
 SELECT org, 'confluence', site, account_id, max(display_name), 'space admin', count(DISTINCT space_id),
        CASE WHEN max(account_status) IS NULL THEN CAST(NULL AS boolean) ELSE max(account_status) = 'active' END
 FROM confluence_effective_space_access
 WHERE dt = ${d} AND access_level = 'admin' AND principal_type = 'account'
 GROUP BY org, site, account_id
-UNION ALL
-SELECT m.org, 'confluence', m.site, m.account_id, coalesce(u.display_name, m.display_name), 'group ' || m.group_name, CAST(NULL AS bigint),
-       CASE WHEN u.account_status IS NULL THEN CAST(NULL AS boolean) ELSE u.account_status = 'active' END
-FROM confluence_group_members m
-LEFT JOIN confluence_users u ON u.dt = m.dt AND u.org = m.org AND u.site = m.site AND u.account_id = m.account_id
-WHERE m.dt = ${d} AND regexp_like(lower(m.group_name), ${pattern})
 UNION ALL
 SELECT org, 'bitbucket', site, principal_id, coalesce(max(display_name), max(group_slug)),
        CASE WHEN principal_type = 'group' THEN 'repository admin group' ELSE 'repository admin' END, count(DISTINCT repository_uuid),

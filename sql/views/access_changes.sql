@@ -29,14 +29,18 @@ WITH pairs AS (
   JOIN snapshots t ON t.org = f.org AND t.product = f.product AND t.site = f.site AND f.dt < t.dt
   WHERE f.product IN ('jira', 'confluence', 'bitbucket')
 ),
-sides AS (
-  SELECT p.from_dt, p.to_dt, 'to' AS side, e.*
-  FROM pairs p
-  JOIN effective_access e ON e.dt = p.to_dt AND e.org = p.org AND e.product = p.product AND e.site = p.site
+-- Each pair's two dates as rows, so effective_access is read once: reading it once per side doubled the plan
+-- past Trino's limit of 150 stages (query.max-stage-count, "Number of stages in the query exceeds the allowed
+-- maximum"), which Athena, built on Trino, enforces too. The dates reach the partitions through the join's dynamic filter.
+pair_dates AS (
+  SELECT org, product, site, from_dt, to_dt, 'from' AS side, from_dt AS dt FROM pairs
   UNION ALL
-  SELECT p.from_dt, p.to_dt, 'from' AS side, e.*
-  FROM pairs p
-  JOIN effective_access e ON e.dt = p.from_dt AND e.org = p.org AND e.product = p.product AND e.site = p.site
+  SELECT org, product, site, from_dt, to_dt, 'to' AS side, to_dt AS dt FROM pairs
+),
+sides AS (
+  SELECT d.from_dt, d.to_dt, d.side, e.*
+  FROM pair_dates d
+  JOIN effective_access e ON e.dt = d.dt AND e.org = d.org AND e.product = d.product AND e.site = d.site
 )
 SELECT from_dt, to_dt, org, product, site, CASE WHEN max(side) = 'to' THEN 'added' ELSE 'removed' END AS change,
        resource_type, resource_id, max(resource_key) AS resource_key, max(resource_name) AS resource_name, permission,
