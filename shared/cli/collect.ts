@@ -7,6 +7,7 @@ import { ConfigError } from '../errors.ts';
 import { HelpRequested, parseCommandArgs } from './args.ts';
 import { credentialsFromEnv, type Credentials } from '../http/auth.ts';
 import { CheckpointFile } from '../local/checkpoint-file.ts';
+import { collectorUnits } from '../engine/units-table.ts';
 import { runUnit, type UnitOutcome } from '../local/runner.ts';
 import { convertToParquet } from '../parquet/local.ts';
 import { jsonLogger, Redactor } from '../redact.ts';
@@ -190,7 +191,7 @@ export async function runCollect(argv: readonly string[], opts: CollectOptions =
       }
   }
   if (args.parquet && outcomes.some((o) => o.ok)) {
-      const { converted } = await convertToParquet(args.out, { dates: [run.date], tables: [...new Set(units.flatMap((u) => moduleFor(u.product).tables))] });
+      const { converted } = await convertToParquet(args.out, { dates: [run.date], tables: [...new Set([...units.flatMap((u) => moduleFor(u.product).tables), collectorUnits])] });
       if (!opts.quiet) process.stdout.write(`Parquet: ${converted.length} partitions under ${store.location}/parquet/<table>/dt=${run.date}/\n`);
   }
   return { outcomes, exitCode: outcomes.every((o) => o.ok) ? 0 : 1 };

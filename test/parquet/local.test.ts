@@ -188,7 +188,7 @@ describe('local Parquet copies', () => {
     } finally {
       await sim.close();
     }
-    expect((await readdir(join(d, 'parquet'))).sort()).toEqual(moduleFor('jira').tables.map((t) => t.name).sort());
+    expect((await readdir(join(d, 'parquet'))).sort()).toEqual([...moduleFor('jira').tables.map((t) => t.name), 'collector_units'].sort());
     const catalog = await LocalCatalog.open(d, { parquet: true, views: [] });
     try {
       expect([...catalog.parquet].sort()).toEqual([...catalog.present].sort());
