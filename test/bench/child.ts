@@ -35,6 +35,8 @@ export interface ChildJob {
   http?: Partial<Pick<HttpClientOptions, 'timeoutMs' | 'retry'>>;
   /** For `invocation`: the checkpoint to resume from. */
   checkpoint?: Checkpoint | null;
+  /** The benchmark's time compression: the workflow's rate-limit wait between invocations is divided by it too. */
+  timeScale?: number;
 }
 
 export interface ChildResult {
@@ -90,7 +92,8 @@ async function main(job: ChildJob): Promise<ChildResult> {
     const r = await collect({ run: job.run, unit: job.unit, checkpoint: job.checkpoint ?? null }, deps());
     return { ok: true, stats: r.stats, done: r.done, checkpoint: r.checkpoint, invocations: 1, elapsedMs: Date.now() - started, ...usage() };
   }
-  const out = await runUnit(job.run, job.unit, deps);
+  const k = job.timeScale ?? 1;
+  const out = await runUnit(job.run, job.unit, deps, { sleep: (ms) => new Promise<void>((r) => setTimeout(r, ms / k)) });
   return {
     trace: [...trace.values()].map(({ lastRequests: _, ...e }) => e),
     ok: out.ok,
