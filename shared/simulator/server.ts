@@ -205,9 +205,10 @@ export interface ProductSim {
 export interface SimulatorStats {
   requests: number;
   /**
-   * Requests sent into a closed window: beyond a budget, or arriving after a 429 to the same caller and
-   * before the window it named reopened (those within `inFlightGraceMs` of the 429 excepted: they were on
-   * their way). A client that paces to the budget sends none.
+   * Requests sent into a closed window: beyond a budget (every budget or bucket 429), or arriving after a
+   * 429 to the same caller and before the window it named reopened (those within `inFlightGraceMs` of the
+   * 429 excepted: they were on their way). Injected 429s (`rateLimitStorm`) are not counted. A client that
+   * paces to the budget sends none.
    */
   closedWindowRequests: number;
   byStatus: Record<string, number>;
@@ -624,7 +625,8 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
     const closeWindow = (until: number): void => {
       const now = Date.now();
       const prev = closed.get(caller);
-      closed.set(caller, { from: now, until: Math.max(until, prev && prev.until > now ? prev.until : 0) });
+      const open = prev !== undefined && prev.until > now;
+      closed.set(caller, { from: open ? prev.from : now, until: Math.max(until, open ? prev.until : 0) });
     };
     const tooMany = (retryAfter: number): Promise<void> => {
       closeWindow(Date.now() + retryAfter * 1000);
@@ -654,8 +656,8 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
     if (budgetsOn && compiled.product.budget) {
       const spent = spendBudget(compiled.product.budget, req.headers, path, extraHeaders);
       if (spent) {
-        const inFlight = shut !== undefined && arrived < shut.from + graceMs;
-        if (!inFlight) stats.closedWindowRequests++;
+        // Beyond the budget: the client sent more than the window allows, in flight or not.
+        stats.closedWindowRequests++;
         bump(stats.faults, 'rateLimited');
         closeWindow(spent.reopenAt);
         const answer = compiled.product.budget.tooMany(spent.rule, { reopenAt: spent.reopenAt, now: arrived });
@@ -670,7 +672,7 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
     const bucket = takeToken();
     if (!bucket.ok) {
       bump(stats.faults, 'rateLimited');
-      if (!(shut && arrived < shut.from + graceMs)) stats.closedWindowRequests++;
+      stats.closedWindowRequests++;
       return tooMany(bucket.retryAfter);
     }
     if (rl) {

@@ -37,6 +37,8 @@ export interface ChildJob {
   checkpoint?: Checkpoint | null;
   /** The benchmark's time compression: the workflow's rate-limit wait between invocations is divided by it too. */
   timeScale?: number;
+  /** Divide the documented rate-limit windows by this (products run at their documented budget). */
+  pacingTimeScale?: number;
 }
 
 export interface ChildResult {
@@ -82,6 +84,8 @@ async function main(job: ChildJob): Promise<ChildResult> {
       store,
       credentials: job.credentials,
       http: { ...job.http, concurrency },
+      // The baseline is the naive client: no pacing.
+      ...(job.mode === 'baseline' ? { pacing: { off: true } } : job.pacingTimeScale !== undefined ? { pacing: { timeScale: job.pacingTimeScale } } : {}),
       ...(job.invocationTimeoutMs !== undefined ? { remainingMs: () => (job.invocationTimeoutMs ?? 0) - (Date.now() - started) } : {}),
       ...(job.safetyMarginMs !== undefined ? { safetyMarginMs: job.safetyMarginMs } : {}),
       ...(job.maxRequests !== undefined ? { maxRequests: job.maxRequests } : {}),

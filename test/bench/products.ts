@@ -191,7 +191,8 @@ export const BENCH_PRODUCTS: readonly BenchProduct[] = [
       const t = bitbucketTenant({ seed, workspaces: 3, users: Math.min(s.users, 5_000), projects: Math.max(2, Math.round(s.repositories / 100)), repositories: Math.ceil(s.repositories / 2), vanishingRepositories: s.vanishing, vanishingProjects: s.vanishing, hourlyLimit: BITBUCKET_SCALED_HOURLY, ...(o?.accessTtlMs ? { accessTtlMs: o.accessTtlMs } : {}) });
       return { sim: t, groundTruth: () => t.groundTruth(), minimumRequests: () => t.minimumRequests(), vanishing: 2 * s.vanishing, tokenPath: t.tokenPath, describe: `${s.repositories} repositories, ${Math.min(s.users, 5_000)} accounts` };
     },
-    unit: siteUnit('bitbucket'),
+    // The scaled budget, which Bitbucket tells no API token or OAuth consumer in a header, comes from the config.
+    unit: (simUrl, t, org) => ({ ...siteUnit('bitbucket')(simUrl, t, org), rateLimitBudget: BITBUCKET_SCALED_HOURLY }),
     credentials: basic,
     gateway: null,
     refreshable: 'client-credentials',

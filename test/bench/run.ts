@@ -153,6 +153,7 @@ async function measure(p: BenchProduct, size: Size, a: Args, log: (s: string) =>
           invocationTimeoutMs: LAMBDA_TIMEOUT_MS / k,
           safetyMarginMs: LAMBDA_MARGIN_MS / k,
           timeScale: k,
+          ...(p.budgeted ? { pacingTimeScale: k } : {}),
         },
         {
           nodeFlags: [
