@@ -106,6 +106,8 @@ export class RateBudget {
   private closedBy = '';
   private seq = 0;
   private inFlight = 0;
+  /** Most requests ever in flight at once: how many answers can overtake one another. */
+  private peakInFlight = 0;
   private lastUsed: number;
 
   constructor(
@@ -167,6 +169,7 @@ export class RateBudget {
       if (s.remaining) s.remaining.left--;
     }
     this.inFlight++;
+    this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
     return { seq: ++this.seq };
   }
 
@@ -189,9 +192,9 @@ export class RateBudget {
       const remaining = num(headers, h?.remaining);
       if (remaining !== undefined) {
         // What the server counted when this request arrived, less what this client sent after it.
-        // (`slack`: requests sent after this one but still unanswered may have arrived first and be counted
-        // twice; at most that many.)
-        s.remaining = { left: remaining - sentSince, until: now + (resetIn ?? this.windowOf(s)), slack: Math.min(sentSince, this.inFlight) };
+        // (`slack`: requests sent after this one may have arrived first and be counted twice; at most as many
+        // as were ever in flight together.)
+        s.remaining = { left: remaining - sentSince, until: now + (resetIn ?? this.windowOf(s)), slack: Math.min(sentSince, this.peakInFlight) };
       }
       // A 429 that says this budget is spent reopens with its reset header, else its documented interval.
       if (status === 429 && (resetIn !== undefined || remaining === 0)) spentReopen = Math.max(spentReopen ?? 0, now + (resetIn ?? this.reopenOf(s)));
