@@ -86,17 +86,20 @@ interface BudgetState {
   toldLimit?: number;
   toldWindowMs?: number;
   /** What the server said was left, minus what was sent since; and when that window reopens. */
-  remaining?: { left: number; until: number; slack: number };
+  remaining?: { left: number; until: number; slack: number; others: number };
 }
 
 /** What {@link RateBudget.acquire} hands back: give it to {@link RateBudget.observe} with the answer. */
 export interface Permit {
   readonly seq: number;
+  /** Per budget: this client's sends within the window when this one left, itself included. */
+  readonly live: readonly number[];
 }
 
 /**
  * The budget of one site and credential, shared by every stream and worker of the site (and every unit of
- * the process that uses the same site and credential). Time comes from `now`/`sleep`, injected in tests.
+ * the process that uses the same site and credential). Time comes from `now`, injected in tests; the
+ * caller sleeps ({@link RateBudget.waitMs}) and tries again.
  */
 export class RateBudget {
   private readonly states: BudgetState[];
@@ -118,10 +121,6 @@ export class RateBudget {
     this.scale = Math.max(1e-9, options.timeScale ?? 1);
     this.states = options.policy.budgets.map((spec) => ({ spec, sends: [], head: 0 }));
     this.lastUsed = this.now();
-  }
-
-  get policy(): RatePolicy {
-    return this.options.policy;
   }
 
   /** How long until a request may be sent (0: now), and which budget holds it. */
@@ -151,8 +150,11 @@ export class RateBudget {
         if (live >= cap) later((s.sends[s.sends.length - cap] ?? now) + windowMs, `${s.spec.name} budget: ${cap} requests per ${Math.round(windowMs)} ms used`);
         // The server says less than the reserve is left: another client is spending this budget. Wait until
         // its window reopens.
-        if (s.remaining && s.remaining.until > now && s.remaining.left + s.remaining.slack < limit - cap) {
-          later(s.remaining.until, `${s.spec.name} budget: ${Math.max(0, s.remaining.left)} left, below the ${limit - cap} kept for other tools`);
+        const r = s.remaining;
+        // (Up to as many as were ever in flight together may still be this client's own: the server counts
+        // by arrival, this client by sending.)
+        if (r && r.until > now && r.others > this.peakInFlight && r.left + r.slack < limit - cap) {
+          later(r.until, `${s.spec.name} budget: ${Math.max(0, r.left)} left, below the ${limit - cap} kept for other tools`);
         }
       }
     });
@@ -164,13 +166,15 @@ export class RateBudget {
     if (this.waitMs().ms > 0) return null;
     const now = this.now();
     this.lastUsed = now;
+    const live: number[] = [];
     for (const s of this.states) {
       s.sends.push(now);
+      live.push(s.sends.length - s.head);
       if (s.remaining) s.remaining.left--;
     }
     this.inFlight++;
     this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
-    return { seq: ++this.seq };
+    return { seq: ++this.seq, live };
   }
 
   /**
@@ -182,7 +186,7 @@ export class RateBudget {
     const now = this.now();
     const sentSince = this.seq - permit.seq;
     let spentReopen: number | undefined;
-    for (const s of this.states) {
+    for (const [i, s] of this.states.entries()) {
       const h = s.spec.headers;
       const limit = num(headers, h?.limit);
       if (limit !== undefined && limit > 0) s.toldLimit = limit;
@@ -193,8 +197,14 @@ export class RateBudget {
       if (remaining !== undefined) {
         // What the server counted when this request arrived, less what this client sent after it.
         // (`slack`: requests sent after this one may have arrived first and be counted twice; at most as many
-        // as were ever in flight together.)
-        s.remaining = { left: remaining - sentSince, until: now + (resetIn ?? this.windowOf(s)), slack: Math.min(sentSince, this.peakInFlight) };
+        // as were ever in flight together.) What others spent: the server's count beyond this client's own
+        // sends of the window before this one left (the server's window started within it) and those sent
+        // after it that may have arrived first. Only others' spending makes the reserve a reason to stop: a
+        // lone client's sliding window already keeps it out of the reserve.
+        const slack = Math.min(sentSince, this.peakInFlight);
+        const limitNow = this.limitOf(s, i);
+        const others = limitNow === undefined ? 0 : limitNow - remaining - (permit.live[i] ?? 0) - slack;
+        s.remaining = { left: remaining - sentSince, until: now + (resetIn ?? this.windowOf(s)), slack, others };
       }
       // A 429 that says this budget is spent reopens with its reset header, else its documented interval.
       if (status === 429 && (resetIn !== undefined || remaining === 0)) spentReopen = Math.max(spentReopen ?? 0, now + (resetIn ?? this.reopenOf(s)));
