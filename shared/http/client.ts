@@ -179,8 +179,12 @@ export class HttpClient {
     for (let attempt = 0; ; attempt++) {
       let failure: AttemptFailure;
       let lastError: unknown;
-      const authorization = await this.auth.header();
+      // Pace first, then take the credential: a wait for the window must not age a short-lived access token.
       const permit = await this.pace(ctx);
+      const authorization = await this.auth.header().catch((e: unknown) => {
+        if (permit) this.budget?.abandon(permit);
+        throw e;
+      });
       this.counters.requests++;
       let answered = false;
       try {

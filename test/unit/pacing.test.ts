@@ -165,6 +165,7 @@ describe('HttpClient with pacing', () => {
       dispatcher: agent,
       retry: { maxRetryAfterMs: 30_000 },
       sleep: async () => undefined,
+      now: () => 1_800_000_000_000,
       pacing: { policy: BITBUCKET_RATE },
     });
     const err = await client.json({ path: '/2.0/a' }).catch((e: unknown) => e);
