@@ -633,8 +633,8 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
       // Facts sheet §9: 429 + Retry-After (seconds), X-RateLimit-*, RateLimit-Reason.
       return send(429, productError(429, 'Rate limit exceeded.'), {
         'retry-after': String(retryAfter),
-        'x-ratelimit-limit': String(rl?.burst ?? 1),
-        'x-ratelimit-remaining': '0',
+        // The limit and what is left only when a bucket is on: a storm alone has no budget to tell.
+        ...(rl ? { 'x-ratelimit-limit': String(rl.burst), 'x-ratelimit-remaining': '0' } : {}),
         'x-ratelimit-reset': resetHeader(Date.now() + retryAfter * 1000),
         'ratelimit-reason': 'jira-burst-based',
       });
