@@ -4,6 +4,7 @@ import type { Unit } from '../shared/config.ts';
 import { nextLink, parsePayload, single, type Json, type PageStyle } from '../shared/engine/paginate.ts';
 import { defineStream, row, type RowOut, type Stream } from '../shared/engine/streams.ts';
 import type { ProductModule } from '../shared/engine/collect.ts';
+import type { RatePolicy } from '../shared/http/pacing.ts';
 import {
   bitbucketBranchRestrictions,
   bitbucketDeployKeys,
@@ -531,9 +532,23 @@ function apiBase(unit: Unit): string {
   return /^(www\.)?bitbucket\.org$/i.test(u.hostname) ? 'https://api.bitbucket.org' : unit.siteUrl;
 }
 
+/**
+ * Bitbucket Cloud's budget ("API request limits", https://support.atlassian.com/bitbucket-cloud/docs/api-request-limits/;
+ * facts sheet §9): 1,000 requests per rolling hour per credential for `/2.0/repositories/*` (scaled workspaces up
+ * to 10,000: set the unit's `rateLimitBudget`). `X-RateLimit-Limit` comes only to access tokens on scaled
+ * endpoints, and the 429 names no wait: the client paces to the configured budget over its own sends and,
+ * after a 429, waits one minute, the step in which the rolling hour frees requests ("for every minute that
+ * passes, you will be provided that time to run new requests").
+ */
+export const BITBUCKET_RATE: RatePolicy = {
+  source: 'Bitbucket Cloud "API request limits" (https://support.atlassian.com/bitbucket-cloud/docs/api-request-limits/)',
+  budgets: [{ name: 'hourly', windowMs: 3_600_000, limit: 1000, reopenMs: 60_000, headers: { limit: 'x-ratelimit-limit' } }],
+};
+
 export const bitbucket: ProductModule = {
   product: 'bitbucket',
   tables: bitbucketTables,
   streams: bitbucketStreams,
   baseUrl: apiBase,
+  rateLimit: BITBUCKET_RATE,
 };

@@ -3,6 +3,7 @@ import type { Unit } from '../shared/config.ts';
 import { parsePayload, single, type PageStyle } from '../shared/engine/paginate.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
 import type { ProductModule } from '../shared/engine/collect.ts';
+import type { RatePolicy } from '../shared/http/pacing.ts';
 import { trelloBoardMembers, trelloBoards, trelloEnterpriseAdmins, trelloTables, trelloWorkspaceMembers, trelloWorkspaces } from './trello.tables.ts';
 
 // Trello REST API v1 (base https://api.trello.com, paths under /1). No OpenAPI file in ../shared/atlassian-openapi;
@@ -187,9 +188,30 @@ function apiBase(unit: Unit): string {
   return /^(www\.)?trello\.com$/i.test(u.hostname) ? 'https://api.trello.com' : unit.siteUrl;
 }
 
+/**
+ * Trello's budget (https://developer.atlassian.com/cloud/trello/guides/rest-api/rate-limits/): 100 requests per
+ * 10 s per token and 300 per key. Every answer tells both in `x-rate-limit-api-token-{interval-ms,max,remaining}`
+ * and the `-key-` twins (shown in Atlassian's developer community answer "What are Trello's rate limits?");
+ * the 429 carries no `Retry-After`, so after one the client waits the interval the headers told.
+ */
+export const TRELLO_RATE: RatePolicy = {
+  source: 'Trello "Rate Limits" (https://developer.atlassian.com/cloud/trello/guides/rest-api/rate-limits/)',
+  budgets: (['token', 'key'] as const).map((name) => ({
+    name,
+    windowMs: 10_000,
+    limit: name === 'token' ? 100 : 300,
+    headers: {
+      limit: `x-rate-limit-api-${name}-max`,
+      remaining: `x-rate-limit-api-${name}-remaining`,
+      intervalMs: `x-rate-limit-api-${name}-interval-ms`,
+    },
+  })),
+};
+
 export const trello: ProductModule = {
   product: 'trello',
   tables: trelloTables,
   streams: trelloStreams,
   baseUrl: apiBase,
+  rateLimit: TRELLO_RATE,
 };

@@ -115,6 +115,17 @@ export const UnitSchema = z.object({
     .object({ pageSize: z.int().min(1).max(1000, 'jsmOps.pageSize: at most 1000').optional() })
     .strict()
     .optional(),
+  /**
+   * Share of the API's published request budget this unit may spend, 0 < share ≤ 1; the rest is left to the
+   * customer's other tools. Shared by every unit of the same site and credential in one process. @default 0.8
+   */
+  rateLimitShare: z.number().gt(0, 'rateLimitShare must be more than 0').max(1, 'rateLimitShare is a share of the budget: at most 1').optional(),
+  /**
+   * Requests per window the API grants this credential, when more than documented and not told by headers:
+   * Bitbucket Cloud's scaled limit for workspaces over 100 paid seats (1,000 + 10 per seat above 100, at
+   * most 10,000 per hour). @default the product's documented budget
+   */
+  rateLimitBudget: z.int().min(1).optional(),
   auth: AuthSchema,
 });
 export type Unit = z.infer<typeof UnitSchema>;

@@ -18,12 +18,15 @@ import { formatSummary } from './summary.ts';
 
 const USAGE = `usage: npm run collect -- --product <${PRODUCTS.join('|')}> --site-url <URL> --org <ORG> --out <DIR>
          [--max-requests-per-invocation <N>] [--api-base-url <URL>] [--org-id <ID>] [--workspaces <a,b>] [--api-tokens managed|active|none] [--assets-object-types <a,b>]
+         [--rate-limit-share <0..1>] [--rate-limit-budget <N>]
        npm run collect -- --config <file> --out <DIR> [--org <ORG>] [--product <p>] [--max-requests-per-invocation <N>]
 options: --date <YYYY-MM-DD> snapshot date (default today, UTC)   --run-id <id> (default local-<time>)
          --concurrency <N> connections per site (default 4)      --verbose JSON log lines on stderr (secrets redacted)
          --timeout <seconds> wait for an answer this long per attempt (default 30)
          --fresh start over, ignoring the checkpoint an interrupted run of the same date left in <DIR>/_checkpoints
          --parquet afterwards, convert the date's published partitions to Parquet as well (npm run parquet)
+         --rate-limit-share <0..1> share of each API's published budget this unit may spend (default 0.8)
+         --rate-limit-budget <N> requests per window when the site's budget is scaled (Bitbucket)
          --help this text
 credentials: ATLASSIAN_EMAIL + ATLASSIAN_API_TOKEN (basic), ATLASSIAN_BEARER_TOKEN (bearer; Data Center PAT),
              OPSGENIE_API_KEY (opsgenie), TRELLO_API_KEY + TRELLO_TOKEN (trello),
@@ -38,6 +41,8 @@ const Args = z.object({
   workspaces: z.string().optional(),
   'api-tokens': z.string().optional(),
   'assets-object-types': z.string().optional(),
+  'rate-limit-share': z.coerce.number().optional(),
+  'rate-limit-budget': z.coerce.number().optional(),
   out: z.string({ error: 'required: the folder the tables are written to' }).min(1, 'required: the folder the tables are written to'),
   config: z.string().optional(),
   'max-requests-per-invocation': z.coerce.number().int().positive().optional(),
@@ -64,6 +69,8 @@ export function parseCollectArgs(argv: readonly string[]): CollectArgs {
       workspaces: { type: 'string' },
       'api-tokens': { type: 'string' },
       'assets-object-types': { type: 'string' },
+      'rate-limit-share': { type: 'string' },
+      'rate-limit-budget': { type: 'string' },
       out: { type: 'string' },
       config: { type: 'string' },
       'max-requests-per-invocation': { type: 'string' },
@@ -100,12 +107,14 @@ async function unitsFrom(args: CollectArgs, authKind: Unit['auth']['kind']): Pro
       ...(args.workspaces ? { workspaces: args.workspaces.split(',').map((w) => w.trim()).filter(Boolean) } : {}),
       ...(args['api-tokens'] ? { apiTokens: args['api-tokens'] } : {}),
       ...(args['assets-object-types'] ? { assets: { objectTypes: args['assets-object-types'].split(',').map((t) => t.trim()).filter(Boolean) } } : {}),
+      ...(args['rate-limit-share'] !== undefined ? { rateLimitShare: args['rate-limit-share'] } : {}),
+      ...(args['rate-limit-budget'] !== undefined ? { rateLimitBudget: args['rate-limit-budget'] } : {}),
       auth: { kind: authKind },
   });
   if (!u.success) {
       const i = u.error.issues[0];
       const flag =
-        { siteUrl: '--site-url', org: '--org', product: '--product', apiBaseUrl: '--api-base-url', orgId: '--org-id', workspaces: '--workspaces', apiTokens: '--api-tokens' }[
+        { siteUrl: '--site-url', org: '--org', product: '--product', apiBaseUrl: '--api-base-url', orgId: '--org-id', workspaces: '--workspaces', apiTokens: '--api-tokens', rateLimitShare: '--rate-limit-share', rateLimitBudget: '--rate-limit-budget' }[
           String(i?.path[0])
         ] ?? String(i?.path.join('.'));
       throw new ConfigError(`${flag}: ${i?.message}\n${USAGE}`);

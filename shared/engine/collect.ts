@@ -4,6 +4,7 @@ import { CheckpointSchema, CollectInputSchema, emptyStats, StatsSchema, type Che
 import { ConfigError, RateLimitedError, StorageError } from '../errors.ts';
 import { registerSecrets, type Credentials } from '../http/auth.ts';
 import { HttpClient, type HttpClientOptions } from '../http/client.ts';
+import { ATLASSIAN_CLOUD_RATE, DEFAULT_RATE_LIMIT_SHARE, type RateBudgetRegistry, type RatePolicy } from '../http/pacing.ts';
 import { silentLogger, Redactor, type Logger } from '../redact.ts';
 import type { AnyTable } from '../schema/table.ts';
 import { discardStagedFrom, InvocationWriter, promoteUnit } from '../sink/sink.ts';
@@ -28,6 +29,8 @@ export interface ProductModule {
   origins?(unit: Unit): readonly string[];
   /** Written into every row's `deployment` column. @default 'cloud' */
   readonly deployment?: 'cloud' | 'data-center';
+  /** Which headers tell the API's request budget, and its documented figures. @default {@link ATLASSIAN_CLOUD_RATE} */
+  readonly rateLimit?: RatePolicy;
 }
 
 /** Progress of one page, for the local command's display and the Lambda's logs. */
@@ -53,7 +56,12 @@ export interface CollectDeps {
   readonly safetyMarginMs?: number;
   /** Stop at the first page boundary after this many HTTP requests. */
   readonly maxRequests?: number;
-  readonly http?: Partial<Omit<HttpClientOptions, 'baseUrl' | 'credentials' | 'context'>>;
+  readonly http?: Partial<Omit<HttpClientOptions, 'baseUrl' | 'credentials' | 'context' | 'pacing'>>;
+  /**
+   * Tests and the benchmark: divide the documented rate-limit windows by `timeScale`, or keep budgets in a
+   * `registry` of their own. `off`: no pacing (the baseline client of the benchmark).
+   */
+  readonly pacing?: { readonly timeScale?: number; readonly registry?: RateBudgetRegistry; readonly off?: boolean };
   readonly onProgress?: (p: Progress) => void;
   readonly now?: () => Date;
 }
@@ -104,6 +112,17 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
     origins: deps.module.origins?.(unit) ?? [],
     credentials: deps.credentials,
     context: { org: unit.org, product: unit.product, site },
+    ...(deps.pacing?.off
+      ? {}
+      : {
+          pacing: {
+            policy: deps.module.rateLimit ?? ATLASSIAN_CLOUD_RATE,
+            share: unit.rateLimitShare ?? DEFAULT_RATE_LIMIT_SHARE,
+            ...(unit.rateLimitBudget !== undefined ? { limit: unit.rateLimitBudget } : {}),
+            ...(deps.pacing?.timeScale !== undefined ? { timeScale: deps.pacing.timeScale } : {}),
+            ...(deps.pacing?.registry ? { registry: deps.pacing.registry } : {}),
+          },
+        }),
     redactor,
     log,
   });

@@ -12,6 +12,7 @@ import { silentLogger, type Logger, type Redactor } from '../redact.ts';
 import type { Credentials } from './auth.ts';
 import { authProvider, type AuthProvider } from './token-provider.ts';
 import { decideRetry, defaultRetryPolicy, tlsCode, type AttemptFailure, type RetryPolicy } from './retry.ts';
+import { credentialId, RateBudgetRegistry, sharedRateBudgets, type PacingOptions, type Permit, type RateBudget } from './pacing.ts';
 
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
 
@@ -48,6 +49,11 @@ export interface HttpClientOptions {
   /** Time allowed for the response headers, and between body chunks. @default 30000 */
   readonly timeoutMs?: number;
   readonly retry?: Partial<RetryPolicy>;
+  /**
+   * Pace every request to the API's published budget ({@link RateBudget}), shared by every client of the same
+   * site and credential through `registry` (default: the process-wide one). Absent: no pacing.
+   */
+  readonly pacing?: PacingOptions & { readonly registry?: RateBudgetRegistry };
   readonly redactor?: Redactor;
   readonly log?: Logger;
   /** Injected for tests. */
@@ -85,6 +91,7 @@ export class HttpClient {
   private readonly random: () => number;
   private readonly now: () => number;
   private readonly timeoutMs: number;
+  private readonly budget: RateBudget | null;
 
   constructor(private readonly options: HttpClientOptions) {
     this.base = new URL(options.baseUrl.replace(/\/+$/, '') + '/');
@@ -108,6 +115,32 @@ export class HttpClient {
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
+    const { registry, ...pacing } = options.pacing ?? { policy: undefined };
+    // A client on a fake clock (tests) keeps its budgets to itself.
+    const budgets = registry ?? (options.now || options.sleep ? new RateBudgetRegistry() : sharedRateBudgets);
+    this.budget = pacing.policy ? budgets.get(this.base.origin, credentialId(options.credentials), { ...pacing, policy: pacing.policy }, this.now) : null;
+  }
+
+  /**
+   * Wait until the site's budget has room for one more request ({@link RateBudget}); a wait longer than one
+   * invocation may sleep ends the invocation at its checkpoint instead, for exactly that wait.
+   */
+  private async pace(ctx: ErrorContext): Promise<Permit | null> {
+    const budget = this.budget;
+    if (!budget) return null;
+    for (;;) {
+      const permit = budget.tryAcquire();
+      if (permit) return permit;
+      const { ms, reason } = budget.waitMs();
+      if (ms > this.policy.maxRetryAfterMs) {
+        throw new RateLimitedError(
+          `rate limited (${reason}); waiting ${Math.ceil(ms / 1000)} s, more than one invocation may sleep: the unit pauses at its last checkpoint and resumes`,
+          ctx,
+          ms,
+        );
+      }
+      await this.sleep(Math.max(1, ms));
+    }
   }
 
   /** The URL a spec resolves to (without credentials). */
@@ -148,8 +181,14 @@ export class HttpClient {
     for (let attempt = 0; ; attempt++) {
       let failure: AttemptFailure;
       let lastError: unknown;
-      const authorization = await this.auth.header();
+      // Pace first, then take the credential: a wait for the window must not age a short-lived access token.
+      const permit = await this.pace(ctx);
+      const authorization = await this.auth.header().catch((e: unknown) => {
+        if (permit) this.budget?.abandon(permit);
+        throw e;
+      });
       this.counters.requests++;
+      let answered = false;
       try {
         const res = await request(url, {
           method: spec.method ?? 'GET',
@@ -165,8 +204,10 @@ export class HttpClient {
           headersTimeout: this.timeoutMs,
           bodyTimeout: this.timeoutMs,
         });
-        const text = await res.body.text();
         const headers = res.headers as Record<string, string | string[] | undefined>;
+        if (permit) this.budget?.observe(permit, res.statusCode, headers);
+        answered = true;
+        const text = await res.body.text();
         if (res.statusCode >= 200 && res.statusCode < 300) {
           try {
             return { status: res.statusCode, body: text.length ? JSON.parse(text) : null, headers };
@@ -198,12 +239,17 @@ export class HttpClient {
         }
         failure = classify(e);
         lastError = e;
+      } finally {
+        if (permit && !answered) this.budget?.abandon(permit);
       }
       const decision = decideRetry(failure, attempt, this.policy, this.now(), this.random);
+      // The site's window the 429 closed (Retry-After, else reset, else the documented interval): every
+      // request of the site waits for it in `pace`, this one included.
+      const gateMs = this.budget && failure.kind === 'status' && failure.status === 429 ? this.budget.waitMs().ms : 0;
       if (!decision.retry && failure.kind === 'status' && (failure.status === 429 || decision.waitMs !== undefined)) {
         // Rate limited for longer than one invocation should sleep (Bitbucket's hourly budget, Atlassian's
         // points quota): not a failure; the unit pauses at its checkpoint and resumes later.
-        const waitMs = decision.waitMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS;
+        const waitMs = decision.waitMs ?? (gateMs > 0 ? gateMs : DEFAULT_RATE_LIMIT_PAUSE_MS);
         throw new RateLimitedError(
           `rate limited (${decision.reason}); the unit pauses ${Math.ceil(waitMs / 1000)} s at its last checkpoint and resumes`,
           { ...ctx, status: failure.status },
@@ -226,6 +272,8 @@ export class HttpClient {
         reason: decision.reason,
         delayMs: decision.delayMs,
       });
+      // A paced 429 waits in `pace` for exactly the window, not for the backoff's guess.
+      if (this.budget && failure.kind === 'status' && failure.status === 429) continue;
       await this.sleep(decision.delayMs);
     }
   }

@@ -14,7 +14,7 @@
  * permission endpoints.
  */
 import { createHash } from 'node:crypto';
-import type { AccessTokens, ProductSim, Route, RouteContext, RouteResult } from './server.ts';
+import type { AccessTokens, ProductBudget, ProductSim, Route, RouteContext, RouteResult } from './server.ts';
 import { hash32, hex8, Rng, unit, uuidFrom } from './random.ts';
 import type {
   bitbucketBranchRestrictions,
@@ -91,6 +91,11 @@ export interface BitbucketTenantOptions {
   people?: People;
   /** Hourly budget of `/2.0/repositories/*`; default off (tests that need it set a short window). */
   repositoryRateLimit?: BitbucketRepositoryRateLimit | false;
+  /**
+   * Requests per rolling hour per credential over every route, enforced when the simulator runs with
+   * `budgets` (facts sheet §9: 1,000/h; scaled workspaces up to 10,000/h). @default 1000
+   */
+  hourlyLimit?: number;
   /** OAuth consumers accepted by `POST /site/oauth2/access_token`, default one with every collector scope. */
   oauthConsumers?: BitbucketOAuthConsumer[];
   /**
@@ -1309,8 +1314,29 @@ export function bitbucketTenant(opts: BitbucketTenantOptions = {}): BitbucketSim
     },
   };
 
+  // Facts sheet §9 (Bitbucket Cloud "API request limits"): a one-hour rolling window per user, access token
+  // or OAuth consumer; the 429 says "Rate limit for this resource has been exceeded" and names no wait
+  // (Retry-After unverified), and no X-RateLimit-* comes to API tokens or OAuth consumers.
+  const hourlyBudget: ProductBudget = {
+    rules: [
+      {
+        name: 'user',
+        kind: 'rolling',
+        limit: clampInt(opts.hourlyLimit, BITBUCKET_REPOSITORY_HOURLY_LIMIT.limit, 1),
+        windowMs: BITBUCKET_REPOSITORY_HOURLY_LIMIT.windowMs,
+        callerOf: ({ headers, path }) => {
+          if (path === tokenRoute.path) return null;
+          const raw = headers.authorization;
+          return String(hash32('bb-caller', String(Array.isArray(raw) ? raw[0] : (raw ?? ''))));
+        },
+      },
+    ],
+    tooMany: () => ({ body: bitbucketErrorBody('Rate limit for this resource has been exceeded'), headers: {} }),
+  };
+
   return {
     name: 'bitbucket',
+    budget: hourlyBudget,
     auth: { basic: true, bearer: true },
     routes: [...bbRoutes.map(guard), tokenRoute],
     // Bitbucket's `error` schema; the 429 wording from facts sheet §9.

@@ -19,6 +19,8 @@ export type {
   RouteResult,
   Principal,
   AuthScheme,
+  BudgetRule,
+  ProductBudget,
 } from './server.ts';
 export { jiraTenant, groundTruth as jiraGroundTruth, minimumRequests as jiraMinimumRequests, DEFAULT_JIRA_PAGE_CAPS, JiraUsers } from './jira.ts';
 export type {
@@ -63,8 +65,8 @@ export { assetsTenant, groundTruth as assetsGroundTruth, minimumRequests as asse
 export type { AssetsTenantOptions, AssetsPageCaps, AssetsSim, AssetsModel, AssetsWorkspaceRecord, AssetsSchemaRecord, AssetsTypeRecord, AssetsObjectRecord } from './assets.ts';
 export { confluenceDcTenant, CONFLUENCE_DC_TOKENS, DEFAULT_CONFLUENCE_DC_PAGE_CAPS, groundTruth as confluenceDcGroundTruth, minimumRequests as confluenceDcMinimumRequests } from './confluence-dc.ts';
 export type { ConfluenceDcTenantOptions, ConfluenceDcPageCaps, ConfluenceDcSim, ConfluenceDcModel } from './confluence-dc.ts';
-export { trelloTenant } from './trello.ts';
-export type { TrelloTenantOptions, TrelloSim, TrelloModel } from './trello.ts';
+export { trelloTenant, trelloBudget, TRELLO_RATE_LIMITS } from './trello.ts';
+export type { TrelloTenantOptions, TrelloSim, TrelloModel, TrelloRateLimits } from './trello.ts';
 export { directoryPeople, peopleOf } from './people.ts';
 export type { People, Person, DirectoryPeopleOptions } from './people.ts';
 export { jsmOpsTenant, jsmOpsErrorBody } from './jsm-ops.ts';

@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { unit, uuidFrom } from './random.ts';
+import { hash32, unit, uuidFrom } from './random.ts';
 
 export type FaultKind = '5xx' | 'reset' | 'slow' | 'truncated' | 'shortPage';
 export const FAULT_KINDS: readonly FaultKind[] = ['5xx', 'reset', 'slow', 'truncated', 'shortPage'];
@@ -45,6 +45,18 @@ export interface SimulatorOptions {
   rateLimit?: { perSecond: number; burst?: number } | false;
   /** Default: none. */
   faults?: FaultOptions;
+  /**
+   * Enforce each product's documented budget ({@link ProductSim.budget}: Trello's 10-second windows per token
+   * and per key, Bitbucket's rolling hour). Windows are divided by `timeScale` (tests and the benchmark cannot
+   * wait 10 s or an hour), and the headers report the scaled figures, so a client that follows the headers
+   * follows the scaled windows. Default: off.
+   */
+  budgets?: { timeScale?: number } | boolean;
+  /**
+   * A request that arrives within this many ms after a 429 to the same caller may have been on its way
+   * before the 429 was read, so it is not counted in `closedWindowRequests`. @default 200
+   */
+  inFlightGraceMs?: number;
   credentials?: Credentials;
   /** Credentials that authenticate but lack admin rights: admin-only endpoints deny them. */
   limitedCredentials?: { email: string; apiToken: string; genieKey?: string; trelloToken?: string };
@@ -156,8 +168,34 @@ export interface Route {
   handle(ctx: RouteContext): RouteResult;
 }
 
+/**
+ * One documented budget of a product, counted per caller: `fixed` windows of `windowMs` that open with the
+ * caller's first request (Trello: "100 requests per 10 second interval for each token"), or a `rolling`
+ * window (Bitbucket: "a one-hour rolling window").
+ */
+export interface BudgetRule {
+  /** e.g. 'token', 'key', 'user'; names the stat and the 429. */
+  name: string;
+  kind: 'fixed' | 'rolling';
+  limit: number;
+  /** Documented window (ms), before the simulator's time scale. */
+  windowMs: number;
+  /** Whose budget the request spends; null: this rule does not count the request. */
+  callerOf(req: { headers: Readonly<Record<string, string | string[] | undefined>>; path: string }): string | null;
+  /** Headers that tell this budget on every answer (scaled figures). */
+  headers?(b: { limit: number; remaining: number; windowMs: number; reopenAt: number }): Record<string, string>;
+}
+
+export interface ProductBudget {
+  rules: BudgetRule[];
+  /** The answer when `rule` is spent until `reopenAt` (epoch ms): body and headers (Trello sends no Retry-After). */
+  tooMany(rule: BudgetRule, b: { reopenAt: number; now: number }): { body: unknown; headers: Record<string, string> };
+}
+
 export interface ProductSim {
   name: string;
+  /** The product's documented request budget, enforced when the simulator runs with `budgets`. */
+  budget?: ProductBudget;
   /**
    * Product name in the OAuth / scoped-token gateway path `/ex/{gateway}/{cloudId}` (facts sheet §2),
    * e.g. 'jira'. Routes are served there too, to Bearer tokens only.
@@ -184,6 +222,13 @@ export interface ProductSim {
 
 export interface SimulatorStats {
   requests: number;
+  /**
+   * Requests sent into a closed window: beyond a budget (every budget or bucket 429), or arriving after a
+   * 429 to the same caller and before the window it named reopened (those within `inFlightGraceMs` of the
+   * 429 excepted: they were on their way). Injected 429s (`rateLimitStorm`) are not counted. A client that
+   * paces to the budget sends none.
+   */
+  closedWindowRequests: number;
   byStatus: Record<string, number>;
   byRoute: Record<string, number>;
   faults: Record<string, number>;
@@ -331,7 +376,15 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
   let tokens = rl?.burst ?? 0;
   let refilledAt = Date.now();
 
-  let stats: SimulatorStats = { requests: 0, byStatus: {}, byRoute: {}, faults: {}, maxConcurrent: 0 };
+  const budgetsOn = opts.budgets !== undefined && opts.budgets !== false;
+  const timeScale = typeof opts.budgets === 'object' ? Math.max(1e-9, opts.budgets.timeScale ?? 1) : 1;
+  const graceMs = Math.max(0, opts.inFlightGraceMs ?? 200);
+  /** Per caller (hash of its Authorization header): the window a 429 closed, from when it was sent until it reopens. */
+  const closed = new Map<string, { from: number; until: number }>();
+  /** Per product rule and caller: the fixed window's start and count, or the rolling window's arrival times. */
+  const windows = new Map<string, { start: number; count: number; times: number[]; head: number }>();
+
+  let stats: SimulatorStats = { requests: 0, closedWindowRequests: 0, byStatus: {}, byRoute: {}, faults: {}, maxConcurrent: 0 };
   let inFlight = 0;
   let log: RequestLogEntry[] = [];
   let requestSeq = 0;
@@ -376,6 +429,58 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
       return { ok: true, remaining: Math.floor(tokens) };
     }
     return { ok: false, retryAfter: Math.max(1, Math.ceil((1 - tokens) / rl.perSecond)) };
+  };
+
+  /**
+   * Count the request against every rule of the product's budget; the first spent rule refuses it (and it is
+   * not counted). Adds the rules' headers to `out` on success.
+   */
+  const spendBudget = (
+    budget: ProductBudget,
+    headers: Readonly<Record<string, string | string[] | undefined>>,
+    path: string,
+    out: Record<string, string>,
+  ): { rule: BudgetRule; reopenAt: number } | null => {
+    const now = Date.now();
+    const counted: { rule: BudgetRule; w: { start: number; count: number; times: number[]; head: number }; windowMs: number }[] = [];
+    for (const rule of budget.rules) {
+      const who = rule.callerOf({ headers, path });
+      if (who === null) continue;
+      const windowMs = rule.windowMs / timeScale;
+      const key = `${rule.name}\u0000${who}`;
+      let w = windows.get(key);
+      if (!w) windows.set(key, (w = { start: now, count: 0, times: [], head: 0 }));
+      if (rule.kind === 'fixed') {
+        if (now >= w.start + windowMs) {
+          w.start = now;
+          w.count = 0;
+        }
+        if (w.count >= rule.limit) return { rule, reopenAt: w.start + windowMs };
+      } else {
+        while (w.head < w.times.length && (w.times[w.head] ?? 0) <= now - windowMs) w.head++;
+        if (w.head > 4096) {
+          w.times = w.times.slice(w.head);
+          w.head = 0;
+        }
+        if (w.times.length - w.head >= rule.limit) return { rule, reopenAt: (w.times[w.head] ?? now) + windowMs };
+      }
+      counted.push({ rule, w, windowMs });
+    }
+    for (const { rule, w, windowMs } of counted) {
+      let remaining: number;
+      let reopenAt: number;
+      if (rule.kind === 'fixed') {
+        w.count++;
+        remaining = rule.limit - w.count;
+        reopenAt = w.start + windowMs;
+      } else {
+        w.times.push(now);
+        remaining = rule.limit - (w.times.length - w.head);
+        reopenAt = (w.times[w.head] ?? now) + windowMs;
+      }
+      Object.assign(out, rule.headers?.({ limit: rule.limit, remaining, windowMs, reopenAt }) ?? {});
+    }
+    return null;
   };
 
   /** Deterministic from (seed, request key, attempt number); at most maxPerRequest per key. */
@@ -548,16 +653,49 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
     const accountId = compiled.product.accountIdOf?.(principal);
     if (accountId) extraHeaders['x-aaccountid'] = accountId;
 
+    const caller = String(hash32(authHeader ?? ''));
+    const closeWindow = (until: number): void => {
+      const now = Date.now();
+      const prev = closed.get(caller);
+      const open = prev !== undefined && prev.until > now;
+      closed.set(caller, { from: open ? prev.from : now, until: Math.max(until, open ? prev.until : 0) });
+    };
     const tooMany = (retryAfter: number): Promise<void> => {
+      closeWindow(Date.now() + retryAfter * 1000);
       // Facts sheet §9: 429 + Retry-After (seconds), X-RateLimit-*, RateLimit-Reason.
       return send(429, productError(429, 'Rate limit exceeded.'), {
         'retry-after': String(retryAfter),
-        'x-ratelimit-limit': String(rl?.burst ?? 1),
-        'x-ratelimit-remaining': '0',
+        // The limit and what is left only when a bucket is on: a storm alone has no budget to tell.
+        ...(rl ? { 'x-ratelimit-limit': String(rl.burst), 'x-ratelimit-remaining': '0' } : {}),
         'x-ratelimit-reset': resetHeader(Date.now() + retryAfter * 1000),
         'ratelimit-reason': 'jira-burst-based',
       });
     };
+    // A request into a window a 429 closed: counted, and refused again (facts sheet §9: "retrying early gives
+    // the same or longer wait"), unless it was on its way when the 429 left.
+    const shut = closed.get(caller);
+    const arrived = Date.now();
+    if (shut && arrived < shut.until && arrived >= shut.from + graceMs) {
+      stats.closedWindowRequests++;
+      bump(stats.faults, 'closedWindow');
+      const budget = budgetsOn ? compiled.product.budget : undefined;
+      const rule = budget?.rules[0];
+      if (!budget || !rule) return tooMany(Math.max(1, Math.ceil((shut.until - arrived) / 1000)));
+      // The product's own 429 (Trello's names no wait); the window stays as the first 429 set it.
+      const answer = budget.tooMany(rule, { reopenAt: shut.until, now: arrived });
+      return send(429, answer.body, answer.headers);
+    }
+    if (budgetsOn && compiled.product.budget) {
+      const spent = spendBudget(compiled.product.budget, req.headers, path, extraHeaders);
+      if (spent) {
+        // Beyond the budget: the client sent more than the window allows, in flight or not.
+        stats.closedWindowRequests++;
+        bump(stats.faults, 'rateLimited');
+        closeWindow(spent.reopenAt);
+        const answer = compiled.product.budget.tooMany(spent.rule, { reopenAt: spent.reopenAt, now: arrived });
+        return send(429, answer.body, answer.headers);
+      }
+    }
     if (stormLeft > 0) {
       stormLeft--;
       bump(stats.faults, 'rateLimitStorm');
@@ -566,6 +704,7 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
     const bucket = takeToken();
     if (!bucket.ok) {
       bump(stats.faults, 'rateLimited');
+      stats.closedWindowRequests++;
       return tooMany(bucket.retryAfter);
     }
     if (rl) {
@@ -657,7 +796,7 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
       return log.map((e) => ({ ...e }));
     },
     resetStats(): void {
-      stats = { requests: 0, byStatus: {}, byRoute: {}, faults: {}, maxConcurrent: 0 };
+      stats = { requests: 0, closedWindowRequests: 0, byStatus: {}, byRoute: {}, faults: {}, maxConcurrent: 0 };
       log = [];
     },
     freezeAt(n: number): Promise<void> {

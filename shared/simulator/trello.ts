@@ -15,7 +15,7 @@
  * Error bodies: Trello answers errors in plain text ("invalid token", "unauthorized permission requested");
  * the generic server writes JSON, so the text comes as a JSON string.
  */
-import type { ProductSim, Principal, Route, RouteContext, RouteResult } from './server.ts';
+import type { BudgetRule, ProductBudget, ProductSim, Principal, Route, RouteContext, RouteResult } from './server.ts';
 import { hash32, hex8, Rng, unit } from './random.ts';
 import type { trelloBoardMembers, trelloBoards, trelloEnterpriseAdmins, trelloWorkspaceMembers, trelloWorkspaces } from '../../functions/trello.tables.ts';
 import type { RowInput } from '../schema/table.ts';
@@ -32,7 +32,24 @@ export interface TrelloTenantOptions {
   vanishingBoards?: number;
   /** The collector's member administers the enterprise (so it may read its admins). Default true. */
   enterpriseAdmin?: boolean;
+  /** Budget enforced when the simulator runs with `budgets`; default Trello's published one ({@link TRELLO_RATE_LIMITS}). */
+  rateLimits?: TrelloRateLimits;
 }
+
+/**
+ * Trello's published budget (https://developer.atlassian.com/cloud/trello/guides/rest-api/rate-limits/): "300
+ * requests per 10 seconds for each API key and 100 requests per 10 second interval for each token"; every
+ * answer tells both in `x-rate-limit-api-token-{interval-ms,max,remaining}` and the `-key-` twins (as Atlassian's
+ * developer community answer on Trello's rate limits shows); the 429 names the limit in its body
+ * (`API_TOKEN_LIMIT_EXCEEDED` / `API_KEY_LIMIT_EXCEEDED`) and carries no `Retry-After`. Not modelled: the
+ * `/1/members/` route limit (100 per 900 s), which the collector's one `members/me` request never nears.
+ */
+export interface TrelloRateLimits {
+  tokenMax: number;
+  keyMax: number;
+  intervalMs: number;
+}
+export const TRELLO_RATE_LIMITS: Readonly<TrelloRateLimits> = { tokenMax: 100, keyMax: 300, intervalMs: 10_000 };
 
 export interface TrelloMemberRecord {
   id: string;
@@ -179,6 +196,34 @@ function generateModel(opts: TrelloTenantOptions): TrelloModel {
 
 const memberIndexOf = (p: Principal): number => (p === 'limited' ? 1 : 0);
 
+/** `oauth_consumer_key` / `oauth_token` of Trello's `Authorization: OAuth …` header. */
+function oauthField(headers: Readonly<Record<string, string | string[] | undefined>>, field: 'oauth_consumer_key' | 'oauth_token'): string | null {
+  const raw = headers.authorization;
+  const h = Array.isArray(raw) ? raw[0] : raw;
+  const m = new RegExp(`${field}="([^"]*)"`).exec(h ?? '');
+  return m?.[1] ? String(hash32('trello-caller', m[1])) : null;
+}
+
+/** Trello's token and key windows as a simulator budget (see {@link TrelloRateLimits}). */
+export function trelloBudget(limits: TrelloRateLimits = TRELLO_RATE_LIMITS): ProductBudget {
+  const rule = (name: 'token' | 'key', limit: number, field: 'oauth_token' | 'oauth_consumer_key'): BudgetRule => ({
+    name,
+    kind: 'fixed',
+    limit,
+    windowMs: limits.intervalMs,
+    callerOf: ({ headers }) => oauthField(headers, field),
+    headers: (b) => ({
+      [`x-rate-limit-api-${name}-interval-ms`]: String(Math.round(b.windowMs)),
+      [`x-rate-limit-api-${name}-max`]: String(b.limit),
+      [`x-rate-limit-api-${name}-remaining`]: String(Math.max(0, b.remaining)),
+    }),
+  });
+  return {
+    rules: [rule('token', limits.tokenMax, 'oauth_token'), rule('key', limits.keyMax, 'oauth_consumer_key')],
+    tooMany: (r) => ({ body: { error: r.name === 'key' ? 'API_KEY_LIMIT_EXCEEDED' : 'API_TOKEN_LIMIT_EXCEEDED', message: 'Rate limit exceeded' }, headers: {} }),
+  };
+}
+
 export function trelloTenant(opts: TrelloTenantOptions = {}): TrelloSim {
   const model = generateModel(opts);
   const ok = (body: unknown): RouteResult => ({ status: 200, body });
@@ -308,6 +353,7 @@ export function trelloTenant(opts: TrelloTenantOptions = {}): TrelloSim {
   return {
     name: 'trello',
     routes,
+    budget: trelloBudget(opts.rateLimits),
     auth: { basic: false, bearer: false, trello: true },
     // The server's own 401 (no or wrong key/token) in Trello's words; route messages pass through.
     errorBody: (status, message) => (status === 401 && message.startsWith('You are not authenticated') ? 'invalid token' : status === 429 ? 'API_TOKEN_LIMIT_EXCEEDED' : message),

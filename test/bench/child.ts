@@ -35,6 +35,10 @@ export interface ChildJob {
   http?: Partial<Pick<HttpClientOptions, 'timeoutMs' | 'retry'>>;
   /** For `invocation`: the checkpoint to resume from. */
   checkpoint?: Checkpoint | null;
+  /** The benchmark's time compression: the workflow's rate-limit wait between invocations is divided by it too. */
+  timeScale?: number;
+  /** Divide the documented rate-limit windows by this (products run at their documented budget). */
+  pacingTimeScale?: number;
 }
 
 export interface ChildResult {
@@ -80,6 +84,8 @@ async function main(job: ChildJob): Promise<ChildResult> {
       store,
       credentials: job.credentials,
       http: { ...job.http, concurrency },
+      // The baseline is the naive client: no pacing.
+      ...(job.mode === 'baseline' ? { pacing: { off: true } } : job.pacingTimeScale !== undefined ? { pacing: { timeScale: job.pacingTimeScale } } : {}),
       ...(job.invocationTimeoutMs !== undefined ? { remainingMs: () => (job.invocationTimeoutMs ?? 0) - (Date.now() - started) } : {}),
       ...(job.safetyMarginMs !== undefined ? { safetyMarginMs: job.safetyMarginMs } : {}),
       ...(job.maxRequests !== undefined ? { maxRequests: job.maxRequests } : {}),
@@ -90,7 +96,8 @@ async function main(job: ChildJob): Promise<ChildResult> {
     const r = await collect({ run: job.run, unit: job.unit, checkpoint: job.checkpoint ?? null }, deps());
     return { ok: true, stats: r.stats, done: r.done, checkpoint: r.checkpoint, invocations: 1, elapsedMs: Date.now() - started, ...usage() };
   }
-  const out = await runUnit(job.run, job.unit, deps);
+  const k = job.timeScale ?? 1;
+  const out = await runUnit(job.run, job.unit, deps, { sleep: (ms) => new Promise<void>((r) => setTimeout(r, ms / k)) });
   return {
     trace: [...trace.values()].map(({ lastRequests: _, ...e }) => e),
     ok: out.ok,

@@ -33,6 +33,8 @@ import { runMatrix, matrixMarkdown } from '../faults/matrix.ts';
 const LAMBDA_TIMEOUT_MS = 900_000;
 const LAMBDA_MARGIN_MS = 90_000;
 const SEED = 7;
+/** Share of a documented budget the collector may use (the unit's `rateLimitShare` default). */
+const BENCH_RATE_SHARE = 0.8;
 
 interface Args {
   sizes: Size[];
@@ -86,6 +88,8 @@ interface Measured {
   check: TruthCheck | null;
   simRequests: number;
   rateLimited: number;
+  /** Requests the simulator saw sent into a closed window (beyond the budget, or before a 429's window reopened). */
+  closedWindow: number;
 }
 
 interface Row {
@@ -118,10 +122,16 @@ async function measure(p: BenchProduct, size: Size, a: Args, log: (s: string) =>
   const minimum = tenant.minimumRequests();
   const k = p.timeScale;
   const perSecond = p.profile.perSecond * k;
-  // Burst: one second of traffic, as the sustained rate's bucket (simulator default).
-  const burst = Math.max(p.profile.burst, Math.round(perSecond));
+  // Burst: one second of traffic, as the sustained rate's bucket (simulator default); a documented budget's
+  // burst is one window of requests.
+  const burst = p.budgeted ? p.profile.burst : Math.max(p.profile.burst, Math.round(perSecond));
   const latencyMs = p.profile.latencyMs / k;
-  const sim = await startSimulator({ products: [tenant.sim], seed: SEED, latencyMs, rateLimit: { perSecond, burst } });
+  const sim = await startSimulator({
+    products: [tenant.sim],
+    seed: SEED,
+    latencyMs,
+    ...(p.budgeted ? { budgets: { timeScale: k } } : { rateLimit: { perSecond, burst } }),
+  });
   log(`${p.product} ${size}: tenant ready in ${Date.now() - t0} ms (${tenant.describe}; minimum ${minimum} requests; ${perSecond.toFixed(0)}/s, ${latencyMs.toFixed(1)} ms)`);
   let truth: Record<string, Record<string, unknown>[]> | null = null;
   const run = async (mode: 'ours' | 'baseline'): Promise<Measured> => {
@@ -142,6 +152,8 @@ async function measure(p: BenchProduct, size: Size, a: Args, log: (s: string) =>
           concurrency: DEFAULT_CONCURRENCY,
           invocationTimeoutMs: LAMBDA_TIMEOUT_MS / k,
           safetyMarginMs: LAMBDA_MARGIN_MS / k,
+          timeScale: k,
+          ...(p.budgeted ? { pacingTimeScale: k } : {}),
         },
         {
           nodeFlags: [
@@ -155,11 +167,11 @@ async function measure(p: BenchProduct, size: Size, a: Args, log: (s: string) =>
       const check = result.ok ? await checkAgainstTruth(new LocalStore(dir), p.module.tables, truth, runId, 'acme') : null;
       log(
         `  ${mode}: ${result.ok ? 'ok' : `FAILED ${result.error?.name}: ${result.error?.message}`} ${result.stats?.requests ?? '?'} requests, ${(result.elapsedMs / 1000).toFixed(1)} s, ` +
-          `RSS ${(result.maxRssBytes / 2 ** 20).toFixed(0)} MiB (heap ${((result.peakHeapBytes ?? 0) / 2 ** 20).toFixed(0)}), CPU ${(result.cpuMs / 1000).toFixed(1)} s, ${result.invocations} invocations, ` +
+          `${st.faults.rateLimited ?? 0} 429s, ${st.closedWindowRequests} closed-window, RSS ${(result.maxRssBytes / 2 ** 20).toFixed(0)} MiB (heap ${((result.peakHeapBytes ?? 0) / 2 ** 20).toFixed(0)}), CPU ${(result.cpuMs / 1000).toFixed(1)} s, ${result.invocations} invocations, ` +
           `${check ? (check.equal ? 'equals ground truth' : `DIFFERS: ${check.sample.join('; ')}`) : 'not checked'}`,
       );
       if (process.env.BENCH_TRACE) for (const e of result.trace ?? []) log(`    ${e.stream}: ${e.fromMs}–${e.toMs} ms, ${e.requests} requests, ${e.pages} pages`);
-      return { result, check, simRequests: st.requests, rateLimited: st.faults.rateLimited ?? 0 };
+      return { result, check, simRequests: st.requests, rateLimited: st.faults.rateLimited ?? 0, closedWindow: st.closedWindowRequests };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -167,7 +179,10 @@ async function measure(p: BenchProduct, size: Size, a: Args, log: (s: string) =>
   try {
     const ours = await run('ours');
     const baseline = a.baseline.includes(size) ? await run('baseline') : null;
-    const lb = lowerBoundMs(minimum, perSecond, burst, latencyMs, DEFAULT_CONCURRENCY);
+    // A documented budget: the collector may use its share of it (rateLimitShare, default 0.8), the rest is
+    // left to the customer's other tools; the bound is that share's.
+    const share = p.budgeted ? BENCH_RATE_SHARE : 1;
+    const lb = lowerBoundMs(minimum, perSecond * share, Math.floor(burst * share), latencyMs, DEFAULT_CONCURRENCY);
     return { product: p.product, size, describe: tenant.describe, timeScale: k, minimum, lowerBoundMs: lb.ms, binding: lb.binding, ours, baseline };
   } finally {
     await sim.close();
@@ -208,8 +223,8 @@ export function resultsMarkdown(rows: readonly Row[], products: readonly BenchPr
   );
   out.push('## Speed, scale, memory', '');
   out.push(
-    '| product | size | requests / minimum | elapsed / lower bound | elapsed (real) | peak RSS MiB (heap) | invocations | bytes / row | 429s | = truth | baseline requests / minimum | baseline elapsed (real) | baseline / ours elapsed | baseline RSS MiB | baseline = truth |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| product | size | requests / minimum | elapsed / lower bound | elapsed (real) | peak RSS MiB (heap) | invocations | bytes / row | 429s | closed-window requests | = truth | baseline requests / minimum | baseline elapsed (real) | baseline / ours elapsed | baseline RSS MiB | baseline = truth |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const r of rows) {
     const o = r.ours;
@@ -227,6 +242,7 @@ export function resultsMarkdown(rows: readonly Row[], products: readonly BenchPr
         String(o.result.invocations),
         rowsN ? fmt((o.check?.bytes ?? 0) / rowsN, 1) : '-',
         String(o.rateLimited),
+        String(o.closedWindow),
         verdict(o),
         b ? `${b.result.stats?.requests ?? '?'} / ${r.minimum} = ${fmt((b.result.stats?.requests ?? 0) / r.minimum)}` : '-',
         b ? human(b.result.elapsedMs * r.timeScale) : '-',

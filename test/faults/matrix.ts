@@ -209,7 +209,9 @@ async function runCell(p: BenchProduct, f: FaultDef, seed: number, mode: 'quick'
     const watch = f.id === 'expired' && p.expiry === 'access-token' ? setInterval(() => sim.stats().requests >= revokeAt && sim.tokens.revokeAll(), 1) : undefined;
     const out = await runUnit(NEXT, unit, () => ({ module: p.module, store, credentials: credentials(), http: FAST_HTTP, ...perInvocation })).finally(() => clearInterval(watch));
     const faulted = Object.entries(sim.stats().faults).map(([k, v]) => `${k} ${v}`).join(', ');
-    const extra = `${faulted ? `faults: ${faulted}; ` : ''}retries ${out.stats?.retries ?? 0}`;
+    // Requests the simulator saw sent into a closed window (after a 429, before its Retry-After passed).
+    const closed = f.id === 'storm' ? `; closed-window requests ${sim.stats().closedWindowRequests}` : '';
+    const extra = `${faulted ? `faults: ${faulted}; ` : ''}retries ${out.stats?.retries ?? 0}${closed}`;
     if (out.ok && f.id === 'vanish' && !out.stats?.skipped) return { outcome: 'BROKEN', detail: 'no vanished parent was skipped' };
     if (out.ok && f.id === 'expired') return judge(env, out.ok, undefined, `token outlived the run (${out.stats?.requests} requests)`);
     if (out.ok && f.id === 'refresh' && (app ? app.refreshes() : 2) < 2) return judge(env, true, undefined, 'token never expired');

@@ -29,7 +29,7 @@ describe('organization directory collector against the simulated org', () => {
   const tenant = adminTenant({ seed: 11, users: 520, groups: 230, memberships: 2400, domains: 5, policies: 4, vanishingUsers: 3, vanishingGroups: 2, v1PageSize: 2, accessPageSize: 3, serviceAccounts: 5 });
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 11, faults: { rate: 0.08, slowMs: 900, maxPerRequest: 2 } });
+    sim = await startSimulator({ products: [tenant], seed: 11, rateLimit: { perSecond: 100 }, faults: { rate: 0.08, slowMs: 900, maxPerRequest: 2 } });
   });
   afterAll(async () => sim.close());
 
@@ -44,6 +44,8 @@ describe('organization directory collector against the simulated org', () => {
     const faults = sim.stats().faults;
     expect(Object.keys(faults).length).toBeGreaterThanOrEqual(3);
     await expectEqualsTruth(store, tenant.groundTruth(), run.date);
+    // Paced to the budget the headers tell (the server's X-RateLimit-*): nothing sent into a closed window.
+    expect(sim.stats().closedWindowRequests).toBe(0);
     const truth = tenant.groundTruth();
     for (const t of ['admin_users', 'admin_groups', 'admin_group_members', 'admin_group_role_assignments', 'admin_api_tokens', 'admin_user_product_access', 'admin_policies', 'admin_domains', 'admin_service_accounts', 'admin_service_account_api_tokens', 'admin_service_account_oauth_clients']) {
       expect(truth[t]?.length, t).toBeGreaterThan(0);

@@ -34,7 +34,7 @@ describe('Assets collector against the simulated tenant', () => {
   const types = pick(tenant);
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 11, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
+    sim = await startSimulator({ products: [tenant], seed: 11, rateLimit: { perSecond: 100 }, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
   });
   afterAll(async () => sim.close());
 
@@ -48,6 +48,8 @@ describe('Assets collector against the simulated tenant', () => {
     const truth = tenant.groundTruth(types);
     expect(truth.assets_objects?.length).toBeGreaterThan(130);
     await expectEqualsTruth(store, truth, run.date, 'acme');
+    // Paced to the budget the headers tell (the server's X-RateLimit-*): nothing sent into a closed window.
+    expect(sim.stats().closedWindowRequests).toBe(0);
   });
 
   it('resuming after every page boundary (one request per invocation) gives identical output, no duplicate', async () => {

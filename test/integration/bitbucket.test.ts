@@ -7,6 +7,7 @@ import { bitbucketTables } from '../../functions/bitbucket.tables.ts';
 import { runCollect } from '../../shared/cli/collect.ts';
 import type { Run, Unit } from '../../shared/config.ts';
 import type { Credentials } from '../../shared/http/auth.ts';
+import { RateBudgetRegistry } from '../../shared/http/pacing.ts';
 import { runUnit } from '../../shared/local/runner.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { bitbucketTenant, DEFAULT_BITBUCKET_CONSUMER, DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, startSimulator, type BitbucketSim, type Simulator } from '../../shared/simulator/index.ts';
@@ -40,28 +41,34 @@ function unitFor(sim: Simulator, extra: Partial<Unit> = {}): Unit {
 }
 
 describe('Bitbucket Cloud collector against the simulated tenant', () => {
-  const tenant = bitbucketTenant({ seed: 11, workspaces: 3, users: 140, projects: 4, repositories: 14, vanishingRepositories: 2, vanishingProjects: 1 });
+  // Bitbucket's rolling hour, 3,600 times shorter (1 s), with the budget of 60 requests the unit's config states.
+  const tenant = bitbucketTenant({ seed: 11, workspaces: 3, users: 140, projects: 4, repositories: 14, vanishingRepositories: 2, vanishingProjects: 1, hourlyLimit: 60 });
+  const budget = { rateLimitBudget: 60 } as const;
+  const pacing = { timeScale: 3600 };
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 11, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
+    sim = await startSimulator({ products: [tenant], seed: 11, budgets: { timeScale: 3600 }, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
   });
   afterAll(async () => sim.close());
 
   it('with faults on, every table equals ground truth; vanished repositories and projects are skipped', async () => {
     const store = new LocalStore(await tmp());
-    const out = await runUnit({ id: 'faults', date }, unitFor(sim), () => ({ module: bitbucket, store, credentials: creds, http: fastHttp }));
+    const out = await runUnit({ id: 'faults', date }, unitFor(sim, budget), () => ({ module: bitbucket, store, credentials: creds, http: fastHttp, pacing }));
     expect(out.error).toBeUndefined();
     expect(out.stats?.retries).toBeGreaterThan(0);
     expect(out.stats?.skipped).toBe(3);
     const faults = sim.stats().faults;
     for (const kind of ['5xx', 'reset', 'slow', 'truncated', 'shortPage']) expect(faults[kind] ?? 0, kind).toBeGreaterThan(0);
     await expectEqualsTruth(store, tenant.groundTruth());
+    // Several windows' worth of requests, yet none beyond the budget nor into a closed window.
+    expect(out.stats?.requests).toBeGreaterThan(60);
+    expect(sim.stats().closedWindowRequests).toBe(0);
   });
 
   it('resuming after every page boundary (one request per invocation) gives identical output, no duplicate', async () => {
     const store = new LocalStore(await tmp());
     let maxCheckpoint = 0;
-    const out = await runUnit({ id: 'resume', date }, unitFor(sim), () => ({ module: bitbucket, store, credentials: creds, http: { ...fastHttp, concurrency: 1 }, maxRequests: 1 }), {
+    const out = await runUnit({ id: 'resume', date }, unitFor(sim, budget), () => ({ module: bitbucket, store, credentials: creds, http: { ...fastHttp, concurrency: 1 }, maxRequests: 1, pacing }), {
       onInvocation: (_n, bytes) => (maxCheckpoint = Math.max(maxCheckpoint, bytes)),
     });
     expect(out.error).toBeUndefined();
@@ -111,12 +118,13 @@ describe('request economy', () => {
     }
   });
 
-  it('rides out the /2.0/repositories/* budget (429 without Retry-After) by backing off', async () => {
+  it('after a 429 without Retry-After, waits the documented minute of the rolling hour (time-scaled) and rides out the budget, each 429 retried once', async () => {
     const tenant = bitbucketTenant({ seed: 6, workspaces: 1, users: 30, projects: 2, repositories: 8, repositoryRateLimit: { limit: 8, windowMs: 400 } });
     const sim = await startSimulator({ products: [tenant], seed: 6 });
     try {
       const store = new LocalStore(await tmp());
-      const out = await runUnit({ id: 'budget', date }, unitFor(sim), () => ({ module: bitbucket, store, credentials: creds, http: { concurrency: 1, retry: { baseDelayMs: 50, maxDelayMs: 400, maxRetries: 10 } } }));
+      // Minutes 150 times shorter (400 ms): the sim's window has passed when the gate reopens.
+      const out = await runUnit({ id: 'budget', date }, unitFor(sim), () => ({ module: bitbucket, store, credentials: creds, http: { concurrency: 1 }, pacing: { timeScale: 150 } }));
       expect(out.error).toBeUndefined();
       const tooMany = sim.stats().byStatus['429'] ?? 0;
       expect(tooMany).toBeGreaterThan(0);
@@ -139,16 +147,18 @@ describe('long rate limits', () => {
       const out = await runUnit(
         { id: 'pause', date },
         unitFor(sim),
-        () => ({ module: bitbucket, store, credentials: creds, http: { concurrency: 1, retry: { baseDelayMs: 1, maxDelayMs: 2, maxRetries: 2 } } }),
+        // An invocation may sleep 30 s here, less than the documented minute a bare 429 closes the window for.
+        // Each invocation starts with a budget of its own: the workflow's wait has let the window pass.
+        () => ({ module: bitbucket, store, credentials: creds, http: { concurrency: 1, retry: { maxRetryAfterMs: 30_000 } }, pacing: { registry: new RateBudgetRegistry() } }),
         {
           onWait: (s) => waits.push(s),
-          // The hour-long window passes while the workflow waits: here the test lifts the budget instead.
+          // The window passes while the workflow waits: here the test lifts the budget instead.
           sleep: async () => tenant.resetRateLimit(),
         },
       );
       expect(out.error).toBeUndefined();
       expect(waits.length).toBeGreaterThan(0);
-      expect(waits.every((s) => s === 300)).toBe(true);
+      expect(waits.every((s) => s === 60)).toBe(true);
       await expectEqualsTruth(store, tenant.groundTruth());
     } finally {
       await sim.close();

@@ -26,7 +26,7 @@ describe('Confluence Data Center collector against the simulated instance (conte
   const tenant = confluenceDcTenant({ seed: 11, users: 900, groups: 10, memberships: 500, spaces: 14, vanishingGroups: 1, vanishingSpaces: 1 });
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 11, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
+    sim = await startSimulator({ products: [tenant], seed: 11, rateLimit: { perSecond: 100 }, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
   });
   afterAll(async () => sim.close());
 
@@ -45,6 +45,8 @@ describe('Confluence Data Center collector against the simulated instance (conte
     expect(out.stats?.skipped).toBe(2);
     for (const r of sim.requests()) expect(r.url.startsWith('/confluence/rest/api/')).toBe(true);
     await expectEqualsTruth(store, tenant.groundTruth(), run.date);
+    // Paced to the budget the headers tell (the server's X-RateLimit-*): nothing sent into a closed window.
+    expect(sim.stats().closedWindowRequests).toBe(0);
   });
 
   it('resuming after every page boundary gives identical output, no duplicate', async () => {

@@ -34,9 +34,9 @@ async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record
 const unitFor = (sim: Simulator, extra: Partial<Unit> = {}): Unit => ({ org: 'acme', product: 'confluence', siteUrl: sim.url, auth: { kind: 'basic' }, ...extra });
 
 /** Collect one tenant; returns the outcome, the store and the simulator's request log. */
-async function collectTenant(opts: ConfluenceTenantOptions, sim: { faults?: Parameters<typeof startSimulator>[0]['faults'] } = {}, run: Partial<{ maxRequests: number; concurrency: number; credentials: Credentials; unit: Partial<Unit> }> = {}) {
+async function collectTenant(opts: ConfluenceTenantOptions, sim: Pick<Parameters<typeof startSimulator>[0], 'faults' | 'rateLimit'> = {}, run: Partial<{ maxRequests: number; concurrency: number; credentials: Credentials; unit: Partial<Unit> }> = {}) {
   const tenant = confluenceTenant(opts);
-  const s = await startSimulator({ products: [tenant], seed: opts.seed ?? 1, faults: sim.faults });
+  const s = await startSimulator({ products: [tenant], seed: opts.seed ?? 1, faults: sim.faults, ...(sim.rateLimit ? { rateLimit: sim.rateLimit } : {}) });
   try {
     const store = await tmp();
     let maxCheckpoint = 0;
@@ -53,8 +53,10 @@ describe('Confluence Cloud collector against the simulated tenant', () => {
   const opts: ConfluenceTenantOptions = { seed: 11, users: 1300, groups: 22, memberships: 2400, spaces: 14, personalSpaces: 4, vanishingGroups: 1, vanishingSpaces: 1, vanishingUsers: 2 };
 
   it('with faults on, every table equals ground truth', async () => {
-    const r = await collectTenant(opts, { faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
+    const r = await collectTenant(opts, { faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 }, rateLimit: { perSecond: 100 } });
     expect(r.out.error).toBeUndefined();
+    // Paced to the budget the headers tell (the server's X-RateLimit-*): nothing sent into a closed window.
+    expect(r.stats.closedWindowRequests).toBe(0);
     expect(r.out.stats?.retries).toBeGreaterThan(0);
     expect(r.stats.faults.shortPage ?? 0).toBeGreaterThan(0);
     // One vanishing group, one vanishing space in each of the two space passes (permissions, role assignments).

@@ -29,7 +29,7 @@ describe('Jira Data Center collector against the simulated instance (context pat
   const tenant = jiraDcTenant({ seed: 11, users: 2300, groups: 14, memberships: 700, projects: 6, vanishingGroups: 1, vanishingProjects: 1 });
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 11, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
+    sim = await startSimulator({ products: [tenant], seed: 11, rateLimit: { perSecond: 100 }, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
   });
   afterAll(async () => sim.close());
 
@@ -50,6 +50,8 @@ describe('Jira Data Center collector against the simulated instance (context pat
     for (const r of sim.requests()) expect(r.url.startsWith('/jira/rest/api/2/')).toBe(true);
     for (const r of sim.requests()) expect(r.authorization).toBe('bearer');
     await expectEqualsTruth(store, tenant.groundTruth(), run.date);
+    // Paced to the budget the headers tell (the server's X-RateLimit-*): nothing sent into a closed window.
+    expect(sim.stats().closedWindowRequests).toBe(0);
   });
 
   it('resuming after every page boundary (one request per invocation) gives identical output, no duplicate', async () => {

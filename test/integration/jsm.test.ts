@@ -27,7 +27,7 @@ describe('JSM collector against the simulated tenant', () => {
   const tenant = jsmTenant({ seed: 11, customers: 260, agents: 9, serviceDesks: 7, organizations: 9, vanishingDesks: 1, vanishingOrganizations: 1 });
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 11, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
+    sim = await startSimulator({ products: [tenant], seed: 11, rateLimit: { perSecond: 100 }, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
   });
   afterAll(async () => sim.close());
 
@@ -50,6 +50,8 @@ describe('JSM collector against the simulated tenant', () => {
     expect(out.stats?.retries).toBeGreaterThan(0);
     expect(out.stats?.skipped).toBe(2);
     await expectEqualsTruth(store, tenant.groundTruth(), run.date, 'acme');
+    // Paced to the budget the headers tell (the server's X-RateLimit-*): nothing sent into a closed window.
+    expect(sim.stats().closedWindowRequests).toBe(0);
   });
 
   it('resuming after every page boundary (one request per invocation) gives identical output, no duplicate', async () => {

@@ -34,7 +34,7 @@ describe('Opsgenie collector against the simulated account', () => {
   const tenant = opsgenieTenant({ seed: 22, users: 480, teams: 7, vanishingTeams: 2 });
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 22, faults: { rate: 0.3, slowMs: 1500, maxPerRequest: 2 } });
+    sim = await startSimulator({ products: [tenant], seed: 22, rateLimit: { perSecond: 100 }, faults: { rate: 0.3, slowMs: 1500, maxPerRequest: 2 } });
   });
   afterAll(async () => sim.close());
 
@@ -47,6 +47,8 @@ describe('Opsgenie collector against the simulated account', () => {
     const faults = sim.stats().faults;
     for (const kind of ['5xx', 'reset', 'slow', 'truncated', 'shortPage']) expect(faults[kind] ?? 0, kind).toBeGreaterThan(0);
     await expectEqualsTruth(store, tenant.groundTruth());
+    // Paced to the budget the headers tell (the server's X-RateLimit-*): nothing sent into a closed window.
+    expect(sim.stats().closedWindowRequests).toBe(0);
     expect(sim.requests().every((r) => r.authorization === 'genie-key')).toBe(true);
   });
 

@@ -31,10 +31,11 @@ function unitFor(sim: Simulator, extra: Partial<Unit> = {}): Unit {
 }
 
 describe('Trello collector against the simulated tenant', () => {
-  const tenant = trelloTenant({ seed: 31, members: 90, workspaces: 3, boards: 7, vanishingBoards: 2 });
+  const tenant = trelloTenant({ seed: 31, members: 90, workspaces: 3, boards: 7, vanishingBoards: 2, rateLimits: { tokenMax: 10, keyMax: 30, intervalMs: 10_000 } });
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 31, faults: { rate: 0.3, slowMs: 1500, maxPerRequest: 2, kinds: ['5xx', 'reset', 'slow', 'truncated'] } });
+    // Trello's windows per token and per key, 20 times shorter (500 ms) and 10 times smaller, told in its headers.
+    sim = await startSimulator({ products: [tenant], seed: 31, budgets: { timeScale: 20 }, faults: { rate: 0.3, slowMs: 1500, maxPerRequest: 2, kinds: ['5xx', 'reset', 'slow', 'truncated'] } });
   });
   afterAll(async () => sim.close());
 
@@ -47,6 +48,9 @@ describe('Trello collector against the simulated tenant', () => {
     const faults = sim.stats().faults;
     for (const kind of ['5xx', 'reset', 'slow', 'truncated']) expect(faults[kind] ?? 0, kind).toBeGreaterThan(0);
     await expectEqualsTruth(store, tenant.groundTruth());
+    // More requests than one window allows, yet none beyond the budget nor into a closed window.
+    expect(out.stats?.requests).toBeGreaterThan(10);
+    expect(sim.stats().closedWindowRequests).toBe(0);
     const log = sim.requests();
     expect(log.every((r) => r.authorization === 'trello')).toBe(true);
     expect(log.some((r) => r.url.includes(KEY) || r.url.includes(TOKEN) || /[?&](key|token)=/.test(r.url))).toBe(false);

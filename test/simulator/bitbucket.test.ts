@@ -425,3 +425,23 @@ describe('determinism, defaults and scale', () => {
     expect(big.minimumRequests()).toBeGreaterThan(49 * 400 * 3);
   });
 });
+
+describe('Bitbucket simulator hourly budget (with `budgets`)', () => {
+  it('refuses a credential\'s request beyond its rolling hour with Bitbucket\'s 429 (no Retry-After, no X-RateLimit-*), counted as closed-window; another credential has its own', async () => {
+    const sim = await startSimulator({ products: [bitbucketTenant({ seed: 3, workspaces: 1, users: 5, projects: 1, repositories: 1, hourlyLimit: 2 })], seed: 3, budgets: true });
+    try {
+      const statuses: number[] = [];
+      let refused: { body: unknown; retryAfter: string | null; limit: string | null } | null = null;
+      for (const auth of [ADMIN, ADMIN, ADMIN, VIEWER]) {
+        const r = await get<unknown>(sim, '/2.0/user/workspaces', auth);
+        statuses.push(r.status);
+        if (r.status === 429) refused = { body: r.body, retryAfter: r.headers.get('retry-after'), limit: r.headers.get('x-ratelimit-limit') };
+      }
+      expect(statuses).toEqual([200, 200, 429, 200]);
+      expect(refused).toEqual({ body: { type: 'error', error: { message: 'Rate limit for this resource has been exceeded' } }, retryAfter: null, limit: null });
+      expect(sim.stats().closedWindowRequests).toBe(1);
+    } finally {
+      await sim.close();
+    }
+  });
+});

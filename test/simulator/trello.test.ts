@@ -66,3 +66,39 @@ describe('Trello simulator', () => {
     expect(JSON.stringify(trelloTenant({ seed: 2, members: 80, workspaces: 3, boards: 5, vanishingBoards: 1 }).groundTruth())).toBe(JSON.stringify(tenant.groundTruth()));
   });
 });
+
+describe('Trello simulator budget (with `budgets`)', () => {
+  // Windows of ten minutes: the test's few requests all fall into the first one.
+  const limits = { tokenMax: 2, keyMax: 3, intervalMs: 600_000 };
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ products: [trelloTenant({ seed: 2, members: 10, workspaces: 1, boards: 1, rateLimits: limits })], seed: 2, budgets: true });
+  });
+  afterAll(async () => sim.close());
+
+  it('tells the token and key budgets on every answer, refuses beyond either with Trello\'s 429 (no Retry-After), and counts those as closed-window requests', async () => {
+    const call = (authorization: string) => fetch(`${sim.url}/1/members/me/organizations`, { headers: { authorization } });
+    const first = await call(ADMIN);
+    await first.body?.cancel();
+    expect(Object.fromEntries([...first.headers].filter(([k]) => k.startsWith('x-rate-limit-')))).toEqual({
+      'x-rate-limit-api-token-interval-ms': '600000',
+      'x-rate-limit-api-token-max': '2',
+      'x-rate-limit-api-token-remaining': '1',
+      'x-rate-limit-api-key-interval-ms': '600000',
+      'x-rate-limit-api-key-max': '3',
+      'x-rate-limit-api-key-remaining': '2',
+    });
+    const answers: { status: number; body: unknown; retryAfter: string | null }[] = [];
+    for (const auth of [ADMIN, ADMIN, VIEWER, VIEWER]) {
+      const r = await call(auth);
+      answers.push({ status: r.status, body: r.status === 429 ? await r.json() : (await r.body?.cancel(), null), retryAfter: r.headers.get('retry-after') });
+    }
+    expect(answers).toEqual([
+      { status: 200, body: null, retryAfter: null },
+      { status: 429, body: { error: 'API_TOKEN_LIMIT_EXCEEDED', message: 'Rate limit exceeded' }, retryAfter: null },
+      { status: 200, body: null, retryAfter: null },
+      { status: 429, body: { error: 'API_KEY_LIMIT_EXCEEDED', message: 'Rate limit exceeded' }, retryAfter: null },
+    ]);
+    expect(sim.stats().closedWindowRequests).toBe(2);
+  });
+});

@@ -1,0 +1,302 @@
+/**
+ * Pacing to an API's published request budget: one mechanism for every product. A product declares, as
+ * data ({@link RatePolicy}), which response headers tell its budgets and what its documentation says when
+ * they are silent; {@link RateBudget} keeps, per site and credential, what was sent and what the server
+ * told, and makes every request of that site wait until it fits:
+ *
+ * - it spends at most `share` of each budget per window (default 0.8: the rest is left to the customer's
+ *   other tools), counting its own sends over a sliding window, which never exceeds a fixed window either;
+ * - it stops while the server says fewer than the reserve remain (another client is spending the budget);
+ * - after a 429 it closes the gate for every worker and stream of the site until the window reopens:
+ *   `Retry-After`, else the reset header, else the documented interval — no request in between.
+ *
+ * Atlassian Cloud: https://developer.atlassian.com/cloud/jira/platform/rate-limiting/ (facts sheet §9);
+ * Trello: https://developer.atlassian.com/cloud/trello/guides/rest-api/rate-limits/; Bitbucket Cloud:
+ * https://support.atlassian.com/bitbucket-cloud/docs/api-request-limits/.
+ */
+import { createHash } from 'node:crypto';
+import { parseRateLimitReset, parseRetryAfter } from './retry.ts';
+
+type Headers = Readonly<Record<string, string | string[] | undefined>>;
+
+/** One budget of an API: the headers that tell it (lower-case names) and the documented figures. */
+export interface BudgetSpec {
+  /** Names the budget in messages, e.g. 'token', 'key', 'tenant'. */
+  readonly name: string;
+  /** Documented window (ms), used when no header tells it. */
+  readonly windowMs: number;
+  /** Documented requests per window, used when no header tells it; absent: unknown until a header says. */
+  readonly limit?: number;
+  readonly headers?: {
+    /** Requests allowed per window. */
+    readonly limit?: string;
+    /** Requests left in the current window. */
+    readonly remaining?: string;
+    /** Length of the window in ms (Trello's `x-rate-limit-api-token-interval-ms`). */
+    readonly intervalMs?: string;
+    /** When the window reopens, an ISO-8601 date-time (Atlassian's `X-RateLimit-Reset`). */
+    readonly reset?: string;
+  };
+  /** How long a 429 that names no wait (no `Retry-After`, no reset) closes the gate. @default the window */
+  readonly reopenMs?: number;
+}
+
+export interface RatePolicy {
+  /** The document the figures come from, named in messages. */
+  readonly source: string;
+  readonly budgets: readonly BudgetSpec[];
+}
+
+/**
+ * Jira, Confluence, JSM, Assets and the Admin API: `X-RateLimit-Limit/-Remaining/-Reset` and `Retry-After`
+ * (facts sheet §9, Atlassian's "Rate limiting" page). The limit Atlassian enforces for API tokens is the
+ * per-second burst limit, whose figure is unpublished: the client paces to the limit the headers tell, per
+ * second; `RateLimit-Reason` only names which limit a 429 came from.
+ */
+export const ATLASSIAN_CLOUD_RATE: RatePolicy = {
+  source: 'Atlassian Cloud "Rate limiting" (https://developer.atlassian.com/cloud/jira/platform/rate-limiting/)',
+  budgets: [
+    {
+      name: 'tenant',
+      windowMs: 1000,
+      headers: { limit: 'x-ratelimit-limit', remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset' },
+    },
+  ],
+};
+
+/** How a unit spends a budget: its share, the budget when no header tells it, and the test time scale. */
+export interface PacingOptions {
+  readonly policy: RatePolicy;
+  /** Share of each budget this collector may spend, 0 < share ≤ 1. @default 0.8 */
+  readonly share?: number;
+  /** Requests per window of the first budget, when the credential has more than documented (Bitbucket's scaled limits). */
+  readonly limit?: number;
+  /** Divides every documented window (tests and the benchmark compress time); header values are used as told. @default 1 */
+  readonly timeScale?: number;
+}
+
+export const DEFAULT_RATE_LIMIT_SHARE = 0.8;
+
+interface BudgetState {
+  readonly spec: BudgetSpec;
+  /** Send times within the window, oldest first (`head` is the first live one). */
+  sends: number[];
+  head: number;
+  /** From the headers, when told. */
+  toldLimit?: number;
+  toldWindowMs?: number;
+  /** What the server said was left, minus what was sent since; and when that window reopens. */
+  remaining?: { left: number; until: number; slack: number; others: number };
+}
+
+/** What {@link RateBudget.acquire} hands back: give it to {@link RateBudget.observe} with the answer. */
+export interface Permit {
+  readonly seq: number;
+  /** Per budget: this client's sends within the window when this one left, itself included. */
+  readonly live: readonly number[];
+}
+
+/**
+ * The budget of one site and credential, shared by every stream and worker of the site (and every unit of
+ * the process that uses the same site and credential). Time comes from `now`, injected in tests; the
+ * caller sleeps ({@link RateBudget.waitMs}) and tries again.
+ */
+export class RateBudget {
+  private readonly states: BudgetState[];
+  private readonly share: number;
+  private readonly scale: number;
+  private closedUntil = 0;
+  private closedBy = '';
+  private seq = 0;
+  private inFlight = 0;
+  /** Most requests ever in flight at once: how many answers can overtake one another. */
+  private peakInFlight = 0;
+  private lastUsed: number;
+
+  constructor(
+    private readonly options: PacingOptions,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.share = Math.min(1, Math.max(0.01, options.share ?? DEFAULT_RATE_LIMIT_SHARE));
+    this.scale = Math.max(1e-9, options.timeScale ?? 1);
+    this.states = options.policy.budgets.map((spec) => ({ spec, sends: [], head: 0 }));
+    this.lastUsed = this.now();
+  }
+
+  /** How long until a request may be sent (0: now), and which budget holds it. */
+  waitMs(): { ms: number; reason: string } {
+    const now = this.now();
+    let ms = 0;
+    let reason = '';
+    const later = (until: number, why: string): void => {
+      if (until - now > ms) {
+        ms = until - now;
+        reason = why;
+      }
+    };
+    if (this.closedUntil > now) later(this.closedUntil, this.closedBy);
+    this.states.forEach((s, i) => {
+      const windowMs = this.windowOf(s);
+      const limit = this.limitOf(s, i);
+      while (s.head < s.sends.length && (s.sends[s.head] ?? 0) <= now - windowMs) s.head++;
+      if (s.head > 1024) {
+        s.sends = s.sends.slice(s.head);
+        s.head = 0;
+      }
+      if (limit !== undefined) {
+        const cap = Math.max(1, Math.floor(limit * this.share));
+        const live = s.sends.length - s.head;
+        // Own sends over a sliding window: at most `cap` in any window, so never more in a fixed one either.
+        if (live >= cap) later((s.sends[s.sends.length - cap] ?? now) + windowMs, `${s.spec.name} budget: ${cap} requests per ${Math.round(windowMs)} ms used`);
+        // The server says less than the reserve is left: another client is spending this budget. Wait until
+        // its window reopens.
+        const r = s.remaining;
+        // (Up to as many as were ever in flight together may still be this client's own: the server counts
+        // by arrival, this client by sending.)
+        if (r && r.until > now && r.others > this.peakInFlight && r.left + r.slack < limit - cap) {
+          later(r.until, `${s.spec.name} budget: ${Math.max(0, r.left)} left, below the ${limit - cap} kept for other tools`);
+        }
+      }
+    });
+    return { ms: Math.max(0, Math.ceil(ms)), reason };
+  }
+
+  /** Take a send slot now if one is free; null otherwise (then wait {@link waitMs} and try again). */
+  tryAcquire(): Permit | null {
+    if (this.waitMs().ms > 0) return null;
+    const now = this.now();
+    this.lastUsed = now;
+    const live: number[] = [];
+    for (const s of this.states) {
+      s.sends.push(now);
+      live.push(s.sends.length - s.head);
+      if (s.remaining) s.remaining.left--;
+    }
+    this.inFlight++;
+    this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+    return { seq: ++this.seq, live };
+  }
+
+  /**
+   * Learn from an answer: the budgets its headers tell, and on 429 close the gate for everyone until the
+   * window reopens (`Retry-After`, else the reset header, else the documented interval).
+   */
+  observe(permit: Permit, status: number, headers: Headers): void {
+    this.settle();
+    const now = this.now();
+    const sentSince = this.seq - permit.seq;
+    let spentReopen: number | undefined;
+    for (const [i, s] of this.states.entries()) {
+      const h = s.spec.headers;
+      const limit = num(headers, h?.limit);
+      if (limit !== undefined && limit > 0) s.toldLimit = limit;
+      const interval = num(headers, h?.intervalMs);
+      if (interval !== undefined && interval > 0) s.toldWindowMs = interval;
+      const resetIn = h?.reset ? parseRateLimitReset(one(headers, h.reset), now) : undefined;
+      const remaining = num(headers, h?.remaining);
+      if (remaining !== undefined) {
+        // What the server counted when this request arrived, less what this client sent after it.
+        // (`slack`: requests sent after this one may have arrived first and be counted twice; at most as many
+        // as were ever in flight together.) What others spent: the server's count beyond this client's own
+        // sends of the window before this one left (the server's window started within it) and those sent
+        // after it that may have arrived first. Only others' spending makes the reserve a reason to stop: a
+        // lone client's sliding window already keeps it out of the reserve.
+        const slack = Math.min(sentSince, this.peakInFlight);
+        const limitNow = this.limitOf(s, i);
+        const others = limitNow === undefined ? 0 : limitNow - remaining - (permit.live[i] ?? 0) - slack;
+        s.remaining = { left: remaining - sentSince, until: now + (resetIn ?? this.windowOf(s)), slack, others };
+      }
+      // A 429 that says this budget is spent reopens with its reset header, else its documented interval.
+      if (status === 429 && (resetIn !== undefined || remaining === 0)) spentReopen = Math.max(spentReopen ?? 0, now + (resetIn ?? this.reopenOf(s)));
+    }
+    if (status !== 429) return;
+    const retryAfter = parseRetryAfter(one(headers, 'retry-after'), now);
+    // Retry-After wins; else the reset header or the interval of the budget the 429 says is spent; else (a
+    // bare 429, as Trello and Bitbucket send) the documented interval of the first budget.
+    const first = this.states[0];
+    const until = retryAfter !== undefined ? now + retryAfter : (spentReopen ?? now + (first ? this.reopenOf(first) : 1000));
+    if (until > this.closedUntil) {
+      this.closedUntil = until;
+      this.closedBy =
+        retryAfter !== undefined
+          ? `HTTP 429, Retry-After ${Math.ceil(retryAfter / 1000)} s`
+          : `HTTP 429, the window reopens in ${Math.ceil((until - now) / 1000)} s (${this.options.policy.source})`;
+    }
+  }
+
+  /** A request that got no answer (connection error, timeout): it no longer counts as in flight. */
+  abandon(_permit: Permit): void {
+    this.settle();
+  }
+
+  private settle(): void {
+    this.lastUsed = this.now();
+    this.inFlight = Math.max(0, this.inFlight - 1);
+  }
+
+  private reopenOf(s: BudgetState): number {
+    return s.spec.reopenMs !== undefined ? s.spec.reopenMs / this.scale : this.windowOf(s);
+  }
+
+  /** Until when this budget holds state the server still counts: after that, a fresh budget is equivalent. */
+  liveUntil(): number {
+    let w = 0;
+    for (const s of this.states) w = Math.max(w, this.windowOf(s));
+    return Math.max(this.closedUntil, this.lastUsed + w);
+  }
+
+  private windowOf(s: BudgetState | undefined): number {
+    if (!s) return 1000;
+    return s.toldWindowMs ?? s.spec.windowMs / this.scale;
+  }
+
+  private limitOf(s: BudgetState, index: number): number | undefined {
+    return s.toldLimit ?? (index === 0 && this.options.limit !== undefined ? this.options.limit : s.spec.limit);
+  }
+}
+
+function one(h: Headers, name: string): string | undefined {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function num(h: Headers, name: string | undefined): number | undefined {
+  if (!name) return undefined;
+  const v = one(h, name);
+  if (v === undefined || !/^\s*\d+(\.\d+)?\s*$/.test(v)) return undefined;
+  return Number(v);
+}
+
+/**
+ * Budgets by site origin and credential. The key holds a hash of the credential, never the secret.
+ *
+ * A module-level registry outlives one Lambda invocation in a warm container. That is safe, and wanted: an
+ * entry only holds requests really sent to that site with that credential within the budget's window, which
+ * the server still counts too; {@link RateBudgetRegistry.get} drops entries whose windows have all passed,
+ * so nothing older than a window ever changes behaviour.
+ */
+export class RateBudgetRegistry {
+  private readonly budgets = new Map<string, RateBudget>();
+
+  get(origin: string, credentialId: string, options: PacingOptions, now: () => number = Date.now): RateBudget {
+    const key = `${origin}\u0000${credentialId}\u0000${options.policy.source}\u0000${options.share ?? ''}\u0000${options.limit ?? ''}\u0000${options.timeScale ?? ''}`;
+    const t = now();
+    for (const [k, b] of this.budgets) if (b.liveUntil() < t) this.budgets.delete(k);
+    let b = this.budgets.get(key);
+    if (!b) this.budgets.set(key, (b = new RateBudget(options, now)));
+    return b;
+  }
+
+  get size(): number {
+    return this.budgets.size;
+  }
+}
+
+/** The process-wide registry (see {@link RateBudgetRegistry} on why that is safe). */
+export const sharedRateBudgets = new RateBudgetRegistry();
+
+/** A stable identity of a credential for keying budgets: a hash, never the secret itself. */
+export function credentialId(credentials: object): string {
+  const { source: _source, ...rest } = credentials as Record<string, unknown>;
+  return createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 16);
+}
