@@ -84,7 +84,8 @@ describe('request economy', () => {
     const sim = await startSimulator({ products: [tenant], seed: 3 });
     try {
       const store = new LocalStore(await tmp());
-      const out = await runUnit({ id: 'min', date }, unitFor(sim), () => ({ module: bitbucket, store, credentials: creds }));
+      // A scaled workspace's budget (the default 1,000 an hour would pace this 1,000-odd-request tenant for an hour).
+      const out = await runUnit({ id: 'min', date }, unitFor(sim, { rateLimitBudget: 10_000 }), () => ({ module: bitbucket, store, credentials: creds }));
       expect(out.error).toBeUndefined();
       expect(out.stats?.requests).toBe(tenant.minimumRequests());
       await expectEqualsTruth(store, tenant.groundTruth());
