@@ -79,6 +79,9 @@ async function main(): Promise<number> {
       describe: 'Bitbucket Cloud: 3 workspaces, 400 users (about half of them directory accounts), 6 projects and 60 repositories per workspace',
       tenant: bitbucketTenant({ seed: 7, workspaces: 3, users: 400, projects: 6, repositories: 60, vanishingRepositories: 1, people: people('bitbucket', 250) }),
       auth: 'basic',
+      // A scaled workspace (more than 100 paid seats: up to 10,000 requests an hour, "API request limits"): the demo
+      // needs more than the 1,000 an hour of a small one, for which the collector would rightly wait an hour.
+      extraArgs: () => ['--rate-limit-budget', '10000'],
     },
     {
       product: 'admin',

@@ -663,6 +663,9 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
     const tooMany = (retryAfter: number): Promise<void> => {
       closeWindow(Date.now() + retryAfter * 1000);
       // Facts sheet §9: 429 + Retry-After (seconds), X-RateLimit-*, RateLimit-Reason.
+      // A product with a documented budget of its own (Bitbucket's hour, Trello's windows) reads X-RateLimit-* as
+      // that budget: the generic burst bucket's 429 then tells only how long to wait.
+      if (compiled.product.budget) return send(429, productError(429, 'Rate limit exceeded.'), { 'retry-after': String(retryAfter) });
       return send(429, productError(429, 'Rate limit exceeded.'), {
         'retry-after': String(retryAfter),
         // The limit and what is left only when a bucket is on: a storm alone has no budget to tell.
@@ -707,7 +710,10 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
       stats.closedWindowRequests++;
       return tooMany(bucket.retryAfter);
     }
-    if (rl) {
+    // The generic burst bucket tells its figures in Atlassian Cloud's X-RateLimit-* headers; a product with a documented
+    // budget of its own (Bitbucket's hour, Trello's 10 s windows) tells only that budget's headers, as the real API does
+    // (Bitbucket sends X-RateLimit-Limit, an hourly figure, only to access tokens on scaled endpoints).
+    if (rl && !compiled.product.budget) {
       extraHeaders['x-ratelimit-limit'] = String(rl.burst);
       extraHeaders['x-ratelimit-remaining'] = String(bucket.remaining);
       if (bucket.remaining < rl.burst * 0.2) extraHeaders['x-ratelimit-nearlimit'] = 'true';
