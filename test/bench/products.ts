@@ -212,7 +212,7 @@ export const BENCH_PRODUCTS: readonly BenchProduct[] = [
     product: 'admin',
     module: moduleOf('admin'),
     tenant: (s, seed) => {
-      const t = adminTenant({ seed, users: s.users, groups: s.groups, memberships: s.memberships, vanishingUsers: s.vanishing });
+      const t = adminTenant({ seed, users: s.users, groups: s.groups, memberships: s.memberships, vanishingUsers: s.vanishing, vanishingGroups: s.vanishing });
       return {
         sim: t,
         groundTruth: () => t.groundTruth(),
