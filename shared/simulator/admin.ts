@@ -4,7 +4,7 @@
  * accounts), the routes that serve it, the ground truth a perfect collector must produce, and the minimum
  * number of requests such a collector needs.
  *
- * Authority: /work/shared/atlassian-openapi/admin-organizations.json (server https://api.atlassian.com/admin,
+ * Authority: Atlassian's published OpenAPI spec of the Admin organizations API, admin-organizations.json (server https://api.atlassian.com/admin,
  * so its paths are served under `/admin`; pointers below are relative to `admin-organizations.json#/paths/`),
  * admin-user-management.json (server https://api.atlassian.com) and the facts sheet README (§3 styles A1/A2,
  * §7, §9, §10 Q4/Q7). Auth: the org admin API key as Bearer only.

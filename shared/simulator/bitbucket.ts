@@ -4,7 +4,7 @@
  * routes that serve it, an OAuth consumer token endpoint, the ground truth a perfect collector must
  * produce, and the minimum number of requests such a collector needs.
  *
- * Authority: /work/shared/atlassian-openapi/bitbucket-2.0.json (pointers below are relative to
+ * Authority: Atlassian's published Bitbucket Cloud REST API 2.0 OpenAPI spec (bitbucket-2.0.json) (pointers below are relative to
  * `bitbucket-2.0.json#/paths/`) and the facts sheet README (§2 auth, §3 style B, §6 endpoints, §9 rate
  * limits, §10 Q8).
  *

@@ -4,7 +4,7 @@
  * system info), the REST routes that serve it (v2 `/wiki/api/v2`, v1 `/wiki/rest/api`), the ground truth a
  * perfect collector must produce, and the minimum number of requests such a collector needs.
  *
- * Authority: /work/shared/atlassian-openapi/confluence-v2.json (pointers `confluence-v2.json#/paths/...`,
+ * Authority: Atlassian's published Confluence Cloud REST API v2 OpenAPI spec (confluence-v2.json) (pointers `confluence-v2.json#/paths/...`,
  * relative to /wiki/api/v2), confluence-v1.json (pointers `confluence-v1.json#/paths/...`) and the facts sheet
  * README (§3 paging styles C1/C2, §5 endpoints, §10 quirks Q4, Q6, Q10).
  *

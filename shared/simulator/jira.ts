@@ -4,7 +4,7 @@
  * that serve it, the ground truth a perfect collector must produce, and the minimum number of
  * requests such a collector needs.
  *
- * Authority: /work/shared/atlassian-openapi/jira-platform-v3.json (pointers below are relative to
+ * Authority: Atlassian's published Jira Cloud platform REST API v3 OpenAPI spec (jira-platform-v3.json) (pointers below are relative to
  * `jira-platform-v3.json#/paths/`) and the facts sheet README (§3 paging styles, §4 endpoints,
  * §10 quirks).
  *

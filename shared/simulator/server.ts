@@ -3,7 +3,9 @@
  * rate limiting, and seeded faults. Products (Jira, ...) plug in as route tables; this file knows
  * nothing about any product's data.
  *
- * Spec pointers are into /work/shared/atlassian-openapi (see its README, sections 2, 3, 9, 10).
+ * Spec pointers name Atlassian's published OpenAPI specs by file name (e.g. `jira-platform-v3.json#/paths/...`);
+ * "facts sheet" sections (2, 3, 9, 10) are the auth, pagination, rate-limit and quirk notes drawn from those specs
+ * and Atlassian's documentation.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
