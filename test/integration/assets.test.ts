@@ -7,6 +7,7 @@ import { runUnit } from '../../shared/local/runner.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { assetsTenant, DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, startSimulator, type AssetsSim, type Simulator } from '../../shared/simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
+import { shortPageReadings } from '../support/short-pages.ts';
 import { tempDirs } from '../support/tmp.ts';
 
 const bearer: Credentials = { kind: 'bearer', token: DEFAULT_CREDENTIALS.bearerToken, source: 'the test' };
@@ -62,30 +63,19 @@ describe('Assets collector against the simulated tenant', () => {
   });
 });
 
-describe.each([
-  { reading: 'positions' as const, repeats: 'the rows read again are dropped' },
-  { reading: 'returned' as const, repeats: 'no row is read again' },
-])('short pages mid-list, $reading reading (startAt counts $reading)', ({ reading, repeats }) => {
-  const tenant = assetsTenant({ seed: 21, schemas: 30, typesPerSchema: 3, objectsPerType: 150, vanishingSchemas: 1, shortPages: { reading } });
-  const types = pick(tenant);
-  let sim: Simulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 21, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
-  });
-  afterAll(async () => sim.close());
-
-  it(`with faults, resuming after every page boundary, every table equals ground truth and ${repeats}`, async () => {
-    // Prepare
-    const store = new LocalStore(await tmp());
-    const run: Run = { id: `short-${reading}`, date: '2026-11-28' };
-    // Act
-    const out = await runUnit(run, gatewayUnit(sim, types), () => ({ module: assets, store, credentials: bearer, http: { ...fastHttp, concurrency: 1 }, maxRequests: 1 }));
-    // Assess
-    expect(out.error).toBeUndefined();
-    if (reading === 'positions') expect(out.stats?.repeatsDropped).toBeGreaterThan(0);
-    else expect(out.stats?.repeatsDropped).toBe(0);
-    await expectEqualsTruth(store, tenant.groundTruth(types), run.date, 'acme');
-  });
+shortPageReadings({
+  title: 'short pages mid-list',
+  tenant: (reading) => {
+    const t = assetsTenant({ seed: 21, schemas: 30, typesPerSchema: 3, objectsPerType: 150, vanishingSchemas: 1, shortPages: { reading } });
+    const types = pick(t);
+    return { sim: t, truth: () => t.groundTruth(types), types };
+  },
+  module: assets,
+  tables: assetsTables,
+  unit: (sim, t) => gatewayUnit(sim, t.types),
+  credentials: bearer,
+  http: fastHttp,
+  tmp,
 });
 
 describe('request economy and edge cases', () => {

@@ -13,6 +13,7 @@ import { LocalStore } from '../../shared/sink/store.ts';
 import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, jiraTenant, startSimulator, type Simulator } from '../../shared/simulator/index.ts';
 import { runCollect } from '../../shared/cli/collect.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
+import { shortPageReadings } from '../support/short-pages.ts';
 import { tempDirs } from '../support/tmp.ts';
 import { collectThenWrongToken, WRONG_TOKEN } from '../support/cli.ts';
 
@@ -68,29 +69,18 @@ describe('Jira Cloud collector against the simulated tenant', () => {
   });
 });
 
-describe.each([
-  { reading: 'positions' as const, repeats: 'the users read again are dropped' },
-  { reading: 'returned' as const, repeats: 'no user is read again' },
-])('short pages of the bare-array user list mid-list, $reading reading (startAt counts $reading)', ({ reading, repeats }) => {
-  const tenant = jiraTenant({ seed: 21, users: 3300, groups: 4, memberships: 120, projects: 3, vanishingGroups: 1, vanishingProjects: 1, shortPages: { reading } });
-  let sim: Simulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 21, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
-  });
-  afterAll(async () => sim.close());
-
-  it(`with faults, resuming after every page boundary, every table equals ground truth and ${repeats}`, async () => {
-    // Prepare
-    const store = new LocalStore(await tmp());
-    const run: Run = { id: `short-${reading}`, date: '2026-11-28' };
-    // Act
-    const out = await runUnit(run, unitFor(sim), () => ({ module: jira, store, credentials: creds, http: { ...fastHttp, concurrency: 1 }, maxRequests: 1 }));
-    // Assess
-    expect(out.error).toBeUndefined();
-    if (reading === 'positions') expect(out.stats?.repeatsDropped).toBeGreaterThan(0);
-    else expect(out.stats?.repeatsDropped).toBe(0);
-    await expectEqualsTruth(store, tenant.groundTruth(), run.date, 'acme');
-  });
+shortPageReadings({
+  title: 'short pages of the bare-array user list mid-list',
+  tenant: (reading) => {
+    const t = jiraTenant({ seed: 21, users: 3300, groups: 4, memberships: 120, projects: 3, vanishingGroups: 1, vanishingProjects: 1, shortPages: { reading } });
+    return { sim: t, truth: () => t.groundTruth() };
+  },
+  module: jira,
+  tables: jiraTables,
+  unit: (sim) => unitFor(sim),
+  credentials: creds,
+  http: fastHttp,
+  tmp,
 });
 
 describe('request economy', () => {

@@ -7,6 +7,7 @@ import { runUnit } from '../../shared/local/runner.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, jsmTenant, startSimulator, type Simulator } from '../../shared/simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
+import { shortPageReadings } from '../support/short-pages.ts';
 import { tempDirs } from '../support/tmp.ts';
 import { collectThenWrongToken, WRONG_TOKEN } from '../support/cli.ts';
 
@@ -68,29 +69,18 @@ describe('JSM collector against the simulated tenant', () => {
   });
 });
 
-describe.each([
-  { reading: 'positions' as const, repeats: 'the rows read again are dropped' },
-  { reading: 'returned' as const, repeats: 'no row is read again' },
-])('short pages mid-list, $reading reading (start counts $reading)', ({ reading, repeats }) => {
-  const tenant = jsmTenant({ seed: 21, customers: 260, agents: 9, serviceDesks: 7, organizations: 9, vanishingDesks: 1, vanishingOrganizations: 1, shortPages: { reading } });
-  let sim: Simulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 21, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
-  });
-  afterAll(async () => sim.close());
-
-  it(`with faults, resuming after every page boundary, every table equals ground truth and ${repeats}`, async () => {
-    // Prepare
-    const store = new LocalStore(await tmp());
-    const run: Run = { id: `short-${reading}`, date: '2026-11-28' };
-    // Act
-    const out = await runUnit(run, unitFor(sim), () => ({ module: jsm, store, credentials: creds, http: { ...fastHttp, concurrency: 1 }, maxRequests: 1 }));
-    // Assess
-    expect(out.error).toBeUndefined();
-    if (reading === 'positions') expect(out.stats?.repeatsDropped).toBeGreaterThan(0);
-    else expect(out.stats?.repeatsDropped).toBe(0);
-    await expectEqualsTruth(store, tenant.groundTruth(), run.date, 'acme');
-  });
+shortPageReadings({
+  title: 'short pages mid-list',
+  tenant: (reading) => {
+    const t = jsmTenant({ seed: 21, customers: 260, agents: 9, serviceDesks: 7, organizations: 9, vanishingDesks: 1, vanishingOrganizations: 1, shortPages: { reading } });
+    return { sim: t, truth: () => t.groundTruth() };
+  },
+  module: jsm,
+  tables: jsmTables,
+  unit: (sim) => unitFor(sim),
+  credentials: creds,
+  http: fastHttp,
+  tmp,
 });
 
 describe('request economy', () => {
