@@ -48,7 +48,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 async function runDemo(out: string): Promise<void> {
   log(`running the demo into ${out} (npm run demo, about a minute)`);
   await new Promise<void>((res, rej) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'shared/cli/demo.ts'], { env: { ...process.env, DEMO_OUT: out }, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/demo.ts'], { env: { ...process.env, DEMO_OUT: out }, stdio: ['ignore', 'ignore', 'inherit'] });
     child.once('error', rej);
     child.once('exit', (code) => (code === 0 ? res() : rej(new Error(`the demo exited ${code}`))));
   });

@@ -6,7 +6,7 @@
 import type { Product, Unit } from '../../shared/config.ts';
 import type { ProductModule } from '../../shared/engine/collect.ts';
 import type { Credentials } from '../../shared/http/auth.ts';
-import type { ProductSim } from '../../shared/simulator/server.ts';
+import type { ProductSim } from '../../simulator/server.ts';
 import {
   adminTenant,
   assetsTenant,
@@ -21,7 +21,7 @@ import {
   jsmTenant,
   opsgenieTenant,
   trelloTenant,
-} from '../../shared/simulator/index.ts';
+} from '../../simulator/index.ts';
 import { productModules } from '../../functions/index.ts';
 
 export type Size = 'S' | 'M' | 'L';

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import type { Run } from '../../shared/config.ts';
 import { DEFAULT_CONCURRENCY } from '../../shared/engine/collect.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { startSimulator } from '../../shared/simulator/index.ts';
+import { startSimulator } from '../../simulator/index.ts';
 import { BASELINE_CONCURRENCY, BASELINE_PAGE_SIZE } from './baseline.ts';
 import { runChild, type ChildResult } from './child.ts';
 import { BENCH_PRODUCTS, SHAPES, SIZES, type BenchProduct, type Size } from './products.ts';

@@ -9,7 +9,7 @@ import { createPlanHandler } from '../../functions/handlers/plan.ts';
 import { parseConfig } from '../../infra/config.ts';
 import { siteHost, type Unit } from '../../shared/config.ts';
 import { diffRows, readPublished } from '../../shared/local/verify.ts';
-import { DEFAULT_CREDENTIALS, jiraTenant, startSimulator, type JiraSim, type Simulator } from '../../shared/simulator/index.ts';
+import { DEFAULT_CREDENTIALS, jiraTenant, startSimulator, type JiraSim, type Simulator } from '../../simulator/index.ts';
 import { S3Store } from '../../shared/sink/s3-store.ts';
 import { DATA_PREFIX, manifestKey } from '../../shared/workflow/names.ts';
 import { ManifestSchema } from '../../shared/workflow/schemas.ts';

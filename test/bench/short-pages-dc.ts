@@ -1,6 +1,6 @@
 /**
  * Short, permission-filtered pages on a Confluence Data Center instance (`_links.next` = start + limit over positions
- * before the filter, CONFSERVER-95396/36578; shared/simulator/confluence-dc.ts with `shortPages: positions`): what the
+ * before the filter, CONFSERVER-95396/36578; simulator/confluence-dc.ts with `shortPages: positions`): what the
  * collector of this tree requests and writes, per table, against the ground truth.
  *
  *   npx tsx test/bench/short-pages-dc.ts [users]        # default 3000
@@ -15,8 +15,8 @@ import type { Run, Unit } from '../../shared/config.ts';
 import { runUnit } from '../../shared/local/runner.ts';
 import { diffRows, readPublished } from '../../shared/local/verify.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { CONFLUENCE_DC_TOKENS, confluenceDcTenant } from '../../shared/simulator/confluence-dc.ts';
-import { startSimulator } from '../../shared/simulator/server.ts';
+import { CONFLUENCE_DC_TOKENS, confluenceDcTenant } from '../../simulator/confluence-dc.ts';
+import { startSimulator } from '../../simulator/server.ts';
 
 const users = Number(process.argv[2] ?? 3000);
 const tenant = confluenceDcTenant({ seed: 7, users, groups: 30, memberships: users, spaces: 300, shortPages: { reading: 'positions' } });

@@ -1,5 +1,5 @@
 /**
- * Short pages mid-list on an Assets tenant, in both readings of `startAt` (shared/simulator/paging.ts): what the
+ * Short pages mid-list on an Assets tenant, in both readings of `startAt` (simulator/paging.ts): what the
  * collector of this tree requests and writes. Prints one Markdown row per reading: requests (and the minimum a client
  * following the server's own next start needs), rows of assets_objects against the ground truth (missing, extra,
  * rows written more than once) and the repeated rows the key guard dropped (`repeatsDropped`, "repeated rows dropped" in the summary).
@@ -16,8 +16,8 @@ import type { Run, Unit } from '../../shared/config.ts';
 import { runUnit } from '../../shared/local/runner.ts';
 import { canonical, diffRows, readPublished } from '../../shared/local/verify.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { assetsTenant } from '../../shared/simulator/assets.ts';
-import { DEFAULT_CREDENTIALS, startSimulator } from '../../shared/simulator/server.ts';
+import { assetsTenant } from '../../simulator/assets.ts';
+import { DEFAULT_CREDENTIALS, startSimulator } from '../../simulator/server.ts';
 
 const objectsPerType = Number(process.argv[2] ?? 600);
 const SEED = 7;

@@ -20,11 +20,11 @@ import type { HttpClientOptions } from '../../shared/http/client.ts';
 import { runUnit } from '../../shared/local/runner.ts';
 import { stagingPrefix } from '../../shared/sink/layout.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { DEFAULT_BITBUCKET_CONSUMER, oauthApp, startSimulator, type FaultOptions, type OAuthSim, type ProductSim, type Simulator, type SimulatorOptions } from '../../shared/simulator/index.ts';
+import { DEFAULT_BITBUCKET_CONSUMER, oauthApp, startSimulator, type FaultOptions, type OAuthSim, type ProductSim, type Simulator, type SimulatorOptions } from '../../simulator/index.ts';
 import { runChild } from '../bench/child.ts';
 import { BENCH_PRODUCTS, type BenchProduct, type BenchTenant, type TenantShape } from '../bench/products.ts';
 import { checkAgainstTruth, publishedFingerprint } from '../bench/verify.ts';
-import { Rng } from '../../shared/simulator/random.ts';
+import { Rng } from '../../simulator/random.ts';
 
 export type FaultId = 'storm' | '5xx' | 'reset' | 'slow' | 'truncated' | 'vanish' | 'refresh' | 'expired' | 'kill';
 

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runSync } from '../../shared/cli/sync.ts';
+import { runSync } from '../../cli/sync.ts';
 import { STATE } from '../../shared/workflow/names.ts';
 import type { FinalizeSummary } from '../../shared/workflow/progress.ts';
 import { exampleConfig } from './support/synth.ts';

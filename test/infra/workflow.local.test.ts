@@ -11,7 +11,7 @@ import { jiraTables } from '../../functions/jira.tables.ts';
 import { parseConfig } from '../../infra/config.ts';
 import { siteHost, unitId, unitSlug, type Product, type Unit } from '../../shared/config.ts';
 import { diffRows, readPublished } from '../../shared/local/verify.ts';
-import { confluenceTenant, DEFAULT_CREDENTIALS, jiraTenant, jsmTenant, startSimulator, type JiraSim, type ProductSim, type Simulator } from '../../shared/simulator/index.ts';
+import { confluenceTenant, DEFAULT_CREDENTIALS, jiraTenant, jsmTenant, startSimulator, type JiraSim, type ProductSim, type Simulator } from '../../simulator/index.ts';
 import { S3Store } from '../../shared/sink/s3-store.ts';
 import { DATA_PREFIX, manifestKey, STATE, UNITS_FAILED_ERROR } from '../../shared/workflow/names.ts';
 import { FinalizeSummarySchema } from '../../shared/workflow/progress.ts';

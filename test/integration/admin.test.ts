@@ -6,7 +6,7 @@ import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
 import type { Logger } from '../../shared/redact.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { adminTenant, DEFAULT_CREDENTIALS, startSimulator, type AdminSim, type Simulator } from '../../shared/simulator/index.ts';
+import { adminTenant, DEFAULT_CREDENTIALS, startSimulator, type AdminSim, type Simulator } from '../../simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
 import { tempDirs } from '../support/tmp.ts';
 

@@ -5,7 +5,7 @@ import type { Run, Unit } from '../../shared/config.ts';
 import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { assetsTenant, DEFAULT_CREDENTIALS, startSimulator, type Simulator } from '../../shared/simulator/index.ts';
+import { assetsTenant, DEFAULT_CREDENTIALS, startSimulator, type Simulator } from '../../simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
 import { tempDirs } from '../support/tmp.ts';
 

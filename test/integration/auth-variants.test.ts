@@ -14,7 +14,7 @@ import { diffRows, readPublished } from '../../shared/local/verify.ts';
 import { credentialsFromFile } from '../../shared/secrets.ts';
 import { S3Store } from '../../shared/sink/s3-store.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { jiraTenant, oauthApp, startSimulator, type Simulator } from '../../shared/simulator/index.ts';
+import { jiraTenant, oauthApp, startSimulator, type Simulator } from '../../simulator/index.ts';
 import type { BlobStore } from '../../shared/sink/store.ts';
 import { freshBucket, motoS3, motoSecrets } from '../support/moto.ts';
 

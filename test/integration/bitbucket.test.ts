@@ -4,13 +4,13 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bitbucket } from '../../functions/bitbucket.ts';
 import { bitbucketTables } from '../../functions/bitbucket.tables.ts';
-import { runCollect } from '../../shared/cli/collect.ts';
+import { runCollect } from '../../cli/collect.ts';
 import type { Run, Unit } from '../../shared/config.ts';
 import type { Credentials } from '../../shared/http/auth.ts';
 import { RateBudgetRegistry } from '../../shared/http/pacing.ts';
 import { runUnit } from '../../shared/local/runner.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { bitbucketTenant, DEFAULT_BITBUCKET_CONSUMER, DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, startSimulator, type BitbucketSim, type Simulator } from '../../shared/simulator/index.ts';
+import { bitbucketTenant, DEFAULT_BITBUCKET_CONSUMER, DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, startSimulator, type BitbucketSim, type Simulator } from '../../simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
 import { tempDirs } from '../support/tmp.ts';
 

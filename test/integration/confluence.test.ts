@@ -6,7 +6,7 @@ import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
 import { readPublished } from '../../shared/local/verify.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { runCollect } from '../../shared/cli/collect.ts';
+import { runCollect } from '../../cli/collect.ts';
 import {
   CONFLUENCE_USER_SEARCH_WINDOW,
   confluenceTenant,
@@ -15,7 +15,7 @@ import {
   startSimulator,
   type ConfluenceTenantOptions,
   type Simulator,
-} from '../../shared/simulator/index.ts';
+} from '../../simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
 import { tempDirs } from '../support/tmp.ts';
 

@@ -7,7 +7,7 @@ import { collect, publish, type CollectDeps } from '../../shared/engine/collect.
 import type { Credentials } from '../../shared/http/auth.ts';
 import { stagingPrefix } from '../../shared/sink/layout.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { DEFAULT_CREDENTIALS, jiraTenant, startSimulator, type Simulator } from '../../shared/simulator/index.ts';
+import { DEFAULT_CREDENTIALS, jiraTenant, startSimulator, type Simulator } from '../../simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
 import { tempDirs } from '../support/tmp.ts';
 

@@ -6,8 +6,8 @@ import type { Run, Unit } from '../../shared/config.ts';
 import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { JIRA_DC_TOKENS, jiraDcTenant, startSimulator, type Simulator } from '../../shared/simulator/index.ts';
-import { runCollect } from '../../shared/cli/collect.ts';
+import { JIRA_DC_TOKENS, jiraDcTenant, startSimulator, type Simulator } from '../../simulator/index.ts';
+import { runCollect } from '../../cli/collect.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
 import { tempDirs } from '../support/tmp.ts';
 

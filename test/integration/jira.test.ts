@@ -10,8 +10,8 @@ import { collect, publish, type CollectDeps } from '../../shared/engine/collect.
 import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, jiraTenant, startSimulator, type Simulator } from '../../shared/simulator/index.ts';
-import { runCollect } from '../../shared/cli/collect.ts';
+import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, jiraTenant, startSimulator, type Simulator } from '../../simulator/index.ts';
+import { runCollect } from '../../cli/collect.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
 import { shortPageReadings } from '../support/short-pages.ts';
 import { tempDirs } from '../support/tmp.ts';

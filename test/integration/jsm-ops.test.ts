@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JSM_OPS_PAGE_SIZE, jsmOps } from '../../functions/jsm-ops.ts';
 import { jsmOpsTables } from '../../functions/jsm-ops.tables.ts';
-import { runCollect } from '../../shared/cli/collect.ts';
+import { runCollect } from '../../cli/collect.ts';
 import type { Unit } from '../../shared/config.ts';
 import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, jsmOpsTenant, startSimulator, type JsmOpsSim, type Simulator } from '../../shared/simulator/index.ts';
+import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, jsmOpsTenant, startSimulator, type JsmOpsSim, type Simulator } from '../../simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
 import { allText, tempDirs } from '../support/tmp.ts';
 import { WRONG_TOKEN } from '../support/cli.ts';

@@ -9,7 +9,7 @@ import { jira } from '../../functions/jira.ts';
 import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { adminTenant, bitbucketTenant, confluenceTenant, DEFAULT_CREDENTIALS, directoryPeople, jiraTenant, startSimulator } from '../../shared/simulator/index.ts';
+import { adminTenant, bitbucketTenant, confluenceTenant, DEFAULT_CREDENTIALS, directoryPeople, jiraTenant, startSimulator } from '../../simulator/index.ts';
 import { LocalCatalog, type SqlRow } from '../../shared/sql/duckdb.ts';
 
 // One small organization whose Jira, Confluence and Bitbucket draw their people from the directory, each

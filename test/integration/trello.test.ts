@@ -4,13 +4,13 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trello } from '../../functions/trello.ts';
 import { trelloTables } from '../../functions/trello.tables.ts';
-import { runCollect } from '../../shared/cli/collect.ts';
+import { runCollect } from '../../cli/collect.ts';
 import type { Unit } from '../../shared/config.ts';
 import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
 import { credentialsFromJson, credentialsFromSecret, inferKind } from '../../shared/secrets.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, startSimulator, trelloTenant, type Simulator, type TrelloSim } from '../../shared/simulator/index.ts';
+import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, startSimulator, trelloTenant, type Simulator, type TrelloSim } from '../../simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
 import { allText, captureStderr, tempDirs } from '../support/tmp.ts';
 

@@ -4,7 +4,7 @@
  * what a perfect client reads; minimumRequests equals what that client needs; determinism; generation speed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminTenant, startSimulator, type AdminSim, type Simulator } from '../../shared/simulator/index.ts';
+import { adminTenant, startSimulator, type AdminSim, type Simulator } from '../../simulator/index.ts';
 
 const KEY = 'Bearer sim-bearer-token';
 type Json = Record<string, unknown>;

@@ -4,7 +4,7 @@
  * body, includeAttributes), the gateway and Basic forms, 404s of vanished schemas, 403 for the limited account.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assetsTenant, startSimulator, type AssetsSim, type Simulator } from '../../shared/simulator/index.ts';
+import { assetsTenant, startSimulator, type AssetsSim, type Simulator } from '../../simulator/index.ts';
 
 const ADMIN = `Basic ${Buffer.from('collector@example.com:sim-api-token').toString('base64')}`;
 const VIEWER = `Basic ${Buffer.from('viewer@example.com:sim-viewer-token').toString('base64')}`;

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
  * in exactly minimumRequests() requests; determinism; generation speed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bitbucketTenant, DEFAULT_BITBUCKET_CONSUMER, startSimulator, type BitbucketSim, type Simulator } from '../../shared/simulator/index.ts';
+import { bitbucketTenant, DEFAULT_BITBUCKET_CONSUMER, startSimulator, type BitbucketSim, type Simulator } from '../../simulator/index.ts';
 
 const ADMIN = `Basic ${Buffer.from('collector@example.com:sim-api-token').toString('base64')}`;
 const VIEWER = `Basic ${Buffer.from('viewer@example.com:sim-viewer-token').toString('base64')}`;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { CONFLUENCE_DC_TOKENS, confluenceDcTenant, startSimulator, type Simulator } from '../../shared/simulator/index.ts';
+import { CONFLUENCE_DC_TOKENS, confluenceDcTenant, startSimulator, type Simulator } from '../../simulator/index.ts';
 
 const tenant = confluenceDcTenant({ seed: 2, users: 450, groups: 8, memberships: 100, spaces: 12, vanishingGroups: 1, vanishingSpaces: 1 });
 let sim: Simulator;

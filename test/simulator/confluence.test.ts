@@ -4,7 +4,7 @@
  * perfect client reads; minimumRequests equals what that client needs; determinism; generation speed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFLUENCE_USER_SEARCH_WINDOW, confluenceTenant, startSimulator, type ConfluenceSim, type Simulator } from '../../shared/simulator/index.ts';
+import { CONFLUENCE_USER_SEARCH_WINDOW, confluenceTenant, startSimulator, type ConfluenceSim, type Simulator } from '../../simulator/index.ts';
 
 const ADMIN = `Basic ${Buffer.from('collector@example.com:sim-api-token').toString('base64')}`;
 const VIEWER = `Basic ${Buffer.from('viewer@example.com:sim-viewer-token').toString('base64')}`;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { JIRA_DC_TOKENS, jiraDcTenant, startSimulator, type Simulator } from '../../shared/simulator/index.ts';
+import { JIRA_DC_TOKENS, jiraDcTenant, startSimulator, type Simulator } from '../../simulator/index.ts';
 
 const tenant = jiraDcTenant({ seed: 2, users: 1300, groups: 12, memberships: 200, projects: 6, vanishingGroups: 1, vanishingProjects: 1 });
 let sim: Simulator;

@@ -4,7 +4,7 @@
  * what that client needs; determinism; large-tenant generation speed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jiraTenant, startSimulator, type JiraSim, type Simulator } from '../../shared/simulator/index.ts';
+import { jiraTenant, startSimulator, type JiraSim, type Simulator } from '../../simulator/index.ts';
 
 const ADMIN = `Basic ${Buffer.from('collector@example.com:sim-api-token').toString('base64')}`;
 

@@ -4,7 +4,7 @@
  * odd cases of the seeded model the collector tests rely on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, jsmOpsTenant, startSimulator, type JsmOpsSim, type Simulator } from '../../shared/simulator/index.ts';
+import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, jsmOpsTenant, startSimulator, type JsmOpsSim, type Simulator } from '../../simulator/index.ts';
 
 const basic = (email: string, token: string) => `Basic ${Buffer.from(`${email}:${token}`).toString('base64')}`;
 const ADMIN = basic(DEFAULT_CREDENTIALS.email, DEFAULT_CREDENTIALS.apiToken);

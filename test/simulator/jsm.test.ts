@@ -4,7 +4,7 @@
  * vanished parents, the JSM error body, auth; determinism.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsmTenant, startSimulator, type JsmSim, type Simulator } from '../../shared/simulator/index.ts';
+import { jsmTenant, startSimulator, type JsmSim, type Simulator } from '../../simulator/index.ts';
 
 const ADMIN = `Basic ${Buffer.from('collector@example.com:sim-api-token').toString('base64')}`;
 const VIEWER = `Basic ${Buffer.from('viewer@example.com:sim-viewer-token').toString('base64')}`;

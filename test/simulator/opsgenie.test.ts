@@ -4,7 +4,7 @@
  * `expand=rotation`; determinism; sizes and odd cases of the seeded model.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, opsgenieTenant, startSimulator, type OpsgenieSim, type Simulator } from '../../shared/simulator/index.ts';
+import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, opsgenieTenant, startSimulator, type OpsgenieSim, type Simulator } from '../../simulator/index.ts';
 
 const ADMIN = `GenieKey ${DEFAULT_CREDENTIALS.genieKey ?? ''}`;
 const TEAM_KEY = `GenieKey ${DEFAULT_LIMITED_CREDENTIALS.genieKey ?? ''}`;

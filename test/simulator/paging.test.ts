@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pager, type ListPage, type Pager } from '../../shared/simulator/index.ts';
+import { pager, type ListPage, type Pager } from '../../simulator/index.ts';
 
 /** A route context without the 'shortPage' fault. */
 const noFault = { page: <T>(items: readonly T[]) => ({ items: [...items], short: false }) };
@@ -20,7 +20,7 @@ function walk(p: Pager, list: string, all: readonly number[], limit: number): Li
   }
 }
 
-describe('simulated short pages (shared/simulator/paging.ts)', () => {
+describe('simulated short pages (simulator/paging.ts)', () => {
   it('without the option, a page is exactly the slice [start, start + limit)', () => {
     // Prepare
     const p = pager(1);

@@ -1,9 +1,9 @@
 /**
- * A population shared by simulated products (shared/simulator/people.ts): which product accounts take shared
+ * A population shared by simulated products (simulator/people.ts): which product accounts take shared
  * people, and how the directory's people look to the products. Over the models, no HTTP.
  */
 import { describe, expect, it } from 'vitest';
-import { adminTenant, bitbucketTenant, confluenceTenant, directoryPeople, jiraTenant, peopleOf, type Person } from '../../shared/simulator/index.ts';
+import { adminTenant, bitbucketTenant, confluenceTenant, directoryPeople, jiraTenant, peopleOf, type Person } from '../../simulator/index.ts';
 
 // More people than any tenant below has users, so every eligible account takes one; every third is inactive.
 const list: Person[] = Array.from({ length: 500 }, (_, k) => ({ accountId: `shared-${k}`, name: `Shared Person ${k}`, email: k % 4 === 0 ? null : `p${k}@acme.example`, active: k % 3 !== 0 }));

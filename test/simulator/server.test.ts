@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from 'undici';
-import { jiraTenant, startSimulator, type FaultKind, type Simulator, type SimulatorOptions } from '../../shared/simulator/index.ts';
+import { jiraTenant, startSimulator, type FaultKind, type Simulator, type SimulatorOptions } from '../../simulator/index.ts';
 
 const ADMIN = `Basic ${Buffer.from('collector@example.com:sim-api-token').toString('base64')}`;
 const VIEWER = `Basic ${Buffer.from('viewer@example.com:sim-viewer-token').toString('base64')}`;

@@ -3,7 +3,7 @@
  * membership filters, 401/404 in Trello's words, enterprise admins; determinism; odd cases of the model.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, startSimulator, trelloTenant, type Simulator, type TrelloSim } from '../../shared/simulator/index.ts';
+import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, startSimulator, trelloTenant, type Simulator, type TrelloSim } from '../../simulator/index.ts';
 
 const header = (key: string, token: string) => `OAuth oauth_consumer_key="${key}", oauth_token="${token}"`;
 const ADMIN = header(DEFAULT_CREDENTIALS.trelloKey ?? '', DEFAULT_CREDENTIALS.trelloToken ?? '');

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCollect } from '../../shared/cli/collect.ts';
-import { CONFLUENCE_DC_TOKENS, confluenceDcTenant, startSimulator } from '../../shared/simulator/index.ts';
+import { runCollect } from '../../cli/collect.ts';
+import { CONFLUENCE_DC_TOKENS, confluenceDcTenant, startSimulator } from '../../simulator/index.ts';
 import { LocalCatalog, type SqlRow } from '../../shared/sql/duckdb.ts';
 
 // Confluence Data Center writes no confluence_settings; its snapshots are found through collector_units, so a change

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExpectedJiraPermission } from '../../shared/simulator/jira-effective.ts';
+import type { ExpectedJiraPermission } from '../../simulator/jira-effective.ts';
 import { LocalCatalog, type SqlRow } from '../../shared/sql/duckdb.ts';
 import { CHANGES_D1 as D1, CHANGES_D2 as D2, writeTwoSnapshotTenant } from '../support/access-changes-fixture.ts';
 

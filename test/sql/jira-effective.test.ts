@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCollect } from '../../shared/cli/collect.ts';
-import { DEFAULT_CREDENTIALS, jiraTenant, startSimulator } from '../../shared/simulator/index.ts';
-import { NESTED_ADMIN_GROUP } from '../../shared/simulator/jira.ts';
-import { expectedJiraEffectivePermissions } from '../../shared/simulator/jira-effective.ts';
+import { runCollect } from '../../cli/collect.ts';
+import { DEFAULT_CREDENTIALS, jiraTenant, startSimulator } from '../../simulator/index.ts';
+import { NESTED_ADMIN_GROUP } from '../../simulator/jira.ts';
+import { expectedJiraEffectivePermissions } from '../../simulator/jira-effective.ts';
 import { LocalCatalog } from '../../shared/sql/duckdb.ts';
 
 const canon = (r: Record<string, unknown>): string => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k]]));

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsmOpsTenant } from '../../shared/simulator/index.ts';
+import { jsmOpsTenant } from '../../simulator/index.ts';
 import { LocalCatalog, type SqlRow } from '../../shared/sql/duckdb.ts';
 import { writeSnapshot } from '../support/snapshots.ts';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalCatalog } from '../../shared/sql/duckdb.ts';
-import { jsmOpsTenant, opsgenieTenant } from '../../shared/simulator/index.ts';
+import { jsmOpsTenant, opsgenieTenant } from '../../simulator/index.ts';
 import { writeSnapshot } from '../support/snapshots.ts';
 
 const date = '2026-11-28';

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runQuery } from '../../shared/cli/query.ts';
+import { runQuery } from '../../cli/query.ts';
 import { displayWidth } from '../../shared/sql/format.ts';
 import { orgFixture, writeOrgSnapshot } from '../support/org-fixture.ts';
 

@@ -1,7 +1,7 @@
-import { runCollect } from '../../shared/cli/collect.ts';
-import { confluenceTenant, DEFAULT_CREDENTIALS, jiraTenant, startSimulator } from '../../shared/simulator/index.ts';
-import { NESTED_ADMIN_GROUP } from '../../shared/simulator/jira.ts';
-import { expectedJiraEffectivePermissions, type ExpectedJiraPermission } from '../../shared/simulator/jira-effective.ts';
+import { runCollect } from '../../cli/collect.ts';
+import { confluenceTenant, DEFAULT_CREDENTIALS, jiraTenant, startSimulator } from '../../simulator/index.ts';
+import { NESTED_ADMIN_GROUP } from '../../simulator/jira.ts';
+import { expectedJiraEffectivePermissions, type ExpectedJiraPermission } from '../../simulator/jira-effective.ts';
 import { writeSnapshot } from './snapshots.ts';
 
 export const CHANGES_D1 = '2026-11-27';

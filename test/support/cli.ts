@@ -1,5 +1,5 @@
-import { runCollect } from '../../shared/cli/collect.ts';
-import { DEFAULT_CREDENTIALS } from '../../shared/simulator/index.ts';
+import { runCollect } from '../../cli/collect.ts';
+import { DEFAULT_CREDENTIALS } from '../../simulator/index.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 
 /** An API token the simulators reject; no message, log line or file may contain it. */

@@ -1,5 +1,5 @@
-import { adminTenant, bitbucketTenant, confluenceTenant, jiraTenant } from '../../shared/simulator/index.ts';
-import type { JiraSim } from '../../shared/simulator/jira.ts';
+import { adminTenant, bitbucketTenant, confluenceTenant, jiraTenant } from '../../simulator/index.ts';
+import type { JiraSim } from '../../simulator/jira.ts';
 import { writeSnapshot } from './snapshots.ts';
 
 type Rows = Record<string, Record<string, unknown>[]>;

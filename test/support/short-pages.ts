@@ -3,14 +3,14 @@ import type { Run, Unit } from '../../shared/config.ts';
 import type { CollectDeps, ProductModule } from '../../shared/engine/collect.ts';
 import { runUnit } from '../../shared/local/runner.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import type { ShortPageReading } from '../../shared/simulator/paging.ts';
-import { startSimulator, type ProductSim, type Simulator } from '../../shared/simulator/index.ts';
+import type { ShortPageReading } from '../../simulator/paging.ts';
+import { startSimulator, type ProductSim, type Simulator } from '../../simulator/index.ts';
 import type { AnyTable } from '../../shared/schema/table.ts';
 import { expectTablesEqualTruth } from './truth.ts';
 
 /**
  * The offset-paging contract every product with short pages mid-list must meet, in both readings of what the next
- * offset counts (shared/simulator/paging.ts): with faults on and one request per invocation (a resume at every page
+ * offset counts (simulator/paging.ts): with faults on and one request per invocation (a resume at every page
  * boundary), every table equals ground truth; in the `positions` reading the key guard drops the rows read again,
  * in the `returned` reading nothing is read again.
  */

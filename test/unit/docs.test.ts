@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { tableReference } from '../../shared/cli/docs.ts';
+import { tableReference } from '../../cli/docs.ts';
 
 describe('table reference', () => {
   it('docs/tables.md is what the zod schemas generate (run npm run docs after changing a table)', async () => {

@@ -1,7 +1,7 @@
 /**
  * Start a simulated Atlassian tenant (Jira Cloud) on 127.0.0.1 and keep it up until Ctrl-C.
  *
- *   npx tsx shared/cli/simulator.ts --users 2000 --groups 50 --memberships 5000 --projects 30 \
+ *   npx tsx cli/simulator.ts --users 2000 --groups 50 --memberships 5000 --projects 30 \
  *     [--port 8080] [--seed 1] [--faults] [--latency-ms 0] [--rate-limit 100]
  */
 import { parseArgs } from 'node:util';
@@ -39,7 +39,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    'Usage: tsx shared/cli/simulator.ts [--users N] [--groups N] [--memberships N] [--projects N] [--roles N] [--schemes N]\n' +
+    'Usage: tsx cli/simulator.ts [--users N] [--groups N] [--memberships N] [--projects N] [--roles N] [--schemes N]\n' +
       '       [--vanishing-groups N] [--vanishing-projects N] [--port P] [--seed S] [--faults] [--latency-ms MS] [--rate-limit PER_SECOND]\n',
   );
   process.exit(0);

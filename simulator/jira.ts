@@ -26,8 +26,8 @@ import type {
   jiraProjects,
   jiraSettings,
   jiraUsers,
-} from '../../functions/jira.tables.ts';
-import type { RowInput } from '../schema/table.ts';
+} from '../functions/jira.tables.ts';
+import type { RowInput } from '../shared/schema/table.ts';
 import type { People, Person } from './people.ts';
 import { FIRST_NAMES as FIRST, LAST_NAMES as LAST, TIME_ZONES } from './names.ts';
 
@@ -215,7 +215,7 @@ export interface JiraModel {
   properties: JiraPropertyRecord[];
   /** Installed apps, as the Universal Plugin Manager lists them. */
   apps: UpmApp[];
-  /** How the bare-array user lists page (shared/simulator/paging.ts); undefined: full pages. */
+  /** How the bare-array user lists page (simulator/paging.ts); undefined: full pages. */
   shortPages: ShortPagesOption | undefined;
 }
 

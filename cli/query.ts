@@ -2,13 +2,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../shared/errors.ts';
 import { HelpRequested, parseCommandArgs } from './args.ts';
-import { LocalCatalog } from '../sql/duckdb.ts';
-import { formatResult, type OutputFormat } from '../sql/format.ts';
-import { latestAndPrevious, snapshotDates } from '../sql/snapshots.ts';
-import { loadQuestions, questionValues } from '../sql/questions.ts';
-import { loadViews } from '../sql/views.ts';
+import { LocalCatalog } from '../shared/sql/duckdb.ts';
+import { formatResult, type OutputFormat } from '../shared/sql/format.ts';
+import { latestAndPrevious, snapshotDates } from '../shared/sql/snapshots.ts';
+import { loadQuestions, questionValues } from '../shared/sql/questions.ts';
+import { loadViews } from '../shared/sql/views.ts';
 
 export const USAGE = `usage: npm run query -- "<SQL>" [options]
        npm run query -- --view <name> [--where "<condition>"] [--date <YYYY-MM-DD|latest>] [--limit <n>] [options]

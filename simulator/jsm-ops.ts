@@ -16,7 +16,7 @@
  */
 import type { ProductSim, Route, RouteContext, RouteResult } from './server.ts';
 import { hash32, Rng, uuidFrom } from './random.ts';
-import type { RowInput } from '../schema/table.ts';
+import type { RowInput } from '../shared/schema/table.ts';
 import type {
   jsmOpsCustomRoles,
   jsmOpsEscalationRecipients,
@@ -28,7 +28,7 @@ import type {
   jsmOpsTeamMembers,
   jsmOpsTeamRoles,
   jsmOpsTeams,
-} from '../../functions/jsm-ops.tables.ts';
+} from '../functions/jsm-ops.tables.ts';
 
 export interface JsmOpsTenantOptions {
   seed?: number;

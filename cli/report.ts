@@ -2,17 +2,17 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../shared/errors.ts';
 import { HelpRequested, parseCommandArgs } from './args.ts';
-import { reportDataFromRows, storeSource } from '../report/rows.ts';
-import { renderReport } from '../report/render.ts';
-import { reportDataFromSql } from '../report/sql.ts';
-import { LocalStore } from '../sink/store.ts';
-import { LocalCatalog } from '../sql/duckdb.ts';
-import { latestAndPrevious, snapshotDates } from '../sql/snapshots.ts';
-import type { ReportData } from '../report/data.ts';
-import { reportAccessFromSql, type AccessRow } from '../report/access.ts';
-import { unitCoverage } from '../report/coverage.ts';
+import { reportDataFromRows, storeSource } from '../shared/report/rows.ts';
+import { renderReport } from '../shared/report/render.ts';
+import { reportDataFromSql } from '../shared/report/sql.ts';
+import { LocalStore } from '../shared/sink/store.ts';
+import { LocalCatalog } from '../shared/sql/duckdb.ts';
+import { latestAndPrevious, snapshotDates } from '../shared/sql/snapshots.ts';
+import type { ReportData } from '../shared/report/data.ts';
+import { reportAccessFromSql, type AccessRow } from '../shared/report/access.ts';
+import { unitCoverage } from '../shared/report/coverage.ts';
 
 export const USAGE = `usage: npm run report -- [--out <dir>] [--date <YYYY-MM-DD>] [--save <file>] [--format html|json] [--engine sql|rows]
 Writes a self-contained HTML access report of the latest snapshot in the output folder (or of --date):

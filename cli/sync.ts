@@ -8,13 +8,13 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
-import type { Config } from '../config.ts';
-import { ConfigError } from '../errors.ts';
+import type { Config } from '../shared/config.ts';
+import { ConfigError } from '../shared/errors.ts';
 import { HelpRequested, parseCommandArgs } from './args.ts';
-import { configPath, loadConfig } from '../workflow/config-file.ts';
-import { stateMachineName } from '../workflow/names.ts';
-import { formatProgress, formatSummary, progressOf, type FinalizeSummary } from '../workflow/progress.ts';
-import type { RunRequest } from '../workflow/schemas.ts';
+import { configPath, loadConfig } from '../shared/workflow/config-file.ts';
+import { stateMachineName } from '../shared/workflow/names.ts';
+import { formatProgress, formatSummary, progressOf, type FinalizeSummary } from '../shared/workflow/progress.ts';
+import type { RunRequest } from '../shared/workflow/schemas.ts';
 
 export const USAGE = `usage: npm run sync -- [--org <org>]... [--product <product>]... [--unit <org>/<product>/<host>]... [--date YYYY-MM-DD]
                       [--force] [--wait]

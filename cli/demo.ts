@@ -1,9 +1,9 @@
 import { rm } from 'node:fs/promises';
-import { productModules } from '../../functions/index.ts';
-import type { Product } from '../config.ts';
-import { diffRows, readPublished } from '../local/verify.ts';
-import { convertToParquet } from '../parquet/local.ts';
-import { LocalStore } from '../sink/store.ts';
+import { productModules } from '../functions/index.ts';
+import type { Product } from '../shared/config.ts';
+import { diffRows, readPublished } from '../shared/local/verify.ts';
+import { convertToParquet } from '../shared/parquet/local.ts';
+import { LocalStore } from '../shared/sink/store.ts';
 import {
   adminTenant,
   assetsTenant,

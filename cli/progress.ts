@@ -1,4 +1,4 @@
-import type { Progress } from '../engine/collect.ts';
+import type { Progress } from '../shared/engine/collect.ts';
 
 /**
  * Progress on stderr: one updating line on a terminal, a line every few seconds (and when a stream

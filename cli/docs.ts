@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
-import { productModules } from '../../functions/index.ts';
-import { PRODUCTS, type Product } from '../config.ts';
-import { collectorUnits } from '../engine/units-table.ts';
-import { tablesMarkdown } from '../schema/docs.ts';
+import { productModules } from '../functions/index.ts';
+import { PRODUCTS, type Product } from '../shared/config.ts';
+import { collectorUnits } from '../shared/engine/units-table.ts';
+import { tablesMarkdown } from '../shared/schema/docs.ts';
 
 /** The table reference, as `npm run docs` writes it to docs/tables.md. */
 export function tableReference(): string {

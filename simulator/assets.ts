@@ -74,7 +74,7 @@ export interface AssetsModel {
   seed: number;
   workspaces: AssetsWorkspaceRecord[];
   caps: AssetsPageCaps;
-  /** How the paged lists page (shared/simulator/paging.ts); undefined: full pages. */
+  /** How the paged lists page (simulator/paging.ts); undefined: full pages. */
   shortPages: ShortPagesOption | undefined;
 }
 

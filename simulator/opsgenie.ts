@@ -23,8 +23,8 @@ import type {
   opsgenieTeamMembers,
   opsgenieTeams,
   opsgenieUsers,
-} from '../../functions/opsgenie.tables.ts';
-import type { RowInput } from '../schema/table.ts';
+} from '../functions/opsgenie.tables.ts';
+import type { RowInput } from '../shared/schema/table.ts';
 
 export interface OpsgenieTenantOptions {
   seed?: number;

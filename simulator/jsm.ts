@@ -97,7 +97,7 @@ export interface JsmModel {
   desks: JsmDesk[];
   organizations: JsmOrganization[];
   caps: JsmPageCaps;
-  /** How the paged lists page (shared/simulator/paging.ts); undefined: full pages. */
+  /** How the paged lists page (simulator/paging.ts); undefined: full pages. */
   shortPages: ShortPagesOption | undefined;
 }
 

@@ -27,8 +27,8 @@ import type {
   bitbucketRepositoryPermissions,
   bitbucketWorkspaceMembers,
   bitbucketWorkspaces,
-} from '../../functions/bitbucket.tables.ts';
-import type { RowInput } from '../schema/table.ts';
+} from '../functions/bitbucket.tables.ts';
+import type { RowInput } from '../shared/schema/table.ts';
 import type { People } from './people.ts';
 import { FIRST_NAMES as FIRST, LAST_NAMES as LAST } from './names.ts';
 

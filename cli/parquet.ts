@@ -1,11 +1,11 @@
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { HelpRequested, parseCommandArgs } from './args.ts';
-import { convertToParquet, measureQueries, type MeasuredQuery, type QueryMeasurement } from '../parquet/local.ts';
-import { LocalCatalog } from '../sql/duckdb.ts';
-import { formatResult } from '../sql/format.ts';
-import { loadQuestions, questionValues } from '../sql/questions.ts';
-import { latestAndPrevious, snapshotDates } from '../sql/snapshots.ts';
+import { convertToParquet, measureQueries, type MeasuredQuery, type QueryMeasurement } from '../shared/parquet/local.ts';
+import { LocalCatalog } from '../shared/sql/duckdb.ts';
+import { formatResult } from '../shared/sql/format.ts';
+import { loadQuestions, questionValues } from '../shared/sql/questions.ts';
+import { latestAndPrevious, snapshotDates } from '../shared/sql/snapshots.ts';
 
 export const USAGE = `usage: npm run parquet -- [--out <dir>] [--date latest|all|<YYYY-MM-DD>] [--measure]
 Converts the published JSON partitions of a date into Parquet, beside them under <out>/parquet/<table>/dt=/org=/

@@ -9,7 +9,7 @@
  *
  * Paging: DC's `next` link is `start + limit` whatever `size` says (CONFSERVER-95396), because `start` counts positions
  * before the permission filter that shortens a page (CONFSERVER-36578): the `positions` reading of
- * shared/simulator/paging.ts, always. `_links.next` is relative to `_links.base` (origin + context path).
+ * simulator/paging.ts, always. `_links.next` is relative to `_links.base` (origin + context path).
  */
 import { hash32, hex8, Rng, unit } from './random.ts';
 import type { ProductSim, Route, RouteContext, RouteResult } from './server.ts';
@@ -64,7 +64,7 @@ export interface ConfluenceDcModel {
   contextPath: string;
   seed: number;
   version: string;
-  /** How the lists page (shared/simulator/paging.ts): positions, some hidden (rate > 0) when `shortPages` is set. */
+  /** How the lists page (simulator/paging.ts): positions, some hidden (rate > 0) when `shortPages` is set. */
   shortPages: ShortPagesOption;
   users: User[];
   groups: { name: string; members: number[]; vanishing: boolean }[];

@@ -1,5 +1,5 @@
-import type { UnitOutcome } from '../local/runner.ts';
-import { unitId } from '../config.ts';
+import type { UnitOutcome } from '../shared/local/runner.ts';
+import { unitId } from '../shared/config.ts';
 
 /** Human summary of local unit runs: rows per table, invocations, requests, retries, elapsed. */
 export function formatSummary(outcomes: readonly UnitOutcome[], extra: { minimumRequests?: number } = {}): string {

@@ -17,8 +17,8 @@
  */
 import type { BudgetRule, ProductBudget, ProductSim, Principal, Route, RouteContext, RouteResult } from './server.ts';
 import { hash32, hex8, Rng, unit } from './random.ts';
-import type { trelloBoardMembers, trelloBoards, trelloEnterpriseAdmins, trelloWorkspaceMembers, trelloWorkspaces } from '../../functions/trello.tables.ts';
-import type { RowInput } from '../schema/table.ts';
+import type { trelloBoardMembers, trelloBoards, trelloEnterpriseAdmins, trelloWorkspaceMembers, trelloWorkspaces } from '../functions/trello.tables.ts';
+import type { RowInput } from '../shared/schema/table.ts';
 
 export interface TrelloTenantOptions {
   seed?: number;

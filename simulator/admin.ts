@@ -14,7 +14,7 @@
  */
 import type { RouteContext, Route, RouteResult, ProductSim } from './server.ts';
 import { hash32, hex8, Rng, scramble32, unit, uuidFrom } from './random.ts';
-import type { RowInput } from '../schema/table.ts';
+import type { RowInput } from '../shared/schema/table.ts';
 import type {
   adminApiTokens,
   adminServiceAccountApiTokens,
@@ -31,7 +31,7 @@ import type {
   adminUserProductAccess,
   adminUsers,
   adminWorkspaces,
-} from '../../functions/admin.tables.ts';
+} from '../functions/admin.tables.ts';
 import { FIRST_NAMES as FIRST, LAST_NAMES as LAST } from './names.ts';
 
 // ---------------------------------------------------------------------------------------------

@@ -24,8 +24,8 @@ import type {
   confluenceSpaceRoles,
   confluenceSpaces,
   confluenceUsers,
-} from '../../functions/confluence.tables.ts';
-import type { RowInput } from '../schema/table.ts';
+} from '../functions/confluence.tables.ts';
+import type { RowInput } from '../shared/schema/table.ts';
 import type { People, Person } from './people.ts';
 import { FIRST_NAMES as FIRST, LAST_NAMES as LAST, TIME_ZONES } from './names.ts';
 
