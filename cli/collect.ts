@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { moduleFor } from '../functions/index.ts';
-import { PRODUCTS, ProductSchema, UnitSchema, unitId, unitsOf, type Product, type Run, type Unit } from '../shared/config.ts';
-import { parseConfig } from '../shared/workflow/config-file.ts';
+import { moduleFor, MODULES, PRODUCTS, ProductSchema, UnitConfigSchema } from '../functions/index.ts';
+import { parseConfig } from '../functions/config.ts';
+import { unitId, unitsOf, type Product, type Run, type Unit } from '../shared/config.ts';
 import { ConfigError } from '../shared/errors.ts';
 import { HelpRequested, parseCommandArgs } from './args.ts';
 import { credentialsFromEnv, type Credentials } from '../shared/http/auth.ts';
@@ -29,8 +29,14 @@ options: --date <YYYY-MM-DD> snapshot date (default today, UTC)   --run-id <id> 
          --rate-limit-budget <N> requests per window when the site's budget is scaled (Bitbucket)
          --help this text
 credentials: ATLASSIAN_EMAIL + ATLASSIAN_API_TOKEN (basic), ATLASSIAN_BEARER_TOKEN (bearer; Data Center PAT),
-             OPSGENIE_API_KEY (opsgenie), TRELLO_API_KEY + TRELLO_TOKEN (trello),
+${credentialLines()}
              or ATLASSIAN_SECRET_FILE (JSON shaped like the unit's secret; OAuth refresh tokens rotate in place)`;
+
+/** The products with credentials of their own, from their modules: `OPSGENIE_API_KEY (opsgenie), …`. */
+function credentialLines(): string {
+  const own = MODULES.filter((m) => m.credentials.envKind).map((m) => `${m.credentials.env.filter((e) => e !== 'ATLASSIAN_SECRET_FILE').join(' + ')} (${m.product})`);
+  return `             ${own.join(', ')},`;
+}
 
 const Args = z.object({
   product: ProductSchema.optional(),
@@ -98,7 +104,7 @@ async function unitsFrom(args: CollectArgs, authKind: Unit['auth']['kind']): Pro
       // The same validation as `cdk deploy` (unknown keys, duplicate units, secret names): one reading of the file.
       return unitsOf(parseConfig(json, args.config)).filter((u) => !args.org || u.org === args.org).filter((u) => !args.product || u.product === args.product);
   }
-  const u = UnitSchema.safeParse({
+  const u = UnitConfigSchema.safeParse({
       org: args.org,
       product: args.product,
       siteUrl: args['site-url'],
@@ -136,8 +142,8 @@ export async function runCollect(argv: readonly string[], opts: CollectOptions =
   const args = parseCollectArgs(argv);
   const env = opts.env ?? process.env;
   const secretFile = env.ATLASSIAN_SECRET_FILE;
-  // Opsgenie and Trello have credentials of their own; every Atlassian product takes the ATLASSIAN_* ones.
-  const envKind = (p: Product | undefined) => (p === 'opsgenie' ? 'genie-key' : p === 'trello' ? 'trello' : undefined);
+  // A product may have credentials of its own (its module says which); every Atlassian product takes the ATLASSIAN_* ones.
+  const envKind = (p: Product | undefined) => (p ? moduleFor(p).credentials.envKind : undefined);
   const loadCredentials = async (p: Product | undefined): Promise<Credentials> =>
       secretFile ? credentialsFromFile(secretFile) : credentialsFromEnv(env, envKind(p));
   const credentials = await loadCredentials(args.product);

@@ -23,6 +23,7 @@ import {
   type Simulator,
 } from '../simulator/index.ts';
 import { runCollect } from './collect.ts';
+import { ALL_TABLES } from '../functions/index.ts';
 
 /** The Assets tenant's truth and minimum for the object types the demo names. */
 function withObjectTypes(t: ReturnType<typeof assetsTenant>, types: readonly string[]): DemoProduct['tenant'] {
@@ -173,7 +174,7 @@ async function main(): Promise<number> {
     }
   }
   if (parquet) {
-    const { converted } = await convertToParquet(out, { dates: [date] });
+    const { converted } = await convertToParquet(out, { dates: [date], tables: ALL_TABLES });
     process.stdout.write(`\nParquet copies: ${converted.length} partitions under ${out}/parquet/ (npm run query -- --parquet reads them)\n`);
   }
   process.stdout.write(

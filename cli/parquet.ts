@@ -6,6 +6,7 @@ import { LocalCatalog } from '../shared/sql/duckdb.ts';
 import { formatResult } from '../shared/sql/format.ts';
 import { loadQuestions, questionValues } from '../shared/sql/questions.ts';
 import { latestAndPrevious, snapshotDates } from '../shared/sql/snapshots.ts';
+import { ALL_TABLES } from '../functions/index.ts';
 
 export const USAGE = `usage: npm run parquet -- [--out <dir>] [--date latest|all|<YYYY-MM-DD>] [--measure]
 Converts the published JSON partitions of a date into Parquet, beside them under <out>/parquet/<table>/dt=/org=/
@@ -42,7 +43,7 @@ export async function typicalQueries(root: string, date: string, previous: strin
   const queries: MeasuredQuery[] = [];
   const q1 = loadQuestions().find((q) => q.number === 1);
   if (q1) queries.push({ name: `Q1. ${q1.title}`, sql: q1.sql, params: questionValues(q1, date, previous) });
-  const catalog = await LocalCatalog.open(root);
+  const catalog = await LocalCatalog.open(root, { tables: ALL_TABLES });
   try {
     const project = (await catalog.query('SELECT min(project_key) AS k FROM jira_projects WHERE dt = ?', [date])).rows[0]?.k;
     if (typeof project === 'string') {
@@ -111,7 +112,7 @@ export async function runParquet(argv: readonly string[], io: ParquetIo = { stdo
   const targets = a.date === 'all' ? dates : [date];
   let result;
   try {
-    result = await convertToParquet(a.out, { dates: targets });
+    result = await convertToParquet(a.out, { dates: targets, tables: ALL_TABLES });
   } catch (e) {
     io.stderr(`${(e as Error).name}: ${(e as Error).message}\n`);
     return 1;
@@ -126,7 +127,7 @@ export async function runParquet(argv: readonly string[], io: ParquetIo = { stdo
       (result.removed.length ? `removed ${result.removed.length} Parquet partitions whose JSON partition is gone\n` : ''),
   );
   if (!a.measure) return 0;
-  const ms = await measureQueries(a.out, await typicalQueries(a.out, date, previous));
+  const ms = await measureQueries(a.out, ALL_TABLES, await typicalQueries(a.out, date, previous));
   io.stdout(`\nbytes DuckDB read from files per query, snapshot ${date} (npm run query reads Parquet with --parquet):\n${formatMeasurements(ms)}\n`);
   if (ms.some((m) => !m.sameRows)) {
     io.stderr('the answers over JSON and over Parquet differ\n');

@@ -9,6 +9,7 @@ import { formatResult, type OutputFormat } from '../shared/sql/format.ts';
 import { latestAndPrevious, snapshotDates } from '../shared/sql/snapshots.ts';
 import { loadQuestions, questionValues } from '../shared/sql/questions.ts';
 import { loadViews } from '../shared/sql/views.ts';
+import { ALL_TABLES } from '../functions/index.ts';
 
 export const USAGE = `usage: npm run query -- "<SQL>" [options]
        npm run query -- --view <name> [--where "<condition>"] [--date <YYYY-MM-DD|latest>] [--limit <n>] [options]
@@ -107,7 +108,7 @@ export async function runQuery(argv: readonly string[], io: QueryIo = { stdout: 
     io.stdout(`${USAGE}\n`);
     return 0;
   }
-  const catalog = await LocalCatalog.open(a.out, { parquet: a.parquet });
+  const catalog = await LocalCatalog.open(a.out, { tables: ALL_TABLES, parquet: a.parquet });
   try {
     if (a.list) {
       const dates = await snapshotDates(a.out);

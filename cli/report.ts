@@ -13,6 +13,7 @@ import { latestAndPrevious, snapshotDates } from '../shared/sql/snapshots.ts';
 import type { ReportData } from '../shared/report/data.ts';
 import { reportAccessFromSql, type AccessRow } from '../shared/report/access.ts';
 import { unitCoverage } from '../shared/report/coverage.ts';
+import { ALL_TABLES, MODULES } from '../functions/index.ts';
 
 export const USAGE = `usage: npm run report -- [--out <dir>] [--date <YYYY-MM-DD>] [--save <file>] [--format html|json] [--engine sql|rows]
 Writes a self-contained HTML access report of the latest snapshot in the output folder (or of --date):
@@ -58,12 +59,12 @@ export async function localReport(out: string, engine: 'sql' | 'rows', at?: stri
   if (engine === 'rows') {
     const d = await reportDataFromRows(storeSource(store), date);
     if (!d) throw new ConfigError(`no snapshot in ${out}`);
-    return { data: { ...d, coverage: await unitCoverage(store, d.date, d.previous) } };
+    return { data: { ...d, coverage: await unitCoverage(store, d.date, d.previous, MODULES) } };
   }
-  const catalog = await LocalCatalog.open(out);
+  const catalog = await LocalCatalog.open(out, { tables: ALL_TABLES });
   try {
     const d = await reportDataFromSql(catalog, date, previous ?? null);
-    const data = { ...d, coverage: await unitCoverage(store, d.date, d.previous) };
+    const data = { ...d, coverage: await unitCoverage(store, d.date, d.previous, MODULES) };
     return withAccess ? { data, access: await reportAccessFromSql(catalog, date) } : { data };
   } finally {
     catalog.close();

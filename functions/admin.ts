@@ -22,6 +22,7 @@ import {
   adminUsers,
   adminWorkspaces,
 } from './admin.tables.ts';
+import { str, bool, int } from '../shared/schema/fields.ts';
 
 // Organization directory: Atlassian Admin API. Authority: ../shared/atlassian-openapi/admin-organizations.json
 // (server https://api.atlassian.com/admin; pointers below are `admin-organizations.json#/paths/...` unless
@@ -84,9 +85,6 @@ const SERVICE_ACCOUNTS = scope('read:service-accounts:admin');
 // account token and client listings state no scope in the facts sheet; the same scope is named (unverified).
 const SERVICE_ACCOUNT_CREDENTIALS = scope('read:service-accounts-tokens:admin');
 
-const str = z.string().nullish().transform((v) => v ?? null);
-const bool = z.boolean().nullish().transform((v) => v ?? null);
-const int = z.int().nullish().transform((v) => v ?? null);
 
 const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 const NO_ZONE = /T[\d:.]+$/;
@@ -639,9 +637,23 @@ export function adminStreams(orgId: string, options: AdminOptions = {}): readonl
 }
 
 /** The organization directory collector with the given options. */
-export function adminModule(options: AdminOptions = {}): ProductModule {
+/** The Admin API's unit options. */
+export const adminOptions = z.object({
+  /** Admin API: the organization id (from admin.atlassian.com). */
+  orgId: z.string().min(1).optional(),
+  /**
+   * Admin: whose API tokens to read (`GET /users/{id}/manage/api-tokens` costs one request per account):
+   * `managed` accounts, only `active` managed accounts, or `none`. @default 'managed'
+   */
+  apiTokens: z.enum(['managed', 'active', 'none']).optional(),
+});
+
+export function adminModule(options: AdminOptions = {}): ProductModule<'admin', typeof adminOptions.shape> {
   return {
     product: 'admin',
+    title: 'Organization directory (Admin API)',
+    options: adminOptions,
+    credentials: { kinds: ['bearer'], env: ['ATLASSIAN_BEARER_TOKEN', 'ATLASSIAN_SECRET_FILE'] },
     tables: adminTables,
     streams: (unit: Unit) => {
       if (!unit.orgId) {
@@ -658,4 +670,4 @@ export function adminModule(options: AdminOptions = {}): ProductModule {
 }
 
 /** The organization directory collector (`--product admin`): every table, API tokens of all managed accounts. */
-export const admin: ProductModule = adminModule();
+export const admin = adminModule();

@@ -4,6 +4,7 @@ import { offset, single, type PageStyle } from '../shared/engine/paginate.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
 import type { ProductModule } from '../shared/engine/collect.ts';
 import { assetsObjectSchemas, assetsObjectTypes, assetsObjects, assetsTables, assetsWorkspaces } from './assets.tables.ts';
+import { id, str, bool, int } from '../shared/schema/fields.ts';
 
 // Assets (JSM CMDB) Cloud REST. There is no Assets spec file (facts sheet §11); sources, per endpoint:
 // - workspace id: JSM `GET /rest/servicedeskapi/assets/workspace`
@@ -43,10 +44,6 @@ export const ASSETS_PAGE_SIZES = {
 const ASSETS_USER = "an Assets role on the object schema (Object schema users or managers) or the Jira admin 'Assets administrator' role";
 const ANY = 'a Jira Service Management licence on the site (any user may list Assets workspaces)';
 
-const id = z.union([z.string(), z.number()]).transform(String);
-const str = z.string().nullish().transform((v) => v ?? null);
-const bool = z.boolean().nullish().transform((v) => v ?? null);
-const int = z.int().nullish().transform((v) => v ?? null);
 
 const Workspace = z.object({ workspaceId: z.string().min(1) });
 const Schema = z.object({
@@ -231,8 +228,32 @@ export function assetsStreams(unit: Pick<Unit, 'assets' | 'auth' | 'apiBaseUrl'>
   return streamsFor(classicToken(unit) ? `${assetsApiOrigin(unit)}${path}` : path, new Set(unit.assets?.objectTypes ?? []));
 }
 
-export const assets: ProductModule = {
+/** The Assets unit options. */
+export const assetsOptions = z.object({
+  /**
+   * Assets: `objectTypes` names the object types (by name or id) whose objects are read with AQL (default
+   * none: only schemas and types); `pathPrefix` is where the Assets API sits below the unit's base URL;
+   * `apiUrl` is the origin of the Assets API for a classic API token (basic auth on the site URL, Atlassian's
+   * "Assets REST API guide"). @default { pathPrefix: '/jsm/assets', apiUrl: 'https://api.atlassian.com' }
+   */
+  assets: z
+    .object({
+      objectTypes: z.array(z.string().min(1)).optional(),
+      pathPrefix: z.string().regex(/^\/[^\s?#]*$/, 'assets.pathPrefix must be a path such as /jsm/assets').optional(),
+      apiUrl: z
+        .string()
+        .regex(/^https?:\/\/[^\s/?#]+\/?$/, 'assets.apiUrl must be an origin such as https://api.atlassian.com')
+        .optional(),
+    })
+    .strict()
+    .optional(),
+});
+
+export const assets: ProductModule<'assets', typeof assetsOptions.shape> = {
   product: 'assets',
+  title: 'Assets (JSM CMDB)',
+  options: assetsOptions,
+  credentials: { kinds: ['basic', 'bearer', 'oauth2'], env: ['ATLASSIAN_EMAIL', 'ATLASSIAN_API_TOKEN', 'ATLASSIAN_BEARER_TOKEN', 'ATLASSIAN_SECRET_FILE'] },
   tables: assetsTables,
   streams: (unit) => assetsStreams(unit),
   baseUrl: (unit) => (classicToken(unit) ? unit.siteUrl : ASSETS_GATEWAY),

@@ -18,6 +18,7 @@ import {
   bitbucketWorkspaceMembers,
   bitbucketWorkspaces,
 } from './bitbucket.tables.ts';
+import { str, bool } from '../shared/schema/fields.ts';
 
 // Bitbucket Cloud REST 2.0. Authority: ../shared/atlassian-openapi/bitbucket-2.0.json and its facts sheet
 // (README.md §2, §3 style B, §6, §9, §10 Q8). Pointers below are `bitbucket-2.0.json#/paths/...`.
@@ -57,8 +58,6 @@ const requires = {
   variables: (where: string) => `access to ${where} and the OAuth scope 'pipeline' (API token scope read:pipeline:bitbucket)`,
 };
 
-const str = z.string().nullish().transform((v) => v ?? null);
-const bool = z.boolean().nullish().transform((v) => v ?? null);
 // Dates come as ISO-8601 with microseconds and `+00:00` (narrative "URI, UUID, and structures"); written
 // normalized to UTC `Z`. One the runtime cannot read becomes null rather than failing the run.
 const timestamp = z
@@ -545,8 +544,17 @@ export const BITBUCKET_RATE: RatePolicy = {
   budgets: [{ name: 'hourly', windowMs: 3_600_000, limit: 1000, reopenMs: 60_000, headers: { limit: 'x-ratelimit-limit' } }],
 };
 
-export const bitbucket: ProductModule = {
+/** Bitbucket's unit options. */
+export const bitbucketOptions = z.object({
+  /** Bitbucket: workspaces to collect (slugs). @default every workspace the credential can see */
+  workspaces: z.array(z.string().min(1)).optional(),
+});
+
+export const bitbucket: ProductModule<'bitbucket', typeof bitbucketOptions.shape> = {
   product: 'bitbucket',
+  title: 'Bitbucket Cloud',
+  options: bitbucketOptions,
+  credentials: { kinds: ['basic', 'bearer', 'oauth2', 'client-credentials'], env: ['ATLASSIAN_EMAIL', 'ATLASSIAN_API_TOKEN', 'ATLASSIAN_BEARER_TOKEN', 'ATLASSIAN_SECRET_FILE'] },
   tables: bitbucketTables,
   streams: bitbucketStreams,
   baseUrl: apiBase,

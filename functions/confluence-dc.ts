@@ -3,8 +3,9 @@ import { nextLink, parsePayload, single, type PageStyle } from '../shared/engine
 import { AuthenticationError, InstanceSettingError, NotFoundError, UnexpectedResponseError, UnsupportedVersionError, type CollectorError } from '../shared/errors.ts';
 import type { HttpClient } from '../shared/http/client.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
-import type { ProductModule } from '../shared/engine/collect.ts';
+import type { NoOptions, ProductModule } from '../shared/engine/collect.ts';
 import { confluenceGroupMembers, confluenceGroups, confluenceSpacePermissions, confluenceSpaces, confluenceTables, confluenceUsers } from './confluence.tables.ts';
+import { str } from '../shared/schema/fields.ts';
 
 // Confluence Data Center REST API (`/rest/api`), below the instance's base URL with its context path
 // (`https://wiki.acme.internal/confluence`). Authority: the Confluence Data Center REST reference,
@@ -35,7 +36,6 @@ export const CONFLUENCE_DC_PAGE_SIZES = {
 const ADMIN = "the 'Confluence Administrator' global permission for the user who owns the personal access token";
 const SPACE_ADMIN = "'System Administrator', or space admin of every space, for the token's user (Confluence 9.1+ for space permissions)";
 
-const str = z.string().nullish().transform((v) => v ?? null);
 
 // DC `PageResponse`: `{results, start, limit, size, _links: {base, context, next?}}` (DC REST, e.g. "Group › Get groups").
 const PageResponse = z.object({ results: z.array(z.unknown()), _links: z.object({ context: z.string().nullish(), next: z.string().nullish() }).loose().nullish() }).loose();
@@ -287,7 +287,15 @@ export function confluenceDcStreams(): readonly Stream[] {
 }
 
 /** `--product confluence-dc`. */
-export const confluenceDc: ProductModule = (() => {
+export const confluenceDc: ProductModule<'confluence-dc', NoOptions> = (() => {
   const streams = confluenceDcStreams();
-  return { product: 'confluence-dc', tables: confluenceTables, deployment: 'data-center', streams: () => streams };
+  return {
+    product: 'confluence-dc',
+    title: 'Confluence Data Center',
+    options: z.object({}),
+    credentials: { kinds: ['bearer', 'basic'], env: ['ATLASSIAN_BEARER_TOKEN', 'ATLASSIAN_EMAIL', 'ATLASSIAN_API_TOKEN', 'ATLASSIAN_SECRET_FILE'] },
+    tables: confluenceTables,
+    deployment: 'data-center',
+    streams: () => streams,
+  };
 })();

@@ -3,7 +3,7 @@ import type { JsonResponse } from '../shared/http/client.ts';
 import { nextLink, offset, parsePayload, single, type Cursor, type PageStyle } from '../shared/engine/paginate.ts';
 import { defineStream, row, type RowOut, type Stream } from '../shared/engine/streams.ts';
 import { installedAppsStream } from './upm.ts';
-import type { ProductModule } from '../shared/engine/collect.ts';
+import type { NoOptions, ProductModule } from '../shared/engine/collect.ts';
 import {
   confluenceInstalledApps,
   confluenceGroupMembers,
@@ -16,6 +16,7 @@ import {
   confluenceTables,
   confluenceUsers,
 } from './confluence.tables.ts';
+import { nonEmptyId as id, str, bool } from '../shared/schema/fields.ts';
 
 // Confluence Cloud REST v2 (`/wiki/api/v2`) and v1 (`/wiki/rest/api`). Authority:
 // ../shared/atlassian-openapi/confluence-v2.json, confluence-v1.json and the facts sheet (README.md §2, §3, §5,
@@ -76,14 +77,11 @@ const PATHS = {
   spaces: '/wiki/api/v2/spaces',
 } as const;
 
-const str = z.string().nullish().transform((v) => v ?? null);
-const bool = z.boolean().nullish().transform((v) => v ?? null);
 // Confluence hides an e-mail as "" (v2 `User.email`: "may return an empty string"; v1 the same) or null (v1
 // `User.email` is nullable) — facts sheet Q4. Both become null. v1 `accountType` "may return empty string if
 // unavailable": the same rule.
 const blankAsNull = z.string().nullish().transform((v) => (v ? v : null));
 // v2 ids are strings in the spec; accept a number too rather than fail on it.
-const id = z.union([z.string().min(1), z.number()]).transform(String);
 
 // ---------------------------------------------------------------------------------------------
 // Paging helpers (styles from shared/engine/paginate.ts)
@@ -450,8 +448,11 @@ export const confluenceStreams: readonly Stream[] = [currentUser, auditRetention
 
 const installedApps = installedAppsStream('/wiki/rest/plugins/1.0/', confluenceInstalledApps);
 
-export const confluence: ProductModule = {
+export const confluence: ProductModule<'confluence', NoOptions> = {
   product: 'confluence',
+  title: 'Confluence Cloud',
+  options: z.object({}),
+  credentials: { kinds: ['basic', 'bearer', 'oauth2'], env: ['ATLASSIAN_EMAIL', 'ATLASSIAN_API_TOKEN', 'ATLASSIAN_BEARER_TOKEN', 'ATLASSIAN_SECRET_FILE'] },
   tables: confluenceTables,
   // UPM answers on the site URL only, not through the api.atlassian.com gateway (functions/upm.ts).
   streams: (unit) => (unit.apiBaseUrl ? confluenceStreams : [...confluenceStreams, installedApps]),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { bareArray, cursorToken, pageBean, parsePayload, single, type PageStyle } from '../shared/engine/paginate.ts';
 import { projectRoleMapStyle, projectSchemeStream } from './jira.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
-import type { ProductModule } from '../shared/engine/collect.ts';
+import type { NoOptions, ProductModule } from '../shared/engine/collect.ts';
 import { PayloadError } from '../shared/errors.ts';
 import {
   jiraApplicationRoles,
@@ -17,6 +17,7 @@ import {
   jiraTables,
   jiraUsers,
 } from './jira.tables.ts';
+import { id, str, bool, int } from '../shared/schema/fields.ts';
 
 // Jira Data Center (and Server) platform REST API 2, below the instance's base URL with its context path
 // (`https://jira.acme.internal/jira`): the HTTP client resolves every path below the unit's siteUrl.
@@ -90,9 +91,6 @@ const ADMIN = "the 'Jira Administrators' global permission for the user who owns
 const BROWSE_USERS = "the 'Browse users and groups' global permission (or 'Jira Administrators') for the token's user";
 const PROJECT_ADMIN = "'Administer Projects' on every project, or the 'Jira Administrators' global permission, for the token's user";
 
-const id = z.union([z.string(), z.number()]).transform(String);
-const str = z.string().nullish().transform((v) => v ?? null);
-const bool = z.boolean().nullish().transform((v) => v ?? null);
 
 /** DC `User` (DC REST `#api/2/user-getUser` response): `key` and `name`, no accountId, no account type. */
 export const DcUser = z.object({
@@ -205,7 +203,6 @@ const Holder = z.object({
 const Grant = z.object({ id, permission: z.string(), holder: Holder });
 const Scheme = z.object({ id, name: z.string(), description: str, permissions: z.array(Grant).nullish() });
 
-const int = z.int().nullish().transform((v) => v ?? null);
 export const DcApplicationRole = z.object({
   key: z.string(),
   name: z.string(),
@@ -452,10 +449,18 @@ export function jiraDcStreams(options: JiraDcOptions = {}): readonly Stream[] {
 }
 
 /** A Jira Data Center module with non-default options (tests, or a fork that needs them). */
-export function jiraDcModule(options: JiraDcOptions = {}): ProductModule {
+export function jiraDcModule(options: JiraDcOptions = {}): ProductModule<'jira-dc', NoOptions> {
   const streams = jiraDcStreams(options);
-  return { product: 'jira-dc', tables: jiraTables, deployment: 'data-center', streams: () => streams };
+  return {
+    product: 'jira-dc',
+    title: 'Jira Data Center',
+    options: z.object({}),
+    credentials: { kinds: ['bearer', 'basic'], env: ['ATLASSIAN_BEARER_TOKEN', 'ATLASSIAN_EMAIL', 'ATLASSIAN_API_TOKEN', 'ATLASSIAN_SECRET_FILE'] },
+    tables: jiraTables,
+    deployment: 'data-center',
+    streams: () => streams,
+  };
 }
 
 /** `--product jira-dc`: defaults (user/list, account_id = username). */
-export const jiraDc: ProductModule = jiraDcModule();
+export const jiraDc = jiraDcModule();

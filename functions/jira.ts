@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { bareArray, pageBean, parsePayload, single, type Json, type PageStyle } from '../shared/engine/paginate.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
 import type { RowInput } from '../shared/schema/table.ts';
-import type { ProductModule } from '../shared/engine/collect.ts';
+import type { NoOptions, ProductModule } from '../shared/engine/collect.ts';
 import { installedAppsStream } from './upm.ts';
 import {
   jiraApplicationRoles,
@@ -18,6 +18,7 @@ import {
   jiraTables,
   jiraUsers,
 } from './jira.tables.ts';
+import { id, str, bool, int } from '../shared/schema/fields.ts';
 
 // Jira Cloud platform REST v3. Authority: ../shared/atlassian-openapi/jira-platform-v3.json and its facts sheet
 // (README.md §3, §4, §10). Pointers below are `jira-platform-v3.json#/paths/...`.
@@ -38,10 +39,6 @@ const ADMIN = "the 'Administer Jira' global permission (OAuth scope manage:jira-
 const BROWSE_USERS = "the 'Browse users and groups' global permission (OAuth scope read:jira-user)";
 const PROJECT_ADMIN = "'Administer Projects' on every project, or 'Administer Jira' (OAuth scope read:jira-work)";
 
-const id = z.union([z.string(), z.number()]).transform(String);
-const str = z.string().nullish().transform((v) => v ?? null);
-const bool = z.boolean().nullish().transform((v) => v ?? null);
-const int = z.int().nullish().transform((v) => v ?? null);
 
 const User = z.object({
   accountId: z.string().min(1),
@@ -400,8 +397,11 @@ export const jiraStreams: readonly Stream[] = [myself, users, groups, applicatio
 
 const installedApps = installedAppsStream('/rest/plugins/1.0/', jiraInstalledApps);
 
-export const jira: ProductModule = {
+export const jira: ProductModule<'jira', NoOptions> = {
   product: 'jira',
+  title: 'Jira Cloud',
+  options: z.object({}),
+  credentials: { kinds: ['basic', 'bearer', 'oauth2'], env: ['ATLASSIAN_EMAIL', 'ATLASSIAN_API_TOKEN', 'ATLASSIAN_BEARER_TOKEN', 'ATLASSIAN_SECRET_FILE'] },
   tables: jiraTables,
   // UPM answers on the site URL only, not through the api.atlassian.com gateway (functions/upm.ts).
   streams: (unit) => (unit.apiBaseUrl ? jiraStreams : [...jiraStreams, installedApps]),

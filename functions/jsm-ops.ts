@@ -17,6 +17,7 @@ import {
   jsmOpsTeamRoles,
   jsmOpsTeams,
 } from './jsm-ops.tables.ts';
+import { str, bool, int } from '../shared/schema/fields.ts';
 
 // Jira Service Management operations REST API (Opsgenie's successor). No OpenAPI file for it is vendored in
 // ../shared/atlassian-openapi; the authority is Atlassian's reference "Jira Service Management ops / REST API"
@@ -85,13 +86,10 @@ async function namesScope(e: CollectorError): Promise<Error | undefined> {
   );
 }
 
-const str = z.string().nullish().transform((v) => v ?? null);
 const nonEmpty = z
   .string()
   .nullish()
   .transform((v) => (v ? v : null));
-const bool = z.boolean().nullish().transform((v) => v ?? null);
-const int = z.int().nullish().transform((v) => v ?? null);
 
 // Every operations list: `{values: [...], links: {next?}}` ("ListSchedulesResponse", "EscalationPaginatedResponse",
 // "HeartbeatPaginatedResponse" samples). The end is a page without `links.next`.
@@ -353,8 +351,25 @@ export function jsmOpsStreams(unit: Pick<Unit, 'orgId' | 'siteUrl' | 'jsmOps'>):
   return streamsFor(unit.orgId, new URL(unit.siteUrl).origin, unit.jsmOps?.pageSize ?? JSM_OPS_PAGE_SIZE);
 }
 
-export const jsmOps: ProductModule = {
+/** JSM operations' unit options. */
+export const jsmOpsOptions = z.object({
+  /** JSM operations: the organization id (from admin.atlassian.com), as for the Admin API. */
+  orgId: z.string().min(1).optional(),
+  /**
+   * JSM operations: `pageSize` is the `size` asked of every operations list; the reference publishes no
+   * maximum (a smaller answer is safe). @default { pageSize: 100 }
+   */
+  jsmOps: z
+    .object({ pageSize: z.int().min(1).max(1000, 'jsmOps.pageSize: at most 1000').optional() })
+    .strict()
+    .optional(),
+});
+
+export const jsmOps: ProductModule<'jsm-ops', typeof jsmOpsOptions.shape> = {
   product: 'jsm-ops',
+  title: 'Jira Service Management operations',
+  options: jsmOpsOptions,
+  credentials: { kinds: ['basic', 'bearer', 'oauth2'], env: ['ATLASSIAN_EMAIL', 'ATLASSIAN_API_TOKEN', 'ATLASSIAN_BEARER_TOKEN', 'ATLASSIAN_SECRET_FILE'] },
   tables: jsmOpsTables,
   streams: (unit) => jsmOpsStreams(unit),
   baseUrl: (unit) => (unit.auth.kind === 'basic' ? JSM_OPS_BASIC_BASE : JSM_OPS_OAUTH_BASE),

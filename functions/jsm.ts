@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { offset, type PageStyle } from '../shared/engine/paginate.ts';
 import { projectRoleMapStyle, roleActorColumns, roleActorsStyle } from './jira.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
-import type { ProductModule } from '../shared/engine/collect.ts';
+import type { NoOptions, ProductModule } from '../shared/engine/collect.ts';
 import {
   jsmAgents,
   jsmCustomers,
@@ -12,6 +12,7 @@ import {
   jsmServiceDesks,
   jsmTables,
 } from './jsm.tables.ts';
+import { id, str, bool } from '../shared/schema/fields.ts';
 
 // Jira Service Management Cloud REST (`/rest/servicedeskapi`). Authority:
 // ../shared/atlassian-openapi/jira-service-management.json and its facts sheet (README.md §3 "JSM", §8, Q5).
@@ -42,9 +43,6 @@ const AGENT = "a Jira Service Management agent licence on the desk (Service Desk
 const CUSTOMERS = "permission to view the service desk's customers (agent on the desk, or 'Administer Jira')";
 const PROJECT_ADMIN = "'Administer Projects' on every service desk project, or 'Administer Jira' (OAuth scope read:jira-work)";
 
-const id = z.union([z.string(), z.number()]).transform(String);
-const str = z.string().nullish().transform((v) => v ?? null);
-const bool = z.boolean().nullish().transform((v) => v ?? null);
 
 /** `isLastPage` of the JSM paged envelope (`#/components/schemas/PagedDTO*`). */
 const PagedEnd = z.object({ isLastPage: z.boolean() });
@@ -208,9 +206,16 @@ export function jsmStreams(options: { agentRoles?: readonly string[] } = {}): re
 }
 
 /** JSM module; `agentRoles` for sites that give agents another project role (e.g. a renamed team role). */
-export function jsmModule(options: { agentRoles?: readonly string[] } = {}): ProductModule {
+export function jsmModule(options: { agentRoles?: readonly string[] } = {}): ProductModule<'jsm', NoOptions> {
   const streams = jsmStreams(options);
-  return { product: 'jsm', tables: jsmTables, streams: () => streams };
+  return {
+    product: 'jsm',
+    title: 'Jira Service Management',
+    options: z.object({}),
+    credentials: { kinds: ['basic', 'bearer', 'oauth2'], env: ['ATLASSIAN_EMAIL', 'ATLASSIAN_API_TOKEN', 'ATLASSIAN_BEARER_TOKEN', 'ATLASSIAN_SECRET_FILE'] },
+    tables: jsmTables,
+    streams: () => streams,
+  };
 }
 
-export const jsm: ProductModule = jsmModule();
+export const jsm = jsmModule();

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Unit } from '../shared/config.ts';
 import { offset, parsePayload, single, type PageStyle } from '../shared/engine/paginate.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
-import type { ProductModule } from '../shared/engine/collect.ts';
+import type { NoOptions, ProductModule } from '../shared/engine/collect.ts';
 import {
   opsgenieCustomRoles,
   opsgenieEscalationRecipients,
@@ -14,6 +14,7 @@ import {
   opsgenieTeams,
   opsgenieUsers,
 } from './opsgenie.tables.ts';
+import { str, bool } from '../shared/schema/fields.ts';
 
 // Opsgenie REST API v2. There is no OpenAPI file for it in ../shared/atlassian-openapi; the authority is
 // Opsgenie's published REST docs, cited at each endpoint:
@@ -47,12 +48,10 @@ const requires = {
   escalations: `${KEY} (GET /v2/escalations)`,
 };
 
-const str = z.string().nullish().transform((v) => v ?? null);
 const nonEmpty = z
   .string()
   .nullish()
   .transform((v) => (v ? v : null));
-const bool = z.boolean().nullish().transform((v) => v ?? null);
 // `createdAt` is ISO-8601 in the docs' samples ("2017-05-12T08:34:05.064Z"); one the runtime cannot read
 // becomes null rather than failing the run.
 const timestamp = z
@@ -301,8 +300,11 @@ export function opsgenieStreams(_unit?: Pick<Unit, 'product'>): readonly Stream[
   return [users, teams, customRoles, schedules, escalations];
 }
 
-export const opsgenie: ProductModule = {
+export const opsgenie: ProductModule<'opsgenie', NoOptions> = {
   product: 'opsgenie',
+  title: 'Opsgenie',
+  options: z.object({}),
+  credentials: { kinds: ['genie-key'], envKind: 'genie-key', env: ['OPSGENIE_API_KEY', 'ATLASSIAN_SECRET_FILE'] },
   tables: opsgenieTables,
   streams: opsgenieStreams,
 };

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { Unit } from '../shared/config.ts';
 import { parsePayload, single, type PageStyle } from '../shared/engine/paginate.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
-import type { ProductModule } from '../shared/engine/collect.ts';
+import type { NoOptions, ProductModule } from '../shared/engine/collect.ts';
 import type { RatePolicy } from '../shared/http/pacing.ts';
 import { trelloBoardMembers, trelloBoards, trelloEnterpriseAdmins, trelloTables, trelloWorkspaceMembers, trelloWorkspaces } from './trello.tables.ts';
+import { str, bool } from '../shared/schema/fields.ts';
 
 // Trello REST API v1 (base https://api.trello.com, paths under /1). No OpenAPI file in ../shared/atlassian-openapi;
 // the authority is Trello's published docs, cited at each endpoint:
@@ -29,12 +30,10 @@ const requires = {
   enterprise: (e: string) => `enterprise admin rights in enterprise ${e} for the token's member`,
 };
 
-const str = z.string().nullish().transform((v) => v ?? null);
 const nonEmpty = z
   .string()
   .nullish()
   .transform((v) => (v ? v : null));
-const bool = z.boolean().nullish().transform((v) => v ?? null);
 const arr = z.array(z.unknown());
 
 export const TrelloOrganization = z.object({
@@ -208,8 +207,11 @@ export const TRELLO_RATE: RatePolicy = {
   })),
 };
 
-export const trello: ProductModule = {
+export const trello: ProductModule<'trello', NoOptions> = {
   product: 'trello',
+  title: 'Trello',
+  options: z.object({}),
+  credentials: { kinds: ['trello'], envKind: 'trello', env: ['TRELLO_API_KEY', 'TRELLO_TOKEN', 'ATLASSIAN_SECRET_FILE'] },
   tables: trelloTables,
   streams: trelloStreams,
   baseUrl: apiBase,

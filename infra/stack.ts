@@ -1,7 +1,7 @@
 import { Aspects, CfnOutput, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { allTables } from '../shared/sql/tables.ts';
+import { allTables } from '../functions/index.ts';
 import { glueDatabaseName, type Config } from '../shared/config.ts';
 import { loadQuestions } from '../shared/sql/questions.ts';
 import { loadViews } from '../shared/sql/views.ts';

@@ -3,10 +3,19 @@ import { z } from 'zod';
 /** Stack name when the config names none (`aws.stackName`). */
 export const DEFAULT_STACK_NAME = 'atlassian-access-collector';
 
-/** Products the collector knows. Each has one module under `functions/`. */
-export const PRODUCTS = ['jira', 'confluence', 'bitbucket', 'admin', 'jsm', 'assets', 'opsgenie', 'jsm-ops', 'trello', 'jira-dc', 'confluence-dc'] as const;
-export const ProductSchema = z.enum(PRODUCTS);
-export type Product = z.infer<typeof ProductSchema>;
+/**
+ * A product's name. The registry of product modules (functions/index.ts) is the list of products, and this
+ * library imports only its types: the config file and the local command check a unit's product against the
+ * registry, the engine against the module it is given.
+ */
+export type { Product, ProductOptions } from '../functions/index.ts';
+import type { Product, ProductOptions } from '../functions/index.ts';
+
+/** A product name as it travels in the workflow's payloads (the registry has checked it when the config was read). */
+export const ProductNameSchema = z.custom<Product>(
+  (v) => typeof v === 'string' && /^[a-z][a-z0-9-]{0,31}$/.test(v),
+  'product: a product name such as jira or confluence-dc (see the README for the list)',
+);
 
 const slug = z
   .string()
@@ -64,9 +73,9 @@ export type AuthConfig = z.infer<typeof AuthSchema>;
 const httpUrl = (what: string) => z.url({ protocol: /^https?$/, error: `${what} must be an http(s) URL` });
 
 /** One collection unit: one product of one site of one organization. */
-export const UnitSchema = z.object({
+export const unitFields = {
   org: slug,
-  product: ProductSchema,
+  product: ProductNameSchema,
   /**
    * The site (`https://acme.atlassian.net` for Jira and Confluence) or the product's API host
    * (`https://api.bitbucket.org` for Bitbucket, `https://api.atlassian.com` for the Admin API).
@@ -81,40 +90,6 @@ export const UnitSchema = z.object({
     .string()
     .regex(/^https?:\/\/[^\s]+$/, 'apiBaseUrl must be an http(s) URL, e.g. https://api.atlassian.com/ex/jira/{cloudId}')
     .optional(),
-  /** Admin API: the organization id (from admin.atlassian.com). */
-  orgId: z.string().min(1).optional(),
-  /** Bitbucket: workspaces to collect (slugs). @default every workspace the credential can see */
-  workspaces: z.array(z.string().min(1)).optional(),
-  /**
-   * Admin: whose API tokens to read (`GET /users/{id}/manage/api-tokens` costs one request per account):
-   * `managed` accounts, only `active` managed accounts, or `none`. @default 'managed'
-   */
-  apiTokens: z.enum(['managed', 'active', 'none']).optional(),
-  /**
-   * Assets (functions/assets.ts): `objectTypes` names the object types (by name or id) whose objects are
-   * read with AQL (default none: only schemas and types); `pathPrefix` is where the Assets API sits below
-   * the unit's base URL; `apiUrl` is the origin of the Assets API for a classic API token (basic auth on the
-   * site URL, Atlassian's "Assets REST API guide"). @default { pathPrefix: '/jsm/assets', apiUrl: 'https://api.atlassian.com' }
-   */
-  assets: z
-    .object({
-      objectTypes: z.array(z.string().min(1)).optional(),
-      pathPrefix: z.string().regex(/^\/[^\s?#]*$/, 'assets.pathPrefix must be a path such as /jsm/assets').optional(),
-      apiUrl: z
-        .string()
-        .regex(/^https?:\/\/[^\s/?#]+\/?$/, 'assets.apiUrl must be an origin such as https://api.atlassian.com')
-        .optional(),
-    })
-    .strict()
-    .optional(),
-  /**
-   * JSM operations (functions/jsm-ops.ts): `pageSize` is the `size` asked of every operations list; the
-   * reference publishes no maximum (a smaller answer is safe). @default { pageSize: 100 }
-   */
-  jsmOps: z
-    .object({ pageSize: z.int().min(1).max(1000, 'jsmOps.pageSize: at most 1000').optional() })
-    .strict()
-    .optional(),
   /**
    * Share of the API's published request budget this unit may spend, 0 < share ≤ 1; the rest is left to the
    * customer's other tools. Shared by every unit of the same site and credential in one process. @default 0.8
@@ -127,8 +102,19 @@ export const UnitSchema = z.object({
    */
   rateLimitBudget: z.int().min(1).optional(),
   auth: AuthSchema,
-});
-export type Unit = z.infer<typeof UnitSchema>;
+};
+
+/** The unit fields every product has. */
+export const UnitBaseSchema = z.object(unitFields);
+/** A unit: the fields every product has and its product's options (ProductModule.options). */
+export type Unit = z.infer<typeof UnitBaseSchema> & ProductOptions;
+
+/**
+ * A unit as the engine and the workflow receive it: the common fields checked, the product's options passed
+ * through for its module, which checks them (the config file was checked against every module's options when
+ * it was read).
+ */
+export const UnitSchema: z.ZodType<Unit, z.input<typeof UnitBaseSchema>> = UnitBaseSchema.loose() as z.ZodType<Unit, z.input<typeof UnitBaseSchema>>;
 
 /** One run of the whole collection (one snapshot date). */
 export const RunSchema = z.object({
@@ -198,17 +184,25 @@ export const LakeFormationSchema = z
 export type LakeFormationConfig = z.infer<typeof LakeFormationSchema>;
 
 /**
- * The deployment config: one schema for `cdk deploy` and `npm run collect -- --config`.
+ * The deployment config: one schema for `cdk deploy` and `npm run collect -- --config`, built by the registry
+ * (functions/index.ts `ConfigSchema`) from the unit schema with every product's options (a unit in the file
+ * has no `org`: its organization's `id` is it).
  */
-export const ConfigSchema = z.object({
-  organizations: z
-    .array(
-      z.object({
-        id: slug,
-        units: z.array(UnitSchema.omit({ org: true })).min(1),
-      }),
-    )
-    .min(1),
+export function configSchema<U extends z.ZodType>(unitWithoutOrg: U) {
+  return z.object({
+    organizations: z
+      .array(
+        z.object({
+          id: slug,
+          units: z.array(unitWithoutOrg).min(1),
+        }),
+      )
+      .min(1),
+    ...configFields.shape,
+  });
+}
+
+const configFields = z.object({
   /** EventBridge Scheduler expression. @default 'cron(0 3 * * ? *)' (daily 03:00 UTC) */
   schedule: z.string().default('cron(0 3 * * ? *)'),
   /** Units collected at once. @default 4 */
@@ -292,7 +286,8 @@ export const ConfigSchema = z.object({
     })
     .prefault({}),
 });
-export type Config = z.infer<typeof ConfigSchema>;
+/** The deployment config, read and checked (functions/index.ts `ConfigSchema`). */
+export type Config = z.infer<typeof configFields> & { organizations: { id: string; units: Omit<Unit, 'org'>[] }[] };
 
 /** The Glue database: `aws.glueDatabase`, else `atlassian_access` for the default stack, else derived from the stack name. */
 export function glueDatabaseName(config: Pick<Config, 'aws'>): string {

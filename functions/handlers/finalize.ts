@@ -9,7 +9,7 @@ import { S3Store } from '../../shared/sink/s3-store.ts';
 import { finalizeRun, reportRun, tallyRound } from '../../shared/workflow/finalize.ts';
 import type { FinalizeOutput, Round, Step } from '../../shared/workflow/schemas.ts';
 import { sitePublish } from '../../shared/workflow/site.ts';
-import { moduleFor } from '../index.ts';
+import { moduleFor, MODULES } from '../index.ts';
 
 const Env = z.object({
   DATA_BUCKET: z.string().min(1),
@@ -64,6 +64,7 @@ export function createFinalizeHandler(deps: FinalizeHandlerDeps = {}) {
       case 'report':
         return reportRun(event, {
           store,
+          modules: MODULES,
           log,
           // The access report of the run's date, beside the manifest (same prefix: same permissions and retention).
           writeReport: async (key, html) => {
@@ -79,6 +80,7 @@ export function createFinalizeHandler(deps: FinalizeHandlerDeps = {}) {
       store,
       state,
       moduleFor,
+      modules: MODULES,
       log,
       ...(athena && workGroup && database
         ? {

@@ -1,5 +1,6 @@
-import { siteHost, unitId, type Product, type Run, type Unit } from '../config.ts';
+import { siteHost, unitId, type AuthConfig, type Product, type Run, type Unit } from '../config.ts';
 import { Readable } from 'node:stream';
+import type { z } from 'zod';
 import { CheckpointSchema, CollectInputSchema, emptyStats, StatsSchema, type Checkpoint, type CollectInput, type CollectResult, type Stats } from '../contract.ts';
 import { ConfigError, RateLimitedError, StorageError } from '../errors.ts';
 import { registerSecrets, type Credentials } from '../http/auth.ts';
@@ -14,9 +15,35 @@ import { resolveBaseUrl } from './base-url.ts';
 import { collectorUnits } from './units-table.ts';
 import { FrameSchema, runStreams, StopSignal, type Frame, type Position, type RowOut, type Stream } from './streams.ts';
 
-/** What a product contributes: its tables and its streams. One module per product under `functions/`. */
-export interface ProductModule {
-  readonly product: Product;
+/** Which credentials a product takes, in a deployment (the unit's `auth.kind`) and in the local command (the environment). */
+export interface ProductCredentials {
+  /** The `auth.kind`s the product's API accepts. */
+  readonly kinds: readonly AuthConfig['kind'][];
+  /** Credentials of the product's own that the local command reads from the environment. @default the Atlassian ones (`ATLASSIAN_*`) */
+  readonly envKind?: 'genie-key' | 'trello';
+  /** Environment variables the local command reads for this product, for its usage text. */
+  readonly env: readonly string[];
+}
+
+/**
+ * Everything about one product, in one module under `functions/`: its name and title, the unit options it adds
+ * to the config, the credentials it takes, its tables and its streams. The registry (functions/index.ts) lists
+ * every module; nothing else names a product.
+ */
+/** The options shape of a product that adds none to the unit. */
+export type NoOptions = Record<never, never>;
+
+export interface ProductModule<P extends string = Product, O extends z.ZodRawShape = z.ZodRawShape> {
+  readonly product: P;
+  /** Title in the table reference (docs/tables.md) and the usage text, e.g. `Jira Cloud`. */
+  readonly title: string;
+  /**
+   * The unit options of this product (config keys beside `siteUrl` and `auth`, e.g. Bitbucket's `workspaces`),
+   * every one optional; the deployment config and the local command accept them on a unit, and the engine
+   * checks a unit's against them before it collects.
+   */
+  readonly options: z.ZodObject<O>;
+  readonly credentials: ProductCredentials;
   readonly tables: readonly AnyTable[];
   /** Streams for one unit, in collection order. */
   streams(unit: Unit): readonly Stream[];
@@ -86,6 +113,14 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
     throw new ConfigError(`invalid collect input at '${i?.path.join('.') ?? ''}': ${i?.message ?? 'invalid'}. Pass { run, unit, checkpoint } as the workflow does.`);
   }
   const { run, unit, checkpoint } = parsed.data;
+  if (unit.product !== deps.module.product) {
+    throw new ConfigError(`unit ${unitId(unit)} is a ${unit.product} unit but was given the ${deps.module.product} module; pass moduleFor(unit.product) (functions/index.ts).`);
+  }
+  const options = deps.module.options.safeParse(unit);
+  if (!options.success) {
+    const i = options.error.issues[0];
+    throw new ConfigError(`unit ${unitId(unit)}: ${i?.path.join('.') ?? ''}: ${i?.message ?? 'invalid'}. Correct the unit's ${deps.module.product} options in the config.`);
+  }
   const started = Date.now();
   const now = deps.now ?? (() => new Date());
   const redactor = deps.redactor ?? new Redactor();

@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { AnyTable } from '../schema/table.ts';
 import { LocalCatalog, readJsonSql, type SqlRow } from '../sql/duckdb.ts';
-import { ALL_TABLES } from '../sql/tables.ts';
 import { ParquetConversionError, ParquetError } from './errors.ts';
 import { jsonPartitions, parquetFileName, parquetPartitionDirs, parquetTableDir } from './files.ts';
 
@@ -44,14 +43,14 @@ async function size(files: readonly string[]): Promise<number> {
  * file is written to a temporary name and renamed over the previous one, other files in the partition
  * folder are removed, and a Parquet partition whose JSON partition is gone is removed.
  */
-export async function convertToParquet(root: string, opts: { dates: readonly string[]; tables?: readonly AnyTable[] }): Promise<ConversionResult> {
+export async function convertToParquet(root: string, opts: { dates: readonly string[]; tables: readonly AnyTable[] }): Promise<ConversionResult> {
   const abs = resolve(root);
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   const converted: PartitionConversion[] = [];
   const removed: string[] = [];
   try {
-    for (const t of opts.tables ?? ALL_TABLES) {
+    for (const t of opts.tables) {
       const name = parquetFileName(t);
       const cols = t.columns.map((c) => c.name).join(', ');
       for (const date of opts.dates) {
@@ -122,9 +121,9 @@ export interface QueryMeasurement {
 
 const canon = (rows: readonly SqlRow[]): string[] => rows.map((r) => JSON.stringify(r)).sort();
 
-async function readOnce(root: string, q: MeasuredQuery, parquet: boolean): Promise<{ bytes: number; rows: readonly SqlRow[] }> {
+async function readOnce(root: string, tables: readonly AnyTable[], q: MeasuredQuery, parquet: boolean): Promise<{ bytes: number; rows: readonly SqlRow[] }> {
   // A fresh catalog per run, and DuckDB's in-memory file cache off, so nothing read earlier is served from memory.
-  const catalog = await LocalCatalog.open(root, { parquet });
+  const catalog = await LocalCatalog.open(root, { tables, parquet });
   try {
     await catalog.connection.run('SET enable_external_file_cache = false');
     const before = bytesReadSoFar();
@@ -141,11 +140,11 @@ async function readOnce(root: string, q: MeasuredQuery, parquet: boolean): Promi
  * scanned". DuckDB's own profiling metric (`total_bytes_read`) is not used: in DuckDB 1.5 it does not count the
  * reads behind gzip JSON and counts cached Parquet reads as 0.
  */
-export async function measureQueries(root: string, queries: readonly MeasuredQuery[]): Promise<QueryMeasurement[]> {
+export async function measureQueries(root: string, tables: readonly AnyTable[], queries: readonly MeasuredQuery[]): Promise<QueryMeasurement[]> {
   const out: QueryMeasurement[] = [];
   for (const q of queries) {
-    const json = await readOnce(root, q, false);
-    const parquet = await readOnce(root, q, true);
+    const json = await readOnce(root, tables, q, false);
+    const parquet = await readOnce(root, tables, q, true);
     const a = canon(json.rows);
     const b = canon(parquet.rows);
     out.push({ name: q.name, jsonBytes: json.bytes, parquetBytes: parquet.bytes, rows: json.rows.length, sameRows: a.length === b.length && a.every((x, i) => x === b[i]) });

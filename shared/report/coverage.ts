@@ -1,6 +1,5 @@
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import { productModules } from '../../functions/index.ts';
 import type { BlobStore } from '../sink/store.ts';
 import { COVERAGE_ORDER, sortRows, type CoverageRow } from './data.ts';
 
@@ -12,9 +11,8 @@ import { COVERAGE_ORDER, sortRows, type CoverageRow } from './data.ts';
  * first row of one of the unit's files (every row carries both).
  */
 
-/** Product names, longest first, so `jira-dc-…` is not read as `jira` + `dc-…`. */
-const PRODUCTS = Object.keys(productModules).sort((a, b) => b.length - a.length);
-const TABLES = [...new Set(Object.values(productModules).flatMap((m) => (m ? m.tables.map((t) => t.name) : [])))].sort();
+/** The products whose files are looked for, with their tables: the registry's modules (functions/index.ts). */
+export type CoverageProducts = readonly { readonly product: string; readonly tables: readonly { readonly name: string }[] }[];
 
 interface Unit {
   org: string;
@@ -23,15 +21,18 @@ interface Unit {
   key: string;
 }
 
-async function unitsOn(store: BlobStore, date: string): Promise<Map<string, Unit>> {
+async function unitsOn(store: BlobStore, date: string, modules: CoverageProducts): Promise<Map<string, Unit>> {
+  // Product names longest first, so `jira-dc-…` is not read as `jira` + `dc-…`.
+  const products = modules.map((m) => m.product).sort((a, b) => b.length - a.length);
+  const tables = [...new Set(modules.flatMap((m) => m.tables.map((t) => t.name)))].sort();
   const units = new Map<string, Unit>();
-  for (const table of TABLES) {
+  for (const table of tables) {
     for (const key of await store.list(`${table}/dt=${date}/`)) {
       const m = /\/org=([^/]+)\/([^/]+?)--[^/]*\.json\.gz$/.exec(key);
       const org = m?.[1];
       const slug = m?.[2];
       if (!org || !slug) continue;
-      const product = PRODUCTS.find((p) => slug.startsWith(`${p}-`));
+      const product = products.find((p) => slug.startsWith(`${p}-`));
       if (!product) continue;
       const id = `${org}\u0000${slug}`;
       if (!units.has(id)) units.set(id, { org, product, key });
@@ -56,10 +57,10 @@ async function firstRow(store: BlobStore, key: string): Promise<Record<string, u
 const label = (product: string, deployment: unknown): string => (deployment === 'data-center' && !product.endsWith('-dc') ? `${product} (data center)` : product);
 
 /** One row per (org, product, site) that published files on `date` or on `previous`. */
-export async function unitCoverage(store: BlobStore, date: string, previous: string | null): Promise<CoverageRow[]> {
+export async function unitCoverage(store: BlobStore, date: string, previous: string | null, modules: CoverageProducts): Promise<CoverageRow[]> {
   const out = new Map<string, CoverageRow>();
   const mark = async (d: string, onDate: boolean) => {
-    for (const u of (await unitsOn(store, d)).values()) {
+    for (const u of (await unitsOn(store, d, modules)).values()) {
       const row = await firstRow(store, u.key);
       const site = typeof row?.site === 'string' ? row.site : u.key.split('/').pop()?.split('--')[0] ?? '';
       const product = label(u.product, row?.deployment);

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigSchema, siteHost, unitsOf, type Config, type Unit } from '../config.ts';
+import { siteHost, unitsOf, type Config, type Unit } from '../config.ts';
 import { ConfigError } from '../errors.ts';
 import { defaultSecretName } from './names.ts';
 
@@ -18,8 +18,14 @@ export function configPath(contextValue: unknown, env: NodeJS.ProcessEnv, cwd = 
   return isAbsolute(p) ? p : resolve(cwd, p);
 }
 
-/** Read and validate a config file. Throws ConfigError naming the file and the field. */
-export function loadConfig(path: string): Config {
+/** The deployment config's schema, with every product's unit options: functions/index.ts `ConfigSchema`. */
+export type ConfigSchemaLike = z.ZodType<Config>;
+
+/**
+ * Read and validate a config file against the registry's schema (functions/config.ts binds it: `loadConfig`).
+ * Throws ConfigError naming the file and the field.
+ */
+export function loadConfigWith(schema: ConfigSchemaLike, path: string): Config {
   if (!existsSync(path)) {
     throw new ConfigError(`config file ${path} not found. Copy collector.config.example.json, edit it, and pass it with --context config=<path> or COLLECTOR_CONFIG=<path>.`);
   }
@@ -29,7 +35,7 @@ export function loadConfig(path: string): Config {
   } catch (e) {
     throw new ConfigError(`config file ${path} is not valid JSON: ${(e as Error).message}`);
   }
-  return parseConfig(json, path);
+  return parseConfigWith(schema, json, path);
 }
 
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
@@ -39,8 +45,8 @@ const SCHEDULE = /^(cron|rate|at)\(.+\)$/;
  * Validate a config object: the zod schema, then the rules that span fields (unique orgs and units,
  * secret names Secrets Manager accepts, a schedule expression EventBridge Scheduler accepts).
  */
-export function parseConfig(json: unknown, source = 'config'): Config {
-  const unknown = unknownKeys(ConfigSchema, json, []);
+export function parseConfigWith(schema: ConfigSchemaLike, json: unknown, source = 'config'): Config {
+  const unknown = unknownKeys(schema, json, []);
   if (unknown) {
     const near = nearest(unknown.key, unknown.known);
     throw new ConfigError(
@@ -48,7 +54,7 @@ export function parseConfig(json: unknown, source = 'config'): Config {
         `valid keys here: ${unknown.known.join(', ')}.`,
     );
   }
-  const r = ConfigSchema.safeParse(json);
+  const r = schema.safeParse(json);
   if (!r.success) {
     const i = r.error.issues[0];
     const field = i?.path.length ? i.path.join('.') : '(top level)';

@@ -6,7 +6,7 @@ import { ConfigError } from '../errors.ts';
 import type { AnyTable } from '../schema/table.ts';
 import { renderReport } from '../report/render.ts';
 import { reportDataFromRows, storeSource } from '../report/rows.ts';
-import { unitCoverage } from '../report/coverage.ts';
+import { unitCoverage, type CoverageProducts } from '../report/coverage.ts';
 import { silentLogger, type Logger } from '../redact.ts';
 import type { BlobStore } from '../sink/store.ts';
 import { manifestKey, roundFailuresKey, roundItemsKey } from './names.ts';
@@ -34,6 +34,8 @@ export interface FinalizeDeps {
   readonly state: BlobStore;
   /** The product module of a unit (its tables), i.e. `moduleFor` of functions/index.ts. */
   readonly moduleFor: (product: Product) => ProductModule;
+  /** Every product module (functions/index.ts), for the report's "snapshots covered". */
+  readonly modules: CoverageProducts;
   /** Write the manifest JSON at `key` (from the bucket root); returns its URI. */
   readonly writeManifest: (key: string, json: string) => Promise<string>;
   /**
@@ -64,14 +66,14 @@ export const LATEST_REPORT_KEY = 'manifests/latest-report.html';
  * Compute the access report of `date` from the published tables (TypeScript over the NDJSON: the finalize
  * Lambda has no DuckDB) and write it. Returns its URI, or undefined when it could not be made.
  */
-export async function writeAccessReport(run: Run, deps: Pick<FinalizeDeps, 'store' | 'writeReport' | 'now'>, log: Logger): Promise<string | undefined> {
+export async function writeAccessReport(run: Run, deps: Pick<FinalizeDeps, 'store' | 'writeReport' | 'now' | 'modules'>, log: Logger): Promise<string | undefined> {
   if (!deps.writeReport) return undefined;
   try {
     const src = storeSource(deps.store);
     const figures = await reportDataFromRows(src, run.date);
     if (!figures) return undefined;
     // Snapshots covered: every unit that published files (Confluence DC, JSM, Assets, Opsgenie, Trello included).
-    const data = { ...figures, coverage: await unitCoverage(deps.store, figures.date, figures.previous) };
+    const data = { ...figures, coverage: await unitCoverage(deps.store, figures.date, figures.previous, deps.modules) };
     const html = renderReport(data, { generatedAt: (deps.now ?? (() => new Date()))().toISOString(), source: deps.store.location });
     const uri = await deps.writeReport(reportKey(run), html);
     // A re-run of an earlier date does not replace the latest report.
@@ -261,7 +263,7 @@ export async function finalizeRun(event: unknown, deps: FinalizeDeps): Promise<F
 }
 
 /** The report state: the access report of the run's date, after finalize. Never throws (the state has a Catch too). */
-export async function reportRun(event: unknown, deps: Pick<FinalizeDeps, 'store' | 'writeReport' | 'now' | 'log'>): Promise<{ report: string }> {
+export async function reportRun(event: unknown, deps: Pick<FinalizeDeps, 'store' | 'writeReport' | 'now' | 'log' | 'modules'>): Promise<{ report: string }> {
   const { run } = parseEvent(FinalizeInputSchema, event, 'report');
   const uri = await writeAccessReport(run, deps, deps.log ?? silentLogger);
   return { report: uri ?? '' };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProductSchema, RunSchema, UnitSchema } from '../config.ts';
+import { ProductNameSchema, RunSchema, UnitSchema } from '../config.ts';
 import { CheckpointSchema, StatsSchema } from '../contract.ts';
 
 /**
@@ -14,7 +14,7 @@ export const RunRequestSchema = z.object({
   /** Collect only these organizations. @default all */
   orgs: z.array(z.string().min(1)).min(1).optional(),
   /** Collect only these products. @default all */
-  products: z.array(ProductSchema).min(1).optional(),
+  products: z.array(ProductNameSchema).min(1).optional(),
   /** Snapshot date (the dt= partition). @default the execution's start date, UTC */
   date: z.iso.date().optional(),
   /** Collect only these units, each `org/product/host` (as the manifest names them). @default all */
@@ -131,7 +131,7 @@ export const ManifestUnitSchema = z.object({
   /** `org/product/host` */
   unit: z.string(),
   org: z.string(),
-  product: ProductSchema,
+  product: ProductNameSchema,
   site: z.string(),
   /** `skipped`: published this date by an earlier execution, not collected again (use force to). */
   status: z.enum(['published', 'failed', 'skipped']),

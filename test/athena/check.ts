@@ -7,7 +7,8 @@ import { reportQueries } from '../../shared/report/sql.ts';
 import { LocalCatalog, type QueryResult } from '../../shared/sql/duckdb.ts';
 import { loadQuestions, questionValues } from '../../shared/sql/questions.ts';
 import { latestAndPrevious, snapshotDates } from '../../shared/sql/snapshots.ts';
-import { ALL_TABLES, duckdbType } from '../../shared/sql/tables.ts';
+import { duckdbType } from '../../shared/sql/tables.ts';
+import { ALL_TABLES } from '../../functions/index.ts';
 import { exampleConfig, resolveIntrinsics, synthStack } from '../infra/support/synth.ts';
 import { writeTwoSnapshotTenant } from '../support/access-changes-fixture.ts';
 import { decodePrestoView, loadCatalog, templateCatalog, type TemplateCatalog } from './catalog.ts';
@@ -95,7 +96,7 @@ async function checkDataset(dataset: string, root: string, server: { metastoreDi
   const { date, previous } = latestAndPrevious(await snapshotDates(root));
   if (!date) throw new Error(`${dataset}: no snapshot in ${root}`);
   log(`${dataset}: ${root}, snapshot ${date}${previous ? ` (previous ${previous})` : ''}, ${catalog.tables.length} tables (${partitions} partitions registered), ${catalog.views.length} views`);
-  const duck = await LocalCatalog.open(root);
+  const duck = await LocalCatalog.open(root, { tables: ALL_TABLES });
   try {
     // The UNLOAD statements name the table with its database, as Athena resolves it in the Glue catalog.
     await duck.connection.run(`CREATE SCHEMA ${catalog.database}`);

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
 import { REPO_ROOT } from '../../infra/constructs/collector-functions.ts';
 import { glueColumns, PARTITION_KEYS } from '../../infra/glue.ts';
-import { ALL_TABLES } from '../../shared/sql/tables.ts';
+import { ALL_TABLES } from '../../functions/index.ts';
 import { dataBucketId, exampleConfig, functionEnvironment, synthStack, testApp } from './support/synth.ts';
 
 type Json = Record<string, unknown>;

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { moduleFor } from '../../functions/index.ts';
-import { PRODUCTS, type Unit } from '../../shared/config.ts';
+import { moduleFor, MODULES, PRODUCTS } from '../../functions/index.ts';
+import type { Unit } from '../../shared/config.ts';
 import { emptyStats } from '../../shared/contract.ts';
 import { doneMarkerKey } from '../../shared/engine/collect.ts';
 import { stagedPartKey } from '../../shared/sink/layout.ts';
@@ -50,7 +50,7 @@ describe('plan', () => {
   });
   it('rejects an unknown org or product, naming the field and the configured values', () => {
     expect(() => planRun({ units: [unitA, unitG], execution, request: { orgs: ['initech'] } })).toThrow("execution input 'orgs': unknown organization 'initech'; configured: acme, globex.");
-    expect(() => planRun({ units: [unitA], execution, request: { products: ['nope'] } })).toThrow("execution input 'products.0'");
+    expect(() => planRun({ units: [unitA], execution, request: { products: ['nope'] } })).toThrow("execution input 'products': no unit collects 'nope'; configured: jira.");
     const other = PRODUCTS.find((p) => p !== 'jira');
     if (other) expect(() => planRun({ units: [unitA], execution, request: { products: [other] } })).toThrow(`execution input 'products': no unit collects '${other}'; configured: jira.`);
     expect(() => planRun({ units: [unitA], execution, request: { date: '28/11/2026' } })).toThrow("execution input 'date'");
@@ -136,7 +136,7 @@ describe('publish unit and finalize', () => {
     ]);
     const manifests = new Map<string, string>();
     const out = await finalizeRun(round, {
-      store: s,
+      modules: MODULES, store: s,
       state: s,
       moduleFor,
       now: () => new Date('2026-11-28T03:10:00Z'),
@@ -158,6 +158,6 @@ describe('publish unit and finalize', () => {
 
   it('rejects an event that does not match the workflow, naming the field', async () => {
     const s = await store();
-    await expect(finalizeRun({ run, results: [] }, { store: s, state: s, moduleFor, writeManifest: async () => '' })).rejects.toThrow("finalize: invalid event at 'force'");
+    await expect(finalizeRun({ run, results: [] }, { store: s, state: s, moduleFor, modules: MODULES, writeManifest: async () => '' })).rejects.toThrow("finalize: invalid event at 'force'");
   });
 });

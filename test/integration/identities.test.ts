@@ -6,6 +6,7 @@ import { adminUsers, bitbucketWorkspaceMembers, confluenceUsers, jiraUsers } fro
 import type { AnyTable } from '../../shared/schema/table.ts';
 import { LocalCatalog, type SqlRow } from '../../shared/sql/duckdb.ts';
 import { writePartition } from '../support/snapshots.ts';
+import { ALL_TABLES } from '../../functions/index.ts';
 
 /** A row of `t` with every column at a neutral value, overridden by `v`. */
 function rowOf(t: AnyTable, v: Record<string, unknown>): Record<string, unknown> {
@@ -46,7 +47,7 @@ beforeAll(async () => {
     { account_id: 'bob', name: 'Bob Builder', email: 'bob@acme.example', status: 'suspended', membership_status: 'suspended', last_active: '2026-06-01T08:00:00.000Z' },
     { account_id: 'dee', name: 'Dee', email: null, status: 'active', membership_status: 'active', last_active: null },
   ]);
-  const catalog = await LocalCatalog.open(dir);
+  const catalog = await LocalCatalog.open(dir, { tables: ALL_TABLES });
   try {
     rows = [...(await catalog.query(`SELECT * FROM identities WHERE dt = '${date}' ORDER BY account_id`)).rows];
   } finally {

@@ -11,6 +11,7 @@ import { runUnit } from '../../shared/local/runner.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { adminTenant, bitbucketTenant, confluenceTenant, DEFAULT_CREDENTIALS, directoryPeople, jiraTenant, startSimulator } from '../../simulator/index.ts';
 import { LocalCatalog, type SqlRow } from '../../shared/sql/duckdb.ts';
+import { ALL_TABLES } from '../../functions/index.ts';
 
 // One small organization whose Jira, Confluence and Bitbucket draw their people from the directory, each
 // product collected over HTTP from its own simulator, then the identities view over the output.
@@ -54,7 +55,7 @@ beforeAll(async () => {
   } finally {
     await Promise.all(sims.map((s) => s.close()));
   }
-  const catalog = await LocalCatalog.open(dir);
+  const catalog = await LocalCatalog.open(dir, { tables: ALL_TABLES });
   try {
     rows = [...(await catalog.query(`SELECT * FROM identities WHERE dt = '${date}' AND org = 'acme'`)).rows];
   } finally {

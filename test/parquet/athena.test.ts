@@ -8,7 +8,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createFinalizeHandler } from '../../functions/handlers/finalize.ts';
-import { moduleFor } from '../../functions/index.ts';
+import { moduleFor, MODULES } from '../../functions/index.ts';
 import type { Unit } from '../../shared/config.ts';
 import { emptyStats } from '../../shared/contract.ts';
 import { doneMarkerKey } from '../../shared/engine/collect.ts';
@@ -16,7 +16,7 @@ import { ParquetConversionError } from '../../shared/parquet/errors.ts';
 import { convertWithAthena, parquetLocation, unloadSql, type AthenaParquetOptions } from '../../shared/parquet/athena.ts';
 import { publishedPartKey, stagedPartKey } from '../../shared/sink/layout.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { ALL_TABLES } from '../../shared/sql/tables.ts';
+import { ALL_TABLES } from '../../functions/index.ts';
 import { finalizeRun } from '../../shared/workflow/finalize.ts';
 import { S3Store } from '../../shared/sink/s3-store.ts';
 import { seedRunState } from '../support/run-state.ts';
@@ -148,7 +148,7 @@ describe('finalize with the Parquet conversion', () => {
       { unit: unitG, status: 'failed', error: { name: 'AuthenticationError', message: '401' } },
     ]);
     const out = await finalizeRun(round, {
-      store: s,
+      modules: MODULES, store: s,
       state: s,
       moduleFor,
       writeManifest: async () => {
@@ -168,6 +168,7 @@ describe('finalize with the Parquet conversion', () => {
       store: s,
       state: s,
       moduleFor,
+      modules: MODULES,
       writeManifest: async () => 'mem://m',
       convertToParquet: async () => void (called = true),
     });

@@ -11,7 +11,8 @@ import { ParquetConversionError } from '../../shared/parquet/errors.ts';
 import { parquetFileName, parquetPartitions, parquetTableDir } from '../../shared/parquet/files.ts';
 import { convertToParquet, measureQueries } from '../../shared/parquet/local.ts';
 import { LocalCatalog, tableSource, type SqlRow } from '../../shared/sql/duckdb.ts';
-import { ALL_TABLES, duckdbType } from '../../shared/sql/tables.ts';
+import { duckdbType } from '../../shared/sql/tables.ts';
+import { ALL_TABLES } from '../../functions/index.ts';
 import { loadViews } from '../../shared/sql/views.ts';
 import { DEFAULT_CREDENTIALS, jiraTenant, startSimulator } from '../../simulator/index.ts';
 import { moduleFor } from '../../functions/index.ts';
@@ -51,7 +52,7 @@ describe('local Parquet copies', () => {
     await writeOrgSnapshot(dir, f, '2026-11-27');
     await writeOrgSnapshot(dir, f, '2026-11-28');
     // Only the latest date is converted: the Parquet catalog then reads one date from Parquet, the other from JSON.
-    await convertToParquet(dir, { dates: ['2026-11-28'] });
+    await convertToParquet(dir, { dates: ['2026-11-28'], tables: ALL_TABLES });
   });
   afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
@@ -67,8 +68,8 @@ describe('local Parquet copies', () => {
   });
 
   it('every view gives the same rows over the Parquet copies as over the JSON', async () => {
-    const json = await LocalCatalog.open(dir);
-    const parquet = await LocalCatalog.open(dir, { parquet: true });
+    const json = await LocalCatalog.open(dir, { tables: ALL_TABLES });
+    const parquet = await LocalCatalog.open(dir, { tables: ALL_TABLES, parquet: true });
     try {
       expect(json.parquet).toEqual([]);
       expect(parquet.parquet).toEqual(expect.arrayContaining(['jira_group_members', 'jira_projects', 'confluence_space_permissions', 'admin_users']));
@@ -154,7 +155,7 @@ describe('local Parquet copies', () => {
   });
 
   it('measures fewer bytes read over Parquet than over JSON for a query of a few columns, with the same answer', async () => {
-    const [m] = await measureQueries(dir, [
+    const [m] = await measureQueries(dir, ALL_TABLES, [
       { name: 'group members', sql: "SELECT account_id, display_name FROM jira_group_members WHERE dt = ? AND group_name = (SELECT min(group_name) FROM jira_group_members)", params: ['2026-11-28'] },
     ]);
     expect(m?.sameRows).toBe(true);
@@ -189,7 +190,7 @@ describe('local Parquet copies', () => {
       await sim.close();
     }
     expect((await readdir(join(d, 'parquet'))).sort()).toEqual([...moduleFor('jira').tables.map((t) => t.name), 'collector_units'].sort());
-    const catalog = await LocalCatalog.open(d, { parquet: true, views: [] });
+    const catalog = await LocalCatalog.open(d, { tables: ALL_TABLES, parquet: true, views: [] });
     try {
       expect([...catalog.parquet].sort()).toEqual([...catalog.present].sort());
       expect((await catalog.query('SELECT count(*) AS n FROM jira_users')).rows[0]?.n).toBeGreaterThanOrEqual(20);

@@ -18,6 +18,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { AccessRow } from '../../shared/report/access.ts';
 import { orgFixture, writeOrgSnapshot } from '../support/org-fixture.ts';
 import type { ReportData } from '../../shared/report/data.ts';
+import { MODULES } from '../../functions/index.ts';
 
 const D1 = '2026-11-27';
 const D2 = '2026-11-28';
@@ -95,7 +96,7 @@ describe('access report', () => {
 
     const written = new Map<string, string>();
     const uri = await writeAccessReport({ id: 'run-2', date: D2 }, {
-      store: new LocalStore(dir),
+      modules: MODULES, store: new LocalStore(dir),
       writeReport: async (key, body) => {
         written.set(key, body);
         return `s3://bucket/${key}`;
@@ -120,7 +121,7 @@ describe('access report', () => {
     );
     const store = new S3Store(s3, bucket, 'data');
     const uri = await writeAccessReport({ id: 'run-s3', date: D2 }, {
-      store,
+      modules: MODULES, store,
       writeReport: async (key, html) => {
         await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: html, ContentType: 'text/html; charset=utf-8' }));
         return `s3://${bucket}/${key}`;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCollect } from '../../cli/collect.ts';
 import { CONFLUENCE_DC_TOKENS, confluenceDcTenant, startSimulator } from '../../simulator/index.ts';
 import { LocalCatalog, type SqlRow } from '../../shared/sql/duckdb.ts';
+import { ALL_TABLES } from '../../functions/index.ts';
 
 // Confluence Data Center writes no confluence_settings; its snapshots are found through collector_units, so a change
 // between two of its snapshots reaches access_changes (it read 0 rows when snapshots came from confluence_settings).
@@ -40,7 +41,7 @@ describe('access_changes on Confluence Data Center', () => {
     } finally {
       await sim.close();
     }
-    catalog = await LocalCatalog.open(dir);
+    catalog = await LocalCatalog.open(dir, { tables: ALL_TABLES });
     changes = [...(await catalog.query(`SELECT * FROM access_changes WHERE from_dt = '${D1}' AND to_dt = '${D2}'`)).rows];
   });
   afterAll(async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExpectedJiraPermission } from '../../simulator/jira-effective.ts';
 import { LocalCatalog, type SqlRow } from '../../shared/sql/duckdb.ts';
 import { CHANGES_D1 as D1, CHANGES_D2 as D2, writeTwoSnapshotTenant } from '../support/access-changes-fixture.ts';
+import { ALL_TABLES } from '../../functions/index.ts';
 
 const key = (r: { project_id: unknown; permission: unknown; principal_type: unknown; account_id: unknown }) => `${r.project_id}|${r.permission}|${r.principal_type}|${r.account_id ?? r.principal_type}`;
 
@@ -21,7 +22,7 @@ describe('access_changes between two snapshots', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'access-changes-'));
     ({ before, after, gainer, loser, spaceAdmin } = await writeTwoSnapshotTenant(dir));
-    catalog = await LocalCatalog.open(dir);
+    catalog = await LocalCatalog.open(dir, { tables: ALL_TABLES });
     changes = [...(await catalog.query(`SELECT * FROM access_changes WHERE from_dt = '${D1}' AND to_dt = '${D2}'`)).rows];
   });
   afterAll(async () => {

@@ -7,6 +7,7 @@ import { DEFAULT_CREDENTIALS, jiraTenant, startSimulator } from '../../simulator
 import { NESTED_ADMIN_GROUP } from '../../simulator/jira.ts';
 import { expectedJiraEffectivePermissions } from '../../simulator/jira-effective.ts';
 import { LocalCatalog } from '../../shared/sql/duckdb.ts';
+import { ALL_TABLES } from '../../functions/index.ts';
 
 const canon = (r: Record<string, unknown>): string => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k]]));
 
@@ -28,7 +29,7 @@ describe('jira_effective_permissions', () => {
     } finally {
       await sim.close();
     }
-    catalog = await LocalCatalog.open(dir);
+    catalog = await LocalCatalog.open(dir, { tables: ALL_TABLES });
   });
   afterAll(async () => {
     catalog?.close();

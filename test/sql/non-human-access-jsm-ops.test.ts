@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsmOpsTenant } from '../../simulator/index.ts';
 import { LocalCatalog, type SqlRow } from '../../shared/sql/duckdb.ts';
 import { writeSnapshot } from '../support/snapshots.ts';
+import { ALL_TABLES } from '../../functions/index.ts';
 
 // Each JSM operations integration holds an API key: it is non-human access beside tokens, deploy keys and webhooks.
 const D = '2026-11-28';
@@ -17,7 +18,7 @@ describe('non_human_access with JSM operations integrations', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'nha-jsm-ops-'));
     await writeSnapshot(dir, tenant.groundTruth(), { date: D, org: 'acme', site: 'acme.atlassian.net', product: 'jsm-ops' });
-    catalog = await LocalCatalog.open(dir);
+    catalog = await LocalCatalog.open(dir, { tables: ALL_TABLES });
     rows = (await catalog.query(`SELECT * FROM non_human_access WHERE dt = '${D}' AND kind = 'jsm_ops_integration'`)).rows;
   });
   afterAll(async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCatalog, type SqlRow } from '../../shared/sql/duckdb.ts';
 import { orgFixture, writeOrgSnapshot, type OrgFixture } from '../support/org-fixture.ts';
+import { ALL_TABLES } from '../../functions/index.ts';
 
 const D = '2026-11-28';
 type Row = Record<string, unknown>;
@@ -18,7 +19,7 @@ describe('non_human_access over one snapshot of the organization', () => {
     dir = await mkdtemp(join(tmpdir(), 'non-human-'));
     f = orgFixture();
     await writeOrgSnapshot(dir, f, D);
-    catalog = await LocalCatalog.open(dir);
+    catalog = await LocalCatalog.open(dir, { tables: ALL_TABLES });
     rows = (await catalog.query(`SELECT * FROM non_human_access WHERE dt = '${D}'`)).rows;
   });
   afterAll(async () => {

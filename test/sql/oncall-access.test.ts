@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LocalCatalog } from '../../shared/sql/duckdb.ts';
 import { jsmOpsTenant, opsgenieTenant } from '../../simulator/index.ts';
 import { writeSnapshot } from '../support/snapshots.ts';
+import { ALL_TABLES } from '../../functions/index.ts';
 
 const date = '2026-11-28';
 const dirs: string[] = [];
@@ -30,7 +31,7 @@ describe('oncall_access view: one query across an Opsgenie to JSM operations mig
     ];
 
     // Act
-    const catalog = await LocalCatalog.open(dir);
+    const catalog = await LocalCatalog.open(dir, { tables: ALL_TABLES });
     let counts: { source: unknown; via: unknown; n: unknown }[];
     let unnamedSchedules: unknown;
     try {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LocalCatalog } from '../../shared/sql/duckdb.ts';
 import { duckdbViewType, loadViews, parseView, stripComments } from '../../shared/sql/views.ts';
 import { loadQuestions } from '../../shared/sql/questions.ts';
-import { ALL_TABLES } from '../../shared/sql/tables.ts';
+import { ALL_TABLES } from '../../functions/index.ts';
 import { productModules } from '../../functions/index.ts';
 
 /**
@@ -53,7 +53,7 @@ describe('sql/views', () => {
   });
 
   it('declares exactly the columns and types DuckDB infers (Athena needs them in the Glue view)', async () => {
-    const catalog = await LocalCatalog.open('/nonexistent-folder-for-schema-only');
+    const catalog = await LocalCatalog.open('/nonexistent-folder-for-schema-only', { tables: ALL_TABLES });
     try {
       for (const v of views) {
         const { rows } = await catalog.query(`DESCRIBE SELECT * FROM ${v.name}`);

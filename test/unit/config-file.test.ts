@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/errors.ts';
-import { parseConfig } from '../../shared/workflow/config-file.ts';
+import { parseConfig } from '../../functions/config.ts';
 
 const unit = { product: 'jira', siteUrl: 'https://acme.atlassian.net', auth: { kind: 'basic' } };
 

@@ -33,7 +33,14 @@ const groups = defineStream<null, { id: string }, { id: string }>({
   childKey: (g) => ({ id: g.id }),
   children: [members],
 });
-const module: ProductModule = { product: 'jira', tables: [groupsT, membersT], streams: () => [groups] };
+const module: ProductModule = {
+  product: 'jira',
+  title: 'Jira (test)',
+  options: z.object({}),
+  credentials: { kinds: ['basic'], env: [] },
+  tables: [groupsT, membersT],
+  streams: () => [groups],
+};
 
 function fakeApi() {
   const agent = new MockAgent();
