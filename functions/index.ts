@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { configSchema, unitFields } from '../shared/config.ts';
+import { configSchema, unitFields, type Product } from '../shared/config.ts';
+
+export type { Product, ProductOptions } from '../shared/config.ts';
 import type { ProductModule } from '../shared/engine/collect.ts';
 import { collectorUnits } from '../shared/engine/units-table.ts';
 import { ConfigError } from '../shared/errors.ts';
@@ -40,8 +42,12 @@ export const productModules = registry({
   'confluence-dc': confluenceDc,
 });
 
-/** A product the collector knows: a key of the registry. */
-export type Product = keyof typeof productModules;
+type Registry = typeof productModules;
+declare module '../shared/config.ts' {
+  // The registry fills in shared/config.ts's Product and ProductOptions: shared/ imports nothing from functions/.
+  interface ProductRegistry extends Registry {}
+  interface ProductOptions extends AllProductOptions {}
+}
 
 /** The products, in registry order. */
 export const PRODUCTS = Object.keys(productModules) as [Product, ...Product[]];
@@ -51,7 +57,7 @@ type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) exten
 /** Every product's unit options shape, merged (Admin and JSM operations both take `orgId`, the same field). */
 type OptionsShape = UnionToIntersection<{ [P in Product]: (typeof productModules)[P]['options']['shape'] }[Product]>;
 /** The unit options of every product (each optional; a module reads its own). */
-export type ProductOptions = { [K in keyof OptionsShape]?: z.output<OptionsShape[K]> };
+type AllProductOptions = { [K in keyof OptionsShape]?: z.output<OptionsShape[K]> };
 
 /** Every product module, in registry order. */
 export const MODULES: readonly ProductModule[] = PRODUCTS.map((p): ProductModule => productModules[p]);

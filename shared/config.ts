@@ -4,12 +4,16 @@ import { z } from 'zod';
 export const DEFAULT_STACK_NAME = 'atlassian-access-collector';
 
 /**
- * A product's name. The registry of product modules (functions/index.ts) is the list of products, and this
- * library imports only its types: the config file and the local command check a unit's product against the
- * registry, the engine against the module it is given.
+ * The products, filled in by the registry of product modules (functions/index.ts) through declaration merging:
+ * this library never imports `functions/`, not even its types. A key is a product name, its value the
+ * product's module. The config file and the local command check a unit's product against the registry, the
+ * engine against the module it is given.
  */
-export type { Product, ProductOptions } from '../functions/index.ts';
-import type { Product, ProductOptions } from '../functions/index.ts';
+export interface ProductRegistry {}
+/** Every product's unit options (each optional; its module reads and checks them), filled in by functions/index.ts. */
+export interface ProductOptions {}
+/** A product's name: a key of the registry. */
+export type Product = keyof ProductRegistry & string;
 
 /** A product name as it travels in the workflow's payloads (the registry has checked it when the config was read). */
 export const ProductNameSchema = z.custom<Product>(
