@@ -1,0 +1,733 @@
+// Simulated Bitbucket tenant: the REST routes that serve the model (simulator/bitbucket.ts has the overview).
+import type { ProductBudget, Route, RouteContext, RouteResult } from '../server.ts';
+import { hash32, hex8 } from '../random.ts';
+import { type BitbucketModel, BASE_TIME, BITBUCKET_REPOSITORY_HOURLY_LIMIT, type BitbucketDeployKeyRecord, type BitbucketGroupGrant, type BitbucketGroupRecord, type BitbucketList, type BitbucketMemberRecord, type BitbucketProjectRecord, type BitbucketRepositoryRecord, type BitbucketTenantOptions, type BitbucketUserGrant, type BitbucketUserRecord, type BitbucketVariableRecord, type BitbucketWebhookRecord, type BitbucketWorkspaceRecord, DAY, DEFAULT_BITBUCKET_CONSUMER, bitbucketDeployKeysOf, bitbucketVariablesOf, bitbucketWebhooksOf, braced, clampInt } from './model.ts';
+
+// ---------------------------------------------------------------------------------------------
+// JSON builders (fields of the spec's schemas, plus `slug` on repositories, which the API sends)
+
+export type Json = Record<string, unknown>;
+
+// ISO-8601 with microseconds and `+00:00`, as the API writes dates.
+export function bbDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/Z$/, '000+00:00');
+}
+
+export function link(href: string): Json {
+  return { href };
+}
+
+export function accountJson(base: string, u: BitbucketUserRecord): Json {
+  const out: Json = { type: 'user', display_name: u.displayName, uuid: u.uuid };
+  out.links = { self: link(`${base}/2.0/users/${encodeURIComponent(u.uuid)}`), avatar: link(`https://avatar-management.example/${hex8(hash32(u.uuid))}.png`), html: link(`https://bitbucket.org/${encodeURIComponent(u.uuid)}/`) };
+  if (u.nickname !== null) out.nickname = u.nickname;
+  if (u.accountId !== null) out.account_id = u.accountId;
+  if (u.accountStatus !== null) out.account_status = u.accountStatus;
+  return out;
+}
+
+export function workspaceRef(base: string, w: BitbucketWorkspaceRecord): Json {
+  return { type: 'workspace', uuid: w.uuid, slug: w.slug, name: w.name, links: { self: link(`${base}/2.0/workspaces/${w.slug}`) } };
+}
+
+export function workspaceJson(base: string, w: BitbucketWorkspaceRecord): Json {
+  return {
+    type: 'workspace',
+    uuid: w.uuid,
+    name: w.name,
+    slug: w.slug,
+    is_private: w.isPrivate,
+    is_privacy_enforced: w.isPrivacyEnforced,
+    forking_mode: w.forkingMode,
+    created_on: bbDate(w.createdOn),
+    updated_on: bbDate(w.createdOn + 5 * DAY),
+    links: {
+      self: link(`${base}/2.0/workspaces/${w.slug}`),
+      html: link(`https://bitbucket.org/${w.slug}/`),
+      members: link(`${base}/2.0/workspaces/${w.slug}/members`),
+      projects: link(`${base}/2.0/workspaces/${w.slug}/projects`),
+      repositories: link(`${base}/2.0/repositories/${w.slug}`),
+    },
+  };
+}
+
+export function projectRef(base: string, w: BitbucketWorkspaceRecord, p: BitbucketProjectRecord): Json {
+  return { type: 'project', key: p.key, uuid: p.uuid, name: p.name, links: { self: link(`${base}/2.0/workspaces/${w.slug}/projects/${p.key}`) } };
+}
+
+export function projectJson(base: string, w: BitbucketWorkspaceRecord, p: BitbucketProjectRecord): Json {
+  return {
+    ...projectRef(base, w, p),
+    description: `${p.name} — projet «${p.key}»`,
+    is_private: p.isPrivate,
+    has_publicly_visible_repos: p.hasPubliclyVisibleRepos,
+    created_on: bbDate(w.createdOn + DAY),
+    updated_on: bbDate(w.createdOn + 2 * DAY),
+    owner: { type: 'team', uuid: w.uuid, display_name: w.name, username: w.slug },
+  };
+}
+
+export function repositoryJson(base: string, w: BitbucketWorkspaceRecord, r: BitbucketRepositoryRecord): Json {
+  const p = w.projects[r.project];
+  const out: Json = {
+    type: 'repository',
+    full_name: r.fullName,
+    links: { self: link(`${base}/2.0/repositories/${r.fullName}`), html: link(`https://bitbucket.org/${r.fullName}`) },
+    name: r.name,
+    slug: r.slug,
+    description: '',
+    scm: 'git',
+    owner: { type: 'team', uuid: w.uuid, display_name: w.name, username: w.slug },
+    workspace: workspaceRef(base, w),
+    is_private: r.isPrivate,
+    fork_policy: r.forkPolicy,
+    created_on: bbDate(w.createdOn + 3 * DAY),
+    updated_on: bbDate(w.createdOn + 40 * DAY),
+    size: 1024 * (1 + (hash32(r.uuid) % 5000)),
+    language: 'typescript',
+    has_issues: false,
+    has_wiki: false,
+    uuid: r.uuid,
+  };
+  if (p) out.project = projectRef(base, w, p);
+  // A repository without commits has no main branch (the field is absent).
+  if (r.mainbranch !== null) out.mainbranch = { type: 'branch', name: r.mainbranch };
+  if (r.parent !== null) out.parent = { type: 'repository', full_name: r.parent, name: r.parent.split('/').pop() };
+  return out;
+}
+
+export function groupJson(base: string, w: BitbucketWorkspaceRecord, g: BitbucketGroupRecord, full: boolean): Json {
+  const out: Json = { type: 'group', name: g.name, slug: g.slug, links: { self: link(`${base}/2.0/groups/${w.slug}/${g.slug}`) } };
+  if (full) out.full_slug = `${w.slug}:${g.slug}`;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Non-human access: deploy keys, webhooks, pipeline variables, derived from (seed, workspace, owner) so the
+// model's generation is untouched. `owner` is a repository index, a project index (`p` prefix) or null for
+// the workspace itself.
+
+export const ok = (body: unknown, headers?: Record<string, string>): RouteResult => ({ status: 200, body, ...(headers ? { headers } : {}) });
+
+/** Bitbucket's `error` schema: `{type: "error", error: {message, detail?}}`. */
+export function bitbucketErrorBody(message: string, detail?: string): Json {
+  return { type: 'error', error: detail === undefined ? { message } : { message, detail } };
+}
+export const fail = (status: number, message: string, detail?: string): RouteResult => ({ status, body: bitbucketErrorBody(message, detail) });
+
+// Style B paging (facts sheet §3, narrative "Pagination"): `pagelen` 10..100 (default 10), and a `next`
+// link the client must follow as given. List-based pages carry `size`, `page`, `previous` and page-number
+// links; iterator-based ones only `pagelen`, `values` and an opaque `next`. A page the 'shortPage' fault
+// cut continues right after its last item through an opaque cursor.
+export function pageOf<T>(ctx: RouteContext, all: readonly T[], map: (item: T) => Json, iterator: boolean, seed: number): RouteResult {
+  const rawLen = ctx.query.get('pagelen');
+  const asked = rawLen === null || rawLen === '' ? 10 : Number(rawLen);
+  if (!Number.isInteger(asked) || asked < 1) return fail(400, `Invalid pagelen: '${rawLen ?? ''}'`);
+  // Narrative: "Globally, the minimum length is 10 and the maximum is 100" (clamped, not refused: unverified).
+  const pagelen = Math.min(100, Math.max(10, asked));
+  let start = 0;
+  let pageNo: number | undefined;
+  const cursor = ctx.query.get('cursor');
+  const pageParam = ctx.query.get('page');
+  if (cursor !== null) {
+    const decoded = decodeCursor(cursor, seed);
+    if (decoded === null) return fail(400, 'Invalid cursor');
+    start = decoded;
+  } else if (pageParam !== null) {
+    const n = Number(pageParam);
+    if (!Number.isInteger(n) || n < 1) return fail(400, `Invalid page: '${pageParam}'`);
+    pageNo = n;
+    start = (n - 1) * pagelen;
+  } else pageNo = 1;
+  const slice = all.slice(start, start + pagelen);
+  const { items } = ctx.page(slice);
+  const end = start + items.length;
+  const linkTo = (params: Record<string, string>): string => {
+    const q = new URLSearchParams(ctx.query);
+    q.delete('page');
+    q.delete('cursor');
+    for (const [k, v] of Object.entries(params)) q.set(k, v);
+    return `${ctx.baseUrl}${ctx.path}?${q.toString()}`;
+  };
+  const body: Json = { pagelen };
+  if (!iterator) {
+    body.size = all.length;
+    if (pageNo !== undefined) body.page = pageNo;
+  }
+  body.values = items.map(map);
+  if (end < all.length) {
+    const aligned = !iterator && end % pagelen === 0;
+    body.next = aligned ? linkTo({ page: String(end / pagelen + 1) }) : linkTo({ cursor: encodeCursor(end, seed) });
+  }
+  if (!iterator && pageNo !== undefined && pageNo > 1) body.previous = linkTo({ page: String(pageNo - 1) });
+  return ok(body);
+}
+
+// Opaque position: not a page number, not guessable (narrative: "an unpredictable hash").
+export function encodeCursor(offset: number, seed: number): string {
+  return Buffer.from(`${offset}:${hex8(hash32(seed, 'bb-cursor', offset))}`).toString('base64url');
+}
+export function decodeCursor(cursor: string, seed: number): number | null {
+  const m = /^(\d+):([0-9a-f]{8})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m) return null;
+  const offset = Number(m[1]);
+  return m[2] === hex8(hash32(seed, 'bb-cursor', offset)) ? offset : null;
+}
+
+// Who calls: the collector's account (admin), the viewer (non-admin member) or a workspace access token.
+export type Caller = 'admin' | 'limited' | 'accessToken';
+
+// Scopes a classic OAuth scope implies (narrative "Bitbucket OAuth 2.0 scopes").
+export const IMPLIES: Readonly<Record<string, readonly string[]>> = {
+  project: ['repository'],
+  'repository:write': ['repository'],
+  pullrequest: ['repository'],
+  'pullrequest:write': ['pullrequest', 'repository:write', 'repository'],
+  'account:write': ['account'],
+};
+
+export function expandScopes(scopes: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  const add = (s: string): void => {
+    if (out.has(s)) return;
+    out.add(s);
+    for (const t of IMPLIES[s] ?? []) add(t);
+  };
+  for (const s of scopes) add(s);
+  return out;
+}
+
+export interface BbRoute {
+  method: 'GET';
+  path: string;
+  // Classic OAuth scope from the operation's `security`; none = any authenticated caller.
+  scope?: string;
+  // Permission endpoint: access tokens are refused (narrative "Access tokens").
+  permissions?: boolean;
+  // What a non-admin member gets (the operation's documented 403; served through `denyLimited`).
+  adminOnly?: string;
+  // Counts against the `/2.0/repositories/*` hourly budget (facts sheet §9).
+  repositoryBudget?: boolean;
+  paged?: boolean;
+  handle(ctx: RouteContext, caller: Caller): RouteResult;
+}
+
+/** `POST /site/oauth2/access_token` on bitbucket.org: where OAuth consumers get their tokens. */
+export const BITBUCKET_TOKEN_PATH = '/site/oauth2/access_token';
+
+/** The tenant's token stores, lookups and JSON builders over its model, shared by the routes. */
+export function bitbucketState(model: BitbucketModel, opts: BitbucketTenantOptions) {
+  const { users, workspaces, seed } = model;
+  const consumers = opts.oauthConsumers ?? [{ ...DEFAULT_BITBUCKET_CONSUMER, scopes: [...DEFAULT_BITBUCKET_CONSUMER.scopes] }];
+  const ttlMs = clampInt(opts.accessTtlMs, 3_600_000, 1);
+  const iterator = new Set<BitbucketList>(opts.iteratorLists ?? ['branch-restrictions']);
+  const rate = opts.repositoryRateLimit ? { ...opts.repositoryRateLimit } : null;
+
+  // Scopes of the tokens this tenant issued (other Bearer tokens the server accepts have every scope),
+  // workspace access tokens, and live refresh tokens (single use) by consumer.
+  const tokenScopes = new Map<string, ReadonlySet<string>>();
+  const workspaceTokens = new Set<string>();
+  const refreshTokens = new Map<string, string>();
+  /** OAuth tokens this tenant issued (a box: the token route counts, the tenant reports). */
+  const issued = { count: 0 };
+  const budget = new Map<string, number[]>();
+
+  const wsByRef = new Map<string, BitbucketWorkspaceRecord>();
+  for (const w of workspaces) {
+    wsByRef.set(w.slug, w);
+    wsByRef.set(w.uuid, w);
+  }
+
+  const bearerOf = (ctx: RouteContext): string | null => {
+    const raw = ctx.headers.authorization;
+    const header = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? '';
+    return /^bearer /i.test(header) ? header.slice(7).trim() : null;
+  };
+
+  // Rolling window per credential over `/2.0/repositories/*` (facts sheet §9).
+  const overBudget = (ctx: RouteContext): RouteResult | null => {
+    if (!rate) return null;
+    const raw = ctx.headers.authorization;
+    const who = String(hash32(String(Array.isArray(raw) ? raw[0] : (raw ?? ''))));
+    const now = Date.now();
+    const log = (budget.get(who) ?? []).filter((t) => t > now - rate.windowMs);
+    budget.set(who, log);
+    if (log.length >= rate.limit) {
+      const headers: Record<string, string> = rate.retryAfterSeconds !== undefined ? { 'retry-after': String(rate.retryAfterSeconds) } : {};
+      return { status: 429, body: bitbucketErrorBody('Rate limit for this resource has been exceeded'), headers };
+    }
+    log.push(now);
+    return null;
+  };
+
+  const guard = (r: BbRoute): Route => ({
+    method: r.method,
+    path: r.path,
+    ...(r.paged ? { paged: true } : {}),
+    ...(r.adminOnly ? { denyLimited: { status: 403, message: r.adminOnly } } : {}),
+    handle: (ctx) => {
+      const token = bearerOf(ctx);
+      const accessToken = token !== null && workspaceTokens.has(token);
+      const scopes = token !== null ? tokenScopes.get(token) : undefined;
+      if (r.scope && scopes && !scopes.has(r.scope)) {
+        // Wording unverified: Bitbucket names the required and granted scopes.
+        return fail(403, 'Your credentials lack one or more required privilege scopes.', `required: ${r.scope}; granted: ${[...scopes].sort().join(', ')}`);
+      }
+      if (r.permissions && accessToken) {
+        // Narrative "Access tokens": "You can't use an access token to manipulate or query repository,
+        // project, or workspace permissions." Status and wording unverified.
+        return fail(403, 'Access tokens cannot be used to read permissions.');
+      }
+      if (r.repositoryBudget) {
+        const limitedNow = overBudget(ctx);
+        if (limitedNow) return limitedNow;
+      }
+      return r.handle(ctx, accessToken ? 'accessToken' : ctx.principal === 'limited' ? 'limited' : 'admin');
+    },
+  });
+
+  const findWorkspace = (ctx: RouteContext): BitbucketWorkspaceRecord | RouteResult => {
+    const ref = ctx.params.workspace ?? '';
+    const w = wsByRef.get(ref);
+    return w ?? fail(404, `No workspace with identifier '${ref}'.`);
+  };
+  const findProject = (ctx: RouteContext): { w: BitbucketWorkspaceRecord; p: BitbucketProjectRecord } | RouteResult => {
+    const w = findWorkspace(ctx);
+    if ('status' in w) return w;
+    const key = ctx.params.project_key ?? '';
+    const p = w.projects.find((x) => x.key === key || x.uuid === key);
+    if (!p || p.vanishing) return fail(404, `Project ${key} not found in workspace ${w.slug}.`);
+    return { w, p };
+  };
+  const findRepository = (ctx: RouteContext): { w: BitbucketWorkspaceRecord; r: BitbucketRepositoryRecord } | RouteResult => {
+    const w = findWorkspace(ctx);
+    if ('status' in w) return w;
+    const ref = ctx.params.repo_slug ?? '';
+    const r = w.repositories.find((x) => x.slug === ref || x.uuid === ref);
+    // "No repository exists for the given repository slug and workspace." (also once it was deleted)
+    if (!r || r.vanishing) return fail(404, `Repository ${w.slug}/${ref} not found`);
+    return { w, r };
+  };
+  const isErr = (x: object): x is RouteResult => 'status' in x && 'body' in x;
+
+  const membership = (ctx: RouteContext, w: BitbucketWorkspaceRecord, m: BitbucketMemberRecord, withPermission: boolean): Json => {
+    const u = users[m.user];
+    const out: Json = { type: 'workspace_membership' };
+    if (withPermission) {
+      out.permission = m.permission;
+      if (m.lastAccessed !== null) out.last_accessed = bbDate(m.lastAccessed);
+      if (m.addedOn !== null) out.added_on = bbDate(m.addedOn);
+    }
+    out.user = u ? accountJson(ctx.baseUrl, u) : {};
+    out.workspace = workspaceRef(ctx.baseUrl, w);
+    out.links = { self: link(`${ctx.baseUrl}/2.0/workspaces/${w.slug}/members/${encodeURIComponent(u?.uuid ?? '')}`) };
+    return out;
+  };
+
+  const userGrant = (ctx: RouteContext, type: string, selfBase: string, g: BitbucketUserGrant<string>): Json => {
+    const u = users[g.user];
+    return {
+      type,
+      user: u ? accountJson(ctx.baseUrl, u) : {},
+      permission: g.permission,
+      links: { self: link(`${selfBase}/${encodeURIComponent(u?.accountId ?? u?.uuid ?? '')}`) },
+    };
+  };
+  const groupGrant = (ctx: RouteContext, type: string, selfBase: string, w: BitbucketWorkspaceRecord, g: BitbucketGroupGrant<string>, fullSlug: boolean): Json => {
+    const group = w.groups[g.group] ?? { slug: 'unknown', name: 'unknown' };
+    return { type, group: groupJson(ctx.baseUrl, w, group, fullSlug), permission: g.permission, links: { self: link(`${selfBase}/${group.slug}`) } };
+  };
+
+  const list = <T>(ctx: RouteContext, name: BitbucketList, all: readonly T[], map: (item: T) => Json): RouteResult => pageOf(ctx, all, map, iterator.has(name), seed);
+
+  const deployKeyJson = (ctx: RouteContext, k: BitbucketDeployKeyRecord, who: 'owner' | 'created_by', parent: Json): Json => {
+    const u = users[k.creator];
+    const out: Json = { id: k.id, key: k.key, label: k.label, type: who === 'owner' ? 'deploy_key' : 'project_deploy_key', comment: k.comment };
+    out[who === 'owner' ? 'created_on' : 'added_on'] = bbDate(k.addedOn);
+    out.last_used = k.lastUsed === null ? null : bbDate(k.lastUsed);
+    Object.assign(out, parent);
+    if (u) out[who] = accountJson(ctx.baseUrl, u);
+    return out;
+  };
+  const hookJson = (k: BitbucketWebhookRecord, subjectType: 'workspace' | 'repository', subject: Json): Json => ({
+    uuid: k.uuid,
+    url: k.url,
+    description: k.description,
+    subject_type: subjectType,
+    subject,
+    active: k.active,
+    created_at: bbDate(k.createdAt),
+    events: k.events,
+    secret_set: k.secret !== undefined,
+    // The schema names `secret`; a collector must drop it.
+    ...(k.secret !== undefined ? { secret: k.secret } : {}),
+  });
+  const variableJson = (v: BitbucketVariableRecord): Json => ({ type: 'pipeline_variable', uuid: v.uuid, key: v.key, secured: v.secured, ...(v.secured ? {} : { value: v.value }) });
+  const repoIndex = (w: BitbucketWorkspaceRecord, r: BitbucketRepositoryRecord): string => String(w.repositories.indexOf(r));
+
+  return { model, opts, issued, users, workspaces, seed, consumers, ttlMs, iterator, rate, tokenScopes, workspaceTokens, refreshTokens, budget, wsByRef, bearerOf, overBudget, guard, findWorkspace, findProject, findRepository, isErr, membership, userGrant, groupGrant, list, deployKeyJson, hookJson, variableJson, repoIndex };
+}
+
+export type BitbucketState = ReturnType<typeof bitbucketState>;
+
+/** The route table: method and path pattern → handler, over the tenant's state (the API's routes guarded by scope and budget, and the token endpoint). */
+export function bitbucketRoutes(state: BitbucketState): Route[] {
+  const { model, opts, issued, users, workspaces, seed, consumers, ttlMs, iterator, rate, tokenScopes, workspaceTokens, refreshTokens, budget, wsByRef, bearerOf, overBudget, guard, findWorkspace, findProject, findRepository, isErr, membership, userGrant, groupGrant, list, deployKeyJson, hookJson, variableJson, repoIndex } = state;
+  const bbRoutes: BbRoute[] = [
+    {
+      // `~1repositories~1{workspace}~1{repo_slug}~1deploy-keys/get`: security oauth2 [repository, repository:admin];
+      // 403 "If the specified user or repository is not accessible to the current user".
+      method: 'GET',
+      path: '/2.0/repositories/{workspace}/{repo_slug}/deploy-keys',
+      scope: 'repository:admin',
+      adminOnly: 'You must be an admin of this repository to view its deploy keys.',
+      repositoryBudget: true,
+      paged: true,
+      handle: (ctx) => {
+        const f = findRepository(ctx);
+        if (isErr(f)) return f;
+        const parent = { repository: { type: 'repository', full_name: f.r.fullName, name: f.r.name, uuid: f.r.uuid } };
+        return list(ctx, 'deploy-keys', bitbucketDeployKeysOf(seed, f.w, repoIndex(f.w, f.r), users.length), (k) => deployKeyJson(ctx, k, 'owner', parent));
+      },
+    },
+    {
+      // `~1workspaces~1{workspace}~1projects~1{project_key}~1deploy-keys/get`: security oauth2 [project, project:admin].
+      method: 'GET',
+      path: '/2.0/workspaces/{workspace}/projects/{project_key}/deploy-keys',
+      scope: 'project:admin',
+      adminOnly: 'You must be an admin of this project to view its deploy keys.',
+      paged: true,
+      handle: (ctx) => {
+        const f = findProject(ctx);
+        if (isErr(f)) return f;
+        const parent = { project: { type: 'project', key: f.p.key, uuid: f.p.uuid, name: f.p.name } };
+        return list(ctx, 'deploy-keys', bitbucketDeployKeysOf(seed, f.w, `p${f.w.projects.indexOf(f.p)}`, users.length), (k) => deployKeyJson(ctx, k, 'created_by', parent));
+      },
+    },
+    {
+      // `~1workspaces~1{workspace}~1hooks/get`: security oauth2 [webhook]; 403 "If the authenticated user is not
+      // an owner on the specified workspace".
+      method: 'GET',
+      path: '/2.0/workspaces/{workspace}/hooks',
+      scope: 'webhook',
+      adminOnly: 'You must be an owner of this workspace to view its webhooks.',
+      paged: true,
+      handle: (ctx) => {
+        const w = findWorkspace(ctx);
+        if (isErr(w)) return w;
+        return list(ctx, 'hooks', bitbucketWebhooksOf(seed, w, null), (k) => hookJson(k, 'workspace', workspaceRef(ctx.baseUrl, w)));
+      },
+    },
+    {
+      // `~1repositories~1{workspace}~1{repo_slug}~1hooks/get`: security oauth2 [webhook]; 403 "If the
+      // authenticated user does not have permission to access the webhooks".
+      method: 'GET',
+      path: '/2.0/repositories/{workspace}/{repo_slug}/hooks',
+      scope: 'webhook',
+      adminOnly: 'You must be an admin of this repository to view its webhooks.',
+      repositoryBudget: true,
+      paged: true,
+      handle: (ctx) => {
+        const f = findRepository(ctx);
+        if (isErr(f)) return f;
+        const subject = { type: 'repository', full_name: f.r.fullName, uuid: f.r.uuid };
+        return list(ctx, 'hooks', bitbucketWebhooksOf(seed, f.w, repoIndex(f.w, f.r)), (k) => hookJson(k, 'repository', subject));
+      },
+    },
+    {
+      // `~1workspaces~1{workspace}~1pipelines-config~1variables/get`: security oauth2 [pipeline].
+      method: 'GET',
+      path: '/2.0/workspaces/{workspace}/pipelines-config/variables',
+      scope: 'pipeline',
+      adminOnly: 'You must be an admin of this workspace to view its variables.',
+      paged: true,
+      handle: (ctx) => {
+        const w = findWorkspace(ctx);
+        if (isErr(w)) return w;
+        return list(ctx, 'variables', bitbucketVariablesOf(seed, w, null), variableJson);
+      },
+    },
+    {
+      // `~1repositories~1{workspace}~1{repo_slug}~1pipelines_config~1variables/get`: security oauth2 [pipeline].
+      method: 'GET',
+      path: '/2.0/repositories/{workspace}/{repo_slug}/pipelines_config/variables',
+      scope: 'pipeline',
+      adminOnly: 'You must be an admin of this repository to view its variables.',
+      repositoryBudget: true,
+      paged: true,
+      handle: (ctx) => {
+        const f = findRepository(ctx);
+        if (isErr(f)) return f;
+        return list(ctx, 'variables', bitbucketVariablesOf(seed, f.w, repoIndex(f.w, f.r)), variableJson);
+      },
+    },
+    {
+      // `~1user/get`: the account behind the credential (a credential check).
+      method: 'GET',
+      path: '/2.0/user',
+      scope: 'account',
+      handle: (ctx, caller) => {
+        if (caller === 'accessToken') return ok({ type: 'user', display_name: 'Workspace access token', uuid: braced(seed, 'bb-access-token') });
+        const u = users[caller === 'limited' ? 1 : 0];
+        return ok({ ...(u ? accountJson(ctx.baseUrl, u) : {}), created_on: bbDate(BASE_TIME), has_2fa_enabled: caller === 'admin', is_staff: false });
+      },
+    },
+    {
+      // `~1user~1workspaces/get`: workspace_access {administrator, workspace (workspace_base: uuid, slug)};
+      // `administrator` filter. An access token sees its own workspace only (unverified).
+      method: 'GET',
+      path: '/2.0/user/workspaces',
+      scope: 'account',
+      paged: true,
+      handle: (ctx, caller) => {
+        const admin = caller === 'admin';
+        const filter = ctx.query.get('administrator');
+        const visible = caller === 'accessToken' ? workspaces.slice(0, 1) : workspaces;
+        const shown = visible.filter(() => filter === null || (filter === 'true') === admin);
+        return list(ctx, 'user-workspaces', shown, (w) => ({
+          type: 'workspace_access',
+          administrator: admin,
+          workspace: { type: 'workspace_base', uuid: w.uuid, slug: w.slug, links: { self: link(`${ctx.baseUrl}/2.0/workspaces/${w.slug}`), avatar: link(`${ctx.baseUrl}/workspaces/${w.slug}/avatar/`) } },
+          links: { self: link(`${ctx.baseUrl}/2.0/user/workspaces/${w.slug}/permission`) },
+        }));
+      },
+    },
+    {
+      // `~1workspaces~1{workspace}/get`: by slug or `{uuid}`; 404 "If no workspace exists for the specified name or UUID".
+      method: 'GET',
+      path: '/2.0/workspaces/{workspace}',
+      handle: (ctx) => {
+        const w = findWorkspace(ctx);
+        return isErr(w) ? w : ok(workspaceJson(ctx.baseUrl, w));
+      },
+    },
+    {
+      // `~1workspaces~1{workspace}~1members/get`: workspace_membership without the permission.
+      method: 'GET',
+      path: '/2.0/workspaces/{workspace}/members',
+      scope: 'account',
+      paged: true,
+      handle: (ctx) => {
+        const w = findWorkspace(ctx);
+        return isErr(w) ? w : list(ctx, 'members', w.members, (m) => membership(ctx, w, m, false));
+      },
+    },
+    {
+      // `~1workspaces~1{workspace}~1permissions/get`: workspace_membership + permission (owner|collaborator|member)
+      // and, until administration moves to admin.atlassian.com, last_accessed and added_on (operation example).
+      // The spec documents no 403: members may read it. `q=permission="…"` is the documented filter.
+      method: 'GET',
+      path: '/2.0/workspaces/{workspace}/permissions',
+      scope: 'account',
+      paged: true,
+      handle: (ctx) => {
+        const w = findWorkspace(ctx);
+        if (isErr(w)) return w;
+        const q = ctx.query.get('q');
+        let all = w.members;
+        if (q !== null) {
+          const m = /^\s*permission\s*=\s*"(owner|collaborator|member)"\s*$/.exec(q);
+          if (!m) return fail(400, `Invalid query: ${q}`);
+          all = all.filter((x) => x.permission === m[1]);
+        }
+        return list(ctx, 'permissions', all, (m) => membership(ctx, w, m, true));
+      },
+    },
+    {
+      // `~1workspaces~1{workspace}~1projects/get`; 404 "A workspace doesn't exist at this location."
+      method: 'GET',
+      path: '/2.0/workspaces/{workspace}/projects',
+      scope: 'project',
+      paged: true,
+      handle: (ctx) => {
+        const w = findWorkspace(ctx);
+        return isErr(w) ? w : list(ctx, 'projects', w.projects, (p) => projectJson(ctx.baseUrl, w, p));
+      },
+    },
+    {
+      // `~1workspaces~1{workspace}~1projects~1{project_key}~1permissions-config~1users/get`: explicit grants,
+      // no BBQL; 403 "The user doesn't have admin access to the project."; 404 when the project is gone.
+      method: 'GET',
+      path: '/2.0/workspaces/{workspace}/projects/{project_key}/permissions-config/users',
+      scope: 'project:admin',
+      permissions: true,
+      adminOnly: "The user doesn't have admin access to the project.",
+      paged: true,
+      handle: (ctx) => {
+        const f = findProject(ctx);
+        if (isErr(f)) return f;
+        const selfBase = `${ctx.baseUrl}/2.0/workspaces/${f.w.slug}/projects/${f.p.key}/permissions-config/users`;
+        return list(ctx, 'project-users', f.p.users, (g) => userGrant(ctx, 'project_user_permission', selfBase, g));
+      },
+    },
+    {
+      // `~1workspaces~1{workspace}~1projects~1{project_key}~1permissions-config~1groups/get`: group {name, slug, full_slug}.
+      method: 'GET',
+      path: '/2.0/workspaces/{workspace}/projects/{project_key}/permissions-config/groups',
+      scope: 'project:admin',
+      permissions: true,
+      adminOnly: "The user doesn't have admin access to the project.",
+      paged: true,
+      handle: (ctx) => {
+        const f = findProject(ctx);
+        if (isErr(f)) return f;
+        const selfBase = `${ctx.baseUrl}/2.0/workspaces/${f.w.slug}/projects/${f.p.key}/permissions-config/groups`;
+        return list(ctx, 'project-groups', f.p.groups, (g) => groupGrant(ctx, 'project_group_permission', selfBase, f.w, g, true));
+      },
+    },
+    {
+      // `~1repositories~1{workspace}/get`: every repository of the workspace; `role` narrows to the
+      // caller's explicit access (the collector's admin account has it on all). 404 for an unknown workspace.
+      method: 'GET',
+      path: '/2.0/repositories/{workspace}',
+      scope: 'repository',
+      repositoryBudget: true,
+      paged: true,
+      handle: (ctx) => {
+        const w = findWorkspace(ctx);
+        if (isErr(w)) return w;
+        const role = ctx.query.get('role');
+        if (role !== null && !['member', 'contributor', 'admin', 'owner'].includes(role)) return fail(400, `Invalid role: ${role}`);
+        return list(ctx, 'repositories', w.repositories, (r) => repositoryJson(ctx.baseUrl, w, r));
+      },
+    },
+    {
+      // `~1repositories~1{workspace}~1{repo_slug}/get`
+      method: 'GET',
+      path: '/2.0/repositories/{workspace}/{repo_slug}',
+      scope: 'repository',
+      repositoryBudget: true,
+      handle: (ctx) => {
+        const f = findRepository(ctx);
+        return isErr(f) ? f : ok(repositoryJson(ctx.baseUrl, f.w, f.r));
+      },
+    },
+    {
+      // `~1repositories~1{workspace}~1{repo_slug}~1permissions-config~1users/get`: explicit grants, no BBQL;
+      // 403 "The requesting user isn't an admin of the repository."; 404 "No repository exists ...".
+      method: 'GET',
+      path: '/2.0/repositories/{workspace}/{repo_slug}/permissions-config/users',
+      scope: 'repository:admin',
+      permissions: true,
+      adminOnly: "The requesting user isn't an admin of the repository.",
+      repositoryBudget: true,
+      paged: true,
+      handle: (ctx) => {
+        const f = findRepository(ctx);
+        if (isErr(f)) return f;
+        const selfBase = `${ctx.baseUrl}/2.0/repositories/${f.r.fullName}/permissions-config/users`;
+        return list(ctx, 'repository-users', f.r.users, (g) => userGrant(ctx, 'repository_user_permission', selfBase, g));
+      },
+    },
+    {
+      // `~1repositories~1{workspace}~1{repo_slug}~1permissions-config~1groups/get`: group {name, slug} (example).
+      method: 'GET',
+      path: '/2.0/repositories/{workspace}/{repo_slug}/permissions-config/groups',
+      scope: 'repository:admin',
+      permissions: true,
+      adminOnly: "The requesting user isn't an admin of the repository.",
+      repositoryBudget: true,
+      paged: true,
+      handle: (ctx) => {
+        const f = findRepository(ctx);
+        if (isErr(f)) return f;
+        const selfBase = `${ctx.baseUrl}/2.0/repositories/${f.r.fullName}/permissions-config/groups`;
+        return list(ctx, 'repository-groups', f.r.groups, (g) => groupGrant(ctx, 'repository_group_permission', selfBase, f.w, g, false));
+      },
+    },
+    {
+      // `~1repositories~1{workspace}~1{repo_slug}~1branch-restrictions/get`: filters `kind`, `pattern`; 403 "If the
+      // authenticated user does not have admin access to the repository". Access tokens may read these.
+      method: 'GET',
+      path: '/2.0/repositories/{workspace}/{repo_slug}/branch-restrictions',
+      scope: 'repository:admin',
+      adminOnly: 'You must be an admin of this repository to view its branch restrictions.',
+      repositoryBudget: true,
+      paged: true,
+      handle: (ctx) => {
+        const f = findRepository(ctx);
+        if (isErr(f)) return f;
+        const kind = ctx.query.get('kind');
+        const pattern = ctx.query.get('pattern');
+        const all = f.r.restrictions.filter((b) => (kind === null || b.kind === kind) && (pattern === null || b.pattern === pattern));
+        return list(ctx, 'branch-restrictions', all, (b) => {
+          const out: Json = {
+            type: 'branchrestriction',
+            links: { self: link(`${ctx.baseUrl}/2.0/repositories/${f.r.fullName}/branch-restrictions/${b.id}`) },
+            id: b.id,
+            kind: b.kind,
+            branch_match_kind: b.branchMatchKind,
+            pattern: b.pattern,
+          };
+          if (b.branchType !== null) out.branch_type = b.branchType;
+          if (b.value !== undefined) out.value = b.value;
+          out.users = b.users.map((u) => {
+            const rec = users[u];
+            return rec ? accountJson(ctx.baseUrl, rec) : {};
+          });
+          out.groups = b.groups.map((g) => groupJson(ctx.baseUrl, f.w, f.w.groups[g] ?? { slug: 'unknown', name: 'unknown' }, true));
+          return out;
+        });
+      },
+    },
+  ];
+
+  // `POST /site/oauth2/access_token` (bitbucket.org; narrative "OAuth 2.0"): client id and secret as Basic,
+  // form body. `client_credentials` issues a token for the consumer's owner; `refresh_token` rotates: "a new
+  // refresh token will be issued ... The existing refresh token will expire shortly after" (here: at once).
+  // Errors follow RFC 6749 §5.2 (`{error, error_description}`).
+  const tokenRoute: Route = {
+    method: 'POST',
+    path: BITBUCKET_TOKEN_PATH,
+    ownAuth: true,
+    handle: (ctx) => {
+      const raw = ctx.headers.authorization;
+      const header = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? '';
+      const decoded = /^basic /i.test(header) ? Buffer.from(header.slice(6).trim(), 'base64').toString('utf8') : '';
+      const colon = decoded.indexOf(':');
+      const consumer = consumers.find((c) => colon >= 0 && c.key === decoded.slice(0, colon) && c.secret === decoded.slice(colon + 1));
+      if (!consumer) return { status: 401, body: { error: 'invalid_client', error_description: 'Invalid OAuth client credentials' } };
+      const form = new URLSearchParams(ctx.body);
+      const grant = form.get('grant_type');
+      if (grant === 'refresh_token') {
+        const rt = form.get('refresh_token') ?? '';
+        if (refreshTokens.get(rt) !== consumer.key) return { status: 400, body: { error: 'invalid_grant', error_description: 'Invalid refresh_token' } };
+        refreshTokens.delete(rt);
+      } else if (grant !== 'client_credentials') {
+        return { status: 400, body: { error: 'unsupported_grant_type', error_description: `Unsupported grant type: ${grant ?? '(none)'}` } };
+      }
+      issued.count++;
+      const accessToken = ctx.tokens.issue(ttlMs, 'sim-bb', opts.accessUses);
+      const refreshToken = `sim-bb-refresh-${hex8(hash32(seed, 'bb-rt', issued.count))}${hex8(hash32(seed, 'bb-rt2', issued.count))}`;
+      tokenScopes.set(accessToken, expandScopes(consumer.scopes));
+      refreshTokens.set(refreshToken, consumer.key);
+      return ok({ access_token: accessToken, token_type: 'bearer', expires_in: 3600, scopes: consumer.scopes.join(' '), refresh_token: refreshToken });
+    },
+  };
+
+  return [...bbRoutes.map(guard), tokenRoute];
+}
+
+/** The documented hourly budget (the simulator enforces it when it runs with `budgets`). */
+export function bitbucketBudget(opts: BitbucketTenantOptions): ProductBudget {
+  // Facts sheet §9 (Bitbucket Cloud "API request limits"): a one-hour rolling window per user, access token
+  // or OAuth consumer; the 429 says "Rate limit for this resource has been exceeded" and names no wait
+  // (Retry-After unverified), and no X-RateLimit-* comes to API tokens or OAuth consumers.
+  return {
+    rules: [
+      {
+        name: 'user',
+        kind: 'rolling',
+        limit: clampInt(opts.hourlyLimit, BITBUCKET_REPOSITORY_HOURLY_LIMIT.limit, 1),
+        windowMs: BITBUCKET_REPOSITORY_HOURLY_LIMIT.windowMs,
+        callerOf: ({ headers, path }) => {
+          if (path === BITBUCKET_TOKEN_PATH) return null;
+          const raw = headers.authorization;
+          return String(hash32('bb-caller', String(Array.isArray(raw) ? raw[0] : (raw ?? ''))));
+        },
+      },
+    ],
+    tooMany: () => ({ body: bitbucketErrorBody('Rate limit for this resource has been exceeded'), headers: {} }),
+  };
+
+}
