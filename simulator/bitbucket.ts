@@ -448,7 +448,8 @@ function generateModel(opts: BitbucketTenantOptions): BitbucketModel {
             branchMatchKind: byModel ? 'branching_model' : 'glob',
             pattern: byModel ? '' : rr.pick(GLOBS),
             branchType: byModel ? rr.pick(BRANCH_TYPES) : null,
-            // Kinds with a value carry it; the others either omit the field or send null.
+            // Kinds with a value carry it; the others omit the field (the route never sends the model's null: the spec
+            // types `value` as an integer; the draw stays so the seeded tenant is unchanged).
             value: family === 1 ? 1 + rr.int(4) : rr.chance(0.5) ? null : undefined,
             users: principals ? pickDistinct(rr, memberIdx, rr.int(4)) : [],
             groups: principals
@@ -561,7 +562,8 @@ function workspaceJson(base: string, w: BitbucketWorkspaceRecord): Json {
 }
 
 function projectRef(base: string, w: BitbucketWorkspaceRecord, p: BitbucketProjectRecord): Json {
-  return { type: 'project', key: p.key, uuid: p.uuid, name: p.name, links: { self: link(`${base}/2.0/workspaces/${w.slug}/projects/${p.key}`) } };
+  // The Bitbucket Cloud REST API, schema `project`: `links` has `html` and `avatar` only (additionalProperties: false).
+  return { type: 'project', key: p.key, uuid: p.uuid, name: p.name, links: { html: link(`https://bitbucket.org/${w.slug}/workspace/projects/${p.key}`) } };
 }
 
 function projectJson(base: string, w: BitbucketWorkspaceRecord, p: BitbucketProjectRecord): Json {
@@ -961,12 +963,15 @@ export function bitbucketTenant(opts: BitbucketTenantOptions = {}): BitbucketSim
     const u = users[k.creator];
     const out: Json = { id: k.id, key: k.key, label: k.label, type: who === 'owner' ? 'deploy_key' : 'project_deploy_key', comment: k.comment };
     out[who === 'owner' ? 'created_on' : 'added_on'] = bbDate(k.addedOn);
-    out.last_used = k.lastUsed === null ? null : bbDate(k.lastUsed);
+    // The Bitbucket Cloud REST API, schema `deploy_key`: `last_used` is a date-time string, so a never-used key has none.
+    if (k.lastUsed !== null) out.last_used = bbDate(k.lastUsed);
     Object.assign(out, parent);
     if (u) out[who] = accountJson(ctx.baseUrl, u);
     return out;
   };
   const hookJson = (k: BitbucketWebhookRecord, subjectType: 'workspace' | 'repository', subject: Json): Json => ({
+    // The Bitbucket Cloud REST API, schema `webhook_subscription` (allOf `object`, which requires `type`).
+    type: 'webhook_subscription',
     uuid: k.uuid,
     url: k.url,
     description: k.description,
@@ -1269,7 +1274,8 @@ export function bitbucketTenant(opts: BitbucketTenantOptions = {}): BitbucketSim
             pattern: b.pattern,
           };
           if (b.branchType !== null) out.branch_type = b.branchType;
-          if (b.value !== undefined) out.value = b.value;
+          // The Bitbucket Cloud REST API, schema `branchrestriction`: `value` is an integer; a rule without one omits it.
+          if (b.value !== undefined && b.value !== null) out.value = b.value;
           out.users = b.users.map((u) => {
             const rec = users[u];
             return rec ? accountJson(ctx.baseUrl, rec) : {};
