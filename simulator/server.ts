@@ -7,6 +7,7 @@
  * "facts sheet" sections (2, 3, 9, 10) are the auth, pagination, rate-limit and quirk notes drawn from those specs
  * and Atlassian's documentation.
  */
+import { appendFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { hash32, unit, uuidFrom } from './random.ts';
@@ -60,6 +61,12 @@ export interface SimulatorOptions {
    */
   inFlightGraceMs?: number;
   credentials?: Credentials;
+  /**
+   * Test support: called with every JSON answer sent in full (not the cut or reset ones of the faults), so a test can
+   * check it against the operation's published response schema. Also on when the environment variable
+   * `SIM_RECORD_RESPONSES` names a folder: each process appends its answers there as NDJSON (`<pid>.ndjson`).
+   */
+  onResponse?: (response: RecordedResponse) => void;
   /** Credentials that authenticate but lack admin rights: admin-only endpoints deny them. */
   limitedCredentials?: { email: string; apiToken: string; genieKey?: string; trelloToken?: string };
   products: ProductSim[];
@@ -238,6 +245,21 @@ export interface SimulatorStats {
   maxConcurrent: number;
 }
 
+/** One answer of the simulator, for checking it against the published specs (see {@link SimulatorOptions.onResponse}). */
+export interface RecordedResponse {
+  /** The simulated product ({@link ProductSim.name}); null when no route matched (404, 405, /_edge/tenant_info). */
+  product: string | null;
+  method: string;
+  /** Product path as requested, with any `/ex/{product}/{cloudId}` gateway prefix removed, without the query. */
+  path: string;
+  /** The query string, '' or starting with `?`. */
+  query: string;
+  /** The simulator's route pattern, e.g. `GET /rest/api/3/group/member`; null when no route matched. */
+  route: string | null;
+  status: number;
+  body: unknown;
+}
+
 export interface RequestLogEntry {
   method: string;
   url: string;
@@ -365,6 +387,13 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
     list.push(r);
     routesByGateway.set(r.product.gateway, list);
   }
+
+  const recordDir = process.env.SIM_RECORD_RESPONSES;
+  const record = (r: RecordedResponse): void => {
+    opts.onResponse?.(r);
+    if (recordDir) appendFileSync(`${recordDir}/${process.pid}.ndjson`, `${JSON.stringify(r)}\n`);
+  };
+  const recording = opts.onResponse !== undefined || (recordDir !== undefined && recordDir !== '');
 
   const faultsOn = opts.faults !== undefined;
   const faultRate = opts.faults?.rate ?? 0.1;
@@ -546,6 +575,8 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
     const origin = `http://${host}`;
     const url = new URL(rawUrl, origin);
     const extraHeaders: Record<string, string> = { 'x-arequestid': `sim-${requestId}` };
+    /** What answered, for {@link record}: set once a route matched. */
+    let answering: { product: string; route: string; path: string } | null = null;
 
     const send = async (status: number, body: unknown, headers: Record<string, string> = {}, mode: 'normal' | 'reset' | 'truncated' = 'normal', contentType = JSON_TYPE): Promise<void> => {
       await sleep(latencyMs);
@@ -566,6 +597,9 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
       // 'truncated': a well-framed response whose JSON is cut in the middle (prefix of an
       // object/array is never valid JSON).
       const payload = mode === 'truncated' ? full.subarray(0, cut) : full;
+      if (recording && mode === 'normal' && contentType === JSON_TYPE) {
+        record({ product: answering?.product ?? null, method, path: answering?.path ?? url.pathname, query: url.search, route: answering?.route ?? null, status, body });
+      }
       res.writeHead(status, { 'content-type': contentType, 'content-length': String(payload.length), ...extraHeaders, ...headers });
       res.end(payload);
     };
@@ -612,6 +646,7 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
     }
     const { compiled, params } = match;
     const route = compiled.route;
+    answering = { product: compiled.product.name, route: compiled.name, path };
     bump(stats.byRoute, compiled.name);
     const productError = (status: number, message: string): unknown => compiled.product.errorBody?.(status, message, path) ?? errorBody(message);
     const productAuth = { basic: true, bearer: false, ...compiled.product.auth };

@@ -421,7 +421,8 @@ export function generateModel(opts: BitbucketTenantOptions): BitbucketModel {
             branchMatchKind: byModel ? 'branching_model' : 'glob',
             pattern: byModel ? '' : rr.pick(GLOBS),
             branchType: byModel ? rr.pick(BRANCH_TYPES) : null,
-            // Kinds with a value carry it; the others either omit the field or send null.
+            // Kinds with a value carry it; the others omit the field (the route never sends the model's null: the spec
+            // types `value` as an integer; the draw stays so the seeded tenant is unchanged).
             value: family === 1 ? 1 + rr.int(4) : rr.chance(0.5) ? null : undefined,
             users: principals ? pickDistinct(rr, memberIdx, rr.int(4)) : [],
             groups: principals

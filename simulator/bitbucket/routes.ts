@@ -52,7 +52,8 @@ export function workspaceJson(base: string, w: BitbucketWorkspaceRecord): Json {
 }
 
 export function projectRef(base: string, w: BitbucketWorkspaceRecord, p: BitbucketProjectRecord): Json {
-  return { type: 'project', key: p.key, uuid: p.uuid, name: p.name, links: { self: link(`${base}/2.0/workspaces/${w.slug}/projects/${p.key}`) } };
+  // The Bitbucket Cloud REST API, schema `project`: `links` has `html` and `avatar` only (additionalProperties: false).
+  return { type: 'project', key: p.key, uuid: p.uuid, name: p.name, links: { html: link(`https://bitbucket.org/${w.slug}/workspace/projects/${p.key}`) } };
 }
 
 export function projectJson(base: string, w: BitbucketWorkspaceRecord, p: BitbucketProjectRecord): Json {
@@ -344,12 +345,15 @@ export function bitbucketState(model: BitbucketModel, opts: BitbucketTenantOptio
     const u = users[k.creator];
     const out: Json = { id: k.id, key: k.key, label: k.label, type: who === 'owner' ? 'deploy_key' : 'project_deploy_key', comment: k.comment };
     out[who === 'owner' ? 'created_on' : 'added_on'] = bbDate(k.addedOn);
-    out.last_used = k.lastUsed === null ? null : bbDate(k.lastUsed);
+    // The Bitbucket Cloud REST API, schema `deploy_key`: `last_used` is a date-time string, so a never-used key has none.
+    if (k.lastUsed !== null) out.last_used = bbDate(k.lastUsed);
     Object.assign(out, parent);
     if (u) out[who] = accountJson(ctx.baseUrl, u);
     return out;
   };
   const hookJson = (k: BitbucketWebhookRecord, subjectType: 'workspace' | 'repository', subject: Json): Json => ({
+    // The Bitbucket Cloud REST API, schema `webhook_subscription` (allOf `object`, which requires `type`).
+    type: 'webhook_subscription',
     uuid: k.uuid,
     url: k.url,
     description: k.description,
@@ -660,7 +664,8 @@ export function bitbucketRoutes(state: BitbucketState): Route[] {
             pattern: b.pattern,
           };
           if (b.branchType !== null) out.branch_type = b.branchType;
-          if (b.value !== undefined) out.value = b.value;
+          // The Bitbucket Cloud REST API, schema `branchrestriction`: `value` is an integer; a rule without one omits it.
+          if (b.value !== undefined && b.value !== null) out.value = b.value;
           out.users = b.users.map((u) => {
             const rec = users[u];
             return rec ? accountJson(ctx.baseUrl, rec) : {};

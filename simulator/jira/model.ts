@@ -169,8 +169,8 @@ export interface JiraPropertyRecord {
   name: string;
   desc: string;
   type: string;
-  /** undefined = field omitted; null = present as null. */
-  value: string | null | undefined;
+  /** undefined = field omitted (the spec types it string: never null). */
+  value: string | undefined;
   defaultValue: string | undefined;
   allowedValues?: string[];
 }
@@ -731,8 +731,9 @@ export function generateModel(opts: JiraTenantOptions): JiraModel {
     { id: 'jira.projectkey.pattern', name: 'Project key pattern', desc: 'Regular expression for project keys', type: 'string', value: '([A-Z][A-Z0-9]+)', defaultValue: '([A-Z][A-Z]+)' },
     { id: 'jira.clone.prefix', name: 'The prefix added to the Summary field of cloned issues', desc: 'Clone prefix', type: 'string', value: 'CLONE -', defaultValue: 'CLONE -' },
     { id: 'jira.bulk.edit.limit.issue.count', name: 'Bulk edit limit', desc: 'Maximum number of issues in a bulk edit', type: 'number', value: '1000', defaultValue: '1000' },
-    // Value present as null, value absent, defaultValue absent: clients must map all to null.
-    { id: 'jira.lf.text.headingcolour', name: 'Heading colour', desc: 'Look and feel: heading colour', type: 'colour', value: null, defaultValue: '#172b4d' },
+    // Value absent, defaultValue absent: clients must map both to null. (Never `value: null`: The Jira Cloud platform
+    // REST API, GET /rest/api/3/application-properties, types ApplicationProperty.value as a string.)
+    { id: 'jira.lf.text.headingcolour', name: 'Heading colour', desc: 'Look and feel: heading colour', type: 'colour', value: undefined, defaultValue: '#172b4d' },
     { id: 'jira.lf.logo.url', name: 'Logo URL', desc: 'Look and feel: logo', type: 'string', value: undefined, defaultValue: '' },
     { id: 'jira.table.cols.subtasks', name: 'Sub-task columns', desc: 'Columns shown for sub-tasks', type: 'string', value: 'issuetype, status, assignee, progress', defaultValue: undefined },
   ];

@@ -15,7 +15,6 @@ import { expectTablesEqualTruth } from '../support/truth.ts';
 import { tempDirs } from '../support/tmp.ts';
 
 const creds: Credentials = { kind: 'basic', email: DEFAULT_CREDENTIALS.email, apiToken: DEFAULT_CREDENTIALS.apiToken, source: 'the test' };
-const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
 const date = '2026-11-28';
 
 const tmp = tempDirs('bitbucket-it');
@@ -39,44 +38,6 @@ async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record
 function unitFor(sim: Simulator, extra: Partial<Unit> = {}): Unit {
   return { org: 'acme', product: 'bitbucket', siteUrl: sim.url, auth: { kind: 'basic' }, ...extra };
 }
-
-describe('Bitbucket Cloud collector against the simulated tenant', () => {
-  // Bitbucket's rolling hour, 3,600 times shorter (1 s), with the budget of 60 requests the unit's config states.
-  const tenant = bitbucketTenant({ seed: 11, workspaces: 3, users: 140, projects: 4, repositories: 14, vanishingRepositories: 2, vanishingProjects: 1, hourlyLimit: 60 });
-  const budget = { rateLimitBudget: 60 } as const;
-  const pacing = { timeScale: 3600 };
-  let sim: Simulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 11, budgets: { timeScale: 3600 }, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
-  });
-  afterAll(async () => sim.close());
-
-  it('with faults on, every table equals ground truth; vanished repositories and projects are skipped', async () => {
-    const store = new LocalStore(await tmp());
-    const out = await runUnit({ id: 'faults', date }, unitFor(sim, budget), () => ({ module: bitbucket, store, credentials: creds, http: fastHttp, pacing }));
-    expect(out.error).toBeUndefined();
-    expect(out.stats?.retries).toBeGreaterThan(0);
-    expect(out.stats?.skipped).toBe(3);
-    const faults = sim.stats().faults;
-    for (const kind of ['5xx', 'reset', 'slow', 'truncated', 'shortPage']) expect(faults[kind] ?? 0, kind).toBeGreaterThan(0);
-    await expectEqualsTruth(store, tenant.groundTruth());
-    // Several windows' worth of requests, yet none beyond the budget nor into a closed window.
-    expect(out.stats?.requests).toBeGreaterThan(60);
-    expect(sim.stats().closedWindowRequests).toBe(0);
-  });
-
-  it('resuming after every page boundary (one request per invocation) gives identical output, no duplicate', async () => {
-    const store = new LocalStore(await tmp());
-    let maxCheckpoint = 0;
-    const out = await runUnit({ id: 'resume', date }, unitFor(sim, budget), () => ({ module: bitbucket, store, credentials: creds, http: { ...fastHttp, concurrency: 1 }, maxRequests: 1, pacing }), {
-      onInvocation: (_n, bytes) => (maxCheckpoint = Math.max(maxCheckpoint, bytes)),
-    });
-    expect(out.error).toBeUndefined();
-    expect(out.invocations).toBeGreaterThan(tenant.minimumRequests() / 2);
-    expect(maxCheckpoint).toBeLessThan(32 * 1024);
-    await expectEqualsTruth(store, tenant.groundTruth());
-  });
-});
 
 describe('request economy', () => {
   it('without faults, makes exactly the minimum number of requests, asking pagelen=100 and following next links as given', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { confluence, CONFLUENCE_PAGE_SIZES } from '../../functions/confluence.ts';
 import { confluenceTables } from '../../functions/confluence.tables.ts';
 import type { Run, Unit } from '../../shared/config.ts';
@@ -6,12 +6,10 @@ import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
 import { readPublished } from '../../shared/local/verify.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { runCollect } from '../../cli/collect.ts';
 import {
   CONFLUENCE_USER_SEARCH_WINDOW,
   confluenceTenant,
   DEFAULT_CREDENTIALS,
-  DEFAULT_LIMITED_CREDENTIALS,
   startSimulator,
   type ConfluenceTenantOptions,
   type Simulator,
@@ -51,28 +49,6 @@ async function collectTenant(opts: ConfluenceTenantOptions, sim: Pick<Parameters
 
 describe('Confluence Cloud collector against the simulated tenant', () => {
   const opts: ConfluenceTenantOptions = { seed: 11, users: 1300, groups: 22, memberships: 2400, spaces: 14, personalSpaces: 4, vanishingGroups: 1, vanishingSpaces: 1, vanishingUsers: 2 };
-
-  it('with faults on, every table equals ground truth', async () => {
-    const r = await collectTenant(opts, { faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 }, rateLimit: { perSecond: 100 } });
-    expect(r.out.error).toBeUndefined();
-    // Paced to the budget the headers tell (the server's X-RateLimit-*): nothing sent into a closed window.
-    expect(r.stats.closedWindowRequests).toBe(0);
-    expect(r.out.stats?.retries).toBeGreaterThan(0);
-    expect(r.stats.faults.shortPage ?? 0).toBeGreaterThan(0);
-    // One vanishing group, one vanishing space in each of the two space passes (permissions, role assignments).
-    expect(r.out.stats?.skipped).toBe(3);
-    await expectEqualsTruth(r.store, r.tenant.groundTruth());
-  });
-
-  it('resuming after every page boundary (one request per invocation) gives identical output, no duplicate', async () => {
-    // One request in flight at a time, so every invocation ends at the very next page boundary.
-    const r = await collectTenant(opts, {}, { maxRequests: 1, concurrency: 1 });
-    expect(r.out.error).toBeUndefined();
-    // A 404 (vanished parent) is no page boundary: its request shares the invocation of the next one.
-    expect(r.out.invocations).toBeGreaterThanOrEqual(r.tenant.minimumRequests() - (r.out.stats?.skipped ?? 0));
-    expect(r.maxCheckpoint).toBeLessThan(64 * 1024);
-    await expectEqualsTruth(r.store, r.tenant.groundTruth());
-  });
 
   it('the same collector on the gateway base with a bearer token', async () => {
     const tenant = confluenceTenant(opts);
@@ -152,38 +128,5 @@ describe('request economy', () => {
     expect(r.out.error).toBeUndefined();
     expect(r.stats.faults.shortPage ?? 0).toBeGreaterThan(0);
     await expectEqualsTruth(r.store, r.tenant.groundTruth());
-  });
-});
-
-describe('failures', () => {
-  const tenant = confluenceTenant({ seed: 13, users: 120, groups: 5, memberships: 60, spaces: 3 });
-  let sim: Simulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 13 });
-  });
-  afterAll(async () => sim.close());
-
-  it('a 403 names the missing admin right and scope, and publishes nothing', async () => {
-    const store = await tmp();
-    const limited: Credentials = { kind: 'basic', email: DEFAULT_LIMITED_CREDENTIALS.email, apiToken: DEFAULT_LIMITED_CREDENTIALS.apiToken, source: 'the test' };
-    const out = await runUnit({ id: 'limited', date: DATE }, unitFor(sim), () => ({ module: confluence, store, credentials: limited }));
-    expect(out.ok).toBe(false);
-    expect(out.error?.name).toBe('PermissionError');
-    expect(out.error?.message).toContain('endpoint GET /wiki/rest/api/audit/retention, HTTP 403]');
-    expect(out.error?.message).toContain("Grant the account the 'Confluence Administrator' global permission (OAuth scope read:audit-log:confluence)");
-    expect(out.error?.message).toContain('User is not permitted to view the audit log');
-    expect(await store.list('confluence_')).toEqual([]);
-  });
-
-  it('a 401 ends with a clear message at the credential check and exit code 1', async () => {
-    const dir = await tmpDir();
-    const argv = ['--product', 'confluence', '--site-url', sim.url, '--org', 'acme', '--out', dir, '--date', DATE, '--run-id', 'bad'];
-    const bad = await runCollect(argv, { quiet: true, env: { ATLASSIAN_EMAIL: DEFAULT_CREDENTIALS.email, ATLASSIAN_API_TOKEN: 'wrong-token-value-123' } });
-    expect(bad.exitCode).toBe(1);
-    const err = bad.outcomes[0]?.error;
-    expect(err?.name).toBe('AuthenticationError');
-    expect(err?.message).toContain('endpoint GET /wiki/rest/api/user/current, HTTP 401]');
-    expect(err?.message).not.toContain('wrong-token-value-123');
-    expect(await new LocalStore(dir).list('confluence_')).toEqual([]);
   });
 });

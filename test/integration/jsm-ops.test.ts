@@ -6,13 +6,12 @@ import type { Unit } from '../../shared/config.ts';
 import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, jsmOpsTenant, startSimulator, type JsmOpsSim, type Simulator } from '../../simulator/index.ts';
+import { DEFAULT_CREDENTIALS, jsmOpsTenant, startSimulator, type JsmOpsSim, type Simulator } from '../../simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
 import { allText, tempDirs } from '../support/tmp.ts';
 import { WRONG_TOKEN } from '../support/cli.ts';
 
 const creds: Credentials = { kind: 'basic', email: DEFAULT_CREDENTIALS.email, apiToken: DEFAULT_CREDENTIALS.apiToken, source: 'the test' };
-const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
 const date = '2026-11-28';
 const tmp = tempDirs('jsm-ops-it');
 
@@ -24,34 +23,6 @@ async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record
 function unitFor(sim: Simulator, tenant: JsmOpsSim, extra: Partial<Unit> = {}): Unit {
   return { org: 'acme', product: 'jsm-ops', siteUrl: sim.url, apiBaseUrl: `${sim.url}/jsm/ops/api/{cloudId}`, orgId: tenant.model.orgId, auth: { kind: 'basic' }, ...extra };
 }
-
-describe('JSM operations collector against the simulated tenant', () => {
-  const tenant = jsmOpsTenant({ seed: 23, teams: 7, vanishingTeams: 2, schedules: 140, integrations: 60 });
-  let sim: Simulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 23, faults: { rate: 0.3, slowMs: 1500, maxPerRequest: 2 } });
-  });
-  afterAll(async () => sim.close());
-
-  it('with faults on, every table equals ground truth; vanished teams are skipped', async () => {
-    const store = new LocalStore(await tmp());
-    const out = await runUnit({ id: 'faults', date }, unitFor(sim, tenant), () => ({ module: jsmOps, store, credentials: creds, http: fastHttp }));
-    expect(out.error).toBeUndefined();
-    expect(out.stats?.retries).toBeGreaterThan(0);
-    expect(out.stats?.skipped).toBe(2);
-    expect(sim.stats().faults.shortPage ?? 0).toBeGreaterThan(0);
-    await expectEqualsTruth(store, tenant.groundTruth());
-  });
-
-  it('resuming after every page boundary (one request per invocation) gives identical output, no duplicate', async () => {
-    const store = new LocalStore(await tmp());
-    const out = await runUnit({ id: 'resume', date }, unitFor(sim, tenant), () => ({ module: jsmOps, store, credentials: creds, http: { ...fastHttp, concurrency: 1 }, maxRequests: 1 }));
-    expect(out.error).toBeUndefined();
-    // One invocation per request, except that a vanished team's 404 is no page boundary.
-    expect(out.invocations).toBeGreaterThanOrEqual(tenant.minimumRequests() - 2);
-    await expectEqualsTruth(store, tenant.groundTruth());
-  });
-});
 
 describe('request economy', () => {
   it('without faults, makes exactly the minimum number of requests: size=100, rotations expanded in the list', async () => {
@@ -95,17 +66,6 @@ describe('auth and permissions', () => {
     sim = await startSimulator({ products: [tenant], seed: 8 });
   });
   afterAll(async () => sim.close());
-
-  it('an account without the admin role fails with a 403 naming the scope and the role, and publishes nothing', async () => {
-    const store = new LocalStore(await tmp());
-    const limited: Credentials = { kind: 'basic', email: DEFAULT_LIMITED_CREDENTIALS.email, apiToken: DEFAULT_LIMITED_CREDENTIALS.apiToken, source: 'the test' };
-    const out = await runUnit({ id: 'limited', date }, unitFor(sim, tenant), () => ({ module: jsmOps, store, credentials: limited }));
-    expect(out.error?.name).toBe('PermissionError');
-    expect(out.error?.message).toMatch(/GET \/jsm\/ops\/api\/[^/]+\/v1\/roles, HTTP 403\]/);
-    expect(out.error?.message).toContain('read:ops-config:jira-service-management');
-    expect(out.error?.message).toMatch(/admin role with the custom user role right/);
-    expect(await store.list('jsm_ops_')).toEqual([]);
-  });
 
   it('a wrong API token ends with a 401 through the local command, exit 1, nothing published, token in no file', async () => {
     const out = await tmp();

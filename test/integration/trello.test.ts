@@ -17,7 +17,6 @@ import { allText, captureStderr, tempDirs } from '../support/tmp.ts';
 const KEY = DEFAULT_CREDENTIALS.trelloKey ?? '';
 const TOKEN = DEFAULT_CREDENTIALS.trelloToken ?? '';
 const creds: Credentials = { kind: 'trello', apiKey: KEY, token: TOKEN, source: 'the test' };
-const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
 const date = '2026-11-28';
 
 const tmp = tempDirs('trello-it');
@@ -29,42 +28,6 @@ async function expectEqualsTruth(store: LocalStore, truth: Record<string, Record
 function unitFor(sim: Simulator, extra: Partial<Unit> = {}): Unit {
   return { org: 'acme', product: 'trello', siteUrl: sim.url, auth: { kind: 'trello' }, ...extra };
 }
-
-describe('Trello collector against the simulated tenant', () => {
-  const tenant = trelloTenant({ seed: 31, members: 90, workspaces: 3, boards: 7, vanishingBoards: 2, rateLimits: { tokenMax: 10, keyMax: 30, intervalMs: 10_000 } });
-  let sim: Simulator;
-  beforeAll(async () => {
-    // Trello's windows per token and per key, 20 times shorter (500 ms) and 10 times smaller, told in its headers.
-    sim = await startSimulator({ products: [tenant], seed: 31, budgets: { timeScale: 20 }, faults: { rate: 0.3, slowMs: 1500, maxPerRequest: 2, kinds: ['5xx', 'reset', 'slow', 'truncated'] } });
-  });
-  afterAll(async () => sim.close());
-
-  it('with faults on, every table equals ground truth; vanished boards are skipped; key and token only in the header', async () => {
-    const store = new LocalStore(await tmp());
-    const out = await runUnit({ id: 'faults', date }, unitFor(sim), () => ({ module: trello, store, credentials: creds, http: fastHttp }));
-    expect(out.error).toBeUndefined();
-    expect(out.stats?.retries).toBeGreaterThan(0);
-    expect(out.stats?.skipped).toBe(2);
-    const faults = sim.stats().faults;
-    for (const kind of ['5xx', 'reset', 'slow', 'truncated']) expect(faults[kind] ?? 0, kind).toBeGreaterThan(0);
-    await expectEqualsTruth(store, tenant.groundTruth());
-    // More requests than one window allows, yet none beyond the budget nor into a closed window.
-    expect(out.stats?.requests).toBeGreaterThan(10);
-    expect(sim.stats().closedWindowRequests).toBe(0);
-    const log = sim.requests();
-    expect(log.every((r) => r.authorization === 'trello')).toBe(true);
-    expect(log.some((r) => r.url.includes(KEY) || r.url.includes(TOKEN) || /[?&](key|token)=/.test(r.url))).toBe(false);
-  });
-
-  it('resuming after every page boundary (one request per invocation) gives identical output, no duplicate', async () => {
-    const store = new LocalStore(await tmp());
-    const out = await runUnit({ id: 'resume', date }, unitFor(sim), () => ({ module: trello, store, credentials: creds, http: { ...fastHttp, concurrency: 1 }, maxRequests: 1 }));
-    expect(out.error).toBeUndefined();
-    // A vanished board's 404 is no page boundary: the next request follows in the same invocation.
-    expect(out.invocations).toBeGreaterThanOrEqual(tenant.minimumRequests() - 2);
-    await expectEqualsTruth(store, tenant.groundTruth());
-  });
-});
 
 describe('request economy', () => {
   it('without faults, makes exactly the minimum number of requests and asks for every membership and board', async () => {

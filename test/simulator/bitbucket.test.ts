@@ -218,7 +218,8 @@ describe('Bitbucket tenant over HTTP', () => {
     const byModel = page.values.find((b) => b.branch_match_kind === 'branching_model');
     expect(byModel).toMatchObject({ pattern: '', branch_type: expect.any(String) as unknown });
     expect(page.values.some((b) => !('value' in b))).toBe(true);
-    expect(page.values.some((b) => 'value' in b && b.value === null)).toBe(true);
+    // The Bitbucket Cloud REST API types branchrestriction.value as an integer: absent, never null.
+    expect(page.values.some((b) => 'value' in b && b.value === null)).toBe(false);
     expect(page.values.some((b) => (b.users as Json[]).some((u) => !('account_id' in u)))).toBe(true);
     const push = await ok<Page<Json>>(sim, `/2.0/repositories/acme/${repo?.slug ?? ''}/branch-restrictions?pagelen=100&kind=push`);
     expect(push.values.every((b) => b.kind === 'push')).toBe(true);

@@ -367,7 +367,8 @@ describe('Jira tenant over HTTP', () => {
     expect(appRoles.some((r) => (r.groupDetails as unknown[]).length === 0)).toBe(true);
 
     const props = await ok<Json[]>(sim, '/rest/api/3/application-properties');
-    expect(props.some((p) => 'value' in p && p.value === null)).toBe(true);
+    // The Jira Cloud platform REST API types ApplicationProperty.value as a string: absent, never null.
+    expect(props.some((p) => 'value' in p && p.value === null)).toBe(false);
     expect(props.some((p) => !('value' in p))).toBe(true);
     expect(await ok<Json>(sim, '/rest/api/3/application-properties?key=jira.title')).toMatchObject({ id: 'jira.title', key: 'jira.title' });
     expect((await ok<Json[]>(sim, '/rest/api/3/application-properties?keyFilter=jira\\.lf\\..*')).length).toBe(2);
