@@ -15,6 +15,7 @@ import { errorBody, type Principal, type ProductSim, type Route, type RouteConte
 import { hash32, hex8, Rng, scramble32, unit, uuidFrom } from './random.ts';
 import { upmApps, upmRoute, upmTruth, type UpmApp } from './upm.ts';
 import { pager, type ShortPagesOption } from './paging.ts';
+import { generateIssueSecurity, issueSecurityMinimumRequests, issueSecurityRoutes, issueSecurityTruth, type IssueSecurityModel, type IssueSecurityOptions } from './jira-issue-security.ts';
 import type {
   jiraApplicationRoles,
   jiraGroupMembers,
@@ -79,6 +80,8 @@ export interface JiraTenantOptions {
    * this tenant's own.
    */
   people?: People;
+  /** Issue-level security (simulator/jira-issue-security.ts). */
+  issueSecurity?: IssueSecurityOptions;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -217,6 +220,8 @@ export interface JiraModel {
   apps: UpmApp[];
   /** How the bare-array user lists page (simulator/paging.ts); undefined: full pages. */
   shortPages: ShortPagesOption | undefined;
+  /** Issue security schemes, levels, members and project mappings (simulator/jira-issue-security.ts). */
+  issueSecurity: IssueSecurityModel;
 }
 
 export interface JiraSim extends ProductSim {
@@ -762,7 +767,7 @@ function generateModel(opts: JiraTenantOptions): JiraModel {
     { id: 'jira.table.cols.subtasks', name: 'Sub-task columns', desc: 'Columns shown for sub-tasks', type: 'string', value: 'issuetype, status, assignee, progress', defaultValue: undefined },
   ];
 
-  const model: JiraModel = { seed, caps, users, groups, membershipCount, roles, projects, schemes, applicationRoles, properties, apps: upmApps(seed, 'jira'), shortPages: opts.shortPages };
+  const model: JiraModel = { seed, caps, users, groups, membershipCount, roles, projects, schemes, applicationRoles, properties, apps: upmApps(seed, 'jira'), shortPages: opts.shortPages, issueSecurity: generateIssueSecurity(seed, { users, groups, roles, projects }, opts.issueSecurity) };
   if (opts.accessPaths) addAccessPaths(model);
   return model;
 }
@@ -888,7 +893,7 @@ interface Paging {
  * startAt/maxResults with the endpoint's cap. Quirk Q2 (facts sheet §10; narrative "Pagination"):
  * a maxResults above the cap is silently lowered and the response's maxResults shows the cap.
  */
-function paging(ctx: RouteContext, cap: number): Paging | RouteResult {
+export function paging(ctx: RouteContext, cap: number): Paging | RouteResult {
   const startAt = intParam(ctx.query, 'startAt', 0);
   const maxResults = intParam(ctx.query, 'maxResults', 50);
   if (startAt === null) return fail(400, "The value of 'startAt' must be a non-negative integer.");
@@ -896,7 +901,7 @@ function paging(ctx: RouteContext, cap: number): Paging | RouteResult {
   return { startAt, maxResults: Math.min(maxResults, cap) };
 }
 
-function isResult(x: Paging | RouteResult): x is RouteResult {
+export function isResult(x: Paging | RouteResult): x is RouteResult {
   return 'body' in x;
 }
 
@@ -905,7 +910,7 @@ function isResult(x: Paging | RouteResult): x is RouteResult {
  * values}`. A 'shortPage' fault returns a prefix with isLast false, maxResults unchanged, and
  * nextPage continuing right after the last item returned.
  */
-function pageBean<T>(ctx: RouteContext, all: ArrayLike<T>, pg: Paging, map: (item: T) => Json): RouteResult {
+export function pageBean<T>(ctx: RouteContext, all: ArrayLike<T>, pg: Paging, map: (item: T) => Json): RouteResult {
   const total = all.length;
   const slice: T[] = [];
   for (let i = pg.startAt; i < Math.min(total, pg.startAt + pg.maxResults); i++) slice.push(all[i] as T);
@@ -1271,6 +1276,7 @@ export function jiraTenant(opts: JiraTenantOptions = {}): JiraSim {
         return ok(model.properties.filter((p) => !re || re.test(p.id)).map(toJson));
       },
     },
+    ...issueSecurityRoutes(model),
     upmRoute('/rest/plugins/1.0/', () => model.apps, { forbidden: opts.appsForbidden === true }),
   ];
 
@@ -1403,6 +1409,7 @@ export function groundTruth(model: JiraModel): Record<string, Record<string, unk
     jira_permission_grants: grantRows,
     jira_settings: settingRows,
     jira_installed_apps: upmTruth(model.apps),
+    ...issueSecurityTruth(model),
   };
 }
 
@@ -1426,5 +1433,6 @@ export function minimumRequests(model: JiraModel): number {
   for (const p of model.projects) n += p.vanishing ? 1 : 2 + p.roles.length;
   n += 3; // role, permissionscheme, application-properties
   n += 1; // installed apps (UPM)
+  n += issueSecurityMinimumRequests(model);
   return n;
 }
