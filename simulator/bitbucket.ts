@@ -31,6 +31,7 @@ import type {
 import type { RowInput } from '../shared/schema/table.ts';
 import type { People } from './people.ts';
 import { FIRST_NAMES as FIRST, LAST_NAMES as LAST } from './names.ts';
+import { environmentRequests, environmentRoutes, environmentVariableRows } from './bitbucket-environments.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -123,7 +124,8 @@ export type BitbucketList =
   | 'branch-restrictions'
   | 'deploy-keys'
   | 'hooks'
-  | 'variables';
+  | 'variables'
+  | 'environments';
 
 // ---------------------------------------------------------------------------------------------
 // Model
@@ -818,7 +820,7 @@ function expandScopes(scopes: readonly string[]): Set<string> {
   return out;
 }
 
-interface BbRoute {
+export interface BbRoute {
   method: 'GET';
   path: string;
   // Classic OAuth scope from the operation's `security`; none = any authenticated caller.
@@ -1070,6 +1072,7 @@ export function bitbucketTenant(opts: BitbucketTenantOptions = {}): BitbucketSim
         return list(ctx, 'variables', bitbucketVariablesOf(seed, f.w, repoIndex(f.w, f.r)), variableJson);
       },
     },
+    ...environmentRoutes({ seed, findRepository, isErr, list, variableJson, fail }),
     {
       // `~1user/get`: the account behind the credential (a credential check).
       method: 'GET',
@@ -1422,6 +1425,8 @@ export function groundTruth(model: BitbucketModel, scope: BitbucketScope = {}): 
     workspace_slug: w.slug,
     repository_uuid: r?.uuid ?? null,
     repository_full_name: r?.fullName ?? null,
+    environment_uuid: null,
+    environment_name: null,
     variable_uuid: v.uuid,
     key: v.key,
     secured: v.secured,
@@ -1501,6 +1506,7 @@ export function groundTruth(model: BitbucketModel, scope: BitbucketScope = {}): 
       for (const k of bitbucketDeployKeysOf(model.seed, w, ri, users.length)) keyRows.push(keyRow(w, 'repository', r.uuid, r.fullName, k));
       for (const h of bitbucketWebhooksOf(model.seed, w, ri)) hookRows.push(hookRow(w, r, h));
       for (const v of bitbucketVariablesOf(model.seed, w, ri)) variableRows.push(variableRow(w, r, v));
+      variableRows.push(...environmentVariableRows(model.seed, w, r));
     }
   }
   return {
@@ -1523,7 +1529,8 @@ export function groundTruth(model: BitbucketModel, scope: BitbucketScope = {}): 
  * per project its user and group grant pages (one 404 for a vanishing one), repositories pages, and per
  * repository its user grant, group grant and branch restriction pages (one 404 for a vanishing one); then
  * the non-human access lists: per project its deploy keys, per repository its deploy keys, webhooks and
- * pipeline variables, per workspace its webhooks and pipeline variables (one page each at these sizes).
+ * pipeline variables, its deployment environments and each environment's variables (simulator/bitbucket-environments.ts),
+ * per workspace its webhooks and pipeline variables (one page each at these sizes).
  * An empty list still costs one request.
  */
 export function minimumRequests(model: BitbucketModel, scope: BitbucketScope = {}): number {
@@ -1532,7 +1539,7 @@ export function minimumRequests(model: BitbucketModel, scope: BitbucketScope = {
   for (const w of collected(model, scope)) {
     n += 1 + pages(w.members.length) + pages(w.projects.length) + pages(w.repositories.length) + 2;
     for (const p of w.projects) n += p.vanishing ? 1 : pages(p.users.length) + pages(p.groups.length) + 1;
-    for (const r of w.repositories) n += r.vanishing ? 1 : pages(r.users.length) + pages(r.groups.length) + pages(r.restrictions.length) + 3;
+    for (const r of w.repositories) n += r.vanishing ? 1 : pages(r.users.length) + pages(r.groups.length) + pages(r.restrictions.length) + 3 + environmentRequests(model.seed, w, r);
   }
   return n;
 }
