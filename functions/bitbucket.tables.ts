@@ -178,15 +178,18 @@ export const bitbucketWebhooks = defineTable({
 
 export const bitbucketPipelineVariables = defineTable({
   name: 'bitbucket_pipeline_variables',
-  description: 'Pipelines variable of a workspace or a repository: its key and whether it is secured. The value is never stored, secured or not.',
+  description:
+    'Pipelines variable of a workspace, a repository or a deployment environment of a repository: its key and whether it is secured. The value is never stored, secured or not.',
   key: ['level', 'owner_uuid', 'variable_uuid'],
   columns: {
-    level: col.string().describe('workspace | repository'),
-    owner_uuid: col.string().describe('workspace or repository uuid'),
+    level: col.string().describe('workspace | repository | deployment_environment'),
+    owner_uuid: col.string().describe('workspace, repository or deployment environment uuid'),
     workspace_uuid: col.string(),
     workspace_slug: col.string(),
     repository_uuid: col.string().nullable(),
     repository_full_name: col.string().nullable(),
+    environment_uuid: col.string().nullable().describe('deployment environment (level deployment_environment only)'),
+    environment_name: col.string().nullable().describe('e.g. Test, Staging, Production'),
     variable_uuid: col.string(),
     key: col.string().nullable(),
     secured: col.bool().nullable(),

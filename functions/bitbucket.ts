@@ -398,14 +398,21 @@ function webhookRow(h: z.infer<typeof Webhook>, w: { ws: string; wu: string }, r
   });
 }
 
-function variableRow(v: z.infer<typeof PipelineVariable>, w: { ws: string; wu: string }, repo: { r: string; fn: string } | null): RowOut {
+function variableRow(
+  v: z.infer<typeof PipelineVariable>,
+  w: { ws: string; wu: string },
+  repo: { r: string; fn: string } | null,
+  env: { e: string; en: string | null } | null = null,
+): RowOut {
   return row(bitbucketPipelineVariables, {
-    level: repo ? 'repository' : 'workspace',
-    owner_uuid: repo?.r ?? w.wu,
+    level: env ? 'deployment_environment' : repo ? 'repository' : 'workspace',
+    owner_uuid: env?.e ?? repo?.r ?? w.wu,
     workspace_uuid: w.wu,
     workspace_slug: w.ws,
     repository_uuid: repo?.r ?? null,
     repository_full_name: repo?.fn ?? null,
+    environment_uuid: env?.e ?? null,
+    environment_name: env?.en ?? null,
     variable_uuid: v.uuid,
     key: v.key,
     secured: v.secured,
@@ -435,6 +442,35 @@ const repositoryVariables = defineStream<RepositoryKey, z.infer<typeof PipelineV
   // `#/paths/~1repositories~1{workspace}~1{repo_slug}~1pipelines_config~1variables/get`
   style: (r) => list(repoPath(r, 'pipelines_config/variables'), PipelineVariable, requires.variables(r.fn)),
   rows: (v, r) => [variableRow(v, r, r)],
+  notFound: 'skip-parent',
+  optional: true,
+});
+
+// `#/components/schemas/deployment_environment`: uuid and name.
+const Environment = z.object({ uuid: z.string().min(1), name: str });
+type EnvironmentKey = RepositoryKey & { e: string; en: string | null };
+
+const deploymentVariables = defineStream<EnvironmentKey, z.infer<typeof PipelineVariable>>({
+  name: 'deployment_pipeline_variables',
+  // `#/paths/~1repositories~1{workspace}~1{repo_slug}~1deployments_config~1environments~1{environment_uuid}~1variables/get`:
+  // `deployment_variable` has a `value` ("empty" when secured); it is dropped on parse, secured or not.
+  style: (e) =>
+    list(
+      repoPath(e, `deployments_config/environments/${seg(e.e)}/variables`),
+      PipelineVariable,
+      requires.variables(`deployment environment ${e.en ?? e.e} of ${e.fn} (repository admin)`),
+    ),
+  rows: (v, e) => [variableRow(v, e, e, e)],
+  notFound: 'skip-parent',
+  optional: true,
+});
+
+const deploymentEnvironments = defineStream<RepositoryKey, z.infer<typeof Environment>, EnvironmentKey>({
+  name: 'deployment_environments',
+  // `#/paths/~1repositories~1{workspace}~1{repo_slug}~1environments/get`: the repository's deployment environments.
+  style: (r) => list(repoPath(r, 'environments'), Environment, requires.variables(r.fn)),
+  childKey: (e, r) => ({ ...r, e: e.uuid, en: e.name }),
+  children: [deploymentVariables],
   notFound: 'skip-parent',
   optional: true,
 });
@@ -477,7 +513,7 @@ const repositories = defineStream<WorkspaceKey, z.infer<typeof Repository>, Repo
     }),
   ],
   childKey: (r, w) => ({ ws: w.ws, wu: w.wu, r: r.uuid, fn: r.full_name }),
-  children: [...repositoryGrants, branchRestrictions, repositoryDeployKeys, repositoryWebhooks, repositoryVariables],
+  children: [...repositoryGrants, branchRestrictions, repositoryDeployKeys, repositoryWebhooks, repositoryVariables, deploymentEnvironments],
   notFound: 'skip-parent',
 });
 

@@ -150,6 +150,57 @@ export const jiraSettings = defineTable({
   },
 });
 
+// Issue-level security (classic projects only: the API lists no team-managed project's levels).
+
+export const jiraIssueSecuritySchemes = defineTable({
+  name: 'jira_issue_security_schemes',
+  description: 'Issue security scheme (classic projects): a set of levels an issue can be restricted to.',
+  key: ['scheme_id'],
+  columns: {
+    scheme_id: col.string(),
+    name: col.string(),
+    description: col.string().nullable(),
+    default_level_id: col.string().nullable().describe('level given to new issues; null when the scheme has no default'),
+  },
+});
+
+export const jiraIssueSecurityLevels = defineTable({
+  name: 'jira_issue_security_levels',
+  description: 'Issue security level of a scheme: an issue set to it is visible only to the level\'s members.',
+  key: ['level_id'],
+  columns: {
+    level_id: col.string(),
+    scheme_id: col.string(),
+    name: col.string(),
+    description: col.string().nullable(),
+    is_default: col.bool().nullable(),
+  },
+});
+
+export const jiraIssueSecurityLevelMembers = defineTable({
+  name: 'jira_issue_security_level_members',
+  description: 'Member of an issue security level: a holder of the same types as a permission grant.',
+  key: ['member_id'],
+  columns: {
+    member_id: col.string(),
+    scheme_id: col.string(),
+    level_id: col.string(),
+    holder_type: col.string().describe('user, group, projectRole, applicationRole, projectLead, reporter, assignee, anyone, userCustomField, groupCustomField, ...'),
+    holder_parameter: col.string().nullable().describe('as the API gives it: group name, role id, account id, field id'),
+    holder_value: col.string().nullable().describe('group id / account id / role id / application key; null when the holder has none'),
+  },
+});
+
+export const jiraIssueSecurityProjects = defineTable({
+  name: 'jira_issue_security_projects',
+  description: 'Project that uses an issue security scheme (one scheme per project at most).',
+  key: ['project_id'],
+  columns: {
+    project_id: col.string(),
+    scheme_id: col.string(),
+  },
+});
+
 /** Apps installed on the site (Universal Plugin Manager; see functions/upm.ts). */
 export const jiraInstalledApps = installedAppsTable('jira');
 
@@ -165,5 +216,9 @@ export const jiraTables = [
   jiraPermissionSchemes,
   jiraPermissionGrants,
   jiraSettings,
+  jiraIssueSecuritySchemes,
+  jiraIssueSecurityLevels,
+  jiraIssueSecurityLevelMembers,
+  jiraIssueSecurityProjects,
   jiraInstalledApps,
 ] as const;

@@ -4,6 +4,7 @@ import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
 import type { RowInput } from '../shared/schema/table.ts';
 import type { NoOptions, ProductModule } from '../shared/engine/collect.ts';
 import { installedAppsStream } from './upm.ts';
+import { jiraIssueSecurityStreams } from './jira-issue-security.ts';
 import {
   jiraApplicationRoles,
   jiraGroupMembers,
@@ -393,7 +394,7 @@ const settings = defineStream({
 });
 
 /** Jira Cloud streams, in collection order. */
-export const jiraStreams: readonly Stream[] = [myself, users, groups, applicationRoles, projects, roles, permissionSchemes, settings];
+export const jiraStreams: readonly Stream[] = [myself, users, groups, applicationRoles, projects, roles, permissionSchemes, settings, ...jiraIssueSecurityStreams];
 
 const installedApps = installedAppsStream('/rest/plugins/1.0/', jiraInstalledApps);
 

@@ -68,6 +68,30 @@ export interface ExternalRow {
   products: string;
 }
 
+/**
+ * A credential that belongs to no person (a row of the view non_human_access) with at least one flag set: owner
+ * suspended or deactivated, never expires, unused for 90 days, or a webhook to a host outside the verified domains.
+ */
+export interface NonHumanRow {
+  org: string;
+  /** user_api_token | service_account | service_account_api_token | service_account_oauth_client | bitbucket_deploy_key | bitbucket_webhook | jsm_ops_integration */
+  kind: string;
+  credential_id: string;
+  name: string | null;
+  scope: string | null;
+  owner_account_id: string | null;
+  owner_name: string | null;
+  owner_status: string | null;
+  last_used: string | null;
+  expires_at: string | null;
+  target_host: string | null;
+  days_unused: number | null;
+  owner_inactive: boolean | null;
+  never_expires: boolean | null;
+  unused_90_days: boolean | null;
+  external_target: boolean | null;
+}
+
 export interface ReportData {
   /** The snapshot the report describes (latest in the folder or bucket, or the run's date). */
   date: string;
@@ -78,6 +102,8 @@ export interface ReportData {
   changes: ChangeRow[];
   dormant: DormantRow[];
   external: ExternalRow[];
+  /** Flagged non-human access (tokens, keys, service accounts, OAuth clients, webhooks, integrations). */
+  nonHuman: NonHumanRow[];
   /** True when some org's directory (admin product) was collected: dormant and external need it. */
   directory: boolean;
 }
@@ -105,6 +131,7 @@ export const CHANGE_ORDER = ['org', 'product', 'site', 'change', 'resource_key',
 export const DORMANT_ORDER = ['org', 'reason', 'account_id'] as const;
 export const EXTERNAL_ORDER = ['org', 'email_domain', 'account_id'] as const;
 export const COVERAGE_ORDER = ['org', 'product', 'site'] as const;
+export const NON_HUMAN_ORDER = ['org', 'kind', 'scope', 'credential_id'] as const;
 
 /** Sort every list of a report the canonical way. */
 export function normalize(d: ReportData): ReportData {
@@ -115,5 +142,6 @@ export function normalize(d: ReportData): ReportData {
     changes: sortRows([...d.changes], CHANGE_ORDER),
     dormant: sortRows([...d.dormant], DORMANT_ORDER),
     external: sortRows([...d.external], EXTERNAL_ORDER),
+    nonHuman: sortRows([...d.nonHuman], NON_HUMAN_ORDER),
   };
 }

@@ -299,6 +299,34 @@ export function renderReport(d: ReportData, o: RenderOptions): string {
       return [r.org, r.name ?? r.account_id, r.email, r.email_domain, r.directory_status, r.products, pkey(r.org, r.account_id)];
     }),
   };
+  tables.nonhuman = {
+    columns: [
+      { label: 'org' },
+      { label: 'kind' },
+      { label: 'name' },
+      { label: 'scope' },
+      { label: 'owner' },
+      { label: 'owner status' },
+      { label: 'last used' },
+      { label: 'days unused', kind: 'num' },
+      { label: 'expires' },
+      { label: 'target host' },
+      { label: 'flags' },
+    ],
+    rows: d.nonHuman.map((r) => [
+      r.org,
+      r.kind.replace(/_/g, ' '),
+      r.name ?? r.credential_id,
+      r.scope,
+      r.owner_name ?? r.owner_account_id,
+      r.owner_status,
+      r.last_used,
+      r.days_unused,
+      r.expires_at ?? (r.never_expires ? 'never' : null),
+      r.target_host,
+      [r.owner_inactive ? 'owner inactive' : '', r.never_expires ? 'never expires' : '', r.unused_90_days ? 'unused 90 days' : '', r.external_target ? 'external target' : ''].filter(Boolean).join(', '),
+    ]),
+  };
   if (access) {
     const res = new Map<string, { r: AccessRow; admins: Set<string>; accounts: Set<string>; groups: Set<string>; open: Set<string> }>();
     for (const a of access) {
@@ -351,6 +379,7 @@ export function renderReport(d: ReportData, o: RenderOptions): string {
     ['dormant', 'Dormant accounts', dormant.length],
     ['suspended', 'Suspended but active', suspended.length],
     ['external', 'External accounts', d.external.length],
+    ['nonhuman', 'Non-human access', d.nonHuman.length],
     ...(access ? [['resources', 'Resources', tables.resources?.rows.length ?? 0] as [string, string, number]] : []),
     ['coverage', 'Snapshots covered', d.coverage.length],
   ];
@@ -429,6 +458,7 @@ ${toc.map(([id, label, c]) => `<a href="#${id}">${esc(label)}${c === null ? '' :
 <a class="card" id="card-dormant" href="#dormant"><b>${n(new Set(dormant.map((r) => `${r.org}\u0000${r.account_id}`)).size)}</b>dormant accounts with access</a>
 <a class="card" id="card-suspended" href="#suspended"><b>${n(suspended.length)}</b>suspended but active</a>
 <a class="card" id="card-external" href="#external"><b>${n(d.external.length)}</b>external accounts</a>
+<a class="card" id="card-nonhuman" href="#nonhuman"><b>${n(d.nonHuman.length)}</b>flagged non-human credentials</a>
 </div>
 ${noDirectory}
 <div class="charts">
@@ -460,6 +490,11 @@ ${tbl('suspended')}
 <h2>External accounts with access <span class="n">${n(d.external.length)}</span></h2>
 <p class="meta">E-mail domain is not a verified domain of the organization.</p>
 ${tbl('external')}
+</section>
+<section id="nonhuman">
+<h2>Non-human access that needs a look <span class="n">${n(d.nonHuman.length)}</span></h2>
+<p class="meta">API tokens, service accounts and their tokens and OAuth clients, Bitbucket deploy keys and webhooks, flagged: owner suspended or deactivated (or service account not active), never expires, unused for 90 days (never used: since creation), webhook to a host outside the organization's verified domains. Every one, flagged or not: <code>npm run query -- --view non_human_access</code>.</p>
+${tbl('nonhuman')}
 </section>
 ${access ? `<section id="resources">
 <h2>Resources <span class="n">${n(tables.resources?.rows.length ?? 0)}</span></h2>

@@ -8,6 +8,7 @@ import {
   type CoverageRow,
   type DormantRow,
   type ExternalRow,
+  type NonHumanRow,
   type ReportData,
 } from './data.ts';
 
@@ -450,6 +451,172 @@ async function directoryFigures(src: RowSource, date: string): Promise<{ dormant
   return { dormant: [...dormant.values()].map(({ set, ...e }) => ({ ...e, products: sortedJoin(set) })), external, directory: true };
 }
 
+const INACTIVE_OWNER = new Set(['suspended', 'deactivated', 'for_deletion']);
+
+/**
+ * The flagged rows of sql/views/non_human_access.sql, rule for rule: the directory (admin_users) and the verified
+ * domains (admin_domains) are per organization, so every join is on (org) within the date.
+ */
+async function nonHumanFigures(src: RowSource, date: string): Promise<NonHumanRow[]> {
+  const directory = new Map((await src.rows('admin_users', date, undefined, ['account_id', 'name', 'status'])).map((u) => [`${u.org}\u0000${u.account_id}`, u]));
+  const verified = new Map<string, string[]>();
+  for (const d of await src.rows('admin_domains', date, (r) => r.claim_status === 'verified' && typeof r.name === 'string', ['name'])) {
+    verified.set(String(d.org), [...(verified.get(String(d.org)) ?? []), String(d.name).toLowerCase()]);
+  }
+  const accounts = new Map((await src.rows('admin_service_accounts', date)).map((a) => [`${a.org}\u0000${a.service_account_id}`, a]));
+  const dirStatus = (org: unknown, account: unknown): { name: string | null; status: string | null; inactive: boolean | null } => {
+    const u = directory.get(`${org}\u0000${account}`);
+    const status = u ? s(u.status) : null;
+    return { name: u ? s(u.name) : null, status, inactive: status === null ? null : INACTIVE_OWNER.has(status) };
+  };
+  const saInactive = (a: Row | undefined): boolean | null => (a && typeof a.status === 'string' ? a.status !== 'ACTIVE' : null);
+  const days = (since: string | null): number | null => (since === null ? null : Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${since.slice(0, 10)}T00:00:00Z`)) / DAY));
+  const NO_UNUSED = new Set(['service_account', 'bitbucket_webhook', 'service_account_oauth_client', 'jsm_ops_integration']);
+  const out: NonHumanRow[] = [];
+  const put = (
+    r: Row,
+    c: Omit<NonHumanRow, 'org' | 'days_unused' | 'unused_90_days' | 'external_target' | 'last_used' | 'expires_at' | 'target_host'> & {
+      created_at: string | null;
+      last_used: string | null;
+      expires_at: string | null;
+      target_host: string | null;
+    },
+  ) => {
+    const since = c.last_used ?? c.created_at;
+    const d = days(since);
+    const host = c.target_host?.toLowerCase() ?? null;
+    const external =
+      c.kind !== 'bitbucket_webhook' || host === null ? null : !(verified.get(String(r.org)) ?? []).some((v) => host === v || host.endsWith(`.${v}`));
+    const row: NonHumanRow = {
+      org: String(r.org),
+      kind: c.kind,
+      credential_id: c.credential_id,
+      name: c.name,
+      scope: c.scope,
+      owner_account_id: c.owner_account_id,
+      owner_name: c.owner_name,
+      owner_status: c.owner_status,
+      last_used: c.last_used,
+      expires_at: c.expires_at,
+      target_host: c.target_host,
+      days_unused: d,
+      owner_inactive: c.owner_inactive,
+      never_expires: c.never_expires,
+      unused_90_days: NO_UNUSED.has(c.kind) || d === null ? null : d >= 90,
+      external_target: external,
+    };
+    if (row.owner_inactive === true || row.never_expires === true || row.unused_90_days === true || row.external_target === true) out.push(row);
+  };
+  for (const t of await src.rows('admin_api_tokens', date)) {
+    const o = dirStatus(t.org, t.account_id);
+    put(t, {
+      kind: 'user_api_token',
+      credential_id: String(t.token_id),
+      name: s(t.label),
+      scope: null,
+      owner_account_id: s(t.account_id),
+      owner_name: o.name,
+      owner_status: o.status,
+      created_at: s(t.created_at),
+      last_used: s(t.last_access),
+      expires_at: s(t.expires_at),
+      target_host: null,
+      owner_inactive: o.inactive,
+      never_expires: s(t.expires_at) === null,
+    });
+  }
+  for (const a of accounts.values()) {
+    put(a, {
+      kind: 'service_account',
+      credential_id: String(a.service_account_id),
+      name: s(a.display_name),
+      scope: null,
+      owner_account_id: s(a.account_id),
+      owner_name: s(a.display_name),
+      owner_status: s(a.status),
+      created_at: null,
+      last_used: null,
+      expires_at: null,
+      target_host: null,
+      owner_inactive: saInactive(a),
+      never_expires: null,
+    });
+  }
+  for (const t of await src.rows('admin_service_account_api_tokens', date)) {
+    const a = accounts.get(`${t.org}\u0000${t.service_account_id}`);
+    put(t, {
+      kind: 'service_account_api_token',
+      credential_id: String(t.token_id),
+      name: s(t.label),
+      scope: null,
+      owner_account_id: a ? s(a.account_id) : null,
+      owner_name: a ? s(a.display_name) : null,
+      owner_status: a ? s(a.status) : null,
+      created_at: s(t.created_at),
+      last_used: s(t.last_access),
+      expires_at: s(t.expires_at),
+      target_host: null,
+      owner_inactive: saInactive(a),
+      never_expires: s(t.expires_at) === null,
+    });
+  }
+  for (const c of await src.rows('admin_service_account_oauth_clients', date)) {
+    const a = accounts.get(`${c.org}\u0000${c.service_account_id}`);
+    put(c, {
+      kind: 'service_account_oauth_client',
+      credential_id: String(c.client_id),
+      name: s(c.name),
+      scope: null,
+      owner_account_id: a ? s(a.account_id) : null,
+      owner_name: a ? s(a.display_name) : null,
+      owner_status: a ? s(a.status) : null,
+      created_at: s(c.created_at),
+      last_used: null,
+      expires_at: null,
+      target_host: null,
+      owner_inactive: saInactive(a),
+      never_expires: null,
+    });
+  }
+  for (const k of await src.rows('bitbucket_deploy_keys', date)) {
+    const o = dirStatus(k.org, k.created_by_account_id);
+    put(k, {
+      kind: 'bitbucket_deploy_key',
+      credential_id: String(k.key_id),
+      name: s(k.label),
+      scope: s(k.parent_name),
+      owner_account_id: s(k.created_by_account_id),
+      owner_name: o.name,
+      owner_status: o.status,
+      created_at: s(k.added_on),
+      last_used: s(k.last_used),
+      expires_at: null,
+      target_host: null,
+      owner_inactive: o.inactive,
+      never_expires: true,
+    });
+  }
+  for (const h of await src.rows('bitbucket_webhooks', date)) {
+    put(h, {
+      kind: 'bitbucket_webhook',
+      credential_id: String(h.webhook_uuid),
+      name: s(h.description),
+      scope: s(h.repository_full_name) ?? s(h.workspace_slug),
+      owner_account_id: null,
+      owner_name: null,
+      owner_status: null,
+      created_at: s(h.created_at),
+      last_used: null,
+      expires_at: null,
+      target_host: s(h.url_host),
+      owner_inactive: null,
+      never_expires: null,
+    });
+  }
+  // JSM operations integrations carry no flag the view can set (no owner, use or expiry is reported): never listed.
+  return out;
+}
+
 /** The report's figures for `date` (default: the latest snapshot), computed from the rows. */
 export async function reportDataFromRows(src: RowSource, at?: string): Promise<ReportData | undefined> {
   const dates = await src.dates();
@@ -460,5 +627,6 @@ export async function reportDataFromRows(src: RowSource, at?: string): Promise<R
   const now = await privileged(src, date);
   const before = previous ? await privileged(src, previous) : [];
   const dir = await directoryFigures(src, date);
-  return normalize({ date, previous, coverage: cover, admins: await admins(src, date, now), changes: changes(now, before, cover), ...dir });
+  const nonHuman = await nonHumanFigures(src, date);
+  return normalize({ date, previous, coverage: cover, admins: await admins(src, date, now), changes: changes(now, before, cover), nonHuman, ...dir });
 }

@@ -1,5 +1,5 @@
 import type { SqlEngine, SqlRow } from '../sql/duckdb.ts';
-import { normalize, type AdminRow, type ChangeRow, type CoverageRow, type DormantRow, type ExternalRow, type ReportData } from './data.ts';
+import { normalize, type AdminRow, type ChangeRow, type CoverageRow, type DormantRow, type ExternalRow, type NonHumanRow, type ReportData } from './data.ts';
 
 const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
@@ -55,6 +55,10 @@ FROM dormant_access WHERE dt = ${d}
 GROUP BY org, reason, account_id`,
     external: `SELECT org, account_id, name, email, email_domain, directory_status, products FROM external_access WHERE dt = ${d}`,
     directory: `SELECT count(*) > 0 AS directory FROM admin_users WHERE dt = ${d}`,
+    nonHuman: `SELECT org, kind, credential_id, name, scope, owner_account_id, owner_name, owner_status, last_used, expires_at, target_host,
+       days_unused, owner_inactive, never_expires, unused_90_days, external_target
+FROM non_human_access
+WHERE dt = ${d} AND (coalesce(owner_inactive, false) OR coalesce(never_expires, false) OR coalesce(unused_90_days, false) OR coalesce(external_target, false))`,
   };
 }
 
@@ -109,5 +113,23 @@ export async function reportDataFromSql(engine: SqlEngine, date: string, previou
     products: String(r.products ?? ''),
   }));
   const directory = (await rows(q.directory))[0]?.directory === true;
-  return normalize({ date, previous, coverage, admins, changes, dormant, external, directory });
+  const nonHuman: NonHumanRow[] = (await rows(q.nonHuman)).map((r) => ({
+    org: String(r.org),
+    kind: String(r.kind),
+    credential_id: String(r.credential_id),
+    name: str(r.name),
+    scope: str(r.scope),
+    owner_account_id: str(r.owner_account_id),
+    owner_name: str(r.owner_name),
+    owner_status: str(r.owner_status),
+    last_used: str(r.last_used),
+    expires_at: str(r.expires_at),
+    target_host: str(r.target_host),
+    days_unused: num(r.days_unused),
+    owner_inactive: bool(r.owner_inactive),
+    never_expires: bool(r.never_expires),
+    unused_90_days: bool(r.unused_90_days),
+    external_target: bool(r.external_target),
+  }));
+  return normalize({ date, previous, coverage, admins, changes, dormant, external, nonHuman, directory });
 }

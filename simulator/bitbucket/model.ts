@@ -96,7 +96,8 @@ export type BitbucketList =
   | 'branch-restrictions'
   | 'deploy-keys'
   | 'hooks'
-  | 'variables';
+  | 'variables'
+  | 'environments';
 
 // ---------------------------------------------------------------------------------------------
 // Model

@@ -1,6 +1,7 @@
 // Simulated Bitbucket tenant: the REST routes that serve the model (simulator/bitbucket.ts has the overview).
 import type { ProductBudget, Route, RouteContext, RouteResult } from '../server.ts';
 import { hash32, hex8 } from '../random.ts';
+import { environmentRoutes } from '../bitbucket-environments.ts';
 import { type BitbucketModel, BASE_TIME, BITBUCKET_REPOSITORY_HOURLY_LIMIT, type BitbucketDeployKeyRecord, type BitbucketGroupGrant, type BitbucketGroupRecord, type BitbucketList, type BitbucketMemberRecord, type BitbucketProjectRecord, type BitbucketRepositoryRecord, type BitbucketTenantOptions, type BitbucketUserGrant, type BitbucketUserRecord, type BitbucketVariableRecord, type BitbucketWebhookRecord, type BitbucketWorkspaceRecord, DAY, DEFAULT_BITBUCKET_CONSUMER, bitbucketDeployKeysOf, bitbucketVariablesOf, bitbucketWebhooksOf, braced, clampInt } from './model.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -465,6 +466,7 @@ export function bitbucketRoutes(state: BitbucketState): Route[] {
         return list(ctx, 'variables', bitbucketVariablesOf(seed, f.w, repoIndex(f.w, f.r)), variableJson);
       },
     },
+    ...environmentRoutes({ seed, findRepository, isErr, list, variableJson, fail }),
     {
       // `~1user/get`: the account behind the credential (a credential check).
       method: 'GET',

@@ -1,6 +1,7 @@
 // Simulated Bitbucket tenant: the ground truth a perfect collector must produce and the minimum number of requests it needs (simulator/bitbucket.ts has the overview).
 import type { bitbucketBranchRestrictions, bitbucketDeployKeys, bitbucketPipelineVariables, bitbucketWebhooks, bitbucketProjectPermissions, bitbucketProjects, bitbucketRepositories, bitbucketRepositoryPermissions, bitbucketWorkspaceMembers, bitbucketWorkspaces } from '../../functions/bitbucket.tables.ts';
 import type { RowInput } from '../../shared/schema/table.ts';
+import { environmentRequests, environmentVariableRows } from '../bitbucket-environments.ts';
 import { type BitbucketDeployKeyRecord, type BitbucketModel, type BitbucketRepositoryRecord, type BitbucketScope, type BitbucketUserRecord, type BitbucketVariableRecord, type BitbucketWebhookRecord, type BitbucketWorkspaceRecord, bitbucketDeployKeysOf, bitbucketVariablesOf, bitbucketWebhooksOf } from './model.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -70,6 +71,8 @@ export function groundTruth(model: BitbucketModel, scope: BitbucketScope = {}): 
     workspace_slug: w.slug,
     repository_uuid: r?.uuid ?? null,
     repository_full_name: r?.fullName ?? null,
+    environment_uuid: null,
+    environment_name: null,
     variable_uuid: v.uuid,
     key: v.key,
     secured: v.secured,
@@ -149,6 +152,7 @@ export function groundTruth(model: BitbucketModel, scope: BitbucketScope = {}): 
       for (const k of bitbucketDeployKeysOf(model.seed, w, ri, users.length)) keyRows.push(keyRow(w, 'repository', r.uuid, r.fullName, k));
       for (const h of bitbucketWebhooksOf(model.seed, w, ri)) hookRows.push(hookRow(w, r, h));
       for (const v of bitbucketVariablesOf(model.seed, w, ri)) variableRows.push(variableRow(w, r, v));
+      variableRows.push(...environmentVariableRows(model.seed, w, r));
     }
   }
   return {
@@ -171,7 +175,8 @@ export function groundTruth(model: BitbucketModel, scope: BitbucketScope = {}): 
  * per project its user and group grant pages (one 404 for a vanishing one), repositories pages, and per
  * repository its user grant, group grant and branch restriction pages (one 404 for a vanishing one); then
  * the non-human access lists: per project its deploy keys, per repository its deploy keys, webhooks and
- * pipeline variables, per workspace its webhooks and pipeline variables (one page each at these sizes).
+ * pipeline variables, its deployment environments and each environment's variables (simulator/bitbucket-environments.ts),
+ * per workspace its webhooks and pipeline variables (one page each at these sizes).
  * An empty list still costs one request.
  */
 export function minimumRequests(model: BitbucketModel, scope: BitbucketScope = {}): number {
@@ -180,7 +185,7 @@ export function minimumRequests(model: BitbucketModel, scope: BitbucketScope = {
   for (const w of collected(model, scope)) {
     n += 1 + pages(w.members.length) + pages(w.projects.length) + pages(w.repositories.length) + 2;
     for (const p of w.projects) n += p.vanishing ? 1 : pages(p.users.length) + pages(p.groups.length) + 1;
-    for (const r of w.repositories) n += r.vanishing ? 1 : pages(r.users.length) + pages(r.groups.length) + pages(r.restrictions.length) + 3;
+    for (const r of w.repositories) n += r.vanishing ? 1 : pages(r.users.length) + pages(r.groups.length) + pages(r.restrictions.length) + 3 + environmentRequests(model.seed, w, r);
   }
   return n;
 }

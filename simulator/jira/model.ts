@@ -3,6 +3,7 @@ import type { ProductSim } from '../server.ts';
 import { hash32, hex8, Rng, scramble32, unit, uuidFrom } from '../random.ts';
 import { upmApps, type UpmApp } from '../upm.ts';
 import type { ShortPagesOption } from '../paging.ts';
+import { generateIssueSecurity, type IssueSecurityModel, type IssueSecurityOptions } from '../jira-issue-security.ts';
 import type { People, Person } from '../people.ts';
 import { FIRST_NAMES as FIRST, LAST_NAMES as LAST, TIME_ZONES } from '../names.ts';
 
@@ -54,6 +55,8 @@ export interface JiraTenantOptions {
    * this tenant's own.
    */
   people?: People;
+  /** Issue-level security (simulator/jira-issue-security.ts). */
+  issueSecurity?: IssueSecurityOptions;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -192,6 +195,8 @@ export interface JiraModel {
   apps: UpmApp[];
   /** How the bare-array user lists page (simulator/paging.ts); undefined: full pages. */
   shortPages: ShortPagesOption | undefined;
+  /** Issue security schemes, levels, members and project mappings (simulator/jira-issue-security.ts). */
+  issueSecurity: IssueSecurityModel;
 }
 
 export interface JiraSim extends ProductSim {
@@ -738,7 +743,7 @@ export function generateModel(opts: JiraTenantOptions): JiraModel {
     { id: 'jira.table.cols.subtasks', name: 'Sub-task columns', desc: 'Columns shown for sub-tasks', type: 'string', value: 'issuetype, status, assignee, progress', defaultValue: undefined },
   ];
 
-  const model: JiraModel = { seed, caps, users, groups, membershipCount, roles, projects, schemes, applicationRoles, properties, apps: upmApps(seed, 'jira'), shortPages: opts.shortPages };
+  const model: JiraModel = { seed, caps, users, groups, membershipCount, roles, projects, schemes, applicationRoles, properties, apps: upmApps(seed, 'jira'), shortPages: opts.shortPages, issueSecurity: generateIssueSecurity(seed, { users, groups, roles, projects }, opts.issueSecurity) };
   if (opts.accessPaths) addAccessPaths(model);
   return model;
 }

@@ -3,6 +3,7 @@ import { errorBody, type Route, type RouteContext, type RouteResult } from '../s
 import { hash32, hex8 } from '../random.ts';
 import { upmRoute } from '../upm.ts';
 import { pager } from '../paging.ts';
+import { issueSecurityRoutes } from '../jira-issue-security.ts';
 import { INSTANCE_TIME_ZONE, type JiraGroupRecord, type JiraModel, type JiraProjectRecord, type JiraPropertyRecord, type JiraSchemeRecord, type JiraTenantOptions, type JiraUserRecord } from './model.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -476,6 +477,7 @@ export function jiraRoutes(state: JiraState): Route[] {
         return ok(model.properties.filter((p) => !re || re.test(p.id)).map(toJson));
       },
     },
+    ...issueSecurityRoutes(model),
     upmRoute('/rest/plugins/1.0/', () => model.apps, { forbidden: opts.appsForbidden === true }),
   ];
 }

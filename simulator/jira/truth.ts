@@ -1,6 +1,7 @@
 // Simulated Jira tenant: the ground truth a perfect collector must produce and the minimum number of requests it needs (simulator/jira.ts has the overview).
 import { upmTruth } from '../upm.ts';
 import { pager } from '../paging.ts';
+import { issueSecurityMinimumRequests, issueSecurityTruth } from '../jira-issue-security.ts';
 import type { jiraApplicationRoles, jiraGroupMembers, jiraGroups, jiraPermissionGrants, jiraPermissionSchemes, jiraProjectRoleActors, jiraProjectRoles, jiraProjects, jiraSettings, jiraUsers } from '../../functions/jira.tables.ts';
 import type { RowInput } from '../../shared/schema/table.ts';
 import type { JiraGroupRecord, JiraModel, JiraUserRecord } from './model.ts';
@@ -119,6 +120,7 @@ export function groundTruth(model: JiraModel): Record<string, Record<string, unk
     jira_permission_grants: grantRows,
     jira_settings: settingRows,
     jira_installed_apps: upmTruth(model.apps),
+    ...issueSecurityTruth(model),
   };
 }
 
@@ -142,5 +144,6 @@ export function minimumRequests(model: JiraModel): number {
   for (const p of model.projects) n += p.vanishing ? 1 : 2 + p.roles.length;
   n += 3; // role, permissionscheme, application-properties
   n += 1; // installed apps (UPM)
+  n += issueSecurityMinimumRequests(model);
   return n;
 }

@@ -179,6 +179,8 @@ describe('auth and permissions', () => {
     expect(out.error).toBeUndefined();
     const truth = tenant.groundTruth();
     for (const t of ['bitbucket_deploy_keys', 'bitbucket_webhooks', 'bitbucket_pipeline_variables']) expect(truth[t]?.length, t).toBeGreaterThan(0);
+    const envVars = (truth.bitbucket_pipeline_variables ?? []).filter((v) => v.level === 'deployment_environment');
+    expect(envVars.some((v) => v.secured === false) && envVars.some((v) => v.secured === true)).toBe(true);
     const written = (await readTree(dir)).join('\n');
     expect(written).toContain('bitbucket_webhooks');
     // The simulator sends `secret` on some webhooks, `?token=` and `user:pw@` in some URLs, `value` on unsecured variables.
@@ -189,7 +191,8 @@ describe('auth and permissions', () => {
     const store = new LocalStore(await tmp());
     const out = await runUnit({ id: 'hookless', date }, unitFor(sim, { auth: { kind: 'client-credentials' } }), () => ({ module: bitbucket, store, credentials: consumer('no-hook-scopes', 'hookless-secret') }));
     expect(out.error).toBeUndefined();
-    const refusals = tenant.model.workspaces.reduce((n, w) => n + 2 + 2 * w.repositories.filter((r) => !r.vanishing).length, 0);
+    // Per workspace: webhooks, variables; per repository: webhooks, variables, deployment environments.
+    const refusals = tenant.model.workspaces.reduce((n, w) => n + 2 + 3 * w.repositories.filter((r) => !r.vanishing).length, 0);
     expect(out.stats?.skipped).toBe(refusals);
     await expectEqualsTruth(store, { ...tenant.groundTruth(), bitbucket_webhooks: [], bitbucket_pipeline_variables: [] });
   });

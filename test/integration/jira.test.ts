@@ -57,7 +57,16 @@ describe('request economy', () => {
       for (const r of asked) {
         const m = Number(new URL(r.url, sim.url).searchParams.get('maxResults'));
         const path = new URL(r.url, sim.url).pathname;
-        expect({ path, m }).toEqual({ path, m: { '/rest/api/3/users/search': 1000, '/rest/api/3/group/bulk': 50, '/rest/api/3/group/member': 50, '/rest/api/3/project/search': 100 }[path] });
+        expect({ path, m }).toEqual({ path, m: {
+          '/rest/api/3/users/search': 1000,
+          '/rest/api/3/group/bulk': 50,
+          '/rest/api/3/group/member': 50,
+          '/rest/api/3/project/search': 100,
+          '/rest/api/3/issuesecurityschemes/search': 50,
+          '/rest/api/3/issuesecurityschemes/level': 50,
+          '/rest/api/3/issuesecurityschemes/level/member': 50,
+          '/rest/api/3/issuesecurityschemes/project': 50,
+        }[path] });
       }
     } finally {
       await sim.close();

@@ -77,6 +77,15 @@ describe('access report', () => {
     expect(rows).toEqual(sql);
   });
 
+  it('lists the flagged non-human access of the day, each flag set where the view sets it, from SQL and TypeScript alike', () => {
+    const flagged = (k: 'owner_inactive' | 'never_expires' | 'unused_90_days' | 'external_target') => sql.nonHuman.filter((r) => r[k] === true).length;
+    for (const k of ['owner_inactive', 'never_expires', 'unused_90_days', 'external_target'] as const) expect({ k, n: flagged(k) > 0 }).toEqual({ k, n: true });
+    for (const r of sql.nonHuman) expect(r.owner_inactive === true || r.never_expires === true || r.unused_90_days === true || r.external_target === true).toBe(true);
+    const kinds = new Set(sql.nonHuman.map((r) => r.kind));
+    for (const k of ['user_api_token', 'service_account', 'service_account_api_token', 'bitbucket_deploy_key', 'bitbucket_webhook']) expect(kinds).toContain(k);
+    expect(rows.nonHuman).toEqual(sql.nonHuman);
+  });
+
   it('shows the privileged changes of the day in every product', () => {
     const added = sql.changes.filter((c) => c.change === 'added');
     expect(added.some((c) => c.product === 'jira' && c.principal_id === newAdmin && c.permission === 'ADMINISTER_PROJECTS')).toBe(true);
@@ -172,7 +181,7 @@ describe('access report', () => {
     it('the first screen has a table of contents whose links reach every section, and every unit covered', async () => {
       const page = await open();
       const toc = await page.locator('nav#toc a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-      expect(toc).toEqual(expect.arrayContaining(['#summary', '#people', '#admins', '#changes', '#dormant', '#suspended', '#external', '#resources', '#coverage']));
+      expect(toc).toEqual(expect.arrayContaining(['#summary', '#people', '#admins', '#changes', '#dormant', '#suspended', '#external', '#nonhuman', '#resources', '#coverage']));
       for (const href of toc) expect(await page.locator(String(href)).count()).toBe(1);
       await page.screenshot({ path: join(shots, 'report-first-screen.png') });
       await page.locator('nav#toc a[href="#coverage"]').click();

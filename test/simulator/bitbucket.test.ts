@@ -92,7 +92,18 @@ async function crawl(sim: Simulator, retry = false): Promise<{ tables: Record<st
     const u = new URL(String(h.url));
     return { webhook_uuid: h.uuid, level: repo ? 'repository' : 'workspace', ...ws, repository_uuid: repo?.uuid ?? null, repository_full_name: repo?.full_name ?? null, url_host: u.hostname, url: `${u.protocol}//${u.host}${u.pathname}`, description: str(h.description), active: h.active, events: h.events, secret_set: h.secret_set, created_at: iso(h.created_at) };
   };
-  const variableRow = (v: Json, ws: Json, repo: Json | null) => ({ level: repo ? 'repository' : 'workspace', owner_uuid: repo?.uuid ?? ws.workspace_uuid, ...ws, repository_uuid: repo?.uuid ?? null, repository_full_name: repo?.full_name ?? null, variable_uuid: v.uuid, key: v.key, secured: v.secured });
+  const variableRow = (v: Json, ws: Json, repo: Json | null, env: Json | null = null) => ({
+    level: env ? 'deployment_environment' : repo ? 'repository' : 'workspace',
+    owner_uuid: env?.uuid ?? repo?.uuid ?? ws.workspace_uuid,
+    ...ws,
+    repository_uuid: repo?.uuid ?? null,
+    repository_full_name: repo?.full_name ?? null,
+    environment_uuid: env?.uuid ?? null,
+    environment_name: env?.name ?? null,
+    variable_uuid: v.uuid,
+    key: v.key,
+    secured: v.secured,
+  });
   const user = (u: Json) => ({ account_id: str(u.account_id), user_uuid: u.uuid, display_name: str(u.display_name), group_slug: null, group_name: null });
   const group = (g: Json) => ({ account_id: null, user_uuid: null, display_name: null, group_slug: g.slug, group_name: g.name });
   for (const access of (await all('/2.0/user/workspaces')) ?? []) {
@@ -156,6 +167,10 @@ async function crawl(sim: Simulator, retry = false): Promise<{ tables: Record<st
       for (const k of (await all(`/2.0/repositories/${slug}/${id}/deploy-keys`)) ?? []) t.bitbucket_deploy_keys?.push(keyRow(k, 'repository', r.uuid, r.full_name, ws));
       for (const h of (await all(`/2.0/repositories/${slug}/${id}/hooks`)) ?? []) t.bitbucket_webhooks?.push(hookRow(h, ws, r));
       for (const v of (await all(`/2.0/repositories/${slug}/${id}/pipelines_config/variables`)) ?? []) t.bitbucket_pipeline_variables?.push(variableRow(v, ws, r));
+      for (const e of (await all(`/2.0/repositories/${slug}/${id}/environments`)) ?? []) {
+        const envVars = await all(`/2.0/repositories/${slug}/${id}/deployments_config/environments/${encodeURIComponent(String(e.uuid))}/variables`);
+        for (const v of envVars ?? []) t.bitbucket_pipeline_variables?.push(variableRow(v, ws, r, e));
+      }
     }
     for (const h of (await all(`/2.0/workspaces/${slug}/hooks`)) ?? []) t.bitbucket_webhooks?.push(hookRow(h, ws, null));
     for (const v of (await all(`/2.0/workspaces/${slug}/pipelines-config/variables`)) ?? []) t.bitbucket_pipeline_variables?.push(variableRow(v, ws, null));

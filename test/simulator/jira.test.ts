@@ -174,6 +174,18 @@ async function crawl(sim: Simulator, get: Getter = getJson): Promise<{ tables: R
     user_installed: a.userInstalled ?? null,
     vendor_name: str((a.vendor as Json | undefined)?.name),
   }));
+
+  const secSchemes = (await pageAll<Json>('/rest/api/3/issuesecurityschemes/search', 50)) ?? [];
+  t.jira_issue_security_schemes = secSchemes.map((s) => ({ scheme_id: String(s.id), name: s.name, description: str(s.description), default_level_id: str(s.defaultLevel) }));
+  const secLevels = (await pageAll<Json>('/rest/api/3/issuesecurityschemes/level', 50)) ?? [];
+  t.jira_issue_security_levels = secLevels.map((l) => ({ level_id: l.id, scheme_id: l.issueSecuritySchemeId, name: l.name, description: str(l.description), is_default: l.isDefault ?? null }));
+  const secMembers = (await pageAll<Json>('/rest/api/3/issuesecurityschemes/level/member', 50)) ?? [];
+  t.jira_issue_security_level_members = secMembers.map((m) => {
+    const h = m.holder as Json;
+    return { member_id: m.id, scheme_id: m.issueSecuritySchemeId, level_id: m.issueSecurityLevelId, holder_type: h.type, holder_parameter: str(h.parameter), holder_value: str(h.value) };
+  });
+  const secProjects = (await pageAll<Json>('/rest/api/3/issuesecurityschemes/project', 50)) ?? [];
+  t.jira_issue_security_projects = secProjects.map((x) => ({ project_id: x.projectId, scheme_id: x.issueSecuritySchemeId }));
   return { tables: t, requests };
 }
 
