@@ -107,7 +107,7 @@ describe('convertWithAthena', () => {
     const err = await convertWithAthena('2026-11-28', [table('jira_users'), table('jira_groups'), table('jira_projects')], options(s)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ParquetConversionError);
     expect((err as ParquetConversionError).table).toBe('jira_groups');
-    expect((err as Error).message).toBe('converting jira_groups to Parquet failed: Athena query q-bad FAILED: HIVE_BAD_DATA: Error parsing field value');
+    expect((err as Error).message).toBe('converting jira_groups to Parquet failed: Athena query q-bad FAILED in workgroup atlassian-access: HIVE_BAD_DATA: Error parsing field value');
     expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(3);
   });
 
@@ -117,7 +117,7 @@ describe('convertWithAthena', () => {
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'RUNNING' } } });
     athena.on(StopQueryExecutionCommand).resolves({});
     const err = await convertWithAthena('2026-11-28', [table('jira_users')], options(s, { maxPolls: 3, pollIntervalMs: 10 })).catch((e: unknown) => e);
-    expect((err as Error).message).toBe('converting jira_users to Parquet failed: Athena query q-slow was still RUNNING after 3 checks 10 ms apart; it was stopped');
+    expect((err as Error).message).toBe('converting jira_users to Parquet failed: Athena query q-slow was still RUNNING after 3 checks 10 ms apart; it was stopped. Athena may be queueing queries in workgroup atlassian-access (its concurrency quota); the next run tries again.');
     expect(athena.commandCalls(GetQueryExecutionCommand)).toHaveLength(3);
     expect(athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([{ QueryExecutionId: 'q-slow' }]);
   });
@@ -126,7 +126,7 @@ describe('convertWithAthena', () => {
     const s = await store();
     athena.on(StartQueryExecutionCommand).rejects(Object.assign(new Error('User is not authorized to perform: athena:StartQueryExecution'), { name: 'AccessDeniedException' }));
     await expect(convertWithAthena('2026-11-28', [table('jira_users')], options(s))).rejects.toThrow(
-      'converting jira_users to Parquet failed: Athena did not start the query (AccessDeniedException: User is not authorized to perform: athena:StartQueryExecution); check the workgroup atlassian-access',
+      "converting jira_users to Parquet failed: Athena did not start it in workgroup atlassian-access (AccessDeniedException: User is not authorized to perform: athena:StartQueryExecution). Check that the workgroup exists and that the function's role may run queries in it (redeploy the stack).",
     );
   });
 });
@@ -192,7 +192,7 @@ describe('finalize with the Parquet conversion', () => {
       const round = await seedRunState(new S3Store(s3, bucket), run, [{ unit: unitA, status: 'published', stats }]);
       const err = await handler({ action: 'finalize', ...round }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ParquetConversionError);
-      expect((err as Error).message).toBe('converting jira_permission_grants to Parquet failed: Athena query jira_permission_grants FAILED: Access denied when writing output');
+      expect((err as Error).message).toBe('converting jira_permission_grants to Parquet failed: Athena query jira_permission_grants FAILED in workgroup atlassian-access: Access denied when writing output');
     } finally {
       process.env = saved;
     }
