@@ -135,6 +135,8 @@ export interface CollectOptions {
   quiet?: boolean;
   /** Shown beside the requests made (the demo knows it from the simulator). */
   minimumRequests?: number;
+  /** Print the summary table at the end. @default true (the demo prints one table for all its runs instead) */
+  summary?: boolean;
 }
 
 /** The local command. Returns the outcomes; exit code 0 only if every unit completed. */
@@ -188,7 +190,10 @@ export async function runCollect(argv: readonly string[], opts: CollectOptions =
       outcomes.push(outcome);
   }
   if (!opts.quiet) {
-      process.stdout.write(redactor.redact(formatSummary(outcomes, opts.minimumRequests ? { minimumRequests: opts.minimumRequests } : {})) + '\n');
+      if (opts.summary !== false) {
+        const min = opts.minimumRequests;
+        process.stdout.write(redactor.redact(formatSummary(outcomes, min ? { minimumRequests: new Map(outcomes.map((o) => [unitId(o.unit), min])) } : {})) + '\n');
+      }
       const failed = outcomes.filter((o) => !o.ok);
       if (failed.length) {
         process.stderr.write(

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { productModules } from '../functions/index.ts';
-import type { Product } from '../shared/config.ts';
+import { unitId, type Product } from '../shared/config.ts';
+import type { UnitOutcome } from '../shared/local/runner.ts';
 import { diffRows, readPublished } from '../shared/local/verify.ts';
 import { convertToParquet } from '../shared/parquet/local.ts';
 import { LocalStore } from '../shared/sink/store.ts';
@@ -24,6 +25,7 @@ import {
 } from '../simulator/index.ts';
 import { runCollect } from './collect.ts';
 import { ALL_TABLES } from '../functions/index.ts';
+import { formatSummary } from './summary.ts';
 
 /** The Assets tenant's truth and minimum for the object types the demo names. */
 function withObjectTypes(t: ReturnType<typeof assetsTenant>, types: readonly string[]): DemoProduct['tenant'] {
@@ -132,6 +134,9 @@ async function main(): Promise<number> {
   await rm(out, { recursive: true, force: true });
   let exit = 0;
   let invocations = 0;
+  // One summary table at the end, for every unit of every product.
+  const all: UnitOutcome[] = [];
+  const minimum = new Map<string, number>();
   for (const p of products) {
     const sim = await startSimulator({
       products: [p.tenant],
@@ -153,9 +158,11 @@ async function main(): Promise<number> {
       }[p.auth];
       const { outcomes, exitCode } = await runCollect(
         ['--product', p.product, '--site-url', `${sim.url}${p.path ?? ''}`, '--org', orgOf(p.product), '--out', out, '--date', date, '--max-requests-per-invocation', '150', ...(p.extraArgs?.(sim) ?? [])],
-        { env, http: { timeoutMs: 1000, retry: { baseDelayMs: 100, maxDelayMs: 2000 } }, minimumRequests: p.tenant.minimumRequests() },
+        { env, http: { timeoutMs: 1000, retry: { baseDelayMs: 100, maxDelayMs: 2000 } }, summary: false },
       );
       invocations += outcomes.reduce((n, o) => n + o.invocations, 0);
+      all.push(...outcomes);
+      for (const o of outcomes) minimum.set(unitId(o.unit), p.tenant.minimumRequests());
       if (exitCode !== 0) {
         exit = exitCode;
         continue;
@@ -173,6 +180,7 @@ async function main(): Promise<number> {
       await sim.close();
     }
   }
+  process.stdout.write(`${formatSummary(all, { minimumRequests: minimum })}\n`);
   if (parquet) {
     const { converted } = await convertToParquet(out, { dates: [date], tables: ALL_TABLES });
     process.stdout.write(`\nParquet copies: ${converted.length} partitions under ${out}/parquet/ (npm run query -- --parquet reads them)\n`);

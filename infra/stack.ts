@@ -100,6 +100,7 @@ export class CollectorStack extends Stack {
       planFunction: this.functions.plan,
       collectFunction: this.functions.collect,
       finalizeFunction: this.functions.finalize,
+      reportFunction: this.functions.report,
       dataBucket: this.data.bucket,
       collectTimeout: this.functions.collectTimeout,
       units,
@@ -125,13 +126,15 @@ export class CollectorStack extends Stack {
       ...(config.aws.analystWorkGroups ? { analystWorkGroups: config.aws.analystWorkGroups } : {}),
     });
     if (props.parquet) this.catalog.grantParquetConversion(this.functions.finalize);
+    this.catalog.grantReportQueries(this.functions.report);
     const lf = config.aws.lakeFormation;
     this.lakeFormation = lf
       ? new CollectorLakeFormation(this, 'LakeFormation', {
           data: this.data,
           catalog: this.catalog,
           analystPrincipalArns: lf.analystPrincipalArns,
-          ...(props.parquet && this.functions.finalize.role ? { queryRoles: [this.functions.finalize.role] } : {}),
+          // Roles that query through Athena: the report Lambda always, finalize for the Parquet conversion.
+          queryRoles: [this.functions.report.role, ...(props.parquet ? [this.functions.finalize.role] : [])].filter((r): r is iam.IRole => r !== undefined),
         })
       : undefined;
     this.alarms = new FailureAlarms(this, 'Alarms', {

@@ -6,10 +6,10 @@ import { convertWithAthena } from '../../shared/parquet/athena.ts';
 import { jsonLogger, Redactor } from '../../shared/redact.ts';
 import type { AnyTable } from '../../shared/schema/table.ts';
 import { S3Store } from '../../shared/sink/s3-store.ts';
-import { finalizeRun, reportRun, tallyRound } from '../../shared/workflow/finalize.ts';
+import { finalizeRun, tallyRound } from '../../shared/workflow/finalize.ts';
 import type { FinalizeOutput, Round, Step } from '../../shared/workflow/schemas.ts';
 import { sitePublish } from '../../shared/workflow/site.ts';
-import { moduleFor, MODULES } from '../index.ts';
+import { moduleFor } from '../index.ts';
 
 const Env = z.object({
   DATA_BUCKET: z.string().min(1),
@@ -21,7 +21,7 @@ const Env = z.object({
 });
 
 /** The Task states that invoke this Lambda. */
-const ActionSchema = z.object({ action: z.enum(['publish', 'tally', 'finalize', 'report']).default('finalize') });
+const ActionSchema = z.object({ action: z.enum(['publish', 'tally', 'finalize']).default('finalize') });
 
 /** Clients a test may inject (moto_server); built per invocation otherwise. */
 export interface FinalizeHandlerDeps {
@@ -36,11 +36,10 @@ export interface FinalizeHandlerDeps {
  * child as soon as the unit completes); `tally` reads a Distributed Map round's results from S3 and plans the
  * next round; `finalize` writes the run manifest from the unit records (and with the stack's `parquet` option
  * converts the date to Parquet with Athena) and returns the counts the state machine uses to fail the run when
- * a unit failed; `report` writes the access report (`manifests/dt=<date>/<run id>.report.html`, and
- * `manifests/latest-report.html`).
+ * a unit failed. The access report is the report Lambda's (functions/handlers/report.ts).
  */
 export function createFinalizeHandler(deps: FinalizeHandlerDeps = {}) {
-  return async (event: unknown): Promise<FinalizeOutput | Round | Step | { report: string }> => {
+  return async (event: unknown): Promise<FinalizeOutput | Round | Step> => {
     const action = ActionSchema.safeParse(event);
     if (!action.success) throw new ConfigError(`finalize: invalid event at 'action': ${action.error.issues[0]?.message}. Redeploy the stack.`);
     const env = Env.safeParse(process.env);
@@ -61,17 +60,6 @@ export function createFinalizeHandler(deps: FinalizeHandlerDeps = {}) {
         return sitePublish(event, { state, store, moduleFor, log });
       case 'tally':
         return tallyRound(event, { state, log });
-      case 'report':
-        return reportRun(event, {
-          store,
-          modules: MODULES,
-          log,
-          // The access report of the run's date, beside the manifest (same prefix: same permissions and retention).
-          writeReport: async (key, html) => {
-            await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: html, ContentType: 'text/html; charset=utf-8' }));
-            return `s3://${bucket}/${key}`;
-          },
-        });
       case 'finalize':
         break;
     }
@@ -80,7 +68,6 @@ export function createFinalizeHandler(deps: FinalizeHandlerDeps = {}) {
       store,
       state,
       moduleFor,
-      modules: MODULES,
       log,
       ...(athena && workGroup && database
         ? {

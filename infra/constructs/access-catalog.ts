@@ -299,6 +299,41 @@ export class AccessCatalog extends Construct {
   }
 
   /**
+   * Let the report Lambda run the report's queries (shared/report/sql.ts) in the shared workgroup
+   * (shared/sql/athena.ts): its workgroup and database in the environment; start, watch, read and stop queries
+   * in this workgroup only; Glue reads of this database's tables and views; Athena's query results under the
+   * workgroup's result prefix. Reading data/ is the bucket's grant (CollectorBucket.grantReport).
+   */
+  grantReportQueries(fn: lambda.Function): void {
+    const stack = Stack.of(this);
+    fn.addEnvironment('ATHENA_WORKGROUP', this.workGroupName);
+    fn.addEnvironment('GLUE_DATABASE', this.databaseName);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'],
+        resources: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName })],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['glue:GetDatabase', 'glue:GetTable'],
+        resources: [
+          stack.formatArn({ service: 'glue', resource: 'catalog' }),
+          stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
+          stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${this.databaseName}/*` }),
+        ],
+      }),
+    );
+    for (const s of this.bucketRef.athenaResultStatements(this.resultsPrefix)) fn.addToRolePolicy(s);
+    const role = fn.role ?? fn;
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region}:${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:table/${this.databaseName}/*]`,
+      reason: 'Athena reads the definitions of the views and tables the report queries (GetTable); tables of the collector database only.',
+    });
+    ackObjectWildcard(role, this.bucketRef.bucket, this.resultsPrefix, `Athena writes each query’s result under ${this.resultsPrefix} with the caller’s permissions, and the report reads it back; limited to that prefix.`);
+  }
+
+  /**
    * Let the finalize Lambda convert each run's date to Parquet (shared/parquet/athena.ts): its workgroup and
    * database in the environment; Athena queries in this workgroup only; Glue reads of this database; Athena's
    * query results under athena-results/ (it already reads and writes data/). Requires `parquet`.

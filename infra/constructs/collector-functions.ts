@@ -43,7 +43,7 @@ export interface CollectNetwork {
 }
 
 /**
- * The three Lambdas of the workflow: plan, collect, finalize. Node 22 on arm64, bundled by the local
+ * The four Lambdas of the workflow: plan, collect, finalize, report. Node 22 on arm64, bundled by the local
  * esbuild (no Docker) with source maps; each has its own role with only what it needs, its own log group
  * (JSON logs) and X-Ray tracing.
  */
@@ -51,6 +51,8 @@ export class CollectorFunctions extends Construct {
   readonly plan: nodejs.NodejsFunction;
   readonly collect: nodejs.NodejsFunction;
   readonly finalize: nodejs.NodejsFunction;
+  /** The access report after each run: the report's SQL in Athena (its Athena grants come from the catalog). */
+  readonly report: nodejs.NodejsFunction;
   /** The collect Lambda's timeout (the workflow's task timeout is derived from it). */
   readonly collectTimeout: Duration;
 
@@ -88,6 +90,13 @@ export class CollectorFunctions extends Construct {
       retention,
       environment: { DATA_BUCKET: bucketName, DATA_PREFIX },
     });
+    this.report = this.fn('Report', 'report', {
+      memoryMb: 512,
+      // The workflow's Report state waits as long (CollectorWorkflowProps.reportTimeout's default).
+      timeout: Duration.minutes(10),
+      retention,
+      environment: { DATA_BUCKET: bucketName, DATA_PREFIX },
+    });
     props.data.grantStaging(this.collect);
     props.secrets.grantRead(this.collect);
     props.data.grantPublish(this.finalize);
@@ -103,11 +112,14 @@ export class CollectorFunctions extends Construct {
     ackObjectWildcard(this.collect.role ?? this.collect, bucket, `${STATE_PREFIX}/units/`, 'One record (checkpoint) per date and unit, named at run time; limited to state/units/.');
     ackObjectWildcard(this.finalize.role ?? this.finalize, bucket, `${STATE_PREFIX}/`, 'The run state (site lists, Map results, unit records) is named per date, run and unit at run time; limited to state/.');
     ackObjectWildcard(this.finalize.role ?? this.finalize, bucket, `${MANIFEST_PREFIX}/`, 'Run manifests are named per date and run id at run time; put-only, limited to manifests/.');
+    props.data.grantReport(this.report);
+    ackObjectWildcard(this.report.role ?? this.report, bucket, `${DATA_PREFIX}/`, 'The report reads the published partitions (through Athena and to list the units covered), named per date and org at run time; read-only, limited to data/.');
+    ackObjectWildcard(this.report.role ?? this.report, bucket, `${MANIFEST_PREFIX}/`, 'Reports are named per date and run id at run time; put-only, limited to manifests/.');
   }
 
   private fn(
     id: string,
-    handler: 'plan' | 'collect' | 'finalize',
+    handler: 'plan' | 'collect' | 'finalize' | 'report',
     o: { memoryMb: number; timeout: Duration; retention: logs.RetentionDays; environment: Record<string, string>; network?: CollectNetwork },
   ): nodejs.NodejsFunction {
     const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: o.retention, removalPolicy: RemovalPolicy.DESTROY });

@@ -31,6 +31,8 @@ export interface CollectorWorkflowProps {
   readonly planFunction: lambda.IFunction;
   readonly collectFunction: lambda.IFunction;
   readonly finalizeFunction: lambda.IFunction;
+  /** The Report state's Lambda (functions/handlers/report.ts): the access report through Athena. */
+  readonly reportFunction: lambda.IFunction;
   /** The data bucket: the Distributed Map reads each round's site list from it and writes its results to it. */
   readonly dataBucket: s3.IBucket;
   /** Timeout of the collect function; the task times out one minute after it. */
@@ -64,7 +66,7 @@ export interface CollectorWorkflowProps {
  * Parent: plan (write the site list to S3) → Distributed Map over sites (ItemReader from S3, one Standard child
  * execution per site, ResultWriter to S3, every failure tolerated) → tally (read the results from S3; sites
  * whose child stopped at its step bound go into the next round) ↺ → finalize (manifest from the unit records)
- * → report (own Catch: never fails the run) → fail the execution if a unit failed. The parent's state holds
+ * → report (its own Lambda, the report's SQL in Athena; own timeout and Catch: never fails the run) → fail the execution if a unit failed. The parent's state holds
  * counts and S3 keys only.
  *
  * Child (one site, its units one after another): collect step ↺ (one invocation of the current unit, its
@@ -258,7 +260,7 @@ export class CollectorWorkflow extends Construct {
 
     const report = new tasks.LambdaInvoke(this, 'Report', {
       stateName: STATE.report,
-      lambdaFunction: props.finalizeFunction,
+      lambdaFunction: props.reportFunction,
       payload: sfn.TaskInput.fromObject({ action: 'report', ...round }),
       resultPath: sfn.JsonPath.DISCARD,
       retryOnServiceExceptions: false,
@@ -303,7 +305,7 @@ export class CollectorWorkflow extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'Execution logging and X-Ray: logs:*LogDelivery* and xray:* APIs do not support resource-level permissions (Step Functions documentation).',
     });
-    for (const fn of [props.planFunction, props.collectFunction, props.finalizeFunction]) {
+    for (const fn of [props.planFunction, props.collectFunction, props.finalizeFunction, props.reportFunction]) {
       Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${fnLogicalRef(fn)}.Arn>:*]`,
         reason: 'lambda:InvokeFunction on the function and its versions/aliases (ARN:*), as the CDK LambdaInvoke task grants.',

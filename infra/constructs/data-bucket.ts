@@ -172,6 +172,19 @@ export class CollectorBucket extends Construct {
     for (const s of this.keyStatements(['kms:GenerateDataKey', 'kms:Decrypt'])) grantee.grantPrincipal.addToPrincipalPolicy(s);
   }
 
+  /**
+   * The report Lambda: read the published tables (Athena reads them with the caller's permissions; "Snapshots
+   * covered" lists their files) and put the report beside the manifests. No delete, no staging, no state.
+   */
+  grantReport(grantee: iam.IGrantable): void {
+    const data = `${DATA_PREFIX}/`;
+    const manifests = `${MANIFEST_PREFIX}/`;
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.objects(data)] }));
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.objects(manifests)] }));
+    grantee.grantPrincipal.addToPrincipalPolicy(this.list([data]));
+    for (const s of this.keyStatements(['kms:GenerateDataKey', 'kms:Decrypt'])) grantee.grantPrincipal.addToPrincipalPolicy(s);
+  }
+
   /** With a customer-managed key: the key actions, through S3 only. */
   private keyStatements(actions: readonly string[]): iam.PolicyStatement[] {
     return this.encryptionKey ? [keyViaService(this.encryptionKey, 's3', actions)] : [];

@@ -64,8 +64,14 @@ export interface ProductModule<P extends string = Product, O extends z.ZodRawSha
 export interface Progress {
   readonly unit: string;
   readonly stream: string;
+  /** Items of this page of the stream. */
   readonly items: number;
+  /** Rows this page of the stream produced (every table it writes). */
+  readonly streamRows: number;
+  /** Items in the stream's whole list, when the endpoint says (top-level streams): for a percentage. */
+  readonly total?: number;
   readonly pages: number;
+  /** Rows of the unit so far (every stream). */
   readonly rows: number;
   readonly requests: number;
 }
@@ -175,7 +181,7 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
           const at = now().toISOString();
           for (const r of rows) writer.add(r.table, { ...r.row, site, collected_at: at, deployment });
         },
-        boundary: async ({ stream, items, dropped }) => {
+        boundary: async ({ stream, items, dropped, rows: streamRows, total }) => {
           await writer.flush();
           pagesNow++;
           stats.pages++;
@@ -187,6 +193,8 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
             unit: id,
             stream,
             items,
+            streamRows,
+            ...(total !== undefined ? { total } : {}),
             pages: stats.pages,
             rows: sum(stats.rows) + sum(writer.rows),
             requests: stats.requests + client.counters.requests,
@@ -240,6 +248,7 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
     for (const [t, n] of Object.entries(writer.rows)) stats.rows[t] = (stats.rows[t] ?? 0) + n;
     stats.requests += client.counters.requests;
     stats.retries += client.counters.retries;
+    stats.rateLimited = (stats.rateLimited ?? 0) + client.counters.rateLimited;
     stats.invocations++;
     stats.elapsedMs += Date.now() - started;
     if (done) {

@@ -15,6 +15,8 @@ export interface Page<T> {
   readonly next: Cursor;
   /** Items the key guard dropped from this page because this stream already yielded their key. */
   readonly dropped: number;
+  /** Items in the whole list, when the endpoint says (Jira PageBean `total`): progress shows a percentage. */
+  readonly total?: number;
 }
 
 /** What a style reads out of one response. */
@@ -27,6 +29,8 @@ export interface PageRead<T> {
    * {@link paginate}). Styles that cannot tell leave it undefined (no overlap assumed).
    */
   readonly short?: boolean;
+  /** Items in the whole list, when the endpoint says (e.g. Jira PageBean `total`); only for progress. */
+  readonly total?: number;
 }
 
 /** A pagination style bound to one endpoint. */
@@ -99,7 +103,7 @@ export async function* paginate<T>(client: HttpClient, style: PageStyle<T>, star
         next = { page: next, seenKeys: keep };
       }
     }
-    yield { items, cursor, next, dropped };
+    yield { items, cursor, next, dropped, ...(read.total !== undefined ? { total: read.total } : {}) };
     if (next === null) return;
     cursor = next;
   }
@@ -166,6 +170,8 @@ export function offset<T>(
       readonly itemsField: string;
       /** Envelope field holding the page size the server applied (`maxResults`, `limit`), when it says. */
       readonly limitField?: string;
+      /** Envelope field holding the number of items in the whole list (`total`), when it says: progress only. */
+      readonly totalField?: string;
       /** True when `body` (already known to be an object with an items array) is the last page. */
       readonly isEnd: (body: Record<string, unknown>, received: number, startAt: number) => boolean;
       readonly method?: 'GET' | 'POST';
@@ -193,7 +199,8 @@ export function offset<T>(
       const items = itemsOf(o.item, body[o.itemsField] as unknown[], endpoint, o.itemsField);
       const end = items.length === 0 || o.isEnd(body, items.length, startAt);
       const short = items.length < appliedLimit(body, o.limitField, o.pageSize);
-      return { items, next: end ? null : { startAt: startAt + items.length }, short };
+      const total = o.totalField ? body[o.totalField] : undefined;
+      return { items, next: end ? null : { startAt: startAt + items.length }, short, ...(typeof total === 'number' && Number.isInteger(total) && total >= 0 ? { total } : {}) };
     },
   };
 }
@@ -211,6 +218,7 @@ export function pageBean<T>(o: CommonOptions<T> & KeyedOptions<T> & { readonly p
     limitParam: 'maxResults',
     itemsField: 'values',
     limitField: 'maxResults',
+    totalField: 'total',
     isEnd: (body, received, startAt) => {
       const b = jiraPageBean.safeParse(body);
       const { isLast, total } = b.success ? b.data : {};

@@ -13,6 +13,6 @@ export function progressLogger(log: Logger, everyMs = 60_000, now: () => number 
     const t = now();
     if (t - lastAt < everyMs) return;
     lastAt = t;
-    log.info('progress', { unit: p.unit, stream: p.stream, pages: p.pages, rows: p.rows, requests: p.requests });
+    log.info('progress', { unit: p.unit, stream: p.stream, pages: p.pages, rows: p.rows, requests: p.requests, ...(p.total !== undefined ? { streamTotal: p.total } : {}) });
   };
 }

@@ -115,12 +115,23 @@ export interface Position {
   frame: Frame | null;
 }
 
+/** One page done: its stream, items, rows emitted and, for a top-level stream whose endpoint says, the list's total. */
+export interface BoundaryInfo {
+  readonly stream: string;
+  readonly items: number;
+  readonly dropped: number;
+  /** Rows the page's items produced (every table). */
+  readonly rows: number;
+  /** Items in the whole list (top-level streams only: a child stream's total is one parent's). */
+  readonly total?: number;
+}
+
 /** Callbacks of one engine run. */
 export interface EngineHooks {
   /** Called with each page's rows; rows must be buffered before `boundary` runs. */
   emit(rows: readonly RowOut[]): void;
   /** Called after each page, once the position is consistent. Throw {@link StopSignal} to stop here. */
-  boundary(info: { stream: string; items: number; dropped: number }): Promise<void>;
+  boundary(info: BoundaryInfo): Promise<void>;
   /** A parent vanished (404 on its child endpoint), or an optional endpoint refused (`reason`: the 403 message). */
   skipped(info: { stream: string; key: Json; reason?: string }): void;
 }
@@ -166,7 +177,7 @@ export async function runStreams(
   }
 }
 
-async function boundary(ctx: RunContext, info: { stream: string; items: number; dropped: number }): Promise<void> {
+async function boundary(ctx: RunContext, info: BoundaryInfo): Promise<void> {
   await ctx.hooks.boundary(info);
   if (ctx.stopping) throw new StopSignal();
 }
@@ -239,7 +250,7 @@ async function runFrame(s: Stream, parent: Json, frame: Frame, isChild: boolean,
     frame.pending.push(...tasks);
     queue.push(...tasks);
     spawn();
-    await boundary(ctx, { stream: s.name, items: page.items.length, dropped: page.dropped });
+    await boundary(ctx, { stream: s.name, items: page.items.length, dropped: page.dropped, rows: rows.length, ...(!isChild && page.total !== undefined ? { total: page.total } : {}) });
   };
 
   const work = async (): Promise<void> => {

@@ -67,6 +67,8 @@ export interface HttpClientOptions {
 export interface HttpCounters {
   requests: number;
   retries: number;
+  /** Answers 429 (rate limited), retried or not. */
+  rateLimited: number;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -80,7 +82,7 @@ export const DEFAULT_RATE_LIMIT_PAUSE_MS = 300_000;
  * credential.
  */
 export class HttpClient {
-  readonly counters: HttpCounters = { requests: 0, retries: 0 };
+  readonly counters: HttpCounters = { requests: 0, retries: 0, rateLimited: 0 };
   private readonly base: URL;
   private readonly auth: AuthProvider;
   private readonly policy: RetryPolicy;
@@ -242,6 +244,7 @@ export class HttpClient {
       } finally {
         if (permit && !answered) this.budget?.abandon(permit);
       }
+      if (failure.kind === 'status' && failure.status === 429) this.counters.rateLimited++;
       const decision = decideRetry(failure, attempt, this.policy, this.now(), this.random);
       // The site's window the 429 closed (Retry-After, else reset, else the documented interval): every
       // request of the site waits for it in `pace`, this one included.

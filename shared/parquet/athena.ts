@@ -1,6 +1,8 @@
-import { GetQueryExecutionCommand, StartQueryExecutionCommand, StopQueryExecutionCommand, type AthenaClient } from '@aws-sdk/client-athena';
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../redact.ts';
+import { AthenaQueryRunner } from '../sql/athena.ts';
+import { QueryError } from '../sql/errors.ts';
 import type { AnyTable } from '../schema/table.ts';
 import { parquetPartitionPrefix, parquetTablePrefix } from '../sink/layout.ts';
 import type { BlobStore } from '../sink/store.ts';
@@ -75,8 +77,6 @@ export interface AthenaConversion {
   readonly dataScannedBytes: number;
 }
 
-const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 async function convertTable(t: AnyTable, date: string, o: AthenaParquetOptions): Promise<AthenaConversion> {
   const sql = unloadSql(t, { database: o.database, date, location: parquetLocation(o.bucket, o.dataPrefix, t.name) });
   // UNLOAD refuses a destination that holds files: remove the previous copy of the date (a re-run replaces it).
@@ -87,47 +87,24 @@ async function convertTable(t: AnyTable, date: string, o: AthenaParquetOptions):
   } catch (e) {
     throw new ParquetConversionError(t.name, `could not remove the previous copy of ${date}: ${(e as Error).message}`, { cause: e });
   }
-  let id: string | undefined;
+  // The one way to run a statement in Athena (shared/sql/athena.ts): start in the workgroup, bounded wait, stop on timeout.
+  const runner = new AthenaQueryRunner({
+    athena: o.athena,
+    workGroup: o.workGroup,
+    database: o.database,
+    pollIntervalMs: o.pollIntervalMs ?? 2000,
+    maxPolls: o.maxPolls ?? 300,
+    ...(o.sleep ? { sleep: o.sleep } : {}),
+    ...(o.log ? { log: o.log } : {}),
+  });
+  let done;
   try {
-    const r = await o.athena.send(
-      new StartQueryExecutionCommand({ QueryString: sql, WorkGroup: o.workGroup, QueryExecutionContext: { Catalog: 'AwsDataCatalog', Database: o.database } }),
-    );
-    id = r.QueryExecutionId;
+    done = await runner.execute(`UNLOAD ${t.name}`, sql);
   } catch (e) {
-    throw new ParquetConversionError(t.name, `Athena did not start the query (${(e as Error).name}: ${(e as Error).message}); check the workgroup ${o.workGroup} and the Lambda's permissions`, { cause: e });
+    throw new ParquetConversionError(t.name, e instanceof QueryError ? e.detail : (e as Error).message, { cause: e });
   }
-  if (!id) throw new ParquetConversionError(t.name, 'Athena returned no query execution id');
-  const maxPolls = o.maxPolls ?? 300;
-  const interval = o.pollIntervalMs ?? 2000;
-  for (let poll = 1; ; poll++) {
-    let r;
-    try {
-      r = await o.athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }));
-    } catch (e) {
-      throw new ParquetConversionError(t.name, `could not read the state of Athena query ${id}: ${(e as Error).message}`, { cause: e });
-    }
-    const status = r.QueryExecution?.Status;
-    const state = status?.State;
-    if (state === 'SUCCEEDED') {
-      const scanned = r.QueryExecution?.Statistics?.DataScannedInBytes ?? 0;
-      (o.log ?? silentLogger).info('table converted to Parquet', { table: t.name, date, query: id, scannedBytes: scanned, replacedFiles: previous.length });
-      return { table: t.name, queryExecutionId: id, dataScannedBytes: scanned };
-    }
-    if (state === 'FAILED' || state === 'CANCELLED') {
-      const reason = status?.AthenaError?.ErrorMessage ?? status?.StateChangeReason ?? 'no reason given';
-      throw new ParquetConversionError(t.name, `Athena query ${id} ${state}: ${reason}`);
-    }
-    if (poll >= maxPolls) {
-      // Stop it, so a retried finalize does not race a query still writing into the same folder.
-      try {
-        await o.athena.send(new StopQueryExecutionCommand({ QueryExecutionId: id }));
-      } catch {
-        // best effort: the error below says what happened either way
-      }
-      throw new ParquetConversionError(t.name, `Athena query ${id} was still ${state ?? 'pending'} after ${maxPolls} checks ${interval} ms apart; it was stopped`);
-    }
-    await (o.sleep ?? wait)(interval);
-  }
+  (o.log ?? silentLogger).info('table converted to Parquet', { table: t.name, date, query: done.queryExecutionId, scannedBytes: done.dataScannedBytes, replacedFiles: previous.length });
+  return { table: t.name, queryExecutionId: done.queryExecutionId, dataScannedBytes: done.dataScannedBytes };
 }
 
 /**

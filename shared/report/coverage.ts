@@ -75,3 +75,18 @@ export async function unitCoverage(store: BlobStore, date: string, previous: str
   if (previous) await mark(previous, false);
   return sortRows([...out.values()], COVERAGE_ORDER);
 }
+
+/**
+ * Snapshot dates in the store, ascending: the `dt=` partitions of collector_units (one row per completed unit,
+ * every product) and, for snapshots older than that table, of the four tables the `snapshots` view also reads.
+ */
+export async function publishedDates(store: BlobStore): Promise<string[]> {
+  const dates = new Set<string>();
+  for (const table of ['collector_units', 'jira_settings', 'confluence_settings', 'bitbucket_workspaces', 'admin_orgs']) {
+    for (const key of await store.list(`${table}/dt=`)) {
+      const m = /^[^/]+\/dt=(\d{4}-\d{2}-\d{2})\//.exec(key);
+      if (m?.[1]) dates.add(m[1]);
+    }
+  }
+  return [...dates].sort();
+}

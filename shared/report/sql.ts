@@ -1,4 +1,5 @@
-import type { SqlEngine, SqlRow } from '../sql/duckdb.ts';
+import type { SqlRow } from '../sql/duckdb.ts';
+import type { QueryRunner } from '../sql/runner.ts';
 import { normalize, type AdminRow, type ChangeRow, type CoverageRow, type DormantRow, type ExternalRow, type NonHumanRow, type ReportData } from './data.ts';
 
 const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -66,12 +67,18 @@ const str = (v: SqlRow[string] | undefined): string | null => (v === null || v =
 const num = (v: SqlRow[string] | undefined): number | null => (typeof v === 'number' ? v : null);
 const bool = (v: SqlRow[string] | undefined): boolean | null => (typeof v === 'boolean' ? v : null);
 
-/** The report's figures from SQL (the views), e.g. over a local folder with DuckDB. */
-export async function reportDataFromSql(engine: SqlEngine, date: string, previous: string | null): Promise<ReportData> {
+/**
+ * The report's figures from SQL (the views) through a query runner: DuckDB over a local folder
+ * (`npm run report`) or Athena in the stack's workgroup (the workflow's Report state). Same text on both.
+ */
+export async function reportDataFromSql(runner: QueryRunner, date: string, previous: string | null): Promise<ReportData> {
   const q = reportQueries(date, previous);
-  const rows = async (sql: string | undefined) => (sql ? (await engine.query(sql)).rows : []);
-  const coverage: CoverageRow[] = (await rows(q.coverage)).map((r) => ({ org: String(r.org), product: String(r.product), site: String(r.site), on_date: r.on_date === true, on_previous: r.on_previous === true }));
-  const admins: AdminRow[] = (await rows(q.admins)).map((r) => ({
+  const rows = async (name: keyof typeof q) => {
+    const sql = q[name];
+    return sql ? runner.run(`report ${name}`, sql) : [];
+  };
+  const coverage: CoverageRow[] = (await rows('coverage')).map((r) => ({ org: String(r.org), product: String(r.product), site: String(r.site), on_date: r.on_date === true, on_previous: r.on_previous === true }));
+  const admins: AdminRow[] = (await rows('admins')).map((r) => ({
     org: String(r.org),
     product: String(r.product) as AdminRow['product'],
     site: String(r.site),
@@ -81,7 +88,7 @@ export async function reportDataFromSql(engine: SqlEngine, date: string, previou
     scope: num(r.scope),
     active: bool(r.active),
   }));
-  const changes: ChangeRow[] = (await rows(q.changes)).map((r) => ({
+  const changes: ChangeRow[] = (await rows('changes')).map((r) => ({
     org: String(r.org),
     product: String(r.product),
     site: String(r.site),
@@ -93,7 +100,7 @@ export async function reportDataFromSql(engine: SqlEngine, date: string, previou
     principal_id: String(r.principal_id),
     display_name: str(r.display_name),
   }));
-  const dormant: DormantRow[] = (await rows(q.dormant)).map((r) => ({
+  const dormant: DormantRow[] = (await rows('dormant')).map((r) => ({
     org: String(r.org),
     reason: String(r.reason) as DormantRow['reason'],
     account_id: String(r.account_id),
@@ -103,7 +110,7 @@ export async function reportDataFromSql(engine: SqlEngine, date: string, previou
     days_inactive: num(r.days_inactive),
     products: String(r.products ?? ''),
   }));
-  const external: ExternalRow[] = (await rows(q.external)).map((r) => ({
+  const external: ExternalRow[] = (await rows('external')).map((r) => ({
     org: String(r.org),
     account_id: String(r.account_id),
     name: str(r.name),
@@ -112,8 +119,8 @@ export async function reportDataFromSql(engine: SqlEngine, date: string, previou
     directory_status: str(r.directory_status),
     products: String(r.products ?? ''),
   }));
-  const directory = (await rows(q.directory))[0]?.directory === true;
-  const nonHuman: NonHumanRow[] = (await rows(q.nonHuman)).map((r) => ({
+  const directory = (await rows('directory'))[0]?.directory === true;
+  const nonHuman: NonHumanRow[] = (await rows('nonHuman')).map((r) => ({
     org: String(r.org),
     kind: String(r.kind),
     credential_id: String(r.credential_id),

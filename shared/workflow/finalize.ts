@@ -4,9 +4,6 @@ import { emptyStats, type Stats } from '../contract.ts';
 import type { ProductModule } from '../engine/collect.ts';
 import { ConfigError } from '../errors.ts';
 import type { AnyTable } from '../schema/table.ts';
-import { renderReport } from '../report/render.ts';
-import { reportDataFromRows, storeSource } from '../report/rows.ts';
-import { unitCoverage, type CoverageProducts } from '../report/coverage.ts';
 import { silentLogger, type Logger } from '../redact.ts';
 import type { BlobStore } from '../sink/store.ts';
 import { manifestKey, roundFailuresKey, roundItemsKey } from './names.ts';
@@ -34,15 +31,8 @@ export interface FinalizeDeps {
   readonly state: BlobStore;
   /** The product module of a unit (its tables), i.e. `moduleFor` of functions/index.ts. */
   readonly moduleFor: (product: Product) => ProductModule;
-  /** Every product module (functions/index.ts), for the report's "snapshots covered". */
-  readonly modules: CoverageProducts;
   /** Write the manifest JSON at `key` (from the bucket root); returns its URI. */
   readonly writeManifest: (key: string, json: string) => Promise<string>;
-  /**
-   * Write the run's access report (HTML) at `key` (from the bucket root); returns its URI. Without it, no
-   * report is written. A report that fails is logged and never fails the run.
-   */
-  readonly writeReport?: (key: string, html: string) => Promise<string>;
   readonly log?: Logger;
   readonly now?: () => Date;
   /** Unit records read at once. @default 8 */
@@ -53,38 +43,6 @@ export interface FinalizeDeps {
    * Without it, nothing is converted.
    */
   readonly convertToParquet?: (date: string, tables: readonly AnyTable[]) => Promise<unknown>;
-}
-
-/** Key (from the bucket root) of a run's access report: beside its manifest, same retention and readers. */
-export function reportKey(run: { id: string; date: string }): string {
-  return manifestKey(run).replace(/\.json$/, '.report.html');
-}
-/** The latest run's access report, overwritten by each run (the bucket keeps earlier versions 30 days). */
-export const LATEST_REPORT_KEY = 'manifests/latest-report.html';
-
-/**
- * Compute the access report of `date` from the published tables (TypeScript over the NDJSON: the finalize
- * Lambda has no DuckDB) and write it. Returns its URI, or undefined when it could not be made.
- */
-export async function writeAccessReport(run: Run, deps: Pick<FinalizeDeps, 'store' | 'writeReport' | 'now' | 'modules'>, log: Logger): Promise<string | undefined> {
-  if (!deps.writeReport) return undefined;
-  try {
-    const src = storeSource(deps.store);
-    const figures = await reportDataFromRows(src, run.date);
-    if (!figures) return undefined;
-    // Snapshots covered: every unit that published files (Confluence DC, JSM, Assets, Opsgenie, Trello included).
-    const data = { ...figures, coverage: await unitCoverage(deps.store, figures.date, figures.previous, deps.modules) };
-    const html = renderReport(data, { generatedAt: (deps.now ?? (() => new Date()))().toISOString(), source: deps.store.location });
-    const uri = await deps.writeReport(reportKey(run), html);
-    // A re-run of an earlier date does not replace the latest report.
-    const dates = await src.dates();
-    if (run.date >= (dates[dates.length - 1] ?? run.date)) await deps.writeReport(LATEST_REPORT_KEY, html);
-    log.info('access report written', { run: run.id, date: run.date, report: uri, admins: data.admins.length, changes: data.changes.length });
-    return uri;
-  } catch (e) {
-    log.warn('the access report could not be made; the run is unaffected', { run: run.id, error: (e as Error).name, message: clip((e as Error).message, 500) });
-    return undefined;
-  }
 }
 
 const SitesSchema = z.array(SiteSchema);
@@ -260,13 +218,6 @@ export async function finalizeRun(event: unknown, deps: FinalizeDeps): Promise<F
       ...(u.error ? { error: u.error.name } : {}),
     })),
   };
-}
-
-/** The report state: the access report of the run's date, after finalize. Never throws (the state has a Catch too). */
-export async function reportRun(event: unknown, deps: Pick<FinalizeDeps, 'store' | 'writeReport' | 'now' | 'log' | 'modules'>): Promise<{ report: string }> {
-  const { run } = parseEvent(FinalizeInputSchema, event, 'report');
-  const uri = await writeAccessReport(run, deps, deps.log ?? silentLogger);
-  return { report: uri ?? '' };
 }
 
 async function pool<T>(items: readonly T[], size: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {

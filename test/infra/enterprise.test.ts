@@ -149,7 +149,7 @@ describe('aws.kms create', () => {
     expect(secrets).toHaveLength(2);
     for (const [, s] of secrets) expect(s.Properties.KmsKeyId).toEqual(keyArn);
     const groups = ofType(created, 'AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(5); // plan, collect, finalize, workflow, VPC flow logs
+    expect(groups).toHaveLength(6); // plan, collect, finalize, report, workflow, VPC flow logs
     for (const [id, g] of groups) expect(g.Properties.KmsKeyId, id).toEqual(keyArn);
     expect(only(created, 'AWS::SNS::Topic')[1].Properties.KmsMasterKeyId).toEqual(keyArn);
     const workGroups = ofType(created, 'AWS::Athena::WorkGroup');
@@ -166,6 +166,8 @@ describe('aws.kms create', () => {
     // Collect: staged parts (multipart uploads need Decrypt too); OAuth 2.0 secrets written back.
     expect(kmsStatements(created, roleIdOf(fnOf(created, 'collect')))).toEqual([s3, { Action: 'kms:GenerateDataKey', Condition: via('secretsmanager'), Effect: 'Allow', Resource: keyArn }]);
     expect(kmsStatements(created, roleIdOf(fnOf(created, 'finalize')))).toEqual([s3]);
+    // Report: reads the tables through Athena, writes Athena's results and the report (merged into one statement).
+    expect(kmsStatements(created, roleIdOf(fnOf(created, 'report')))).toEqual([s3]);
     expect(kmsStatements(created, roleIdOf(fnOf(created, 'plan')))).toEqual([]);
     for (const [id, p] of ofType(created, 'AWS::IAM::ManagedPolicy')) {
       const statements = (p.Properties.PolicyDocument as { Statement: Json[] }).Statement.filter((st) => JSON.stringify(st.Action).includes('kms:'));
@@ -214,7 +216,7 @@ describe('aws.network', () => {
 });
 
 describe('aws.lakeFormation', () => {
-  it('registers data/ with a role of its own and grants the analyst and the finalize role (Parquet) DESCRIBE and SELECT', () => {
+  it('registers data/ with a role of its own and grants the analyst, the report role and the finalize role (Parquet) DESCRIBE and SELECT', () => {
     const [roleId] = ofType(created, 'AWS::IAM::Role').find(([, r]) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('lakeformation.amazonaws.com')) ?? [];
     expect(only(created, 'AWS::LakeFormation::Resource')[1].Properties).toEqual({
       ResourceArn: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [dataBucketId(created.template), 'Arn'] }, '/data']] },
@@ -222,13 +224,14 @@ describe('aws.lakeFormation', () => {
       RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
     });
     const finalizeRole = { 'Fn::GetAtt': [roleIdOf(fnOf(created, 'finalize')), 'Arn'] };
+    const reportRole = { 'Fn::GetAtt': [roleIdOf(fnOf(created, 'report')), 'Arn'] };
     const grants = ofType(created, 'AWS::LakeFormation::PrincipalPermissions').map(([, r]) => r.Properties);
     const expected = (principal: unknown) => [
       { Catalog: ACCOUNT, Principal: { DataLakePrincipalIdentifier: principal }, Resource: { Database: { CatalogId: ACCOUNT, Name: 'access_prod' } }, Permissions: ['DESCRIBE'], PermissionsWithGrantOption: [] },
       { Catalog: ACCOUNT, Principal: { DataLakePrincipalIdentifier: principal }, Resource: { Table: { CatalogId: ACCOUNT, DatabaseName: 'access_prod', TableWildcard: {} } }, Permissions: ['SELECT', 'DESCRIBE'], PermissionsWithGrantOption: [] },
     ];
-    expect(grants).toEqual([...expected(ANALYST), ...expected(finalizeRole)]);
-    // Athena asks Lake Formation for credentials on the caller's behalf: every analyst policy and finalize may.
+    expect(grants).toEqual([...expected(ANALYST), ...expected(reportRole), ...expected(finalizeRole)]);
+    // Athena asks Lake Formation for credentials on the caller's behalf: every analyst policy, report and finalize may.
     // (CDK merges it with other Resource "*" statements, such as the Athena console's list actions.)
     for (const [id, p] of ofType(created, 'AWS::IAM::ManagedPolicy')) {
       const statements = (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Effect: string; Resource: unknown }[] }).Statement;

@@ -38,6 +38,9 @@ const logsAndXray = (logsId: string) => [
   { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logsId, 'Arn'] } },
   { Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Effect: 'Allow', Resource: '*' },
 ];
+function fnIdOf(handler: string): string | undefined {
+  return ofType('AWS::Lambda::Function').find(([, r]) => String(r.Properties.Description).endsWith(`: ${handler}`))?.[0];
+}
 function logGroupOf(handler: string): string {
   const fn = ofType('AWS::Lambda::Function').find(([, r]) => String(r.Properties.Description).endsWith(`: ${handler}`));
   return ((fn?.[1].Properties.LoggingConfig as Json).LogGroup as Json).Ref as string;
@@ -146,7 +149,7 @@ describe('OAuth 2.0 secrets', () => {
 describe('Lambdas', () => {
   it('are Node 22 on arm64 with tracing, JSON logs to their own log group, source maps', () => {
     const fns = ofType('AWS::Lambda::Function');
-    expect(fns).toHaveLength(3);
+    expect(fns).toHaveLength(4);
     for (const [, f] of fns) {
       expect(f.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -166,6 +169,13 @@ describe('Lambdas', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: 'Atlassian access collector: finalize',
       Environment: { Variables: { DATA_BUCKET: { Ref: bucketId }, DATA_PREFIX: 'data', NODE_OPTIONS: '--enable-source-maps' } },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Atlassian access collector: report',
+      Timeout: 600,
+      Environment: {
+        Variables: { DATA_BUCKET: { Ref: bucketId }, DATA_PREFIX: 'data', ATHENA_WORKGROUP: 'atlassian-access', GLUE_DATABASE: 'atlassian_access', NODE_OPTIONS: '--enable-source-maps' },
+      },
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: 'Atlassian access collector: plan',
@@ -197,6 +207,34 @@ describe('Lambdas', () => {
       listOf('data/'),
       { Action: ['s3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: objects('state/') },
       listOf('state/'),
+    ]);
+  });
+
+  it('report may run queries in the workgroup, read what Athena reads, and put the report beside the manifests: nothing else', () => {
+    const arn = (service: string, resource: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resource}`]] });
+    const bucket = { 'Fn::GetAtt': [bucketId, 'Arn'] };
+    expect(functionStatements('report')).toEqual([
+      ...logsAndXray(logGroupOf('report')),
+      // The published tables (Athena reads them with the caller's permissions; the units covered are listed from them).
+      { Action: 's3:GetObject', Effect: 'Allow', Resource: objects('data/') },
+      { Action: 's3:PutObject', Effect: 'Allow', Resource: objects('manifests/') },
+      listOf('data/'),
+      // Athena: start, watch, read and stop queries in the stack's workgroup only.
+      {
+        Action: ['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution', 'athena:StopQueryExecution'],
+        Effect: 'Allow',
+        Resource: arn('athena', 'workgroup/atlassian-access'),
+      },
+      // The definitions of the views and tables the queries name, in the collector's database only.
+      {
+        Action: ['glue:GetDatabase', 'glue:GetTable'],
+        Effect: 'Allow',
+        Resource: [arn('glue', 'catalog'), arn('glue', 'database/atlassian_access'), arn('glue', 'table/atlassian_access/*')],
+      },
+      // The workgroup's result location: Athena writes there as the caller, GetQueryResults reads it back.
+      { Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'], Effect: 'Allow', Resource: objects('athena-results/') },
+      { Action: 's3:GetBucketLocation', Effect: 'Allow', Resource: bucket },
+      listOf('athena-results/'),
     ]);
   });
 
@@ -311,7 +349,7 @@ describe('state machine', () => {
     expect(s[STATE.finalize]?.Catch).toBeUndefined();
     // The report never fails the run: its own timeout and a Catch that goes on to the verdict.
     expect(s[STATE.report]).toMatchObject({
-      Parameters: { Payload: { action: 'report' } },
+      Parameters: { Payload: { action: 'report' }, FunctionName: expect.stringMatching(new RegExp(`:function:${fnIdOf('report')}$`)) },
       ResultPath: null,
       TimeoutSeconds: 600,
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: STATE.anyFailed }],
@@ -457,7 +495,7 @@ describe('validation names the prop or the field', () => {
     expect(() => new CollectorBucket(stack, 'D2', { snapshotRetentionDays: 0 })).toThrow('CollectorBucketProps.snapshotRetentionDays must be an integer between 1 and 36500 (got 0)');
     expect(() => new CollectorFunctions(stack, 'F', { data, secrets, collectTimeout: Duration.seconds(30) })).toThrow('CollectorFunctionsProps.collectTimeout');
     const fns = new CollectorFunctions(stack, 'F2', { data, secrets });
-    const base = { planFunction: fns.plan, collectFunction: fns.collect, finalizeFunction: fns.finalize, dataBucket: data.bucket, collectTimeout: fns.collectTimeout, units: units() };
+    const base = { planFunction: fns.plan, collectFunction: fns.collect, finalizeFunction: fns.finalize, reportFunction: fns.report, dataBucket: data.bucket, collectTimeout: fns.collectTimeout, units: units() };
     expect(() => new CollectorWorkflow(stack, 'W', { ...base, maxConcurrency: 0 })).toThrow('CollectorWorkflowProps.maxConcurrency must be an integer between 1 and 1000 (got 0)');
     expect(() => new CollectorWorkflow(stack, 'W4', { ...base, stepsPerExecution: 5000 })).toThrow('CollectorWorkflowProps.stepsPerExecution must be an integer between 2 and 2000 (got 5000)');
     expect(() => new CollectorWorkflow(stack, 'W2', { ...base, units: [{ ...units()[0]!, auth: { kind: 'basic' } }] })).toThrow('CollectorWorkflowProps.units');

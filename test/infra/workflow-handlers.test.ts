@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { moduleFor, MODULES, PRODUCTS } from '../../functions/index.ts';
+import { moduleFor, PRODUCTS } from '../../functions/index.ts';
 import type { Unit } from '../../shared/config.ts';
 import { emptyStats } from '../../shared/contract.ts';
 import { doneMarkerKey } from '../../shared/engine/collect.ts';
@@ -136,7 +136,7 @@ describe('publish unit and finalize', () => {
     ]);
     const manifests = new Map<string, string>();
     const out = await finalizeRun(round, {
-      modules: MODULES, store: s,
+      store: s,
       state: s,
       moduleFor,
       now: () => new Date('2026-11-28T03:10:00Z'),
@@ -158,6 +158,6 @@ describe('publish unit and finalize', () => {
 
   it('rejects an event that does not match the workflow, naming the field', async () => {
     const s = await store();
-    await expect(finalizeRun({ run, results: [] }, { store: s, state: s, moduleFor, modules: MODULES, writeManifest: async () => '' })).rejects.toThrow("finalize: invalid event at 'force'");
+    await expect(finalizeRun({ run, results: [] }, { store: s, state: s, moduleFor, writeManifest: async () => '' })).rejects.toThrow("finalize: invalid event at 'force'");
   });
 });

@@ -6,6 +6,8 @@ import { ExecutionError, type StateMachineDefinition } from 'aws-local-stepfunct
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCollectHandler } from '../../functions/handlers/collect.ts';
 import { createFinalizeHandler } from '../../functions/handlers/finalize.ts';
+import { createReportHandler } from '../../functions/handlers/report.ts';
+import { QueryFailedError } from '../../shared/sql/errors.ts';
 import { createPlanHandler } from '../../functions/handlers/plan.ts';
 import { jiraTables } from '../../functions/jira.tables.ts';
 import { parseConfig } from '../../infra/config.ts';
@@ -69,9 +71,12 @@ let bucket: string;
 let definition: StateMachineDefinition;
 /** ARN of the moto KMS key standing for the stack's customer-managed key (the stack has `aws.kms` on). */
 let keyArn: string;
+let reportEnvironment: Record<string, string> = {};
 const savedEnv = { ...process.env };
 /** What the handlers log (console.log in Lambda): kept to check no credential leaks, not printed. */
 const logLines: string[] = [];
+/** Report queries run (each fails: there is no Athena here). */
+const reports = { failed: 0 };
 
 function site(key: Site['key']): Site {
   const s = sites.find((x) => x.key === key);
@@ -152,11 +157,14 @@ beforeAll(async () => {
   const collectEnv = functionEnvironment(template, 'collect', ctx);
   const finalizeEnv = functionEnvironment(template, 'finalize', ctx);
   const planEnv = functionEnvironment(template, 'plan', ctx);
+  const reportEnv = functionEnvironment(template, 'report', ctx);
   expect(collectEnv.DATA_BUCKET).toBe(finalizeEnv.DATA_BUCKET);
   expect(planEnv.DATA_BUCKET).toBe(finalizeEnv.DATA_BUCKET);
   expect(collectEnv.DATA_PREFIX).toBe(finalizeEnv.DATA_PREFIX);
   expect(collectEnv.MAX_REQUESTS_PER_INVOCATION).toBe(String(MAX_REQUESTS));
   Object.assign(process.env, collectEnv, finalizeEnv, planEnv);
+  // The report Lambda's own environment (its ATHENA_WORKGROUP would turn on finalize's Parquet conversion here).
+  reportEnvironment = reportEnv;
 }, 180_000);
 
 afterAll(async () => {
@@ -180,6 +188,18 @@ function execute(input: Record<string, unknown>, runId: string, faults: Faults =
   const collectHandler = createCollectHandler({ s3: motoS3, secrets: motoSecrets, http: fastHttp });
   const finalizeHandler = createFinalizeHandler({ s3: motoS3 });
   const planHandler = createPlanHandler({ s3: motoS3 });
+  // No Athena here: every report query fails, as Athena would with a broken view. The run's outcome must not change.
+  const reportHandler = createReportHandler({
+    s3: motoS3,
+    env: reportEnvironment,
+    runner: () => ({
+      engine: 'athena',
+      run: async (name) => {
+        reports.failed++;
+        throw new QueryFailedError(name, 'Athena query q-1 FAILED in workgroup atlassian-access: simulated');
+      },
+    }),
+  });
   const invocations = new Map<string, number>();
   const counters = { throttled: 0, killed: 0 };
   let execution: LocalExecution | undefined;
@@ -189,6 +209,7 @@ function execute(input: Record<string, unknown>, runId: string, faults: Faults =
     s3,
     plan: planHandler,
     finalize: (p) => finalizeHandler(p),
+    report: (p) => reportHandler(p),
     collect: (p) => collectHandler(p, lambdaContext),
     aroundCollect: async (payload, call) => {
       const p = payload as { action: string };
@@ -385,8 +406,11 @@ describe('synthesized workflow (parent + child per site), run locally', { timeou
   it('a run narrowed to one unit succeeds; forced, it collects a unit already published that date', async () => {
     const date = '2026-11-27'; // B was published by the first test's execution
     const B = unitOf('B');
+    const reportsBefore = reports.failed;
     const again = execute({ units: [unitId(B)], date }, 'exec-unit');
     const out = FinalizeSummarySchema.parse(await again.result);
+    // The Report state ran and failed (its queries failed): the run still succeeded, through the state's Catch.
+    expect(reports.failed).toBe(reportsBefore + 1);
     expect(out).toMatchObject({ status: 'succeeded', published: 0, failed: 0, skipped: 1 });
     expect(again.invocations.get(unitId(B)) ?? 0).toBe(0);
 

@@ -8,7 +8,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createFinalizeHandler } from '../../functions/handlers/finalize.ts';
-import { moduleFor, MODULES } from '../../functions/index.ts';
+import { moduleFor } from '../../functions/index.ts';
 import type { Unit } from '../../shared/config.ts';
 import { emptyStats } from '../../shared/contract.ts';
 import { doneMarkerKey } from '../../shared/engine/collect.ts';
@@ -107,7 +107,7 @@ describe('convertWithAthena', () => {
     const err = await convertWithAthena('2026-11-28', [table('jira_users'), table('jira_groups'), table('jira_projects')], options(s)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ParquetConversionError);
     expect((err as ParquetConversionError).table).toBe('jira_groups');
-    expect((err as Error).message).toBe('converting jira_groups to Parquet failed: Athena query q-bad FAILED: HIVE_BAD_DATA: Error parsing field value');
+    expect((err as Error).message).toBe('converting jira_groups to Parquet failed: Athena query q-bad FAILED in workgroup atlassian-access: HIVE_BAD_DATA: Error parsing field value');
     expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(3);
   });
 
@@ -117,7 +117,7 @@ describe('convertWithAthena', () => {
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'RUNNING' } } });
     athena.on(StopQueryExecutionCommand).resolves({});
     const err = await convertWithAthena('2026-11-28', [table('jira_users')], options(s, { maxPolls: 3, pollIntervalMs: 10 })).catch((e: unknown) => e);
-    expect((err as Error).message).toBe('converting jira_users to Parquet failed: Athena query q-slow was still RUNNING after 3 checks 10 ms apart; it was stopped');
+    expect((err as Error).message).toBe('converting jira_users to Parquet failed: Athena query q-slow was still RUNNING after 3 checks 10 ms apart; it was stopped. Athena may be queueing queries in workgroup atlassian-access (its concurrency quota); the next run tries again.');
     expect(athena.commandCalls(GetQueryExecutionCommand)).toHaveLength(3);
     expect(athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([{ QueryExecutionId: 'q-slow' }]);
   });
@@ -126,7 +126,7 @@ describe('convertWithAthena', () => {
     const s = await store();
     athena.on(StartQueryExecutionCommand).rejects(Object.assign(new Error('User is not authorized to perform: athena:StartQueryExecution'), { name: 'AccessDeniedException' }));
     await expect(convertWithAthena('2026-11-28', [table('jira_users')], options(s))).rejects.toThrow(
-      'converting jira_users to Parquet failed: Athena did not start the query (AccessDeniedException: User is not authorized to perform: athena:StartQueryExecution); check the workgroup atlassian-access',
+      "converting jira_users to Parquet failed: Athena did not start it in workgroup atlassian-access (AccessDeniedException: User is not authorized to perform: athena:StartQueryExecution). Check that the workgroup exists and that the function's role may run queries in it (redeploy the stack).",
     );
   });
 });
@@ -148,7 +148,7 @@ describe('finalize with the Parquet conversion', () => {
       { unit: unitG, status: 'failed', error: { name: 'AuthenticationError', message: '401' } },
     ]);
     const out = await finalizeRun(round, {
-      modules: MODULES, store: s,
+      store: s,
       state: s,
       moduleFor,
       writeManifest: async () => {
@@ -168,7 +168,6 @@ describe('finalize with the Parquet conversion', () => {
       store: s,
       state: s,
       moduleFor,
-      modules: MODULES,
       writeManifest: async () => 'mem://m',
       convertToParquet: async () => void (called = true),
     });
@@ -193,7 +192,7 @@ describe('finalize with the Parquet conversion', () => {
       const round = await seedRunState(new S3Store(s3, bucket), run, [{ unit: unitA, status: 'published', stats }]);
       const err = await handler({ action: 'finalize', ...round }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ParquetConversionError);
-      expect((err as Error).message).toBe('converting jira_permission_grants to Parquet failed: Athena query jira_permission_grants FAILED: Access denied when writing output');
+      expect((err as Error).message).toBe('converting jira_permission_grants to Parquet failed: Athena query jira_permission_grants FAILED in workgroup atlassian-access: Access denied when writing output');
     } finally {
       process.env = saved;
     }

@@ -1,4 +1,6 @@
+import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand, type Row } from '@aws-sdk/client-athena';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,14 +13,21 @@ import { LocalStore } from '../../shared/sink/store.ts';
 import { freshBucket, motoS3 } from '../support/moto.ts';
 import { NESTED_ADMIN_GROUP } from '../../simulator/jira.ts';
 import { expectedJiraEffectivePermissions } from '../../simulator/jira-effective.ts';
-import { LATEST_REPORT_KEY, reportKey, writeAccessReport } from '../../shared/workflow/finalize.ts';
+import { LATEST_REPORT_KEY, reportKey, writeAccessReport } from '../../shared/workflow/report.ts';
+import { LocalCatalog } from '../../shared/sql/duckdb.ts';
+import { duckdbRunner, type QueryRunner } from '../../shared/sql/runner.ts';
+import { unitCoverage } from '../../shared/report/coverage.ts';
+import { reportDataFromRows, storeSource } from './rows-oracle.ts';
+import { AthenaQueryRunner } from '../../shared/sql/athena.ts';
+import { reportDataFromSql } from '../../shared/report/sql.ts';
+import type { QueryResult } from '../../shared/sql/duckdb.ts';
 import { silentLogger } from '../../shared/redact.ts';
 import { CHROMIUM, hasChromium, NO_CHROMIUM } from '../support/chromium.ts';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { AccessRow } from '../../shared/report/access.ts';
 import { orgFixture, writeOrgSnapshot } from '../support/org-fixture.ts';
 import type { ReportData } from '../../shared/report/data.ts';
-import { MODULES } from '../../functions/index.ts';
+import { ALL_TABLES, MODULES } from '../../functions/index.ts';
 
 const D1 = '2026-11-27';
 const D2 = '2026-11-28';
@@ -30,6 +39,8 @@ describe('access report', () => {
   let repoAdmin: string;
   let sql: ReportData;
   let rows: ReportData;
+  let catalog: LocalCatalog | undefined;
+  let runner: QueryRunner;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'report-'));
@@ -62,12 +73,20 @@ describe('access report', () => {
       confluence_space_role_assignments: (f.truth.confluence.confluence_space_role_assignments ?? []).filter((a) => a.space_id !== space?.space_id),
     };
     await writeOrgSnapshot(dir, f, D2, 'acme', { ...f.truth, jira: f.jira.groundTruth(), bitbucket, confluence });
-    sql = await localReportData(dir, 'sql');
-    rows = await localReportData(dir, 'rows');
+    sql = await localReportData(dir);
+    // The independent oracle: the same rules restated in TypeScript over the NDJSON.
+    const oracle = await reportDataFromRows(storeSource(new LocalStore(dir)));
+    if (!oracle) throw new Error('the oracle found no snapshot');
+    rows = { ...oracle, coverage: await unitCoverage(new LocalStore(dir), oracle.date, oracle.previous, MODULES) };
+    catalog = await LocalCatalog.open(dir, { tables: ALL_TABLES });
+    runner = duckdbRunner(catalog);
   });
-  afterAll(async () => rm(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    catalog?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
 
-  it('the figures from SQL (DuckDB over the views) equal those finalize computes in TypeScript', () => {
+  it('the figures from the report SQL through the query runner equal the TypeScript oracle', () => {
     expect(sql.date).toBe(D2);
     expect(sql.previous).toBe(D1);
     expect(sql.admins.length).toBeGreaterThan(50);
@@ -86,6 +105,42 @@ describe('access report', () => {
     expect(rows.nonHuman).toEqual(sql.nonHuman);
   });
 
+  it('the figures through the Athena runner (DuckDB’s answers in Athena’s wire format, paged) equal the oracle', async () => {
+    // Prepare: an Athena whose results come from DuckDB over the same files, as GetQueryResults sends them:
+    // strings (absent for NULL), the column names as the first row, pages of 100 rows (the tenant has
+    // fewer than Athena's 1,000 per table) so that paging is exercised.
+    const athena = mockClient(AthenaClient);
+    const results = new Map<string, QueryResult>();
+    athena.on(StartQueryExecutionCommand).callsFake(async (input: { QueryString: string }) => {
+      const id = `q-${results.size + 1}`;
+      results.set(id, await (catalog as LocalCatalog).query(input.QueryString));
+      return { QueryExecutionId: id };
+    });
+    athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
+    let pages = 0;
+    athena.on(GetQueryResultsCommand).callsFake(async (input: { QueryExecutionId: string; MaxResults: number; NextToken?: string }) => {
+      pages++;
+      const r = results.get(input.QueryExecutionId) as QueryResult;
+      const cell = (v: unknown) => (v === null ? {} : { VarCharValue: String(v) });
+      const all: Row[] = [{ Data: r.columns.map((c) => ({ VarCharValue: c })) }, ...r.rows.map((row) => ({ Data: r.columns.map((c) => cell(row[c])) }))];
+      const from = Number(input.NextToken ?? 0);
+      const to = from + input.MaxResults;
+      return {
+        ResultSet: { ResultSetMetadata: { ColumnInfo: r.columns.map((c, i) => ({ Name: c, Type: String(r.types[i]).toLowerCase() })) }, Rows: all.slice(from, to) },
+        ...(to < all.length ? { NextToken: String(to) } : {}),
+      };
+    });
+    const viaAthena = new AthenaQueryRunner({ athena: new AthenaClient({ region: 'eu-central-1' }), workGroup: 'wg', database: 'db', pageSize: 100, sleep: async () => undefined });
+
+    // Act
+    const d = await reportDataFromSql(viaAthena, D2, D1);
+    athena.restore();
+
+    // Assess: the same figures as the oracle (coverage is listed from the files by both paths); more than one page read.
+    expect({ ...d, coverage: rows.coverage }).toEqual(rows);
+    expect(pages).toBeGreaterThan(results.size);
+  });
+
   it('shows the privileged changes of the day in every product', () => {
     const added = sql.changes.filter((c) => c.change === 'added');
     expect(added.some((c) => c.product === 'jira' && c.principal_id === newAdmin && c.permission === 'ADMINISTER_PROJECTS')).toBe(true);
@@ -93,7 +148,7 @@ describe('access report', () => {
     expect(sql.changes.some((c) => c.product === 'confluence' && c.change === 'removed')).toBe(true);
   });
 
-  it('npm run report writes a self-contained page; finalize writes the same report beside the manifest', async () => {
+  it('npm run report writes a self-contained page; the report step writes the same report beside the manifest', async () => {
     const file = join(dir, 'r.html');
     const out: string[] = [];
     expect(await runReport(['--out', dir, '--save', file], { stdout: (s) => out.push(s), stderr: (s) => out.push(s) })).toBe(0);
@@ -105,20 +160,23 @@ describe('access report', () => {
 
     const written = new Map<string, string>();
     const uri = await writeAccessReport({ id: 'run-2', date: D2 }, {
-      modules: MODULES, store: new LocalStore(dir),
+      modules: MODULES,
+      store: new LocalStore(dir),
+      runner,
+      log: silentLogger,
       writeReport: async (key, body) => {
         written.set(key, body);
         return `s3://bucket/${key}`;
       },
       now: () => new Date('2026-11-28T04:00:00Z'),
-    }, silentLogger);
+    });
     expect(uri).toBe(`s3://bucket/${reportKey({ id: 'run-2', date: D2 })}`);
     expect(uri).toBe('s3://bucket/manifests/dt=2026-11-28/run-2.report.html');
     expect(written.get(LATEST_REPORT_KEY)).toBe(written.get(reportKey({ id: 'run-2', date: D2 })));
     expect(written.get(LATEST_REPORT_KEY)).toBe(renderReport(sql, { generatedAt: '2026-11-28T04:00:00.000Z', source: dir }));
   });
 
-  it('finalize reads the published tables from S3 (moto) and puts the report beside the manifest', async () => {
+  it('the report step reads the snapshot dates and units from S3 (moto) and puts the report beside the manifest', async () => {
     const s3 = motoS3();
     const bucket = await freshBucket(s3, 'report');
     const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile() && e.name.endsWith('.json.gz'));
@@ -130,13 +188,16 @@ describe('access report', () => {
     );
     const store = new S3Store(s3, bucket, 'data');
     const uri = await writeAccessReport({ id: 'run-s3', date: D2 }, {
-      modules: MODULES, store,
+      modules: MODULES,
+      store,
+      runner,
+      log: silentLogger,
       writeReport: async (key, html) => {
         await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: html, ContentType: 'text/html; charset=utf-8' }));
         return `s3://${bucket}/${key}`;
       },
       now: () => new Date('2026-11-28T04:00:00Z'),
-    }, silentLogger);
+    });
     expect(uri).toBe(`s3://${bucket}/manifests/dt=${D2}/run-s3.report.html`);
     const got = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: LATEST_REPORT_KEY }))).Body?.transformToString('utf8');
     expect(got).toBe(renderReport(sql, { generatedAt: '2026-11-28T04:00:00.000Z', source: store.location }));
@@ -167,7 +228,7 @@ describe('access report', () => {
     };
 
     beforeAll(async () => {
-      const r = await localReport(dir, 'sql');
+      const r = await localReport(dir);
       access = r.access ?? [];
       const file = join(dir, 'browse.html');
       await writeFile(file, renderReport(r.data, { generatedAt: '2026-11-28T04:00:00.000Z', source: dir, access }));

@@ -9,7 +9,7 @@ function recorder(): { log: Logger; lines: { msg: string; fields?: Record<string
   return { lines, log: { info: push, warn: push, error: push } };
 }
 
-const page = (pages: number, stream = 'group_members'): Progress => ({ unit: 'acme/jira/acme.atlassian.net', stream, items: 50, pages, rows: pages * 50, requests: pages });
+const page = (pages: number, stream = 'group_members'): Progress => ({ unit: 'acme/jira/acme.atlassian.net', stream, items: 50, streamRows: 50, pages, rows: pages * 50, requests: pages });
 
 describe('progressLogger (collect Lambda progress in CloudWatch)', () => {
   it('logs the first page boundary, then at most one line per interval, with the counts of the latest page', () => {

@@ -40,6 +40,8 @@ export interface LocalWorkflowOptions {
   readonly plan: Handler;
   readonly collect: Handler;
   readonly finalize: Handler;
+  /** The Report state's Lambda (functions/handlers/report.ts). */
+  readonly report: Handler;
   /** Wraps every collect-Lambda call (step and fail): fault injection and counting. */
   readonly aroundCollect?: (payload: unknown, call: () => Promise<unknown>) => Promise<unknown>;
 }
@@ -222,7 +224,7 @@ export function runLocalWorkflow(input: Json, executionName: string, opts: Local
         [mapName]: distributedMap,
         [STATE.tally]: lambda(opts.finalize),
         [STATE.finalize]: lambda(opts.finalize),
-        [STATE.report]: lambda(opts.finalize),
+        [STATE.report]: lambda(opts.report),
       },
     },
   });

@@ -119,7 +119,7 @@ export function stateMachineDefinition(template: Template, ctx: ResolveContext =
 }
 
 /** A Lambda's environment variables, resolved. Functions are found by their handler file (`collect`, …). */
-export function functionEnvironment(template: Template, handler: 'plan' | 'collect' | 'finalize', ctx: ResolveContext = {}): Record<string, string> {
+export function functionEnvironment(template: Template, handler: 'plan' | 'collect' | 'finalize' | 'report', ctx: ResolveContext = {}): Record<string, string> {
   const res = resources(template);
   const entry = Object.entries(res).find(([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties?.Description ?? '').endsWith(`: ${handler}`));
   if (!entry) throw new Error(`no ${handler} function in the template`);

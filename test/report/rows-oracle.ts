@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import type { BlobStore } from '../sink/store.ts';
+import type { BlobStore } from '../../shared/sink/store.ts';
 import {
   normalize,
   type AdminRow,
@@ -10,14 +10,13 @@ import {
   type ExternalRow,
   type NonHumanRow,
   type ReportData,
-} from './data.ts';
+} from '../../shared/report/data.ts';
 
 /**
- * The report's figures computed in TypeScript from the published gzip NDJSON, for the finalize Lambda
- * (no DuckDB there: its native binary would be a 70 MB, per-architecture addition to the bundle). It follows
- * the SQL views rule for rule, but only for what the report shows (administration, not every permission),
- * so memory stays bounded by the admins and the users, not by users × projects. A test runs both on the same
- * snapshots and requires equal results.
+ * An independent oracle of the report's figures, in TypeScript over the published gzip NDJSON: it restates the
+ * SQL views' rules for what the report shows (administration, not every permission). Nothing at run time uses
+ * it (the report runs its SQL through a query runner: DuckDB locally, Athena in AWS); test/report/report.test.ts
+ * requires the SQL's figures through the runner to equal these on the two-snapshot tenant.
  */
 
 export type Row = Record<string, unknown>;
