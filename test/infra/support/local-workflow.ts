@@ -150,11 +150,14 @@ export function runLocalWorkflow(input: Json, executionName: string, opts: Local
     [STATE.publish]: lambda(opts.finalize),
   };
 
+  // One child state machine for every child execution: constructing one validates the definition (asl-validator,
+  // seconds of schema compilation on a loaded machine), which need not be repeated per site and round.
+  const childMachine = new StateMachine(childDef, { validationOptions: { checkArn: true, checkPaths: true } });
+
   async function runChild(childInput: Json, name: string): Promise<{ Status: string; Input: string; Output?: string; Error?: string; Cause?: string }> {
     const metrics = newMetrics(name);
     children.push(metrics);
-    const sm = new StateMachine(childDef, { validationOptions: { checkArn: true, checkPaths: true } });
-    const ex = sm.run(childInput, {
+    const ex = childMachine.run(childInput, {
       context: { Execution: { Name: name } },
       overrides: {
         taskResourceLocalHandlers: childHandlers,
