@@ -53,6 +53,8 @@ export interface LocalExecution {
   /** Resolves when every handler call that was in flight has settled (a stopped execution's Lambda runs to its end). */
   settled(): Promise<void>;
   retried: string[];
+  /** Errors the simulated Distributed Map itself raised (the parent's Catch then goes on without its results). */
+  mapErrors: string[];
 }
 
 function get(obj: Json, path: string): Json {
@@ -181,7 +183,16 @@ export function runLocalWorkflow(input: Json, executionName: string, opts: Local
     }
   }
 
+  const mapErrors: string[] = [];
   const distributedMap = async (event: Json): Promise<Json> => {
+    try {
+      return await runMap(event);
+    } catch (e) {
+      mapErrors.push(`${(e as Error).name}: ${(e as Error).message}`.slice(0, 2000));
+      throw e;
+    }
+  };
+  const runMap = async (event: Json): Promise<Json> => {
     const state = (event as { input: Json }).input;
     const run = ++mapRuns;
     const key = get(state, reader.Parameters['Key.$']) as string;
@@ -238,6 +249,7 @@ export function runLocalWorkflow(input: Json, executionName: string, opts: Local
     parent: parentMetrics,
     children,
     retried,
+    mapErrors,
     abort() {
       aborted = true;
       for (const c of running) c.abort();
