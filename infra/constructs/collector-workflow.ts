@@ -219,10 +219,12 @@ export class CollectorWorkflow extends Construct {
       toleratedFailurePercentage: 100,
       // "ResultWriter (Map)": the children's results go to S3; the state keeps only their location.
       resultWriterV2: new sfn.ResultWriterV2({ bucket: props.dataBucket, prefix: MAP_RESULTS_PREFIX }),
+      // Child executions are Standard (a site can take hours). A DistributedMap renders ProcessorConfig itself
+      // (Mode DISTRIBUTED, ExecutionType from here): an executionType given to itemProcessor is ignored with a warning.
       mapExecutionType: sfn.StateMachineType.STANDARD,
       resultPath: '$.map',
     });
-    map.itemProcessor(step, { mode: sfn.ProcessorMode.DISTRIBUTED, executionType: sfn.ProcessorType.STANDARD });
+    map.itemProcessor(step);
 
     const tally = new tasks.LambdaInvoke(this, 'Tally', {
       stateName: STATE.tally,

@@ -1,5 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deployedUnits, parseConfig } from '../../infra/config.ts';
 import { AccessCatalog } from '../../infra/constructs/access-catalog.ts';
@@ -17,6 +17,7 @@ import { dataBucketId, exampleConfig, onlyResource, stateMachineDefinition, synt
 type Json = Record<string, unknown>;
 
 let config: Config;
+let stack: Stack;
 let template: Template;
 let resources: Record<string, { Type: string; Properties: Json; Metadata?: Json }>;
 let bucketId: string;
@@ -48,7 +49,7 @@ function logGroupOf(handler: string): string {
 
 beforeAll(() => {
   config = exampleConfig();
-  ({ template } = synthStack(config));
+  ({ stack, template } = synthStack(config));
   resources = (template.toJSON() as { Resources: typeof resources }).Resources;
   bucketId = dataBucketId(template);
 }, 300_000); // one synth: seconds on an idle machine, more on a loaded one
@@ -262,6 +263,11 @@ describe('state machine', () => {
       LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false, Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: Match.anyValue() } }] },
     });
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/vendedlogs/states/atlassian-access-collector-collect', RetentionInDays: 90 });
+  });
+
+  it('synthesizes without a warning on the workflow (e.g. an ignored ProcessorConfig.executionType)', () => {
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).filter((w) => w.id.startsWith('/Collector/Workflow/'));
+    expect(warnings.map((w) => `${w.id}: ${String(w.entry.data)}`)).toEqual([]);
   });
 
   it('runs plan → Distributed Map over sites (S3 in, S3 out) ↺ tally → finalize → report → fail if any unit failed', () => {

@@ -55,6 +55,8 @@ export interface LocalExecution {
   /** Resolves when every handler call that was in flight has settled (a stopped execution's Lambda runs to its end). */
   settled(): Promise<void>;
   retried: string[];
+  /** Errors the simulated Distributed Map itself raised (the parent's Catch then goes on without its results). */
+  mapErrors: string[];
 }
 
 function get(obj: Json, path: string): Json {
@@ -152,11 +154,14 @@ export function runLocalWorkflow(input: Json, executionName: string, opts: Local
     [STATE.publish]: lambda(opts.finalize),
   };
 
+  // One child state machine for every child execution: constructing one validates the definition (asl-validator,
+  // seconds of schema compilation on a loaded machine), which need not be repeated per site and round.
+  const childMachine = new StateMachine(childDef, { validationOptions: { checkArn: true, checkPaths: true } });
+
   async function runChild(childInput: Json, name: string): Promise<{ Status: string; Input: string; Output?: string; Error?: string; Cause?: string }> {
     const metrics = newMetrics(name);
     children.push(metrics);
-    const sm = new StateMachine(childDef, { validationOptions: { checkArn: true, checkPaths: true } });
-    const ex = sm.run(childInput, {
+    const ex = childMachine.run(childInput, {
       context: { Execution: { Name: name } },
       overrides: {
         taskResourceLocalHandlers: childHandlers,
@@ -180,7 +185,16 @@ export function runLocalWorkflow(input: Json, executionName: string, opts: Local
     }
   }
 
+  const mapErrors: string[] = [];
   const distributedMap = async (event: Json): Promise<Json> => {
+    try {
+      return await runMap(event);
+    } catch (e) {
+      mapErrors.push(`${(e as Error).name}: ${(e as Error).message}`.slice(0, 2000));
+      throw e;
+    }
+  };
+  const runMap = async (event: Json): Promise<Json> => {
     const state = (event as { input: Json }).input;
     const run = ++mapRuns;
     const key = get(state, reader.Parameters['Key.$']) as string;
@@ -237,6 +251,7 @@ export function runLocalWorkflow(input: Json, executionName: string, opts: Local
     parent: parentMetrics,
     children,
     retried,
+    mapErrors,
     abort() {
       aborted = true;
       for (const c of running) c.abort();
