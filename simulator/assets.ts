@@ -6,6 +6,7 @@
  * (jira-service-management.json) and the Assets API under `/jsm/assets/workspace/{workspaceId}/v1`.
  */
 import { errorBody, type ProductSim, type Route, type RouteContext, type RouteResult } from './server.ts';
+import { jsmErrorBody } from './jsm.ts';
 import { Rng, uuidFrom } from './random.ts';
 import { pager, type ShortPagesOption } from './paging.ts';
 
@@ -304,6 +305,9 @@ export function assetsTenant(opts: AssetsTenantOptions = {}): AssetsSim {
     gateway: 'jira',
     // Basic API token on the site paths; Bearer (OAuth 2.0) through the gateway (facts sheet §2).
     routes,
+    // The workspace lookup is a JSM operation: its errors are JSM's ErrorResponse (The Jira Service Management Cloud
+    // REST API, GET /rest/servicedeskapi/assets/workspace), not Jira's ErrorCollection.
+    errorBody: (_status, message, path) => (path.startsWith('/rest/servicedeskapi/') ? jsmErrorBody(message) : errorBody(message)),
     model,
     groundTruth: (objectTypes = []) => groundTruth(model, objectTypes),
     minimumRequests: (objectTypes = []) => minimumRequests(model, objectTypes),
