@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bareArray, pageBean, parsePayload, single, type Json, type PageStyle } from '../shared/engine/paginate.ts';
+import { jiraAuditRecords, jiraAuditStream } from './jira-audit.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
 import type { RowInput } from '../shared/schema/table.ts';
 import type { ProductModule } from '../shared/engine/collect.ts';
@@ -402,7 +403,8 @@ const installedApps = installedAppsStream('/rest/plugins/1.0/', jiraInstalledApp
 
 export const jira: ProductModule = {
   product: 'jira',
-  tables: jiraTables,
+  tables: [...jiraTables, jiraAuditRecords],
   // UPM answers on the site URL only, not through the api.atlassian.com gateway (functions/upm.ts).
-  streams: (unit) => (unit.apiBaseUrl ? jiraStreams : [...jiraStreams, installedApps]),
+  // The audit records come last (functions/jira-audit.ts): an incremental stream, optional on plans without them.
+  streams: (unit) => [...(unit.apiBaseUrl ? jiraStreams : [...jiraStreams, installedApps]), jiraAuditStream],
 };

@@ -15,6 +15,7 @@ import { errorBody, type Principal, type ProductSim, type Route, type RouteConte
 import { hash32, hex8, Rng, scramble32, unit, uuidFrom } from './random.ts';
 import { upmApps, upmRoute, upmTruth, type UpmApp } from './upm.ts';
 import { pager, type ShortPagesOption } from './paging.ts';
+import { jiraAuditLog, jiraAuditRoutes, type JiraAuditLog, type JiraAuditOptions } from './jira-audit.ts';
 import type {
   jiraApplicationRoles,
   jiraGroupMembers,
@@ -79,6 +80,8 @@ export interface JiraTenantOptions {
    * this tenant's own.
    */
   people?: People;
+  /** The audit log (simulator/jira-audit.ts): background records, or a plan without audit log (403). */
+  audit?: JiraAuditOptions;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -225,6 +228,8 @@ export interface JiraSim extends ProductSim {
   /** Requests a perfect client needs at the maximum page sizes. */
   minimumRequests(): number;
   model: JiraModel;
+  /** The audit log; its rows depend on the window collected: simulator/jira-audit.ts `jiraAuditTruth`. */
+  audit: JiraAuditLog;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -925,6 +930,7 @@ function pageBean<T>(ctx: RouteContext, all: ArrayLike<T>, pg: Paging, map: (ite
 
 export function jiraTenant(opts: JiraTenantOptions = {}): JiraSim {
   const model = generateModel(opts);
+  const audit = jiraAuditLog(model, opts.audit);
   const { users, groups, projects, roles, schemes, caps } = model;
   const groupById = new Map(groups.map((g) => [g.groupId, g]));
   const groupByName = new Map(groups.map((g) => [g.name.toLowerCase(), g]));
@@ -1272,6 +1278,7 @@ export function jiraTenant(opts: JiraTenantOptions = {}): JiraSim {
       },
     },
     upmRoute('/rest/plugins/1.0/', () => model.apps, { forbidden: opts.appsForbidden === true }),
+    ...jiraAuditRoutes(audit),
   ];
 
   return {
@@ -1279,6 +1286,7 @@ export function jiraTenant(opts: JiraTenantOptions = {}): JiraSim {
     gateway: 'jira',
     routes,
     model,
+    audit,
     accountIdOf: (principal: Principal) => (principal === 'admin' ? users.accountId(0) : principal === 'limited' ? users.accountId(1) : undefined),
     groundTruth: () => groundTruth(model),
     minimumRequests: () => minimumRequests(model),
@@ -1426,5 +1434,6 @@ export function minimumRequests(model: JiraModel): number {
   for (const p of model.projects) n += p.vanishing ? 1 : 2 + p.roles.length;
   n += 3; // role, permissionscheme, application-properties
   n += 1; // installed apps (UPM)
+  n += 1; // audit records: one page a day (more on a busy site)
   return n;
 }
