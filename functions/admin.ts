@@ -1,3 +1,4 @@
+import { adminAuditEvents, adminEventsStream } from './admin-events.ts';
 import { z } from 'zod';
 import type { Unit } from '../shared/config.ts';
 import type { ProductModule } from '../shared/engine/collect.ts';
@@ -635,14 +636,15 @@ export function adminStreams(orgId: string, options: AdminOptions = {}): readonl
     rows: userRows,
   });
 
-  return [orgStream, directories, domains, workspaces, policies, groups, users, ...(tokenMode === 'none' ? [] : [orgApiTokens]), serviceAccounts];
+  // The audit log comes last (functions/admin-events.ts): an incremental stream, optional on plans without one.
+  return [orgStream, directories, domains, workspaces, policies, groups, users, ...(tokenMode === 'none' ? [] : [orgApiTokens]), serviceAccounts, adminEventsStream(org)];
 }
 
 /** The organization directory collector with the given options. */
 export function adminModule(options: AdminOptions = {}): ProductModule {
   return {
     product: 'admin',
-    tables: adminTables,
+    tables: [...adminTables, adminAuditEvents],
     streams: (unit: Unit) => {
       if (!unit.orgId) {
         throw new ConfigError(

@@ -1,3 +1,4 @@
+import { confluenceAuditRecords, confluenceAuditStream } from './confluence-audit.ts';
 import { z } from 'zod';
 import type { JsonResponse } from '../shared/http/client.ts';
 import { nextLink, offset, parsePayload, single, type Cursor, type PageStyle } from '../shared/engine/paginate.ts';
@@ -452,7 +453,8 @@ const installedApps = installedAppsStream('/wiki/rest/plugins/1.0/', confluenceI
 
 export const confluence: ProductModule = {
   product: 'confluence',
-  tables: confluenceTables,
+  tables: [...confluenceTables, confluenceAuditRecords],
   // UPM answers on the site URL only, not through the api.atlassian.com gateway (functions/upm.ts).
-  streams: (unit) => (unit.apiBaseUrl ? confluenceStreams : [...confluenceStreams, installedApps]),
+  // The audit log comes last (functions/confluence-audit.ts): an incremental stream, optional on plans without one.
+  streams: (unit) => [...(unit.apiBaseUrl ? confluenceStreams : [...confluenceStreams, installedApps]), confluenceAuditStream],
 };

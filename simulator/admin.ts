@@ -12,6 +12,7 @@
  * Memory: users are a few bytes each in typed arrays, strings derived on demand from (seed, index);
  * memberships are one sorted Int32Array per group plus a per-user index; JSON is built per request.
  */
+import { adminEventLog, adminEventRoutes, type AdminEventLog, type AdminEventsOptions } from './admin-events.ts';
 import type { RouteContext, Route, RouteResult, ProductSim } from './server.ts';
 import { hash32, hex8, Rng, scramble32, unit, uuidFrom } from './random.ts';
 import type { RowInput } from '../shared/schema/table.ts';
@@ -70,6 +71,8 @@ export const ADMIN_ENDPOINT_SCOPES: Readonly<Record<AdminEndpoint, string>> = {
 };
 
 export interface AdminTenantOptions {
+  /** The organization audit log (simulator/admin-events.ts): background events, or a plan without it (403). */
+  audit?: AdminEventsOptions;
   seed?: number;
   /** @default derived from the seed */
   orgId?: string;
@@ -240,6 +243,8 @@ export interface AdminSim extends ProductSim {
   /** Requests a perfect client needs at the maximum page sizes (v2 100, workspaces 1000). */
   minimumRequests(options?: { apiTokens?: 'managed' | 'active' | 'none' }): number;
   model: AdminModel;
+  /** The organization audit log; its rows depend on the window collected: simulator/admin-events.ts `adminEventsTruth`. */
+  audit: AdminEventLog;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -799,6 +804,7 @@ function stringList(b: Json, field: string, max: number, allowed?: readonly stri
 /** A simulated Atlassian organization served by the Admin API routes. */
 export function adminTenant(opts: AdminTenantOptions = {}): AdminSim {
   const model = generateModel(opts);
+  const audit = adminEventLog(model, opts.audit);
   const { users, groups, workspaces, seed, orgId } = model;
   const forbidden = model.forbidden;
   const groupById = new Map(groups.map((g) => [g.id, g]));
@@ -1346,8 +1352,9 @@ export function adminTenant(opts: AdminTenantOptions = {}): AdminSim {
     // Org admin API key as Bearer only (facts sheet §2; both specs' `security: bearerAuth`).
     auth: { basic: false, bearer: true },
     errorBody: adminErrorBody,
-    routes,
+    routes: [...routes, ...adminEventRoutes(model, audit)],
     model,
+    audit,
     requestedLimits: () => Object.fromEntries([...asked].map(([k, v]) => [k, [...v].sort((a, b) => a - b)])),
     groundTruth: (o) => groundTruth(model, o?.apiTokens ?? 'managed'),
     minimumRequests: (o) => minimumRequests(model, o?.apiTokens ?? 'managed'),
@@ -1536,5 +1543,6 @@ export function minimumRequests(model: AdminModel, apiTokens: 'managed' | 'activ
   if (!model.forbidden.has('service-accounts')) {
     for (const a of model.serviceAccounts) n += model.forbidden.has('service-account-credentials') ? 2 : pages(a.tokens.length, model.accessPageSize) + pages(a.clients.length, model.accessPageSize);
   }
+  n += 1; // audit events: one page a day (more on a busy organization)
   return n;
 }

@@ -11,6 +11,7 @@
  * Memory: users are a few bytes each plus strings derived on demand from (seed, index); memberships are one
  * sorted Int32Array of user indexes per group; JSON is built per request.
  */
+import { confluenceAuditLog, confluenceAuditRoutes, type ConfluenceAuditLog, type ConfluenceAuditOptions } from './confluence-audit.ts';
 import { z } from 'zod';
 import type { ProductSim, Route, RouteContext, RouteResult } from './server.ts';
 import { hash32, hex8, Rng, scramble32, unit, uuidFrom } from './random.ts';
@@ -53,6 +54,8 @@ export const CONFLUENCE_USER_SEARCH_WINDOW = 10_000;
 export type ConfluenceRoleMode = 'PRE_ROLES' | 'ROLES_TRANSITION' | 'ROLES';
 
 export interface ConfluenceTenantOptions {
+  /** The audit log (simulator/confluence-audit.ts): background records, or a plan without audit log (403). */
+  audit?: ConfluenceAuditOptions;
   seed?: number;
   /** @default 300 */
   users?: number;
@@ -189,6 +192,8 @@ export interface ConfluenceSim extends ProductSim {
   /** Requests a perfect client needs at the maximum page sizes. */
   minimumRequests(): number;
   model: ConfluenceModel;
+  /** The audit log; its rows depend on the window collected: simulator/confluence-audit.ts `confluenceAuditTruth`. */
+  audit: ConfluenceAuditLog;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -862,6 +867,7 @@ const BulkBody = z.object({ accountIds: z.array(z.string()) });
 
 export function confluenceTenant(opts: ConfluenceTenantOptions = {}): ConfluenceSim {
   const model = generateModel(opts);
+  const audit = confluenceAuditLog(model, opts.audit);
   const { users, groups, spaces, roles, caps } = model;
   const rolesOn = model.roleMode !== 'PRE_ROLES';
   const groupById = new Map(groups.map((gr) => [gr.id, gr]));
@@ -1117,6 +1123,7 @@ export function confluenceTenant(opts: ConfluenceTenantOptions = {}): Confluence
       },
     },
     upmRoute('/wiki/rest/plugins/1.0/', () => model.apps),
+    ...confluenceAuditRoutes(audit),
   ];
 
   return {
@@ -1124,6 +1131,7 @@ export function confluenceTenant(opts: ConfluenceTenantOptions = {}): Confluence
     gateway: 'confluence',
     routes,
     model,
+    audit,
     // Errors the server itself answers (401, 429, 5xx, the limited account's 403) in the shape of the API
     // the path belongs to: v2 `{errors: [...]}`, v1 `{statusCode, data, message}`.
     errorBody: (status: number, message: string, path: string) => (path.startsWith('/wiki/api/v2/') ? confluenceV2Error(status, message) : confluenceV1Error(status, message)),
@@ -1263,5 +1271,6 @@ export function minimumRequests(model: ConfluenceModel): number {
   n += v2(model.spaces.length);
   for (const s of model.spaces) n += s.vanishing ? 1 : v2(s.permissions.length);
   n += 1; // installed apps (UPM)
+  n += 1; // audit records: one page a day (more on a busy site)
   return n;
 }

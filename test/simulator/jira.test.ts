@@ -174,6 +174,8 @@ async function crawl(sim: Simulator, get: Getter = getJson): Promise<{ tables: R
     user_installed: a.userInstalled ?? null,
     vendor_name: str((a.vendor as Json | undefined)?.name),
   }));
+  // The audit log: one page (this tenant logs nothing; its rows are tested in test/integration/audit-incremental.test.ts).
+  await call('/rest/api/3/auditing/record?offset=0&limit=1000');
   return { tables: t, requests };
 }
 
