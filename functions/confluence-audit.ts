@@ -10,8 +10,9 @@ import { auditTime, epochMs } from './audit-common.ts';
 //
 // What the API cannot give: an AuditRecord has no id, so the key is a hash of the whole record (time, author,
 // summary, objects, changed values): two records identical in every field within one millisecond are stored as one.
-// Affected and associated objects carry only a name and a type: users appear by display name, spaces by name, so
-// access_changes_explained matches Confluence changes on names, not ids. The page cap of `limit` is unpublished
+// Affected and associated objects carry only a name and a type: a user object's name may be an account id or a
+// display name (not published), spaces appear by name, so access_changes_explained matches Confluence changes on
+// the user's account id or display name and the space's name. The page cap of `limit` is unpublished
 // ("may be restricted by fixed system limits"); 1000 is asked and the response's `limit` honoured.
 
 export const confluenceAuditRecords = defineTable({
@@ -33,7 +34,7 @@ export const confluenceAuditRecords = defineTable({
     object_name: col.string().nullable().describe('affectedObject.name'),
     associated_objects: col.stringArray().describe('associatedObjects as "objectType:name"'),
     changed_values: col.stringArray().describe('changedValues as "name: oldValue -> newValue"'),
-    affected_names: col.stringArray().describe('names of the User objects (display names): the principals the record is about'),
+    affected_names: col.stringArray().describe('names of the User objects (account id or display name): the principals the record is about'),
     group_names: col.stringArray().describe('names of the Group objects'),
     resource_names: col.stringArray().describe('names of the Space objects'),
   },

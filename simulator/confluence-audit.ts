@@ -6,7 +6,8 @@
  * `endDate` in epoch milliseconds ("on or after" / "on or before"), `start` (default 0), `limit` (default 1000, "may
  * be restricted by fixed system limits": this simulator caps at 1000 and says so in `limit`), envelope
  * AuditRecordArray `{results, start, limit, size, _links}`; 403 "if the calling user does not have permission to
- * view the audit log". AuditRecord has no id; objects have only `name` and `objectType`.
+ * view the audit log". AuditRecord has no id; objects have only `name` and `objectType` (a User object's name is
+ * the account id here: which name Confluence Cloud gives a user object is not published).
  */
 import { createHash } from 'node:crypto';
 import type { confluenceAuditRecords } from '../functions/confluence-audit.ts';
@@ -81,7 +82,8 @@ export function confluenceGrantSpacePermission(
     remoteAddress: '10.0.1.7',
     sysAdmin: false,
     affectedObject: { name: space.name, objectType: 'Space' },
-    associatedObjects: [{ name: model.users.displayName(u), objectType: 'User' }],
+    // A user object's name: the account id here (unverified: the spec types it a plain name; see functions/confluence-audit.ts).
+    associatedObjects: [{ name: model.users.accountId(u), objectType: 'User' }],
     changedValues: [{ name: 'Permission', oldValue: '', newValue: operation }],
   });
 }
