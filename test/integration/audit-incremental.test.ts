@@ -118,6 +118,29 @@ describe('Jira audit records, collected incrementally', () => {
     });
   });
 
+  describe('the same date collected again', () => {
+    const tenant = jiraTenant({ seed: 44, ...small, audit: { background: { count: 200, days: 40, until: T1 } } });
+    let sim: Simulator;
+    beforeAll(async () => {
+      sim = await startSimulator({ products: [tenant], seed: 44 });
+    });
+    afterAll(async () => sim.close());
+
+    it('replaces that date with the same records, read from where the date started', async () => {
+      // Prepare
+      const store = new LocalStore(await tmp());
+      const unit = unitFor(sim);
+      const d1 = await runUnit({ id: 'first', date: '2026-11-27' }, unit, () => ({ module: jira, store, credentials: creds, now: () => new Date(T1) }));
+      if (d1.error) throw d1.error;
+      jiraBackground(tenant.model, tenant.audit, 5, T1 + HOUR, T1 + 2 * HOUR);
+      // Act: the same date again, later that day (a forced re-run replaces the date's files)
+      const again = await runUnit({ id: 'again', date: '2026-11-27' }, unit, () => ({ module: jira, store, credentials: creds, now: () => new Date(T1 + 3 * HOUR) }));
+      // Assess
+      expect(again.error).toBeUndefined();
+      expectSameRows(jiraAuditTruth(tenant.audit, T1 + 3 * HOUR - 30 * DAY, T1 + 3 * HOUR), await storedAudit(store, ['2026-11-27']));
+    });
+  });
+
   describe('a site without audit log (403)', () => {
     const tenant = jiraTenant({ seed: 43, ...small, audit: { forbidden: true, background: { count: 20, days: 5, until: T1 } } });
     let sim: Simulator;
