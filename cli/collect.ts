@@ -18,7 +18,7 @@ import { formatSummary } from './summary.ts';
 
 const USAGE = `usage: npm run collect -- --product <${PRODUCTS.join('|')}> --site-url <URL> --org <ORG> --out <DIR>
          [--max-requests-per-invocation <N>] [--api-base-url <URL>] [--org-id <ID>] [--workspaces <a,b>] [--api-tokens managed|active|none] [--assets-object-types <a,b>]
-         [--rate-limit-share <0..1>] [--rate-limit-budget <N>]
+         [--rate-limit-share <0..1>] [--rate-limit-budget <N>] [--audit-backfill-days <N>] [--audit-overlap-minutes <N>]
        npm run collect -- --config <file> --out <DIR> [--org <ORG>] [--product <p>] [--max-requests-per-invocation <N>]
 options: --date <YYYY-MM-DD> snapshot date (default today, UTC)   --run-id <id> (default local-<time>)
          --concurrency <N> connections per site (default 4)      --verbose JSON log lines on stderr (secrets redacted)
@@ -27,6 +27,8 @@ options: --date <YYYY-MM-DD> snapshot date (default today, UTC)   --run-id <id> 
          --parquet afterwards, convert the date's published partitions to Parquet as well (npm run parquet)
          --rate-limit-share <0..1> share of each API's published budget this unit may spend (default 0.8)
          --rate-limit-budget <N> requests per window when the site's budget is scaled (Bitbucket)
+         --audit-backfill-days <N> days of audit log the first collection reads (default 30, capped by the product's retention)
+         --audit-overlap-minutes <N> minutes before the last watermark read again for late events (default 60)
          --help this text
 credentials: ATLASSIAN_EMAIL + ATLASSIAN_API_TOKEN (basic), ATLASSIAN_BEARER_TOKEN (bearer; Data Center PAT),
 ${credentialLines()}
@@ -49,6 +51,8 @@ const Args = z.object({
   'assets-object-types': z.string().optional(),
   'rate-limit-share': z.coerce.number().optional(),
   'rate-limit-budget': z.coerce.number().optional(),
+  'audit-backfill-days': z.coerce.number().optional(),
+  'audit-overlap-minutes': z.coerce.number().optional(),
   out: z.string({ error: 'required: the folder the tables are written to' }).min(1, 'required: the folder the tables are written to'),
   config: z.string().optional(),
   'max-requests-per-invocation': z.coerce.number().int().positive().optional(),
@@ -77,6 +81,8 @@ export function parseCollectArgs(argv: readonly string[]): CollectArgs {
       'assets-object-types': { type: 'string' },
       'rate-limit-share': { type: 'string' },
       'rate-limit-budget': { type: 'string' },
+      'audit-backfill-days': { type: 'string' },
+      'audit-overlap-minutes': { type: 'string' },
       out: { type: 'string' },
       config: { type: 'string' },
       'max-requests-per-invocation': { type: 'string' },
@@ -115,12 +121,14 @@ async function unitsFrom(args: CollectArgs, authKind: Unit['auth']['kind']): Pro
       ...(args['assets-object-types'] ? { assets: { objectTypes: args['assets-object-types'].split(',').map((t) => t.trim()).filter(Boolean) } } : {}),
       ...(args['rate-limit-share'] !== undefined ? { rateLimitShare: args['rate-limit-share'] } : {}),
       ...(args['rate-limit-budget'] !== undefined ? { rateLimitBudget: args['rate-limit-budget'] } : {}),
+      ...(args['audit-backfill-days'] !== undefined ? { auditBackfillDays: args['audit-backfill-days'] } : {}),
+      ...(args['audit-overlap-minutes'] !== undefined ? { auditOverlapMinutes: args['audit-overlap-minutes'] } : {}),
       auth: { kind: authKind },
   });
   if (!u.success) {
       const i = u.error.issues[0];
       const flag =
-        { siteUrl: '--site-url', org: '--org', product: '--product', apiBaseUrl: '--api-base-url', orgId: '--org-id', workspaces: '--workspaces', apiTokens: '--api-tokens', rateLimitShare: '--rate-limit-share', rateLimitBudget: '--rate-limit-budget' }[
+        { siteUrl: '--site-url', org: '--org', product: '--product', apiBaseUrl: '--api-base-url', orgId: '--org-id', workspaces: '--workspaces', apiTokens: '--api-tokens', rateLimitShare: '--rate-limit-share', rateLimitBudget: '--rate-limit-budget', auditBackfillDays: '--audit-backfill-days', auditOverlapMinutes: '--audit-overlap-minutes' }[
           String(i?.path[0])
         ] ?? String(i?.path.join('.'));
       throw new ConfigError(`${flag}: ${i?.message}\n${USAGE}`);

@@ -1,3 +1,4 @@
+import { adminAuditEvents, adminEventsStream } from './admin-events.ts';
 import { z } from 'zod';
 import type { Unit } from '../shared/config.ts';
 import type { ProductModule } from '../shared/engine/collect.ts';
@@ -633,7 +634,8 @@ export function adminStreams(orgId: string, options: AdminOptions = {}): readonl
     rows: userRows,
   });
 
-  return [orgStream, directories, domains, workspaces, policies, groups, users, ...(tokenMode === 'none' ? [] : [orgApiTokens]), serviceAccounts];
+  // The audit log comes last (functions/admin-events.ts): an incremental stream, optional on plans without one.
+  return [orgStream, directories, domains, workspaces, policies, groups, users, ...(tokenMode === 'none' ? [] : [orgApiTokens]), serviceAccounts, adminEventsStream(org)];
 }
 
 /** The organization directory collector with the given options. */
@@ -654,7 +656,7 @@ export function adminModule(options: AdminOptions = {}): ProductModule<'admin', 
     title: 'Organization directory (Admin API)',
     options: adminOptions,
     credentials: { kinds: ['bearer'], env: ['ATLASSIAN_BEARER_TOKEN', 'ATLASSIAN_SECRET_FILE'] },
-    tables: adminTables,
+    tables: [...adminTables, adminAuditEvents],
     streams: (unit: Unit) => {
       if (!unit.orgId) {
         throw new ConfigError(

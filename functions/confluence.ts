@@ -1,3 +1,4 @@
+import { confluenceAuditRecords, confluenceAuditStream } from './confluence-audit.ts';
 import { z } from 'zod';
 import type { JsonResponse } from '../shared/http/client.ts';
 import { nextLink, offset, parsePayload, single, type Cursor, type PageStyle } from '../shared/engine/paginate.ts';
@@ -453,7 +454,8 @@ export const confluence: ProductModule<'confluence', NoOptions> = {
   title: 'Confluence Cloud',
   options: z.object({}),
   credentials: { kinds: ['basic', 'bearer', 'oauth2'], env: ['ATLASSIAN_EMAIL', 'ATLASSIAN_API_TOKEN', 'ATLASSIAN_BEARER_TOKEN', 'ATLASSIAN_SECRET_FILE'] },
-  tables: confluenceTables,
+  tables: [...confluenceTables, confluenceAuditRecords],
   // UPM answers on the site URL only, not through the api.atlassian.com gateway (functions/upm.ts).
-  streams: (unit) => (unit.apiBaseUrl ? confluenceStreams : [...confluenceStreams, installedApps]),
+  // The audit log comes last (functions/confluence-audit.ts): an incremental stream, optional on plans without one.
+  streams: (unit) => [...(unit.apiBaseUrl ? confluenceStreams : [...confluenceStreams, installedApps]), confluenceAuditStream],
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bareArray, pageBean, parsePayload, single, type Json, type PageStyle } from '../shared/engine/paginate.ts';
+import { jiraAuditRecords, jiraAuditStream } from './jira-audit.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
 import type { RowInput } from '../shared/schema/table.ts';
 import type { NoOptions, ProductModule } from '../shared/engine/collect.ts';
@@ -403,7 +404,8 @@ export const jira: ProductModule<'jira', NoOptions> = {
   title: 'Jira Cloud',
   options: z.object({}),
   credentials: { kinds: ['basic', 'bearer', 'oauth2'], env: ['ATLASSIAN_EMAIL', 'ATLASSIAN_API_TOKEN', 'ATLASSIAN_BEARER_TOKEN', 'ATLASSIAN_SECRET_FILE'] },
-  tables: jiraTables,
+  tables: [...jiraTables, jiraAuditRecords],
   // UPM answers on the site URL only, not through the api.atlassian.com gateway (functions/upm.ts).
-  streams: (unit) => (unit.apiBaseUrl ? jiraStreams : [...jiraStreams, installedApps]),
+  // The audit records come last (functions/jira-audit.ts): an incremental stream, optional on plans without them.
+  streams: (unit) => [...(unit.apiBaseUrl ? jiraStreams : [...jiraStreams, installedApps]), jiraAuditStream],
 };

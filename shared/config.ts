@@ -105,6 +105,16 @@ export const unitFields = {
    * most 10,000 per hour). @default the product's documented budget
    */
   rateLimitBudget: z.int().min(1).optional(),
+  /**
+   * Audit logs (incremental streams: functions/admin.ts, jira.ts, confluence.ts): days the first collection reads
+   * back, capped by the product's retention. Later runs read from the last published watermark. @default 30
+   */
+  auditBackfillDays: z.int().min(1, 'auditBackfillDays: at least 1').max(3650, 'auditBackfillDays: at most 3650').optional(),
+  /**
+   * Audit logs: minutes before the last watermark a run reads again, for events the API lists late; what was
+   * stored before is dropped by event id. @default 60
+   */
+  auditOverlapMinutes: z.int().min(0).max(7 * 24 * 60, 'auditOverlapMinutes: at most a week (10080)').optional(),
   auth: AuthSchema,
 };
 

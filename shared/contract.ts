@@ -13,13 +13,17 @@ export const StatsSchema = z.object({
   repeatsDropped: z.int().default(0),
   /** Answers 429 (rate limited) the unit received (absent in records written before it was counted). */
   rateLimited: z.int().optional(),
+  /** Audit events read again in the overlap window and dropped because an earlier day stored them (see shared/engine/incremental.ts). */
+  alreadyStored: z.int().default(0),
+  /** Optional endpoints that refused (403), by stream: the message naming the scope or plan needed. Their tables stay empty. */
+  refused: z.record(z.string(), z.string()).default({}),
   invocations: z.int(),
   elapsedMs: z.int(),
 });
 export type Stats = z.infer<typeof StatsSchema>;
 
 export function emptyStats(): Stats {
-  return { rows: {}, requests: 0, retries: 0, pages: 0, skipped: 0, repeatsDropped: 0, rateLimited: 0, invocations: 0, elapsedMs: 0 };
+  return { rows: {}, requests: 0, retries: 0, pages: 0, skipped: 0, repeatsDropped: 0, rateLimited: 0, alreadyStored: 0, refused: {}, invocations: 0, elapsedMs: 0 };
 }
 
 /** Opaque, JSON, bounded-size resume point. Only the engine reads it. */
@@ -33,6 +37,8 @@ export const CheckpointSchema = z.object({
   frame: z.json(),
   /** API base URL resolved by the first invocation (e.g. the gateway URL with the cloud id). */
   baseUrl: z.string().optional(),
+  /** Incremental streams: this run's windows and the recent events it stored (engine-defined, shared/engine/incremental.ts). */
+  incremental: z.json().optional(),
   /** Consecutive rate-limit pauses without progress. */
   idleWaits: z.int().min(0).optional(),
   stats: StatsSchema,

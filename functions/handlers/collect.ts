@@ -11,6 +11,7 @@ import { jsonLogger, Redactor } from '../../shared/redact.ts';
 import { credentialsFromSecret } from '../../shared/secrets.ts';
 import { S3Store } from '../../shared/sink/s3-store.ts';
 import type { SiteInput, Step } from '../../shared/workflow/schemas.ts';
+import { stateWatermarks } from '../../shared/workflow/state-store.ts';
 import { siteFailed, siteStep } from '../../shared/workflow/site.ts';
 import { moduleFor } from '../index.ts';
 
@@ -57,6 +58,7 @@ export function createCollectHandler(deps: CollectHandlerDeps = {}) {
       return collect(input, {
         module: moduleFor(input.unit.product),
         store: new S3Store(s3, env.data.DATA_BUCKET, env.data.DATA_PREFIX),
+        watermarks: stateWatermarks(state),
         credentials,
         redactor,
         log,

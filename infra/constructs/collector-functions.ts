@@ -104,12 +104,15 @@ export class CollectorFunctions extends Construct {
     // reads everything the run wrote (Map results included) and writes unit records, the next round's sites.
     props.data.grantState(this.plan, 'runs/', ['s3:PutObject']);
     props.data.grantState(this.collect, 'units/');
+    // Audit-log watermarks: collect reads them; finalize moves them when it publishes a unit.
+    props.data.grantState(this.collect, 'watermarks/', ['s3:GetObject']);
     props.data.grantState(this.finalize, '');
     const bucket = props.data.bucket;
     ackObjectWildcard(this.collect.role ?? this.collect, bucket, `${STAGING_PREFIX}/`, 'Staged parts are named per run, unit and invocation at run time; the collect role may only write and delete under data/_staging/.');
     ackObjectWildcard(this.finalize.role ?? this.finalize, bucket, `${DATA_PREFIX}/`, 'Finalize promotes staged parts into data/<table>/dt=<date>/org=<org>/ partitions named at run time; limited to data/.');
     ackObjectWildcard(this.plan.role ?? this.plan, bucket, `${STATE_PREFIX}/runs/`, 'Site lists are named per date and run id at run time; put-only, limited to state/runs/.');
     ackObjectWildcard(this.collect.role ?? this.collect, bucket, `${STATE_PREFIX}/units/`, 'One record (checkpoint) per date and unit, named at run time; limited to state/units/.');
+    ackObjectWildcard(this.collect.role ?? this.collect, bucket, `${STATE_PREFIX}/watermarks/`, 'One audit-log watermark per unit, named at run time; read-only, limited to state/watermarks/.');
     ackObjectWildcard(this.finalize.role ?? this.finalize, bucket, `${STATE_PREFIX}/`, 'The run state (site lists, Map results, unit records) is named per date, run and unit at run time; limited to state/.');
     ackObjectWildcard(this.finalize.role ?? this.finalize, bucket, `${MANIFEST_PREFIX}/`, 'Run manifests are named per date and run id at run time; put-only, limited to manifests/.');
     props.data.grantReport(this.report);

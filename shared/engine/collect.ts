@@ -12,6 +12,7 @@ import { discardStagedFrom, InvocationWriter, promoteUnit } from '../sink/sink.t
 import { stagingPrefix } from '../sink/layout.ts';
 import type { BlobStore } from '../sink/store.ts';
 import { resolveBaseUrl } from './base-url.ts';
+import { IncrementalRun, IncrementalStateSchema, incrementalStreams, localWatermarks, publishWatermark, stageWatermark, type WatermarkLocation } from './incremental.ts';
 import { collectorUnits } from './units-table.ts';
 import { FrameSchema, runStreams, StopSignal, type Frame, type Position, type RowOut, type Stream } from './streams.ts';
 
@@ -97,6 +98,8 @@ export interface CollectDeps {
   readonly pacing?: { readonly timeScale?: number; readonly registry?: RateBudgetRegistry; readonly off?: boolean };
   readonly onProgress?: (p: Progress) => void;
   readonly now?: () => Date;
+  /** Where the audit-log watermarks are kept. @default the output store, under `_state/` (shared/engine/incremental.ts) */
+  readonly watermarks?: WatermarkLocation;
 }
 
 /** Key of the marker a unit writes to staging when it has collected everything. */
@@ -167,6 +170,10 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
     redactor,
     log,
   });
+  const streams = deps.module.streams(unit);
+  const incremental = incrementalStreams(streams).length
+    ? await IncrementalRun.open(deps.watermarks ?? localWatermarks(deps.store), run, unit, streams, parseIncremental(checkpoint?.incremental), now())
+    : undefined;
   const writer = new InvocationWriter(deps.store, run, unit, seq);
   let pagesNow = 0;
   let waitSeconds = 0;
@@ -176,15 +183,16 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
   try {
     let done = false;
     try {
-      await runStreams(client, deps.module.streams(unit), position, {
+      await runStreams(client, streams, position, {
         emit: (rows: readonly RowOut[]) => {
           const at = now().toISOString();
           for (const r of rows) writer.add(r.table, { ...r.row, site, collected_at: at, deployment });
         },
-        boundary: async ({ stream, items, dropped, rows: streamRows, total }) => {
+        boundary: async ({ stream, items, dropped, rows: streamRows, total, known }) => {
           await writer.flush();
           pagesNow++;
           stats.pages++;
+          stats.alreadyStored += known;
           if (dropped) {
             stats.repeatsDropped += dropped;
             log.info('dropped rows the API sent again (offset window overlapping a short page)', { unit: id, stream, dropped });
@@ -205,8 +213,14 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
         },
         skipped: ({ stream, key, reason }) => {
           stats.skipped++;
+          if (reason !== undefined) {
+            // A refusal is counted once per stream, with the message that names the scope or plan it needs.
+            stats.refused[stream] ??= reason.slice(0, 500);
+            incremental?.refused(stream);
+          }
           log.info('skipped: a parent vanished before its children were read, or an optional endpoint refused', { unit: id, stream, key, ...(reason ? { reason } : {}) });
         },
+        ...(incremental ? { incremental: incremental.hooks() } : {}),
       }, { concurrency: deps.http?.concurrency ?? DEFAULT_CONCURRENCY });
       done = true;
     } catch (e) {
@@ -252,6 +266,8 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
     stats.invocations++;
     stats.elapsedMs += Date.now() - started;
     if (done) {
+      const mark = incremental?.next(run);
+      if (mark) await stageWatermark(deps.store, run, unit, mark);
       await deps.store.write(doneMarkerKey(run, unit), Readable.from([JSON.stringify(stats)]));
       log.info('unit collected', { unit: id, stats });
       return { done: true, checkpoint: null, stats, waitSeconds: 0 };
@@ -262,6 +278,7 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
       stream: position.stream,
       frame: position.frame,
       baseUrl,
+      ...(incremental ? { incremental: incremental.state } : {}),
       ...(idleWaits ? { idleWaits } : {}),
       stats,
     });
@@ -279,7 +296,13 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
  * Publish a unit that `collect` reported done. Refuses when the unit did not finish, so a failed or partial
  * run can never replace the previous snapshot.
  */
-export async function publish(store: BlobStore, run: Run, unit: Unit, module: ProductModule): Promise<{ files: number; stats: Stats }> {
+export async function publish(
+  store: BlobStore,
+  run: Run,
+  unit: Unit,
+  module: ProductModule,
+  watermarks: WatermarkLocation = localWatermarks(store),
+): Promise<{ files: number; stats: Stats }> {
   const marker = doneMarkerKey(run, unit);
   const found = await store.list(marker);
   if (!found.includes(marker)) {
@@ -290,7 +313,10 @@ export async function publish(store: BlobStore, run: Run, unit: Unit, module: Pr
   const parsed = StatsSchema.safeParse(JSON.parse((await store.read(marker)).toString('utf8')));
   if (!parsed.success) throw new StorageError(`${marker} in ${store.location} is not a completion marker this version wrote; collect the unit again.`);
   const stats = parsed.data;
-  const r = await promoteUnit(store, run, unit, [...module.tables, collectorUnits]);
+  // The audit-log watermark moves with the files: after they are in place, before staging is cleared.
+  const r = await promoteUnit(store, run, unit, [...module.tables, collectorUnits], async () => {
+    await publishWatermark(store, run, unit, watermarks);
+  });
   return { files: r.files, stats };
 }
 
@@ -303,6 +329,13 @@ export const DEFAULT_CONCURRENCY = 4;
 function parseFrame(raw: unknown): Frame {
   const r = FrameSchema.safeParse(raw);
   if (!r.success) throw new ConfigError(`the checkpoint is not one this version wrote (${r.error.issues[0]?.message}); start the unit again without a checkpoint.`);
+  return r.data;
+}
+
+function parseIncremental(raw: unknown) {
+  if (raw === undefined) return undefined;
+  const r = IncrementalStateSchema.safeParse(raw);
+  if (!r.success) throw new ConfigError(`the checkpoint's audit-log windows are not ones this version wrote (${r.error.issues[0]?.message}); start the unit again without a checkpoint.`);
   return r.data;
 }
 

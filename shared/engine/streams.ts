@@ -24,13 +24,38 @@ export type NotFoundPolicy =
   /** A real failure. */
   | 'fail';
 
+/** The time range an incremental stream reads in this run: ISO-8601 instants, both inclusive. */
+export interface TimeWindow {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** No window: what a stream that is not incremental is handed. */
+export const NO_WINDOW: TimeWindow = { from: '', to: '' };
+
+/**
+ * An append-only log read incrementally (the audit logs): each run reads the events of a {@link TimeWindow} the
+ * engine computes from the watermark the unit's last publication left (see shared/engine/incremental.ts), and
+ * drops the events earlier days already stored, by id, so an event is stored exactly once across days.
+ */
+export interface Incremental {
+  /** The event's id, stable and unique in the log. */
+  readonly id: (item: unknown) => string;
+  /** When the event happened (ISO-8601): what the window and the overlap are measured on. */
+  readonly time: (item: unknown) => string;
+  /** Days the product keeps its log: the first run reads back at most this far, whatever `auditBackfillDays` says. */
+  readonly retentionDays: number;
+}
+
 /**
  * A stream: one paginated endpoint, the rows each item yields, and child streams run for each item
  * with a small JSON key (e.g. the group id). Build with {@link defineStream}.
  */
 export interface Stream {
   readonly name: string;
-  readonly style: (parent: Json) => PageStyle<unknown>;
+  /** The page style; an {@link incremental} stream gets this run's window. */
+  readonly style: (parent: Json, window?: TimeWindow) => PageStyle<unknown>;
+  readonly incremental?: Incremental;
   readonly rows: (item: unknown, parent: Json) => RowOut[];
   readonly childKey: (item: unknown, parent: Json) => Json | undefined;
   readonly children: readonly Stream[];
@@ -61,7 +86,9 @@ export interface Stream {
  */
 export function defineStream<P extends Json, T, C extends Json = null>(def: {
   name: string;
-  style: (parent: P) => PageStyle<T>;
+  style: (parent: P, window: TimeWindow) => PageStyle<T>;
+  /** An append-only log read from a watermark (see {@link Incremental}). */
+  incremental?: { id: (item: T) => string; time: (item: T) => string; retentionDays: number };
   rows?: (item: T, parent: P) => RowOut[];
   childKey?: (item: T, parent: P) => C | undefined;
   children?: readonly Stream[];
@@ -74,7 +101,16 @@ export function defineStream<P extends Json, T, C extends Json = null>(def: {
   // the casts below only erase the generic types for storage in one heterogeneous tree.
   return {
     name: def.name,
-    style: def.style as (parent: Json) => PageStyle<unknown>,
+    style: ((parent: P, window?: TimeWindow) => def.style(parent, window ?? NO_WINDOW)) as (parent: Json, window?: TimeWindow) => PageStyle<unknown>,
+    ...(def.incremental
+      ? {
+          incremental: {
+            id: def.incremental.id as (item: unknown) => string,
+            time: def.incremental.time as (item: unknown) => string,
+            retentionDays: def.incremental.retentionDays,
+          },
+        }
+      : {}),
     rows: (def.rows ?? (() => [])) as (item: unknown, parent: Json) => RowOut[],
     childKey: (def.childKey ?? (() => undefined)) as (item: unknown, parent: Json) => Json | undefined,
     children: def.children ?? [],
@@ -124,6 +160,8 @@ export interface BoundaryInfo {
   readonly rows: number;
   /** Items in the whole list (top-level streams only: a child stream's total is one parent's). */
   readonly total?: number;
+  /** Incremental streams: events of the page an earlier day already stored (dropped). */
+  readonly known: number;
 }
 
 /** Callbacks of one engine run. */
@@ -134,7 +172,20 @@ export interface EngineHooks {
   boundary(info: BoundaryInfo): Promise<void>;
   /** A parent vanished (404 on its child endpoint), or an optional endpoint refused (`reason`: the 403 message). */
   skipped(info: { stream: string; key: Json; reason?: string }): void;
+  /** Incremental streams: their windows, and what earlier days stored (required when a stream is incremental). */
+  readonly incremental?: IncrementalHooks;
 }
+
+/** What the engine asks about an {@link Incremental} stream. */
+export interface IncrementalHooks {
+  /** The stream's window in this run (fixed at the run's first invocation). */
+  window(stream: string): TimeWindow;
+  /** True when an earlier day already stored this event: the engine drops it. */
+  stored(stream: string, id: string): boolean;
+  /** An event this run stores. */
+  kept(stream: string, id: string, time: string): void;
+}
+
 
 /** Thrown by a boundary hook to end the invocation at a consistent position. */
 export class StopSignal {
@@ -204,7 +255,9 @@ async function runFrame(s: Stream, parent: Json, frame: Frame, isChild: boolean,
   };
 
   const fetchNext = async (): Promise<void> => {
-    pages ??= paginate(ctx.client, s.style(parent), frame.cursor)[Symbol.asyncIterator]();
+    const inc = s.incremental ? ctx.hooks.incremental : undefined;
+    if (s.incremental && !inc) throw new Error(`stream ${s.name} is incremental: the engine needs its incremental hooks`);
+    pages ??= paginate(ctx.client, s.style(parent, inc ? inc.window(s.name) : NO_WINDOW), frame.cursor)[Symbol.asyncIterator]();
     let next: IteratorResult<Page<unknown>>;
     try {
       next = await pages.next();
@@ -239,7 +292,16 @@ async function runFrame(s: Stream, parent: Json, frame: Frame, isChild: boolean,
     const page = next.value;
     const rows: RowOut[] = [];
     const tasks: Task[] = [];
+    let known = 0;
     for (const item of page.items) {
+      if (s.incremental && inc) {
+        const id = s.incremental.id(item);
+        if (inc.stored(s.name, id)) {
+          known++;
+          continue;
+        }
+        inc.kept(s.name, id, s.incremental.time(item));
+      }
       rows.push(...s.rows(item, parent));
       const k = s.childKey(item, parent);
       if (k !== undefined && s.children.length) tasks.push({ key: k, child: 0, sub: null });
@@ -250,7 +312,7 @@ async function runFrame(s: Stream, parent: Json, frame: Frame, isChild: boolean,
     frame.pending.push(...tasks);
     queue.push(...tasks);
     spawn();
-    await boundary(ctx, { stream: s.name, items: page.items.length, dropped: page.dropped, rows: rows.length, ...(!isChild && page.total !== undefined ? { total: page.total } : {}) });
+    await boundary(ctx, { stream: s.name, items: page.items.length, dropped: page.dropped, known, rows: rows.length, ...(!isChild && page.total !== undefined ? { total: page.total } : {}) });
   };
 
   const work = async (): Promise<void> => {

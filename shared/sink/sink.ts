@@ -150,6 +150,8 @@ export async function promoteUnit(
   run: Run,
   unit: Unit,
   tables: readonly TableDef[],
+  /** Runs once the unit's files are in place, before staging is cleared (the watermark moves here). */
+  beforeCleanup?: () => Promise<void>,
 ): Promise<{ files: number }> {
   const prefix = stagingPrefix(run, unit);
   const staged = await store.list(prefix);
@@ -165,6 +167,7 @@ export async function promoteUnit(
     const old = (await store.list(publishedUnitPrefix(t.name, run, unit))).filter((k) => !published.has(k));
     await store.delete(old);
   }
+  await beforeCleanup?.();
   await store.delete(staged);
   return { files: published.size };
 }

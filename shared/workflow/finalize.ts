@@ -152,6 +152,8 @@ export async function finalizeRun(event: unknown, deps: FinalizeDeps): Promise<F
       pages: stats.pages,
       skipped: stats.skipped,
       repeatsDropped: stats.repeatsDropped,
+      alreadyStored: stats.alreadyStored,
+      refused: stats.refused,
       invocations: stats.invocations,
       elapsedMs: stats.elapsedMs,
     });

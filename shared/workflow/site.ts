@@ -6,7 +6,7 @@ import { silentLogger, type Logger } from '../redact.ts';
 import { publishedUnitPrefix } from '../sink/layout.ts';
 import type { BlobStore } from '../sink/store.ts';
 import { CaughtErrorSchema, SiteInputSchema, type SiteInput, type Step, type UnitState } from './schemas.ts';
-import { readUnitState, standing, writeUnitState, type UnitStanding } from './state-store.ts';
+import { readUnitState, standing, stateWatermarks, writeUnitState, type UnitStanding } from './state-store.ts';
 import { z } from 'zod';
 
 /**
@@ -106,7 +106,7 @@ export async function sitePublish(event: unknown, deps: PublishDeps): Promise<St
   if (!(await deps.store.list(marker)).includes(marker) && (files = await publishedByRun(deps.store, record.run, unit, module.tables.map((t) => t.name))) > 0) {
     // Staging is gone: an earlier attempt of this publish promoted the unit before it could record it.
   } else {
-    files = (await publish(deps.store, record.run, unit, module)).files;
+    files = (await publish(deps.store, record.run, unit, module, stateWatermarks(deps.state))).files;
   }
   await writeUnitState(deps.state, input.run.date, {
     ...record,

@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import { unitId, type Run, type Unit } from '../config.ts';
 import { StorageError } from '../errors.ts';
 import type { BlobStore } from '../sink/store.ts';
-import { unitStateKey } from './names.ts';
+import type { WatermarkLocation } from '../engine/incremental.ts';
+import { STATE_PREFIX, unitStateKey } from './names.ts';
 import { UnitStateSchema, type UnitState } from './schemas.ts';
 
 /**
@@ -72,4 +73,12 @@ export function standing(run: Run, force: boolean, record: UnitState | undefined
 /** `org/product/host` of a record, for messages. */
 export function recordId(record: UnitState): string {
   return unitId(record.unit);
+}
+
+/**
+ * The audit-log watermarks in the workflow's state (`state/watermarks/<org>/<unit>.json`): read by the collect
+ * role, moved by the finalize role when it publishes the unit (shared/engine/incremental.ts).
+ */
+export function stateWatermarks(state: BlobStore): WatermarkLocation {
+  return { store: state, prefix: `${STATE_PREFIX}/` };
 }

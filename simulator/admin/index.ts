@@ -2,6 +2,7 @@
 import { type AdminSim, type AdminTenantOptions, generateModel } from './model.ts';
 import { adminErrorBody, adminRoutes, adminState } from './routes.ts';
 import { groundTruth, minimumRequests } from './truth.ts';
+import { adminEventLog, adminEventRoutes } from '../admin-events.ts';
 
 export { ADMIN_ENDPOINT_SCOPES, AdminUsers } from './model.ts';
 export type { AdminAccountStatus, AdminDirectoryRecord, AdminDomainRecord, AdminEndpoint, AdminGroupRecord, AdminMembershipStatus, AdminModel, AdminPolicyRecord, AdminProductAccessRecord, AdminServiceAccountRecord, AdminSim, AdminStatus, AdminTenantOptions, AdminTokenRecord, AdminWorkspaceRecord } from './model.ts';
@@ -10,6 +11,7 @@ export { groundTruth, minimumRequests } from './truth.ts';
 /** A simulated Atlassian organization served by the Admin API routes. */
 export function adminTenant(opts: AdminTenantOptions = {}): AdminSim {
   const model = generateModel(opts);
+  const audit = adminEventLog(model, opts.audit);
   const state = adminState(model, opts);
   const routes = adminRoutes(state);
   const { asked } = state;
@@ -18,8 +20,9 @@ export function adminTenant(opts: AdminTenantOptions = {}): AdminSim {
     // Org admin API key as Bearer only (facts sheet §2; both specs' `security: bearerAuth`).
     auth: { basic: false, bearer: true },
     errorBody: adminErrorBody,
-    routes,
+    routes: [...routes, ...adminEventRoutes(model, audit)],
     model,
+    audit,
     requestedLimits: () => Object.fromEntries([...asked].map(([k, v]) => [k, [...v].sort((a, b) => a - b)])),
     groundTruth: (o) => groundTruth(model, o?.apiTokens ?? 'managed'),
     minimumRequests: (o) => minimumRequests(model, o?.apiTokens ?? 'managed'),

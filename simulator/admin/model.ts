@@ -1,5 +1,6 @@
 // Simulated Admin tenant: the tenant's data and its generator (simulator/admin.ts has the overview).
 import type { ProductSim } from '../server.ts';
+import type { AdminEventLog, AdminEventsOptions } from '../admin-events.ts';
 import { hash32, hex8, Rng, scramble32, unit, uuidFrom } from '../random.ts';
 import { FIRST_NAMES as FIRST, LAST_NAMES as LAST } from '../names.ts';
 
@@ -39,6 +40,8 @@ export const ADMIN_ENDPOINT_SCOPES: Readonly<Record<AdminEndpoint, string>> = {
 };
 
 export interface AdminTenantOptions {
+  /** The organization audit log (simulator/admin-events.ts): background events, or a plan without it (403). */
+  audit?: AdminEventsOptions;
   seed?: number;
   /** @default derived from the seed */
   orgId?: string;
@@ -202,6 +205,8 @@ export interface AdminModel {
 }
 
 export interface AdminSim extends ProductSim {
+  /** The organization audit log; its rows depend on the window collected: simulator/admin-events.ts `adminEventsTruth`. */
+  audit: AdminEventLog;
   /** Page sizes clients asked for explicitly (query or body `limit`), by route pattern. */
   requestedLimits(): Record<string, number[]>;
   /** Table name -> rows, without `site` and `collected_at`, for the collector with `apiTokens` as given. */

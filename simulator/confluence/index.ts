@@ -2,6 +2,7 @@
 import { type ConfluenceSim, type ConfluenceTenantOptions, generateModel } from './model.ts';
 import { confluenceRoutes, confluenceState, confluenceV1Error, confluenceV2Error } from './routes.ts';
 import { groundTruth, minimumRequests } from './truth.ts';
+import { confluenceAuditLog, confluenceAuditRoutes } from '../confluence-audit.ts';
 
 export { CONFLUENCE_USER_SEARCH_WINDOW, ConfluenceUsers, DEFAULT_CONFLUENCE_PAGE_CAPS } from './model.ts';
 export type { ConfluenceAccountStatus, ConfluenceGroupRecord, ConfluenceModel, ConfluencePageCaps, ConfluencePermissionRecord, ConfluenceRoleAssignmentRecord, ConfluenceRoleMode, ConfluenceRoleRecord, ConfluenceSim, ConfluenceSpaceRecord, ConfluenceTenantOptions, ConfluenceUserRecord } from './model.ts';
@@ -10,13 +11,15 @@ export { groundTruth, minimumRequests } from './truth.ts';
 
 export function confluenceTenant(opts: ConfluenceTenantOptions = {}): ConfluenceSim {
   const model = generateModel(opts);
+  const audit = confluenceAuditLog(model, opts.audit);
   const state = confluenceState(model, opts);
   const routes = confluenceRoutes(state);
   return {
     name: 'confluence',
     gateway: 'confluence',
-    routes,
+    routes: [...routes, ...confluenceAuditRoutes(audit)],
     model,
+    audit,
     // Errors the server itself answers (401, 429, 5xx, the limited account's 403) in the shape of the API
     // the path belongs to: v2 `{errors: [...]}`, v1 `{statusCode, data, message}`.
     errorBody: (status: number, message: string, path: string) => (path.startsWith('/wiki/api/v2/') ? confluenceV2Error(status, message) : confluenceV1Error(status, message)),

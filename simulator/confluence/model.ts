@@ -1,5 +1,6 @@
 // Simulated Confluence tenant: the tenant's data and its generator (simulator/confluence.ts has the overview).
 import type { ProductSim } from '../server.ts';
+import type { ConfluenceAuditLog, ConfluenceAuditOptions } from '../confluence-audit.ts';
 import { hash32, hex8, Rng, scramble32, unit, uuidFrom } from '../random.ts';
 import { upmApps, type UpmApp } from '../upm.ts';
 import type { People, Person } from '../people.ts';
@@ -29,6 +30,8 @@ export const CONFLUENCE_USER_SEARCH_WINDOW = 10_000;
 export type ConfluenceRoleMode = 'PRE_ROLES' | 'ROLES_TRANSITION' | 'ROLES';
 
 export interface ConfluenceTenantOptions {
+  /** The audit log (simulator/confluence-audit.ts): background records, or a plan without audit log (403). */
+  audit?: ConfluenceAuditOptions;
   seed?: number;
   /** @default 300 */
   users?: number;
@@ -160,6 +163,8 @@ export interface ConfluenceModel {
 }
 
 export interface ConfluenceSim extends ProductSim {
+  /** The audit log; its rows depend on the window collected: simulator/confluence-audit.ts `confluenceAuditTruth`. */
+  audit: ConfluenceAuditLog;
   /** Table name -> rows, without the `site` and `collected_at` columns. */
   groundTruth(): Record<string, Record<string, unknown>[]>;
   /** Requests a perfect client needs at the maximum page sizes. */

@@ -3,6 +3,7 @@ import type { Principal } from '../server.ts';
 import { type JiraSim, type JiraTenantOptions, generateModel } from './model.ts';
 import { jiraRoutes, jiraState } from './routes.ts';
 import { groundTruth, minimumRequests } from './truth.ts';
+import { jiraAuditLog, jiraAuditRoutes } from '../jira-audit.ts';
 
 export { DEFAULT_JIRA_PAGE_CAPS, JiraUsers, NESTED_ADMIN_GROUP, addAccessPaths } from './model.ts';
 export type { JiraAccountType, JiraActorRecord, JiraAppRoleRecord, JiraAppType, JiraGrantRecord, JiraGroupRecord, JiraHolderRecord, JiraModel, JiraPageCaps, JiraProjectRecord, JiraProjectRoleRecord, JiraProjectStatus, JiraPropertyRecord, JiraRoleRecord, JiraSchemeRecord, JiraSim, JiraTenantOptions, JiraUserRecord } from './model.ts';
@@ -10,14 +11,16 @@ export { groundTruth, minimumRequests } from './truth.ts';
 
 export function jiraTenant(opts: JiraTenantOptions = {}): JiraSim {
   const model = generateModel(opts);
+  const audit = jiraAuditLog(model, opts.audit);
   const state = jiraState(model, opts);
   const routes = jiraRoutes(state);
   const { users } = state;
   return {
     name: 'jira',
     gateway: 'jira',
-    routes,
+    routes: [...routes, ...jiraAuditRoutes(audit)],
     model,
+    audit,
     accountIdOf: (principal: Principal) => (principal === 'admin' ? users.accountId(0) : principal === 'limited' ? users.accountId(1) : undefined),
     groundTruth: () => groundTruth(model),
     minimumRequests: () => minimumRequests(model),

@@ -1,5 +1,6 @@
 // Simulated Jira tenant: the tenant's data and its generator (simulator/jira.ts has the overview).
 import type { ProductSim } from '../server.ts';
+import type { JiraAuditLog, JiraAuditOptions } from '../jira-audit.ts';
 import { hash32, hex8, Rng, scramble32, unit, uuidFrom } from '../random.ts';
 import { upmApps, type UpmApp } from '../upm.ts';
 import type { ShortPagesOption } from '../paging.ts';
@@ -24,6 +25,8 @@ export interface JiraPageCaps {
 export const DEFAULT_JIRA_PAGE_CAPS: Readonly<JiraPageCaps> = { usersSearch: 1000, groupBulk: 50, groupMember: 50, projectSearch: 100 };
 
 export interface JiraTenantOptions {
+  /** The audit log (simulator/jira-audit.ts): background records, or a plan without audit log (403). */
+  audit?: JiraAuditOptions;
   seed?: number;
   users?: number;
   groups?: number;
@@ -200,6 +203,8 @@ export interface JiraModel {
 }
 
 export interface JiraSim extends ProductSim {
+  /** The audit log; its rows depend on the window collected: simulator/jira-audit.ts `jiraAuditTruth`. */
+  audit: JiraAuditLog;
   /** Table name -> rows, without the `site` and `collected_at` columns. */
   groundTruth(): Record<string, Record<string, unknown>[]>;
   /** Requests a perfect client needs at the maximum page sizes. */

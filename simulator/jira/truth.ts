@@ -144,6 +144,7 @@ export function minimumRequests(model: JiraModel): number {
   for (const p of model.projects) n += p.vanishing ? 1 : 2 + p.roles.length;
   n += 3; // role, permissionscheme, application-properties
   n += 1; // installed apps (UPM)
+  n += 1; // audit records: one page a day (more on a busy site)
   n += issueSecurityMinimumRequests(model);
   return n;
 }

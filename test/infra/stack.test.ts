@@ -188,7 +188,7 @@ describe('Lambdas', () => {
 
   const listOf = (prefix: string) => ({ Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } }, Effect: 'Allow', Resource: { 'Fn::GetAtt': [bucketId, 'Arn'] } });
 
-  it('collect may write only staging and its unit records, and read only the unit secrets (least privilege)', () => {
+  it('collect may write only staging and its unit records, read the audit-log watermarks, and read only the unit secrets (least privilege)', () => {
     const secretRefs = ofType('AWS::SecretsManager::Secret').map(([id]) => id);
     expect(functionStatements('collect')).toEqual([
       ...logsAndXray(logGroupOf('collect')),
@@ -197,6 +197,9 @@ describe('Lambdas', () => {
       { Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Effect: 'Allow', Resource: secretRefs.map((id) => ({ Ref: id })) },
       { Action: ['s3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: objects('state/units/') },
       listOf('state/units/'),
+      // The audit-log watermarks (shared/engine/incremental.ts): read only; finalize moves them when it publishes.
+      { Action: 's3:GetObject', Effect: 'Allow', Resource: objects('state/watermarks/') },
+      listOf('state/watermarks/'),
     ]);
   });
 

@@ -80,6 +80,7 @@ describe('request economy', () => {
       '/wiki/rest/api/group': CONFLUENCE_PAGE_SIZES.groups,
       membersByGroupId: 200,
       v2: 250,
+      '/wiki/rest/api/audit': 1000,
     };
     for (const q of r.requests.filter((x) => x.url.includes('limit='))) {
       const u = new URL(q.url, 'http://x');

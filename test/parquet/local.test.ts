@@ -179,7 +179,9 @@ describe('local Parquet copies', () => {
 
   it('npm run collect -- --parquet converts the tables it collected on its date', async () => {
     const d = await tmp('parquet-collect-');
-    const sim = await startSimulator({ products: [jiraTenant({ seed: 5, users: 20, groups: 4, memberships: 40, projects: 2 })], seed: 5 });
+    // A few audit records in the last days, so every table of the module (jira_audit_records too) has rows.
+    const audit = { background: { count: 5, days: 3, until: Date.now() } };
+    const sim = await startSimulator({ products: [jiraTenant({ seed: 5, users: 20, groups: 4, memberships: 40, projects: 2, audit })], seed: 5 });
     try {
       const { exitCode } = await runCollect(['--product', 'jira', '--site-url', sim.url, '--org', 'acme', '--out', d, '--date', '2026-11-28', '--run-id', 'r1', '--parquet'], {
         env: { ATLASSIAN_EMAIL: DEFAULT_CREDENTIALS.email, ATLASSIAN_API_TOKEN: DEFAULT_CREDENTIALS.apiToken },

@@ -183,6 +183,8 @@ async function crawl(base: string, get: Getter = plainGet): Promise<{ tables: Re
       vendor_name: str((a.vendor as Json | undefined)?.name),
     }));
   }
+  // The audit log: one page (this tenant logs nothing; its rows are tested in test/integration/audit-trail.test.ts).
+  await call('/wiki/rest/api/audit?start=0&limit=1000');
   return { tables: t, requests };
 }
 

@@ -186,6 +186,8 @@ async function crawl(sim: Simulator, get: Getter = getJson): Promise<{ tables: R
   });
   const secProjects = (await pageAll<Json>('/rest/api/3/issuesecurityschemes/project', 50)) ?? [];
   t.jira_issue_security_projects = secProjects.map((x) => ({ project_id: x.projectId, scheme_id: x.issueSecuritySchemeId }));
+  // The audit log: one page (this tenant logs nothing; its rows are tested in test/integration/audit-incremental.test.ts).
+  await call('/rest/api/3/auditing/record?offset=0&limit=1000');
   return { tables: t, requests };
 }
 

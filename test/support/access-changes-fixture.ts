@@ -2,6 +2,8 @@ import { runCollect } from '../../cli/collect.ts';
 import { confluenceTenant, DEFAULT_CREDENTIALS, jiraTenant, startSimulator } from '../../simulator/index.ts';
 import { NESTED_ADMIN_GROUP } from '../../simulator/jira.ts';
 import { expectedJiraEffectivePermissions, type ExpectedJiraPermission } from '../../simulator/jira-effective.ts';
+import { confluenceAuditTruth, confluenceBackground, confluenceGrantSpacePermission } from '../../simulator/confluence-audit.ts';
+import { jiraAddToGroup, jiraBackground, jiraRemoveRoleUsers } from '../../simulator/jira-audit.ts';
 import { writeSnapshot } from './snapshots.ts';
 
 export const CHANGES_D1 = '2026-11-27';
@@ -17,6 +19,17 @@ export interface TwoSnapshots {
   readonly loser: string;
   /** Becomes admin of a Confluence space on day 2. */
   readonly spaceAdmin: string;
+  /** The audit events the simulated admins logged with each change (simulator/jira-audit.ts, confluence-audit.ts). */
+  readonly events: {
+    /** "User added to group": the gainer joins the nested admin group. */
+    readonly gainerJoined: string;
+    /** "Project roles changed", one per user actor of project 0's Developers role (the loser among them), by account id. */
+    readonly roleRemoved: Readonly<Record<string, string>>;
+    /** "Space permission added" (Confluence records have no id: the collector's hash, see confluence_audit_records). */
+    readonly spaceAdminGranted: string;
+    /** About the gainer, between the snapshots, but no access change: "User details updated". */
+    readonly unrelatedAboutGainer: string;
+  };
 }
 
 /**
@@ -51,12 +64,29 @@ export async function writeTwoSnapshotTenant(dir: string): Promise<TwoSnapshots>
     let u = 5;
     while (nested.members.includes(u) || !m.users.isActive(u) || m.users.accountType(u) !== 'atlassian') u++;
     const gainer = m.users.accountId(u);
-    nested.members = Int32Array.from([...nested.members, u].sort((a, b) => a - b));
+    // Each change is made by an admin (user 0) and logged by Jira as it happens, between the two collections,
+    // among unrelated records (simulator/jira-audit.ts).
+    const between = Date.now();
+    jiraBackground(m, jira.audit, 12, between - 5_000, between);
+    const joined = jiraAddToGroup(m, jira.audit, nested, u, 0, Date.now());
     const devs = project.roles.find((r) => r.roleIndex === 1);
     const removedUser = devs?.actors.find((a) => a.kind === 'user');
     if (!devs || removedUser?.kind !== 'user') throw new Error('fixture: project 0 Developers has no user actor');
     const loser = m.users.accountId(removedUser.userIndex);
-    devs.actors = devs.actors.filter((a) => a.kind !== 'user');
+    const roleRecords = jiraRemoveRoleUsers(m, jira.audit, project, 1, 0, Date.now());
+    const roleRemoved: Record<string, string> = {};
+    for (const e of roleRecords) for (const i of e.payload.associatedItems) if (i.typeName === 'USER' && i.id) roleRemoved[i.id] = e.id;
+    const unrelated = jira.audit.append(Date.now(), {
+      authorAccountId: m.users.accountId(0),
+      summary: 'User details updated',
+      category: 'user management',
+      eventSource: '',
+      remoteAddress: '10.0.0.7',
+      objectItem: { id: gainer, name: m.users.displayName(u), typeName: 'USER' },
+      associatedItems: [],
+      changedValues: [{ fieldName: 'email', changedFrom: 'old@example.com', changedTo: 'new@example.com' }],
+    });
+    if (!roleRemoved[loser]) throw new Error('fixture: no audit record for the removed role actor');
     const after = expectedJiraEffectivePermissions(m);
     await collect(CHANGES_D2);
 
@@ -67,9 +97,23 @@ export async function writeTwoSnapshotTenant(dir: string): Promise<TwoSnapshots>
     let k = 2;
     while (space.permissions.some((p) => p.principalId === c.users.accountId(k)) || space.roleAssignments.some((a) => a.principalId === c.users.accountId(k))) k++;
     const spaceAdmin = c.users.accountId(k);
-    space.permissions.push({ id: '990001', principalType: 'user', principalId: spaceAdmin, operation: 'administer', targetType: 'space' });
-    await writeSnapshot(dir, confluence.groundTruth(), { date: CHANGES_D2, org: 'acme', site: 'acme.atlassian.net', product: 'confluence' });
-    return { before, after, gainer, loser, spaceAdmin };
+    // Between the two written snapshots (taken at 03:00 UTC on each date), among unrelated records.
+    const d1At = Date.parse(`${CHANGES_D1}T03:00:00.000Z`);
+    const d2At = Date.parse(`${CHANGES_D2}T03:00:00.000Z`);
+    confluenceBackground(c, confluence.audit, 8, d1At + 1, d2At);
+    confluenceGrantSpacePermission(c, confluence.audit, space, k, 'administer', 0, d1At + 9 * 3_600_000);
+    const confluenceAudit = confluenceAuditTruth(confluence.audit, d1At + 1, d2At);
+    const granted = confluenceAudit.find((r) => r.action === 'Space permission added');
+    if (!granted) throw new Error('fixture: no Confluence audit record for the grant');
+    await writeSnapshot(dir, { ...confluence.groundTruth(), confluence_audit_records: confluenceAudit }, { date: CHANGES_D2, org: 'acme', site: 'acme.atlassian.net', product: 'confluence' });
+    return {
+      before,
+      after,
+      gainer,
+      loser,
+      spaceAdmin,
+      events: { gainerJoined: joined.id, roleRemoved, spaceAdminGranted: granted.event_id, unrelatedAboutGainer: unrelated.id },
+    };
   } finally {
     await sim.close();
   }

@@ -304,6 +304,6 @@ describe('Admin payload normalization', () => {
     expect(() => admin.streams(unit)).toThrow(ConfigError);
     expect(() => admin.streams(unit)).toThrow(/'orgId' is required/);
     expect(admin.baseUrl?.(unit)).toBe('https://api.atlassian.com');
-    expect(adminModule({ apiTokens: 'none' }).streams({ ...unit, orgId: 'o' }).map((s) => s.name)).toEqual(['org', 'directories', 'domains', 'workspaces', 'policies', 'groups', 'users', 'service_accounts']);
+    expect(adminModule({ apiTokens: 'none' }).streams({ ...unit, orgId: 'o' }).map((s) => s.name)).toEqual(['org', 'directories', 'domains', 'workspaces', 'policies', 'groups', 'users', 'service_accounts', 'audit_events']);
   });
 });
