@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
+  ListExecutionsCommand,
   ListStateMachinesCommand,
   SFNClient,
   StartExecutionCommand,
@@ -22,6 +23,7 @@ export const USAGE = `usage: npm run sync -- [--org <org>]... [--product <produc
 Starts a run of the deployed workflow (all units, or those of the named orgs/products) and, with --wait,
 follows it and prints the run summary; exits 1 if the run failed. A unit already published for the date is not
 collected again unless --force; an interrupted run of the date resumes each unit from its stored checkpoint.
+One run per snapshot date at a time: while an execution collects the date, sync names it and starts nothing (exit 1).
 The state machine is found by name from the config (aws.stackName), or given by --state-machine-arn or
 COLLECTOR_STATE_MACHINE_ARN. Config: --config, else COLLECTOR_CONFIG, else collector.config.example.json.`;
 
@@ -119,6 +121,32 @@ async function history(sfn: SFNClient, executionArn: string): Promise<HistoryEve
   return events;
 }
 
+/** The snapshot date of an execution: its input's `date`, else its start date (UTC), as plan decides. */
+function executionDate(input: string | undefined, startDate: Date | undefined): string | undefined {
+  let date: unknown;
+  try {
+    date = (JSON.parse(input ?? '{}') as { date?: unknown }).date;
+  } catch {
+    date = undefined;
+  }
+  return typeof date === 'string' ? date : startDate?.toISOString().slice(0, 10);
+}
+
+/** A running execution of the state machine that collects `date`, if any (the workflow's run lock refuses a second one). */
+async function runningFor(sfn: SFNClient, stateMachineArn: string, date: string): Promise<{ executionArn: string; started: string } | undefined> {
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 100, nextToken }));
+    for (const e of page.executions ?? []) {
+      if (!e.executionArn) continue;
+      const d = await sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn }));
+      if (executionDate(d.input, d.startDate ?? e.startDate) === date) return { executionArn: e.executionArn, started: (d.startDate ?? e.startDate)?.toISOString() ?? 'unknown' };
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return undefined;
+}
+
 function consoleUrl(executionArn: string): string {
   const region = executionArn.split(':')[3] ?? 'us-east-1';
   return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
@@ -159,6 +187,17 @@ export async function runSync(argv: readonly string[], deps: SyncDeps = {}): Pro
   const sfn = deps.sfn ?? new SFNClient(args.region ? { region: args.region } : {});
   try {
     const arn = args['state-machine-arn'] ?? env.COLLECTOR_STATE_MACHINE_ARN ?? (await findStateMachine(sfn, stateMachineName(config)));
+    const date = request.date ?? (deps.now ?? (() => new Date()))().toISOString().slice(0, 10);
+    const busy = await runningFor(sfn, arn, date);
+    if (busy) {
+      err(
+        `error: a run for snapshot date ${date} is already running: ${busy.executionArn} (started ${busy.started}); one run per date at a time, so none was started.\n` +
+          `  Follow it: ${consoleUrl(busy.executionArn)}\n` +
+          `  Run this again when it has finished (units it published are not collected again), or stop it first:\n` +
+          `  aws stepfunctions stop-execution --execution-arn ${busy.executionArn}`,
+      );
+      return 1;
+    }
     const started = await sfn.send(
       new StartExecutionCommand({ stateMachineArn: arn, name: executionName((deps.now ?? (() => new Date()))()), input: JSON.stringify(request) }),
     );

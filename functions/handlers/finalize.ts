@@ -8,6 +8,8 @@ import type { AnyTable } from '../../shared/schema/table.ts';
 import { S3Store } from '../../shared/sink/s3-store.ts';
 import { finalizeRun, reportRun, tallyRound } from '../../shared/workflow/finalize.ts';
 import type { FinalizeOutput, Round, Step } from '../../shared/workflow/schemas.ts';
+import { releaseRunLock } from '../../shared/workflow/run-lock.ts';
+import { FinalizeInputSchema } from '../../shared/workflow/schemas.ts';
 import { sitePublish } from '../../shared/workflow/site.ts';
 import { moduleFor } from '../index.ts';
 
@@ -35,7 +37,7 @@ export interface FinalizeHandlerDeps {
  * Finalize Lambda, the one role that publishes: `publish` promotes one completed unit (called by the site's
  * child as soon as the unit completes); `tally` reads a Distributed Map round's results from S3 and plans the
  * next round; `finalize` writes the run manifest from the unit records (and with the stack's `parquet` option
- * converts the date to Parquet with Athena) and returns the counts the state machine uses to fail the run when
+ * converts the date to Parquet with Athena), releases the date's run lock, and returns the counts the state machine uses to fail the run when
  * a unit failed; `report` writes the access report (`manifests/dt=<date>/<run id>.report.html`, and
  * `manifests/latest-report.html`).
  */
@@ -75,7 +77,7 @@ export function createFinalizeHandler(deps: FinalizeHandlerDeps = {}) {
         break;
     }
     const athena = workGroup && database ? (deps.athena ?? (() => new AthenaClient({})))() : undefined;
-    return finalizeRun(event, {
+    const finalized = await finalizeRun(event, {
       store,
       state,
       moduleFor,
@@ -91,6 +93,10 @@ export function createFinalizeHandler(deps: FinalizeHandlerDeps = {}) {
         return `s3://${bucket}/${key}`;
       },
     });
+    // The run is over: the next execution for the date may start (see shared/workflow/run-lock.ts).
+    const { run } = FinalizeInputSchema.parse(event);
+    await releaseRunLock(run.date, run.id, { s3, bucket, log });
+    return finalized;
   };
 }
 

@@ -94,12 +94,17 @@ export class CollectorFunctions extends Construct {
     // Workflow state: plan writes the site list; collect reads and writes unit records (checkpoints); finalize
     // reads everything the run wrote (Map results included) and writes unit records, the next round's sites.
     props.data.grantState(this.plan, 'runs/', ['s3:PutObject']);
+    // The run lock of a date: plan takes it (conditional put) or reads who holds it; finalize releases it.
+    props.data.grantState(this.plan, 'locks/');
+    props.data.grantState(this.finalize, 'locks/', ['s3:DeleteObject']);
     props.data.grantState(this.collect, 'units/');
     props.data.grantState(this.finalize, '');
     const bucket = props.data.bucket;
     ackObjectWildcard(this.collect.role ?? this.collect, bucket, `${STAGING_PREFIX}/`, 'Staged parts are named per run, unit and invocation at run time; the collect role may only write and delete under data/_staging/.');
     ackObjectWildcard(this.finalize.role ?? this.finalize, bucket, `${DATA_PREFIX}/`, 'Finalize promotes staged parts into data/<table>/dt=<date>/org=<org>/ partitions named at run time; limited to data/.');
     ackObjectWildcard(this.plan.role ?? this.plan, bucket, `${STATE_PREFIX}/runs/`, 'Site lists are named per date and run id at run time; put-only, limited to state/runs/.');
+    ackObjectWildcard(this.plan.role ?? this.plan, bucket, `${STATE_PREFIX}/locks/`, 'One run lock per snapshot date, named at run time; limited to state/locks/.');
+    ackObjectWildcard(this.finalize.role ?? this.finalize, bucket, `${STATE_PREFIX}/locks/`, 'Finalize deletes the run lock of its date (named at run time) at the end of the run; limited to state/locks/.');
     ackObjectWildcard(this.collect.role ?? this.collect, bucket, `${STATE_PREFIX}/units/`, 'One record (checkpoint) per date and unit, named at run time; limited to state/units/.');
     ackObjectWildcard(this.finalize.role ?? this.finalize, bucket, `${STATE_PREFIX}/`, 'The run state (site lists, Map results, unit records) is named per date, run and unit at run time; limited to state/.');
     ackObjectWildcard(this.finalize.role ?? this.finalize, bucket, `${MANIFEST_PREFIX}/`, 'Run manifests are named per date and run id at run time; put-only, limited to manifests/.');

@@ -29,8 +29,9 @@ function ofType(type: string): [string, { Type: string; Properties: Json }][] {
 function functionStatements(handler: string): Json[] {
   const fn = ofType('AWS::Lambda::Function').find(([, r]) => String(r.Properties.Description).endsWith(`: ${handler}`));
   const roleId = ((fn?.[1].Properties.Role as Json)['Fn::GetAtt'] as string[])[0];
-  const policy = ofType('AWS::IAM::Policy').find(([, r]) => (r.Properties.Roles as Json[]).some((x) => x.Ref === roleId));
-  return (policy?.[1].Properties.PolicyDocument as { Statement: Json[] }).Statement;
+  // Every policy attached to the role (plan has a second one: see the run lock test).
+  const policies = ofType('AWS::IAM::Policy').filter(([, r]) => (r.Properties.Roles as Json[]).some((x) => x.Ref === roleId));
+  return policies.flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Json[] }).Statement);
 }
 
 const objects = (prefix: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, `/${prefix}*`]] });
@@ -195,13 +196,41 @@ describe('Lambdas', () => {
       { Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: objects('data/') },
       { Action: 's3:PutObject', Effect: 'Allow', Resource: objects('manifests/') },
       listOf('data/'),
+      // Releases the run lock at the end of the run.
+      { Action: 's3:DeleteObject', Effect: 'Allow', Resource: objects('state/locks/') },
       { Action: ['s3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: objects('state/') },
       listOf('state/'),
     ]);
   });
 
-  it('plan may only write the run\u2019s site list', () => {
-    expect(functionStatements('plan')).toEqual([...logsAndXray(logGroupOf('plan')), { Action: 's3:PutObject', Effect: 'Allow', Resource: objects('state/runs/') }]);
+  it('plan may only write the run\u2019s site list, take the date\u2019s run lock, and ask whether its holder still runs', () => {
+    const smId = onlyResource(template, 'AWS::StepFunctions::StateMachine');
+    expect(functionStatements('plan')).toEqual([
+      ...logsAndXray(logGroupOf('plan')),
+      { Action: 's3:PutObject', Effect: 'Allow', Resource: objects('state/runs/') },
+      { Action: ['s3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: objects('state/locks/') },
+      listOf('state/locks/'),
+      {
+        Action: 'states:DescribeExecution',
+        Effect: 'Allow',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':states:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':execution:',
+              { 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: smId }] }] },
+              ':*',
+            ],
+          ],
+        },
+      },
+    ]);
   });
 });
 
@@ -241,7 +270,12 @@ describe('state machine', () => {
       OutputPath: '$.Payload',
       Parameters: {
         FunctionName: expect.stringContaining(':function:'),
-        Payload: { units: deployedUnits(config), execution: { 'name.$': '$$.Execution.Name', 'startTime.$': '$$.Execution.StartTime' }, 'request.$': '$' },
+        Payload: {
+          units: deployedUnits(config),
+          execution: { 'name.$': '$$.Execution.Name', 'startTime.$': '$$.Execution.StartTime', 'id.$': '$$.Execution.Id' },
+          lockSeconds: 23 * 3600,
+          'request.$': '$',
+        },
       },
     });
     expect(s[STATE.plan]?.Retry).toEqual([serviceRetry]);

@@ -13,7 +13,7 @@ import { siteHost, unitId, unitSlug, type Product, type Unit } from '../../share
 import { diffRows, readPublished } from '../../shared/local/verify.ts';
 import { confluenceTenant, DEFAULT_CREDENTIALS, jiraTenant, jsmTenant, startSimulator, type JiraSim, type ProductSim, type Simulator } from '../../simulator/index.ts';
 import { S3Store } from '../../shared/sink/s3-store.ts';
-import { DATA_PREFIX, manifestKey, STATE, UNITS_FAILED_ERROR } from '../../shared/workflow/names.ts';
+import { DATA_PREFIX, manifestKey, runLockKey, STATE, UNITS_FAILED_ERROR } from '../../shared/workflow/names.ts';
 import { FinalizeSummarySchema } from '../../shared/workflow/progress.ts';
 import { ManifestSchema, SiteInputSchema, type Manifest } from '../../shared/workflow/schemas.ts';
 import { readUnitState } from '../../shared/workflow/state-store.ts';
@@ -173,17 +173,23 @@ interface Faults {
   abortUnit?: string;
   abortAt?: number;
   abortAfterPublished?: Unit;
+  /** Called once, at the first collect step of the run (while the execution runs). */
+  duringFirstStep?: () => Promise<void>;
 }
+
+/** Executions of this file that are running, by ARN: what DescribeExecution tells the plan Lambda (the run lock). */
+const runningExecutions = new Set<string>();
 
 /** Run the synthesized definition locally with the real handlers; counts collect invocations per unit. */
 function execute(input: Record<string, unknown>, runId: string, faults: Faults = {}): LocalExecution & { invocations: Map<string, number>; counters: { throttled: number; killed: number } } {
   const collectHandler = createCollectHandler({ s3: motoS3, secrets: motoSecrets, http: fastHttp });
   const finalizeHandler = createFinalizeHandler({ s3: motoS3 });
-  const planHandler = createPlanHandler({ s3: motoS3 });
+  const planHandler = createPlanHandler({ s3: motoS3, isRunning: async (arn) => runningExecutions.has(arn) });
   const invocations = new Map<string, number>();
   const counters = { throttled: 0, killed: 0 };
   let execution: LocalExecution | undefined;
   let aborted = false;
+  let firstStepSeen = false;
   const run = runLocalWorkflow(input as never, runId, {
     definition,
     s3,
@@ -194,6 +200,10 @@ function execute(input: Record<string, unknown>, runId: string, faults: Faults =
       const p = payload as { action: string };
       if (p.action !== 'step') return call();
       const input = SiteInputSchema.parse(payload);
+      if (faults.duringFirstStep && !firstStepSeen) {
+        firstStepSeen = true;
+        await faults.duringFirstStep();
+      }
       // The unit this step will work on: the first of the site whose record is not settled by this run.
       let id = '';
       for (const u of input.site.units) {
@@ -228,6 +238,11 @@ function execute(input: Record<string, unknown>, runId: string, faults: Faults =
     },
   });
   execution = run;
+  runningExecutions.add(run.executionArn);
+  void run.result.then(
+    () => runningExecutions.delete(run.executionArn),
+    () => runningExecutions.delete(run.executionArn),
+  );
   return Object.assign(run, { invocations, counters });
 }
 
@@ -360,6 +375,8 @@ describe('synthesized workflow (parent + child per site), run locally', { timeou
     const publishedFirst = [];
     for (const u of all) if ((await readUnitState(state, date, u))?.status === 'published') publishedFirst.push(unitId(u));
     expect(publishedFirst).toContain(unitId(B));
+    // The stopped execution never reached finalize: its run lock is left behind, stale now that it no longer runs.
+    expect(JSON.parse((await getBytes(runLockKey(date)))?.toString('utf8') ?? '{}')).toMatchObject({ runId: 'exec-killed', date });
     const aRecord = await readUnitState(state, date, A);
     expect(aRecord?.status).toBe('collecting');
     expect(aRecord?.run.id).toBe('exec-killed');
@@ -370,6 +387,9 @@ describe('synthesized workflow (parent + child per site), run locally', { timeou
       (e: unknown) => e,
     );
     expect(((error as ExecutionError).cause as Error).name).toBe(UNITS_FAILED_ERROR); // globex/C still has a revoked token
+    // The second execution took the stale lock over and released it at its end.
+    expect(await getBytes(runLockKey(date))).toBeUndefined();
+    expect(logLines.some((l) => l.includes('taking over a stale run lock') && l.includes('exec-killed'))).toBe(true);
     // No unit the first execution published was collected again; A resumed in the first execution's staging.
     for (const id of publishedFirst) expect(second.invocations.get(id) ?? 0, id).toBe(0);
     const aAfter = await readUnitState(state, date, A);
@@ -395,6 +415,35 @@ describe('synthesized workflow (parent + child per site), run locally', { timeou
     expect(outForced).toMatchObject({ status: 'succeeded', published: 1, failed: 0, skipped: 0 });
     expect(forced.invocations.get(unitId(B))).toBeGreaterThan(0);
     await expectTruth('B', date);
+  });
+
+  it('refuses a second execution for a date that is still running, naming the running one; the lock is released at the end', async () => {
+    const date = '2026-11-29';
+    const B = unitOf('B');
+    let refused: unknown;
+    let lockWhileRunning: unknown;
+    const first = execute({ units: [unitId(B)], date }, 'exec-lock-first', {
+      duringFirstStep: async () => {
+        lockWhileRunning = JSON.parse((await getBytes(runLockKey(date)))?.toString('utf8') ?? '{}');
+        const second = execute({ date }, 'exec-lock-second');
+        refused = await second.result.then(
+          () => undefined,
+          (e: unknown) => (e as ExecutionError).cause,
+        );
+      },
+    });
+    const out = FinalizeSummarySchema.parse(await first.result);
+    expect(out).toMatchObject({ status: 'succeeded', published: 1, failed: 0 });
+    expect(lockWhileRunning).toMatchObject({ v: 1, date, runId: 'exec-lock-first', executionArn: first.executionArn });
+    // The second execution failed in its first state, with a message that names the running one and what to do.
+    expect((refused as Error).name).toBe('RunLockedError');
+    expect((refused as Error).message).toContain(`snapshot date ${date} is already being collected by execution exec-lock-first (${first.executionArn}`);
+    expect((refused as Error).message).toContain('Wait for it to finish (npm run sync -- --wait follows a run), or stop it (aws stepfunctions stop-execution --execution-arn');
+    // It collected nothing and wrote no manifest; the first released the lock when it finished.
+    expect(await getBytes(manifestKey({ id: 'exec-lock-second', date }))).toBeUndefined();
+    expect(await getBytes(runLockKey(date))).toBeUndefined();
+    const next = execute({ units: [unitId(B)], date }, 'exec-lock-next');
+    expect(FinalizeSummarySchema.parse(await next.result)).toMatchObject({ status: 'succeeded', published: 0, skipped: 1 });
   });
 
   it('with aws.kms on, every published object and manifest is SSE-KMS with the stack’s key', async () => {
