@@ -11,13 +11,15 @@ export const StatsSchema = z.object({
   skipped: z.int(),
   /** Rows the key guard dropped: an offset API sent again a row this stream already wrote (see paginate). */
   repeatsDropped: z.int().default(0),
+  /** Answers 429 Too Many Requests (records written before this counter read 0). */
+  throttled: z.int().default(0),
   invocations: z.int(),
   elapsedMs: z.int(),
 });
 export type Stats = z.infer<typeof StatsSchema>;
 
 export function emptyStats(): Stats {
-  return { rows: {}, requests: 0, retries: 0, pages: 0, skipped: 0, repeatsDropped: 0, invocations: 0, elapsedMs: 0 };
+  return { rows: {}, requests: 0, retries: 0, pages: 0, skipped: 0, repeatsDropped: 0, throttled: 0, invocations: 0, elapsedMs: 0 };
 }
 
 /** Opaque, JSON, bounded-size resume point. Only the engine reads it. */

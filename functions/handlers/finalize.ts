@@ -3,7 +3,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { ConfigError } from '../../shared/errors.ts';
 import { convertWithAthena } from '../../shared/parquet/athena.ts';
-import { jsonLogger, Redactor } from '../../shared/redact.ts';
+import { Redactor } from '../../shared/redact.ts';
 import type { AnyTable } from '../../shared/schema/table.ts';
 import { S3Store } from '../../shared/sink/s3-store.ts';
 import { finalizeRun, reportRun, tallyRound } from '../../shared/workflow/finalize.ts';
@@ -11,7 +11,9 @@ import type { FinalizeOutput, Round, Step } from '../../shared/workflow/schemas.
 import { releaseRunLock } from '../../shared/workflow/run-lock.ts';
 import { FinalizeInputSchema } from '../../shared/workflow/schemas.ts';
 import { sitePublish } from '../../shared/workflow/site.ts';
+import type { MetricsSink } from '../../shared/workflow/metrics.ts';
 import { moduleFor } from '../index.ts';
+import { lambdaLogger, lambdaMetrics } from './telemetry.ts';
 
 const Env = z.object({
   DATA_BUCKET: z.string().min(1),
@@ -31,6 +33,8 @@ export interface FinalizeHandlerDeps {
   athena?: () => AthenaClient;
   /** Pause between two checks of an Athena query (tests pass a no-op). */
   sleep?: (ms: number) => Promise<void>;
+  /** Where metrics go; Powertools Metrics (embedded metric format on stdout) by default. */
+  metrics?: () => MetricsSink;
 }
 
 /**
@@ -56,11 +60,12 @@ export function createFinalizeHandler(deps: FinalizeHandlerDeps = {}) {
     const s3 = (deps.s3 ?? (() => new S3Client({})))();
     const bucket = env.data.DATA_BUCKET;
     const store = new S3Store(s3, bucket, env.data.DATA_PREFIX);
-    const log = jsonLogger(new Redactor(), (l) => console.log(l));
+    const log = lambdaLogger(new Redactor());
+    const metrics = (deps.metrics ?? lambdaMetrics)();
     const state = new S3Store(s3, bucket);
     switch (action.data.action) {
       case 'publish':
-        return sitePublish(event, { state, store, moduleFor, log });
+        return sitePublish(event, { state, store, moduleFor, log, metrics });
       case 'tally':
         return tallyRound(event, { state, log });
       case 'report':
@@ -82,6 +87,7 @@ export function createFinalizeHandler(deps: FinalizeHandlerDeps = {}) {
       state,
       moduleFor,
       log,
+      metrics,
       ...(athena && workGroup && database
         ? {
             convertToParquet: (date: string, tables: readonly AnyTable[]) =>

@@ -2,11 +2,12 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { ConfigError } from '../../shared/errors.ts';
-import { jsonLogger, Redactor } from '../../shared/redact.ts';
+import { Redactor } from '../../shared/redact.ts';
 import { roundItemsKey } from '../../shared/workflow/names.ts';
 import { groupBySite, planRun } from '../../shared/workflow/plan.ts';
 import { acquireRunLock, releaseRunLock } from '../../shared/workflow/run-lock.ts';
 import type { PlanOutput } from '../../shared/workflow/schemas.ts';
+import { lambdaLogger } from './telemetry.ts';
 
 const Env = z.object({ DATA_BUCKET: z.string().min(1) });
 
@@ -42,7 +43,7 @@ export function createPlanHandler(deps: PlanHandlerDeps = {}) {
     const sites = groupBySite(units);
     const itemsKey = roundItemsKey(run, 0);
     const s3 = (deps.s3 ?? (() => new S3Client({})))();
-    const log = jsonLogger(new Redactor(), (l) => console.log(l));
+    const log = lambdaLogger(new Redactor());
     const lockDeps = { s3, bucket: env.data.DATA_BUCKET, isRunning: deps.isRunning ?? describeRunning, log };
     await acquireRunLock(lock, lockDeps);
     try {

@@ -1,12 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../shared/workflow/metrics.ts';
 import { DATA_PREFIX, MANIFEST_PREFIX, STAGING_PREFIX, STATE_PREFIX } from '../../shared/workflow/names.ts';
 import type { CollectorBucket } from './data-bucket.ts';
 import type { UnitSecrets } from './unit-secrets.ts';
@@ -32,6 +33,11 @@ export interface CollectorFunctionsProps {
   readonly logRetention?: logs.RetentionDays;
   /** Where the collect Lambda runs (config `aws.network`: fixed egress IPs). @default no VPC */
   readonly collectNetwork?: CollectNetwork;
+  /**
+   * The `service` dimension of the metrics and the service of the log lines (Powertools for AWS Lambda):
+   * the dashboard and alarms select by it, so two deployments in one account stay apart. @default the stack name
+   */
+  readonly serviceName?: string;
 }
 
 /** The VPC placement of the collect Lambda (plan and finalize only talk to AWS, they stay outside). */
@@ -68,8 +74,10 @@ export class CollectorFunctions extends Construct {
       requireInt(props.maxRequestsPerInvocation, 'CollectorFunctionsProps', 'maxRequestsPerInvocation', 1, 1_000_000);
     }
     const bucketName = props.data.bucket.bucketName;
+    // Powertools for AWS Lambda: the metrics' namespace and `service` dimension, the log lines' service.
+    const powertools = { POWERTOOLS_SERVICE_NAME: props.serviceName ?? Stack.of(this).stackName, POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE };
 
-    this.plan = this.fn('Plan', 'plan', { memoryMb: 256, timeout: Duration.seconds(30), retention, environment: { DATA_BUCKET: bucketName } });
+    this.plan = this.fn('Plan', 'plan', { memoryMb: 256, timeout: Duration.seconds(30), retention, environment: { DATA_BUCKET: bucketName, ...powertools } });
     this.collect = this.fn('Collect', 'collect', {
       memoryMb: memory,
       timeout: this.collectTimeout,
@@ -78,6 +86,7 @@ export class CollectorFunctions extends Construct {
       environment: {
         DATA_BUCKET: bucketName,
         DATA_PREFIX,
+        ...powertools,
         SAFETY_MARGIN_MS: String(margin.toMilliseconds()),
         ...(props.maxRequestsPerInvocation ? { MAX_REQUESTS_PER_INVOCATION: String(props.maxRequestsPerInvocation) } : {}),
       },
@@ -86,7 +95,7 @@ export class CollectorFunctions extends Construct {
       memoryMb: 512,
       timeout: Duration.minutes(15),
       retention,
-      environment: { DATA_BUCKET: bucketName, DATA_PREFIX },
+      environment: { DATA_BUCKET: bucketName, DATA_PREFIX, ...powertools },
     });
     props.data.grantStaging(this.collect);
     props.secrets.grantRead(this.collect);

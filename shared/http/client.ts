@@ -67,6 +67,8 @@ export interface HttpClientOptions {
 export interface HttpCounters {
   requests: number;
   retries: number;
+  /** Answers 429 Too Many Requests. */
+  throttled: number;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -80,7 +82,7 @@ export const DEFAULT_RATE_LIMIT_PAUSE_MS = 300_000;
  * credential.
  */
 export class HttpClient {
-  readonly counters: HttpCounters = { requests: 0, retries: 0 };
+  readonly counters: HttpCounters = { requests: 0, retries: 0, throttled: 0 };
   private readonly base: URL;
   private readonly auth: AuthProvider;
   private readonly policy: RetryPolicy;
@@ -207,6 +209,7 @@ export class HttpClient {
         const headers = res.headers as Record<string, string | string[] | undefined>;
         if (permit) this.budget?.observe(permit, res.statusCode, headers);
         answered = true;
+        if (res.statusCode === 429) this.counters.throttled++;
         const text = await res.body.text();
         if (res.statusCode >= 200 && res.statusCode < 300) {
           try {

@@ -9,6 +9,7 @@ import { reportDataFromRows, storeSource } from '../report/rows.ts';
 import { unitCoverage } from '../report/coverage.ts';
 import { silentLogger, type Logger } from '../redact.ts';
 import type { BlobStore } from '../sink/store.ts';
+import { noMetrics, staleUnits, type MetricsSink } from './metrics.ts';
 import { manifestKey, roundFailuresKey, roundItemsKey } from './names.ts';
 import {
   FinalizeInputSchema,
@@ -43,6 +44,8 @@ export interface FinalizeDeps {
   readonly writeReport?: (key: string, html: string) => Promise<string>;
   readonly log?: Logger;
   readonly now?: () => Date;
+  /** The freshness check's metric (StaleUnits). */
+  readonly metrics?: MetricsSink;
   /** Unit records read at once. @default 8 */
   readonly concurrency?: number;
   /**
@@ -192,6 +195,7 @@ export async function finalizeRun(event: unknown, deps: FinalizeDeps): Promise<F
       pages: stats.pages,
       skipped: stats.skipped,
       repeatsDropped: stats.repeatsDropped,
+      throttled: stats.throttled,
       invocations: stats.invocations,
       elapsedMs: stats.elapsedMs,
     });
@@ -228,6 +232,10 @@ export async function finalizeRun(event: unknown, deps: FinalizeDeps): Promise<F
   });
   const key = manifestKey(run);
   const uri = await deps.writeManifest(key, JSON.stringify(manifest, null, 2) + '\n');
+  // Freshness: units of this run that have not published for FRESHNESS_HOURS (a stale token fails one every day).
+  const stale = await staleUnits(deps.state, planned.map((p) => p.unit), (deps.now ?? (() => new Date()))());
+  (deps.metrics ?? noMetrics).staleUnits(stale.length);
+  if (stale.length) log.warn('units not published for more than 26 hours', { run: run.id, count: stale.length, units: stale.slice(0, MAX_SUMMARY_UNITS) });
   const failures = units.filter((u) => u.status === 'failed');
   if (deps.convertToParquet && published > 0) {
     const tables = new Map<string, AnyTable>();

@@ -1,6 +1,6 @@
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketEncryptionCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { CreateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { gzipSync } from 'node:zlib';
 import { ExecutionError, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -105,7 +105,12 @@ async function manifestOf(id: string, date: string): Promise<Manifest> {
 }
 
 beforeAll(async () => {
-  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logLines.push(args.map(String).join(' ')));
+  // Powertools Logger and Metrics write to the global console in dev mode (in Lambda, to their own on stdout).
+  process.env.POWERTOOLS_DEV = 'true';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  for (const level of ['log', 'info', 'warn', 'error'] as const) {
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logLines.push(args.map(String).join(' ')));
+  }
   s3 = motoS3();
   secrets = motoSecrets();
   bucket = await freshBucket(s3, 'wf');
@@ -352,6 +357,17 @@ describe('synthesized workflow (parent + child per site), run locally', { timeou
     expect(f.childEvents).toBeLessThan(EVENT_LIMIT / 10);
     expect(Math.max(f.parentBytes, f.childBytes)).toBeLessThan(PAYLOAD_LIMIT / 16);
 
+    // Per-unit metrics in the embedded metric format, once per settled unit, equal to the manifest's counters.
+    const emf = logLines
+      .filter((l) => l.includes('"_aws"') && l.includes('"Unit"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] } });
+    const emfA = emf.filter((e) => e.Unit === unitId(A));
+    expect(emfA).toHaveLength(1);
+    expect(emfA[0]?._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'AtlassianAccessCollector', Dimensions: [['service', 'Unit']] });
+    expect(emfA[0]).toMatchObject({ UnitRows: Object.values(mA?.rows ?? {}).reduce((a, b) => a + b, 0), UnitRequests: mA?.requests, UnitInvocations: mA?.invocations, UnitPublished: 1, service: 'atlassian-access-collector' });
+    expect(process.env.POWERTOOLS_SERVICE_NAME).toBe('atlassian-access-collector'); // the stack name, from the template
+    expect(emf.filter((e) => e.Unit === unitId(C)).map((e) => e.UnitPublished)).toEqual([0]);
+
     // The handlers logged, and never a credential.
     expect(logLines.length).toBeGreaterThan(10);
     for (const secret of [DEFAULT_CREDENTIALS.apiToken, 'revoked-token-0000']) expect(logLines.filter((l) => l.includes(secret))).toEqual([]);
@@ -444,6 +460,17 @@ describe('synthesized workflow (parent + child per site), run locally', { timeou
     expect(await getBytes(runLockKey(date))).toBeUndefined();
     const next = execute({ units: [unitId(B)], date }, 'exec-lock-next');
     expect(FinalizeSummarySchema.parse(await next.result)).toMatchObject({ status: 'succeeded', published: 0, skipped: 1 });
+  });
+
+  it('running the failed date again, once the cause is fixed, re-collects only the failed unit (what a redrive of the run is for)', async () => {
+    const date = '2026-11-27'; // the first test's run: globex/C failed (revoked token), the others published
+    const C = unitOf('C');
+    await secrets.send(new PutSecretValueCommand({ SecretId: C.auth.secretName, SecretString: JSON.stringify({ email: DEFAULT_CREDENTIALS.email, apiToken: DEFAULT_CREDENTIALS.apiToken }) }));
+    const rerun = execute({ date }, 'exec-rerun-failed');
+    const out = FinalizeSummarySchema.parse(await rerun.result);
+    expect(out).toMatchObject({ status: 'succeeded', published: 1, failed: 0, skipped: 5 });
+    expect([...rerun.invocations.keys()]).toEqual([unitId(C)]);
+    await expectTruth('C', date);
   });
 
   it('with aws.kms on, every published object and manifest is SSE-KMS with the stack’s key', async () => {
