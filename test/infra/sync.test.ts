@@ -165,6 +165,20 @@ describe('npm run sync', () => {
     expect(r.out.at(-1)).toBe(`run failed: RunLockedError — ${cause}`);
   });
 
+  it('--rerun starts a new run with the failed run\u2019s date and selection (not forced): only its unpublished units are collected', async () => {
+    const FAILED = 'arn:aws:states:eu-west-1:123456789012:execution:atlassian-access-collector-collect:daily-0300';
+    sfnMock.on(DescribeExecutionCommand, { executionArn: FAILED }).resolves({
+      executionArn: FAILED,
+      stateMachineArn: SM_ARN,
+      status: 'FAILED',
+      startDate: new Date('2026-11-28T03:00:00Z'),
+      input: '{"orgs":["acme"],"force":true}',
+    });
+    const r = run(['--rerun', FAILED, '--state-machine-arn', SM_ARN]);
+    expect(await r.code).toBe(0);
+    expect(JSON.parse(sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '')).toEqual({ orgs: ['acme'], date: '2026-11-28' });
+  });
+
   it('says how to fix a missing state machine', async () => {
     sfnMock.on(ListStateMachinesCommand).resolves({ stateMachines: [] });
     const r = run(['--wait']);
