@@ -71,7 +71,8 @@ export class CollectorStack extends Stack {
     const units = deployedUnits(config);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    for (const [k, v] of Object.entries(config.aws.tags ?? {})) Tags.of(this).add(k, v);
+    // cfn-lint's CloudFormation schema has no Tags on AWS::CloudWatch::Dashboard (E3002), though CDK would add them.
+    for (const [k, v] of Object.entries(config.aws.tags ?? {})) Tags.of(this).add(k, v, { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] });
     if (config.aws.permissionsBoundary) {
       const b = config.aws.permissionsBoundary;
       iam.PermissionsBoundary.of(this).apply(
