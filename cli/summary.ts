@@ -17,7 +17,7 @@ export function formatSummary(outcomes: readonly UnitOutcome[], extra: { minimum
   const min = extra.minimumRequests;
   const head = ['unit', 'status', 'rows', 'invocations', 'requests', ...(min ? ['of minimum'] : []), 'retries', '429s', 'repeats dropped', 'duration'];
   const right = new Set(head.slice(2));
-  const total = { rows: 0, invocations: 0, requests: 0, minimum: 0, retries: 0, rateLimited: 0, repeats: 0, ms: 0 };
+  const total = { rows: 0, invocations: 0, requests: 0, minimum: 0, retries: 0, throttled: 0, repeats: 0, ms: 0 };
   const body = outcomes.map((o) => {
     const s = o.stats;
     const rows = s ? Object.values(s.rows).reduce((a, b) => a + b, 0) : 0;
@@ -27,7 +27,7 @@ export function formatSummary(outcomes: readonly UnitOutcome[], extra: { minimum
     total.requests += s?.requests ?? 0;
     total.minimum += m ?? 0;
     total.retries += s?.retries ?? 0;
-    total.rateLimited += s?.rateLimited ?? 0;
+    total.throttled += s?.throttled ?? 0;
     total.repeats += s?.repeatsDropped ?? 0;
     total.ms += o.elapsedMs;
     return [
@@ -38,7 +38,7 @@ export function formatSummary(outcomes: readonly UnitOutcome[], extra: { minimum
       s ? count(s.requests) : '',
       ...(min ? [s && m ? `×${(s.requests / m).toFixed(3)}` : ''] : []),
       s ? count(s.retries) : '',
-      s ? count(s.rateLimited ?? 0) : '',
+      s ? count(s.throttled) : '',
       s ? count(s.repeatsDropped) : '',
       seconds(o.elapsedMs),
     ];
@@ -53,7 +53,7 @@ export function formatSummary(outcomes: readonly UnitOutcome[], extra: { minimum
           count(total.requests),
           ...(min ? [total.minimum ? `×${(total.requests / total.minimum).toFixed(3)}` : ''] : []),
           count(total.retries),
-          count(total.rateLimited),
+          count(total.throttled),
           count(total.repeats),
           seconds(total.ms),
         ]]

@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
+  ListExecutionsCommand,
   ListStateMachinesCommand,
   SFNClient,
   StartExecutionCommand,
@@ -15,14 +16,17 @@ import { configPath } from '../shared/workflow/config-file.ts';
 import { loadConfig } from '../functions/config.ts';
 import { stateMachineName } from '../shared/workflow/names.ts';
 import { formatProgress, formatSummary, progressOf, type FinalizeSummary } from '../shared/workflow/progress.ts';
-import type { RunRequest } from '../shared/workflow/schemas.ts';
+import { RunRequestSchema, type RunRequest } from '../shared/workflow/schemas.ts';
 
 export const USAGE = `usage: npm run sync -- [--org <org>]... [--product <product>]... [--unit <org>/<product>/<host>]... [--date YYYY-MM-DD]
-                      [--force] [--wait]
+                      [--force] [--wait] [--rerun <execution ARN>]
                       [--config <file>] [--state-machine-arn <arn>] [--region <region>] [--poll-seconds <n>]
 Starts a run of the deployed workflow (all units, or those of the named orgs/products) and, with --wait,
 follows it and prints the run summary; exits 1 if the run failed. A unit already published for the date is not
 collected again unless --force; an interrupted run of the date resumes each unit from its stored checkpoint.
+One run per snapshot date at a time: while an execution collects the date, sync names it and starts nothing (exit 1).
+--rerun <ARN> starts a new run with a finished run's date and selection: it collects only the units that did not
+publish (Step Functions' own redrive of a run that ended in 'Run failed' restarts that Fail state only).
 The state machine is found by name from the config (aws.stackName), or given by --state-machine-arn or
 COLLECTOR_STATE_MACHINE_ARN. Config: --config, else COLLECTOR_CONFIG, else collector.config.example.json.`;
 
@@ -33,6 +37,7 @@ const ArgsSchema = z.object({
   force: z.boolean().default(false),
   date: z.iso.date('--date must be YYYY-MM-DD').optional(),
   wait: z.boolean().default(false),
+  rerun: z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:.+$/, '--rerun takes an execution ARN (from npm run sync or the console)').optional(),
   config: z.string().min(1).optional(),
   'state-machine-arn': z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:.+$/, '--state-machine-arn must be a state machine ARN').optional(),
   region: z.string().min(1).optional(),
@@ -62,6 +67,7 @@ export function parseSyncArgs(argv: readonly string[]): SyncArgs {
       force: { type: 'boolean' },
       date: { type: 'string' },
       wait: { type: 'boolean' },
+      rerun: { type: 'string' },
       config: { type: 'string' },
       'state-machine-arn': { type: 'string' },
       region: { type: 'string' },
@@ -120,6 +126,53 @@ async function history(sfn: SFNClient, executionArn: string): Promise<HistoryEve
   return events;
 }
 
+/** The snapshot date of an execution: its input's `date`, else its start date (UTC), as plan decides. */
+function executionDate(input: string | undefined, startDate: Date | undefined): string | undefined {
+  let date: unknown;
+  try {
+    date = (JSON.parse(input ?? '{}') as { date?: unknown }).date;
+  } catch {
+    date = undefined;
+  }
+  return typeof date === 'string' ? date : startDate?.toISOString().slice(0, 10);
+}
+
+/** A running execution of the state machine that collects `date`, if any (the workflow's run lock refuses a second one). */
+async function runningFor(sfn: SFNClient, stateMachineArn: string, date: string): Promise<{ executionArn: string; started: string } | undefined> {
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 100, nextToken }));
+    for (const e of page.executions ?? []) {
+      if (!e.executionArn) continue;
+      const d = await sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn }));
+      if (executionDate(d.input, d.startDate ?? e.startDate) === date) return { executionArn: e.executionArn, started: (d.startDate ?? e.startDate)?.toISOString() ?? 'unknown' };
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return undefined;
+}
+
+/**
+ * The request of a new run that finishes what `executionArn` left: its input (orgs, products, units, force) with its
+ * snapshot date made explicit, never `force` (a unit it published is not collected again). Options given beside
+ * --rerun override its input.
+ */
+async function rerunRequest(sfn: SFNClient, executionArn: string, given: RunRequest): Promise<RunRequest> {
+  const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  if (d.status === 'RUNNING' || d.status === 'PENDING_REDRIVE') {
+    throw new ConfigError(`--rerun ${executionArn}: that run is still running; wait for it (npm run sync -- --wait) before running its date again.`);
+  }
+  let input: RunRequest = {};
+  try {
+    input = RunRequestSchema.parse(JSON.parse(d.input ?? '{}'));
+  } catch {
+    input = {};
+  }
+  const date = executionDate(d.input, d.startDate);
+  const { force: _f, ...rest } = input;
+  return { ...rest, ...(date ? { date } : {}), ...given };
+}
+
 function consoleUrl(executionArn: string): string {
   const region = executionArn.split(':')[3] ?? 'us-east-1';
   return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
@@ -160,6 +213,18 @@ export async function runSync(argv: readonly string[], deps: SyncDeps = {}): Pro
   const sfn = deps.sfn ?? new SFNClient(args.region ? { region: args.region } : {});
   try {
     const arn = args['state-machine-arn'] ?? env.COLLECTOR_STATE_MACHINE_ARN ?? (await findStateMachine(sfn, stateMachineName(config)));
+    if (args.rerun) request = await rerunRequest(sfn, args.rerun, request);
+    const date = request.date ?? (deps.now ?? (() => new Date()))().toISOString().slice(0, 10);
+    const busy = await runningFor(sfn, arn, date);
+    if (busy) {
+      err(
+        `error: a run for snapshot date ${date} is already running: ${busy.executionArn} (started ${busy.started}); one run per date at a time, so none was started.\n` +
+          `  Follow it: ${consoleUrl(busy.executionArn)}\n` +
+          `  Run this again when it has finished (units it published are not collected again), or stop it first:\n` +
+          `  aws stepfunctions stop-execution --execution-arn ${busy.executionArn}`,
+      );
+      return 1;
+    }
     const started = await sfn.send(
       new StartExecutionCommand({ stateMachineArn: arn, name: executionName((deps.now ?? (() => new Date()))()), input: JSON.stringify(request) }),
     );

@@ -16,6 +16,7 @@ import { CollectorBucket } from './constructs/data-bucket.ts';
 import { CollectorKey, EncryptLogGroups } from './constructs/encryption-key.ts';
 import { FailureAlarms } from './constructs/failure-alarms.ts';
 import { CollectorLakeFormation } from './constructs/lake-formation.ts';
+import { OperationsDashboard } from './constructs/operations-dashboard.ts';
 import { UnitSecrets } from './constructs/unit-secrets.ts';
 
 export interface CollectorStackProps extends StackProps {
@@ -50,6 +51,7 @@ export class CollectorStack extends Stack {
   readonly schedule: CollectorSchedule;
   readonly catalog: AccessCatalog;
   readonly alarms: FailureAlarms;
+  readonly dashboard: OperationsDashboard;
   /** `aws.kms`: the customer-managed key. */
   readonly key: CollectorKey | undefined;
   /** `aws.network`: where the collect Lambda runs. */
@@ -69,7 +71,8 @@ export class CollectorStack extends Stack {
     const units = deployedUnits(config);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    for (const [k, v] of Object.entries(config.aws.tags ?? {})) Tags.of(this).add(k, v);
+    // cfn-lint's CloudFormation schema has no Tags on AWS::CloudWatch::Dashboard (E3002), though CDK would add them.
+    for (const [k, v] of Object.entries(config.aws.tags ?? {})) Tags.of(this).add(k, v, { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] });
     if (config.aws.permissionsBoundary) {
       const b = config.aws.permissionsBoundary;
       iam.PermissionsBoundary.of(this).apply(
@@ -94,6 +97,7 @@ export class CollectorStack extends Stack {
       ...(this.network ? { collectNetwork: this.network.placement } : {}),
       collectMemoryMb: config.lambda.memoryMb,
       collectTimeout: Duration.seconds(config.lambda.timeoutSeconds),
+      serviceName: config.aws.stackName,
       ...(props.maxRequestsPerInvocation ? { maxRequestsPerInvocation: props.maxRequestsPerInvocation } : {}),
     });
     this.workflow = new CollectorWorkflow(this, 'Workflow', {
@@ -139,9 +143,15 @@ export class CollectorStack extends Stack {
       : undefined;
     this.alarms = new FailureAlarms(this, 'Alarms', {
       stateMachine: this.workflow.stateMachine,
+      serviceName: config.aws.stackName,
       scheduleDeadLetterQueue: this.schedule.deadLetterQueue,
       ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
       ...(key ? { key } : {}),
+    });
+    this.dashboard = new OperationsDashboard(this, 'Operations', {
+      stateMachine: this.workflow.stateMachine,
+      serviceName: config.aws.stackName,
+      alarms: [this.alarms.runAlarm, this.alarms.staleAlarm, this.alarms.nothingPublishedAlarm],
     });
 
     new CfnOutput(this, 'DataBucketName', { value: this.data.bucket.bucketName, description: 'Tables under data/, run manifests under manifests/' });
@@ -151,6 +161,7 @@ export class CollectorStack extends Stack {
     new CfnOutput(this, 'AnalystPolicyArn', { value: this.catalog.analystPolicy.managedPolicyArn, description: 'Attach to the roles that query in Athena' });
     new CfnOutput(this, 'SecretNames', { value: this.secrets.secrets.map((s) => s.name).join(','), description: 'Put the Atlassian credentials (JSON) in these secrets' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName, description: 'CloudWatch dashboard: runs, units, per-unit metrics, alarms' });
     for (const t of this.catalog.teams) {
       const cid = t.team.replace(/(^|-)([a-z0-9])/g, (_m, _d: string, c: string) => c.toUpperCase());
       new CfnOutput(this, `AnalystPolicyArn${cid}`, { value: t.analystPolicy.managedPolicyArn, description: `Attach to the roles of team ${t.team}; they query in workgroup ${t.workGroup.name}` });

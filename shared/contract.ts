@@ -11,8 +11,8 @@ export const StatsSchema = z.object({
   skipped: z.int(),
   /** Rows the key guard dropped: an offset API sent again a row this stream already wrote (see paginate). */
   repeatsDropped: z.int().default(0),
-  /** Answers 429 (rate limited) the unit received (absent in records written before it was counted). */
-  rateLimited: z.int().optional(),
+  /** Answers 429 Too Many Requests (records written before this counter read 0). */
+  throttled: z.int().default(0),
   /** Audit events read again in the overlap window and dropped because an earlier day stored them (see shared/engine/incremental.ts). */
   alreadyStored: z.int().default(0),
   /** Optional endpoints that refused (403), by stream: the message naming the scope or plan needed. Their tables stay empty. */
@@ -23,7 +23,7 @@ export const StatsSchema = z.object({
 export type Stats = z.infer<typeof StatsSchema>;
 
 export function emptyStats(): Stats {
-  return { rows: {}, requests: 0, retries: 0, pages: 0, skipped: 0, repeatsDropped: 0, rateLimited: 0, alreadyStored: 0, refused: {}, invocations: 0, elapsedMs: 0 };
+  return { rows: {}, requests: 0, retries: 0, pages: 0, skipped: 0, repeatsDropped: 0, throttled: 0, alreadyStored: 0, refused: {}, invocations: 0, elapsedMs: 0 };
 }
 
 /** Opaque, JSON, bounded-size resume point. Only the engine reads it. */

@@ -42,8 +42,8 @@ export class ConfigError extends CollectorError {
 
 /** 401: the credential is missing, wrong, expired or used against the wrong base URL. */
 export class AuthenticationError extends CollectorError {
-  constructor(message: string, context: ErrorContext) {
-    super(message, context);
+  constructor(message: string, context: ErrorContext, options?: { cause?: unknown }) {
+    super(message, context, options);
     this.name = 'AuthenticationError';
   }
 }

@@ -1,4 +1,5 @@
-import { GetSecretValueCommand, PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createHash } from 'node:crypto';
+import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { AuthConfig } from './config.ts';
@@ -14,6 +15,7 @@ import {
   TrelloSecretSchema,
   type Credentials,
   type OAuthSecret,
+  type PersistResult,
 } from './http/auth.ts';
 
 type Kind = AuthConfig['kind'];
@@ -47,7 +49,8 @@ export function credentialsFromJson(
   json: unknown,
   auth: Pick<AuthConfig, 'kind'> & { tokenUrl?: string | undefined },
   source: string,
-  persist: (secret: OAuthSecret) => Promise<void>,
+  persist: (secret: OAuthSecret, basedOn?: string) => Promise<void | PersistResult>,
+  guard?: { version: string; reload: () => Promise<{ secret: OAuthSecret; version: string }> },
 ): Credentials {
   const bad = (field?: string): never => {
     throw new ConfigError(`${source} must be ${SHAPES[auth.kind]}${field ? ` (field '${field}' is missing or invalid)` : ''} for auth kind '${auth.kind}'.`);
@@ -64,7 +67,7 @@ export function credentialsFromJson(
     case 'oauth2': {
       const r = OAuthSecretSchema.safeParse(json);
       return r.success
-        ? { kind: 'oauth2', secret: r.data, tokenUrl: auth.tokenUrl ?? DEFAULT_OAUTH_TOKEN_URL, source, persist }
+        ? { kind: 'oauth2', secret: r.data, tokenUrl: auth.tokenUrl ?? DEFAULT_OAUTH_TOKEN_URL, source, persist, ...(guard ? { version: guard.version, reload: guard.reload } : {}) }
         : bad(r.error.issues[0]?.path.join('.'));
     }
     case 'client-credentials': {
@@ -85,26 +88,57 @@ export function credentialsFromJson(
   }
 }
 
-/** Read a unit's credentials from Secrets Manager; a rotated OAuth refresh token is written back as a new version. */
-export async function credentialsFromSecret(client: SecretsManagerClient, auth: AuthConfig): Promise<Credentials> {
-  const name = auth.secretName;
-  if (!name) throw new ConfigError(`unit has auth kind '${auth.kind}' but no secretName; set auth.secretName in the config.`);
+async function readSecret(client: SecretsManagerClient, name: string, kind: Kind): Promise<{ json: unknown; version: string }> {
   let text: string | undefined;
+  let version: string | undefined;
   try {
-    text = (await client.send(new GetSecretValueCommand({ SecretId: name }))).SecretString;
+    const r = await client.send(new GetSecretValueCommand({ SecretId: name }));
+    text = r.SecretString;
+    version = r.VersionId;
   } catch (e) {
     const n = (e as { name?: string }).name ?? 'Error';
     throw new ConfigError(`could not read secret '${name}' (${n}). Check it exists in this account and region and the collector role may read it.`, { cause: e });
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text ?? '');
+    return { json: JSON.parse(text ?? ''), version: version ?? '' };
   } catch {
-    throw new ConfigError(`secret '${name}' is not JSON; put ${SHAPES[auth.kind]} in it.`);
+    throw new ConfigError(`secret '${name}' is not JSON; put ${SHAPES[kind]} in it.`);
   }
-  return credentialsFromJson(json, auth, `the secret '${name}'`, async (secret) => {
-    await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: JSON.stringify(secret) }));
-  });
+}
+
+/** The version of a secret that has the AWSCURRENT stage. */
+async function currentVersion(client: SecretsManagerClient, name: string): Promise<string | undefined> {
+  const d = await client.send(new DescribeSecretCommand({ SecretId: name }));
+  return Object.entries(d.VersionIdsToStages ?? {}).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0];
+}
+
+/**
+ * Read a unit's credentials from Secrets Manager; a rotated OAuth refresh token is written back as a new version.
+ *
+ * Version guard, for units that share one OAuth secret (each refresh token works once): the token provider
+ * re-reads the secret before it refreshes and after the token endpoint refuses a refresh token, and uses another
+ * unit's fresh access token instead of refreshing again. A rotated secret is stored only if AWSCURRENT is still
+ * the version the refresh started from, with a ClientRequestToken derived from the new refresh token (a retried
+ * PutSecretValue creates no second version).
+ */
+export async function credentialsFromSecret(client: SecretsManagerClient, auth: AuthConfig): Promise<Credentials> {
+  const name = auth.secretName;
+  if (!name) throw new ConfigError(`unit has auth kind '${auth.kind}' but no secretName; set auth.secretName in the config.`);
+  const { json, version } = await readSecret(client, name, auth.kind);
+  const source = `the secret '${name}'`;
+  const persist = async (secret: OAuthSecret, basedOn?: string): Promise<PersistResult> => {
+    if (basedOn !== undefined && (await currentVersion(client, name)) !== basedOn) return { stored: false };
+    const token = createHash('sha256').update(secret.refreshToken).digest('hex').slice(0, 64);
+    const r = await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: JSON.stringify(secret), ClientRequestToken: token }));
+    return { stored: true, ...(r.VersionId ? { version: r.VersionId } : {}) };
+  };
+  const reload = async () => {
+    const again = await readSecret(client, name, auth.kind);
+    const parsed = OAuthSecretSchema.safeParse(again.json);
+    if (!parsed.success) throw new ConfigError(`${source} no longer holds ${SHAPES.oauth2} (field '${parsed.error.issues[0]?.path.join('.')}'); another writer changed it.`);
+    return { secret: parsed.data, version: again.version };
+  };
+  return credentialsFromJson(json, auth, source, persist, version ? { version, reload } : undefined);
 }
 
 /** Read credentials from a local JSON file shaped like the unit's secret; rotated OAuth secrets are written back atomically. */

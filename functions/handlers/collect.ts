@@ -7,13 +7,15 @@ import { progressLogger } from '../../shared/engine/progress-log.ts';
 import type { CollectInput, CollectResult } from '../../shared/contract.ts';
 import { ConfigError } from '../../shared/errors.ts';
 import type { HttpClientOptions } from '../../shared/http/client.ts';
-import { jsonLogger, Redactor } from '../../shared/redact.ts';
+import { Redactor } from '../../shared/redact.ts';
 import { credentialsFromSecret } from '../../shared/secrets.ts';
 import { S3Store } from '../../shared/sink/s3-store.ts';
 import type { SiteInput, Step } from '../../shared/workflow/schemas.ts';
 import { stateWatermarks } from '../../shared/workflow/state-store.ts';
+import type { MetricsSink } from '../../shared/workflow/metrics.ts';
 import { siteFailed, siteStep } from '../../shared/workflow/site.ts';
 import { moduleFor } from '../index.ts';
+import { lambdaLogger, lambdaMetrics } from './telemetry.ts';
 
 const Env = z.object({
   DATA_BUCKET: z.string().min(1),
@@ -32,6 +34,8 @@ export interface CollectHandlerDeps {
   s3?: () => S3Client;
   secrets?: () => SecretsManagerClient;
   http?: Partial<Omit<HttpClientOptions, 'baseUrl' | 'credentials' | 'context'>>;
+  /** Where metrics go; Powertools Metrics (embedded metric format on stdout) by default. */
+  metrics?: () => MetricsSink;
 }
 
 /**
@@ -49,10 +53,10 @@ export function createCollectHandler(deps: CollectHandlerDeps = {}) {
     const action = ActionSchema.safeParse(event);
     if (!action.success) throw new ConfigError(`collect: invalid event at 'action': ${action.error.issues[0]?.message}. Redeploy the stack.`);
     const redactor = new Redactor();
-    const log = jsonLogger(redactor, (l) => console.log(l));
+    const log = lambdaLogger(redactor);
     const s3 = (deps.s3 ?? (() => new S3Client({})))();
     const state = new S3Store(s3, env.data.DATA_BUCKET);
-    if (action.data.action === 'fail') return siteFailed(event, { state, log });
+    if (action.data.action === 'fail') return siteFailed(event, { state, log, metrics: (deps.metrics ?? lambdaMetrics)() });
     const collectUnit = async (input: CollectInput): Promise<CollectResult> => {
       const credentials = await credentialsFromSecret((deps.secrets ?? (() => new SecretsManagerClient({})))(), input.unit.auth);
       return collect(input, {

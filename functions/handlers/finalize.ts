@@ -3,13 +3,17 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { ConfigError } from '../../shared/errors.ts';
 import { convertWithAthena } from '../../shared/parquet/athena.ts';
-import { jsonLogger, Redactor } from '../../shared/redact.ts';
+import { Redactor } from '../../shared/redact.ts';
 import type { AnyTable } from '../../shared/schema/table.ts';
 import { S3Store } from '../../shared/sink/s3-store.ts';
 import { finalizeRun, tallyRound } from '../../shared/workflow/finalize.ts';
 import type { FinalizeOutput, Round, Step } from '../../shared/workflow/schemas.ts';
+import { releaseRunLock } from '../../shared/workflow/run-lock.ts';
+import { FinalizeInputSchema } from '../../shared/workflow/schemas.ts';
 import { sitePublish } from '../../shared/workflow/site.ts';
+import type { MetricsSink } from '../../shared/workflow/metrics.ts';
 import { moduleFor } from '../index.ts';
+import { lambdaLogger, lambdaMetrics } from './telemetry.ts';
 
 const Env = z.object({
   DATA_BUCKET: z.string().min(1),
@@ -29,14 +33,16 @@ export interface FinalizeHandlerDeps {
   athena?: () => AthenaClient;
   /** Pause between two checks of an Athena query (tests pass a no-op). */
   sleep?: (ms: number) => Promise<void>;
+  /** Where metrics go; Powertools Metrics (embedded metric format on stdout) by default. */
+  metrics?: () => MetricsSink;
 }
 
 /**
  * Finalize Lambda, the one role that publishes: `publish` promotes one completed unit (called by the site's
  * child as soon as the unit completes); `tally` reads a Distributed Map round's results from S3 and plans the
  * next round; `finalize` writes the run manifest from the unit records (and with the stack's `parquet` option
- * converts the date to Parquet with Athena) and returns the counts the state machine uses to fail the run when
- * a unit failed. The access report is the report Lambda's (functions/handlers/report.ts).
+ * converts the date to Parquet with Athena), releases the date's run lock, and returns the counts the state machine
+ * uses to fail the run when a unit failed. The access report is the report Lambda's (functions/handlers/report.ts).
  */
 export function createFinalizeHandler(deps: FinalizeHandlerDeps = {}) {
   return async (event: unknown): Promise<FinalizeOutput | Round | Step> => {
@@ -53,22 +59,24 @@ export function createFinalizeHandler(deps: FinalizeHandlerDeps = {}) {
     const s3 = (deps.s3 ?? (() => new S3Client({})))();
     const bucket = env.data.DATA_BUCKET;
     const store = new S3Store(s3, bucket, env.data.DATA_PREFIX);
-    const log = jsonLogger(new Redactor(), (l) => console.log(l));
+    const log = lambdaLogger(new Redactor());
+    const metrics = (deps.metrics ?? lambdaMetrics)();
     const state = new S3Store(s3, bucket);
     switch (action.data.action) {
       case 'publish':
-        return sitePublish(event, { state, store, moduleFor, log });
+        return sitePublish(event, { state, store, moduleFor, log, metrics });
       case 'tally':
         return tallyRound(event, { state, log });
       case 'finalize':
         break;
     }
     const athena = workGroup && database ? (deps.athena ?? (() => new AthenaClient({})))() : undefined;
-    return finalizeRun(event, {
+    const finalized = await finalizeRun(event, {
       store,
       state,
       moduleFor,
       log,
+      metrics,
       ...(athena && workGroup && database
         ? {
             convertToParquet: (date: string, tables: readonly AnyTable[]) =>
@@ -80,6 +88,10 @@ export function createFinalizeHandler(deps: FinalizeHandlerDeps = {}) {
         return `s3://${bucket}/${key}`;
       },
     });
+    // The run is over: the next execution for the date may start (see shared/workflow/run-lock.ts).
+    const { run } = FinalizeInputSchema.parse(event);
+    await releaseRunLock(run.date, run.id, { s3, bucket, log });
+    return finalized;
   };
 }
 

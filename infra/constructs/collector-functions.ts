@@ -1,12 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../shared/workflow/metrics.ts';
 import { DATA_PREFIX, MANIFEST_PREFIX, STAGING_PREFIX, STATE_PREFIX } from '../../shared/workflow/names.ts';
 import type { CollectorBucket } from './data-bucket.ts';
 import type { UnitSecrets } from './unit-secrets.ts';
@@ -32,6 +33,11 @@ export interface CollectorFunctionsProps {
   readonly logRetention?: logs.RetentionDays;
   /** Where the collect Lambda runs (config `aws.network`: fixed egress IPs). @default no VPC */
   readonly collectNetwork?: CollectNetwork;
+  /**
+   * The `service` dimension of the metrics and the service of the log lines (Powertools for AWS Lambda):
+   * the dashboard and alarms select by it, so two deployments in one account stay apart. @default the stack name
+   */
+  readonly serviceName?: string;
 }
 
 /** The VPC placement of the collect Lambda (plan and finalize only talk to AWS, they stay outside). */
@@ -70,8 +76,10 @@ export class CollectorFunctions extends Construct {
       requireInt(props.maxRequestsPerInvocation, 'CollectorFunctionsProps', 'maxRequestsPerInvocation', 1, 1_000_000);
     }
     const bucketName = props.data.bucket.bucketName;
+    // Powertools for AWS Lambda: the metrics' namespace and `service` dimension, the log lines' service.
+    const powertools = { POWERTOOLS_SERVICE_NAME: props.serviceName ?? Stack.of(this).stackName, POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE };
 
-    this.plan = this.fn('Plan', 'plan', { memoryMb: 256, timeout: Duration.seconds(30), retention, environment: { DATA_BUCKET: bucketName } });
+    this.plan = this.fn('Plan', 'plan', { memoryMb: 256, timeout: Duration.seconds(30), retention, environment: { DATA_BUCKET: bucketName, ...powertools } });
     this.collect = this.fn('Collect', 'collect', {
       memoryMb: memory,
       timeout: this.collectTimeout,
@@ -80,6 +88,7 @@ export class CollectorFunctions extends Construct {
       environment: {
         DATA_BUCKET: bucketName,
         DATA_PREFIX,
+        ...powertools,
         SAFETY_MARGIN_MS: String(margin.toMilliseconds()),
         ...(props.maxRequestsPerInvocation ? { MAX_REQUESTS_PER_INVOCATION: String(props.maxRequestsPerInvocation) } : {}),
       },
@@ -88,7 +97,7 @@ export class CollectorFunctions extends Construct {
       memoryMb: 512,
       timeout: Duration.minutes(15),
       retention,
-      environment: { DATA_BUCKET: bucketName, DATA_PREFIX },
+      environment: { DATA_BUCKET: bucketName, DATA_PREFIX, ...powertools },
     });
     this.report = this.fn('Report', 'report', {
       memoryMb: 512,
@@ -103,6 +112,9 @@ export class CollectorFunctions extends Construct {
     // Workflow state: plan writes the site list; collect reads and writes unit records (checkpoints); finalize
     // reads everything the run wrote (Map results included) and writes unit records, the next round's sites.
     props.data.grantState(this.plan, 'runs/', ['s3:PutObject']);
+    // The run lock of a date: plan takes it (conditional put) or reads who holds it; finalize releases it.
+    props.data.grantState(this.plan, 'locks/');
+    props.data.grantState(this.finalize, 'locks/', ['s3:DeleteObject']);
     props.data.grantState(this.collect, 'units/');
     // Audit-log watermarks: collect reads them; finalize moves them when it publishes a unit.
     props.data.grantState(this.collect, 'watermarks/', ['s3:GetObject']);
@@ -111,6 +123,8 @@ export class CollectorFunctions extends Construct {
     ackObjectWildcard(this.collect.role ?? this.collect, bucket, `${STAGING_PREFIX}/`, 'Staged parts are named per run, unit and invocation at run time; the collect role may only write and delete under data/_staging/.');
     ackObjectWildcard(this.finalize.role ?? this.finalize, bucket, `${DATA_PREFIX}/`, 'Finalize promotes staged parts into data/<table>/dt=<date>/org=<org>/ partitions named at run time; limited to data/.');
     ackObjectWildcard(this.plan.role ?? this.plan, bucket, `${STATE_PREFIX}/runs/`, 'Site lists are named per date and run id at run time; put-only, limited to state/runs/.');
+    ackObjectWildcard(this.plan.role ?? this.plan, bucket, `${STATE_PREFIX}/locks/`, 'One run lock per snapshot date, named at run time; limited to state/locks/.');
+    ackObjectWildcard(this.finalize.role ?? this.finalize, bucket, `${STATE_PREFIX}/locks/`, 'Finalize deletes the run lock of its date (named at run time) at the end of the run; limited to state/locks/.');
     ackObjectWildcard(this.collect.role ?? this.collect, bucket, `${STATE_PREFIX}/units/`, 'One record (checkpoint) per date and unit, named at run time; limited to state/units/.');
     ackObjectWildcard(this.collect.role ?? this.collect, bucket, `${STATE_PREFIX}/watermarks/`, 'One audit-log watermark per unit, named at run time; read-only, limited to state/watermarks/.');
     ackObjectWildcard(this.finalize.role ?? this.finalize, bucket, `${STATE_PREFIX}/`, 'The run state (site lists, Map results, unit records) is named per date, run and unit at run time; limited to state/.');

@@ -1,4 +1,5 @@
-import { Duration, Names, RemovalPolicy, Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -142,7 +143,8 @@ export class CollectorWorkflow extends Construct {
       lambdaFunction: props.planFunction,
       payload: sfn.TaskInput.fromObject({
         units: props.units.map((u) => ({ ...u, auth: { ...u.auth } })),
-        execution: { name: sfn.JsonPath.stringAt('$$.Execution.Name'), startTime: sfn.JsonPath.stringAt('$$.Execution.StartTime') },
+        execution: { name: sfn.JsonPath.stringAt('$$.Execution.Name'), startTime: sfn.JsonPath.stringAt('$$.Execution.StartTime'), id: sfn.JsonPath.stringAt('$$.Execution.Id') },
+        lockSeconds: executionTimeout.toSeconds(),
         request: sfn.JsonPath.objectAt('$'),
       }),
       outputPath: '$.Payload',
@@ -319,6 +321,26 @@ export class CollectorWorkflow extends Construct {
       reason: `The Distributed Map's ItemReader reads a site list and its ResultWriter writes results whose keys are named per run at run time (CDK grants them on the bucket's objects); they are under ${STATE_PREFIX}/.`,
     });
     const stack = Stack.of(this);
+    // The run lock (shared/workflow/run-lock.ts): plan asks whether the execution holding a date's lock still runs.
+    // A policy of its own, not the role's default policy: the state machine depends on the function, which
+    // depends on its default policy.
+    const planRole = props.planFunction.role;
+    if (planRole) {
+      const smName = Arn.split(this.stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName ?? '';
+      const lockPolicy = new iam.Policy(this, 'PlanReadsExecutions', {
+        statements: [
+          new iam.PolicyStatement({
+            actions: ['states:DescribeExecution'],
+            resources: [stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${smName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+          }),
+        ],
+      });
+      lockPolicy.attachToRole(planRole);
+      Validations.of(lockPolicy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region}:${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${stack.getLogicalId(this.stateMachine.node.defaultChild as CfnElement)}"}]}]}:*]`,
+        reason: 'The run lock names the execution holding it at run time; plan may only describe executions of this state machine.',
+      });
+    }
     const smRef = stack.getLogicalId(this.stateMachine.node.defaultChild as CfnElement);
     // As cdk-nag renders the ARN: an unresolved region/account appears as <AWS::Region>/<AWS::AccountId>.
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;

@@ -151,7 +151,7 @@ export class CollectorBucket extends Construct {
    * The workflow's own state under `state/<sub>` (site lists, Map results, unit records with their checkpoints):
    * read and write JSON objects there. Analysts never get it.
    */
-  grantState(grantee: iam.IGrantable, sub: string, actions: readonly ('s3:GetObject' | 's3:PutObject')[] = ['s3:GetObject', 's3:PutObject']): void {
+  grantState(grantee: iam.IGrantable, sub: string, actions: readonly ('s3:GetObject' | 's3:PutObject' | 's3:DeleteObject')[] = ['s3:GetObject', 's3:PutObject']): void {
     const p = `${STATE_PREFIX}/${sub}`;
     grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: [this.objects(p)] }));
     if (actions.includes('s3:GetObject')) grantee.grantPrincipal.addToPrincipalPolicy(this.list([p]));

@@ -7,11 +7,14 @@ import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { FRESHNESS_HOURS, METRICS_NAMESPACE, RUN_METRICS } from '../../shared/workflow/metrics.ts';
 import { cloudWatchAlarmsStatement } from './encryption-key.ts';
 import { requireProp } from './validate.ts';
 
 export interface FailureAlarmsProps {
   readonly stateMachine: sfn.IStateMachine;
+  /** The `service` dimension the Lambdas emit their metrics with (POWERTOOLS_SERVICE_NAME). */
+  readonly serviceName: string;
   /** Dead-letter queue of the schedule: a message means a run was never started. @default no alarm */
   readonly scheduleDeadLetterQueue?: sqs.IQueue;
   /** E-mail subscribed to the alarm topic (confirm the subscription mail). @default no subscription */
@@ -25,11 +28,18 @@ export interface FailureAlarmsProps {
 
 /**
  * An SNS topic (encrypted with its own KMS key, TLS only) and alarms on it: a run failed, timed out or
- * was aborted; a scheduled start was given up (dead-letter queue).
+ * was aborted; a unit has not published for 26 hours (two alarms: the check at the end of each run, and no
+ * publish at all, for when no run gets that far); a scheduled start was given up (dead-letter queue).
+ * Separate alarms, each back to OK by itself (missing data is not breaching, except for "nothing published"),
+ * so a unit that stays stale for days does not hide a new failed run.
  */
 export class FailureAlarms extends Construct {
   readonly topic: sns.Topic;
   readonly runAlarm: cloudwatch.Alarm;
+  /** A unit of the last run has not published for 26 h (StaleUnits >= 1, emitted by finalize). */
+  readonly staleAlarm: cloudwatch.Alarm;
+  /** No unit published for 26 h (UnitsPublished missing or 0 in each of 26 hourly periods). */
+  readonly nothingPublishedAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: FailureAlarmsProps) {
     super(scope, id);
@@ -71,6 +81,29 @@ export class FailureAlarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.runAlarm.addAlarmAction(action);
+
+    const runMetric = (metricName: string, statistic: string) =>
+      new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: props.serviceName }, statistic, period: Duration.hours(1) });
+    this.staleAlarm = new cloudwatch.Alarm(this, 'UnitsStale', {
+      alarmDescription: `A unit of the Atlassian access collector has not published for more than ${FRESHNESS_HOURS} hours (checked at the end of each run). The finalize log line "units not published for more than 26 hours" and the manifest name them: a revoked token, a removed permission, or a unit failing every day.`,
+      metric: runMetric(RUN_METRICS.staleUnits, 'Maximum'),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.staleAlarm.addAlarmAction(action);
+    this.nothingPublishedAlarm = new cloudwatch.Alarm(this, 'NothingPublished', {
+      alarmDescription: `No unit of the Atlassian access collector has published for ${FRESHNESS_HOURS} hours: the schedule, the state machine or every credential is broken. Check the last execution and the schedule.`,
+      metric: runMetric(RUN_METRICS.unitsPublished, 'Sum'),
+      threshold: 1,
+      // 26 hourly periods, every one without a publish (CloudWatch allows Period x EvaluationPeriods up to 7 days).
+      evaluationPeriods: FRESHNESS_HOURS,
+      datapointsToAlarm: FRESHNESS_HOURS,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    this.nothingPublishedAlarm.addAlarmAction(action);
 
     if (props.scheduleDeadLetterQueue) {
       const dlq = new cloudwatch.Alarm(this, 'ScheduleGaveUp', {

@@ -262,7 +262,7 @@ export async function collect(rawInput: CollectInput, deps: CollectDeps): Promis
     for (const [t, n] of Object.entries(writer.rows)) stats.rows[t] = (stats.rows[t] ?? 0) + n;
     stats.requests += client.counters.requests;
     stats.retries += client.counters.retries;
-    stats.rateLimited = (stats.rateLimited ?? 0) + client.counters.rateLimited;
+    stats.throttled += client.counters.throttled;
     stats.invocations++;
     stats.elapsedMs += Date.now() - started;
     if (done) {

@@ -28,6 +28,12 @@ export const TrelloSecretSchema = z.object({ apiKey: z.string().min(1), token: z
 export const DEFAULT_OAUTH_TOKEN_URL = 'https://auth.atlassian.com/oauth/token';
 export const DEFAULT_CLIENT_CREDENTIALS_TOKEN_URL = 'https://bitbucket.org/site/oauth2/access_token';
 
+/** What storing a rotated OAuth secret did: `stored: false` when another writer changed it first (nothing overwritten). */
+export interface PersistResult {
+  readonly stored: boolean;
+  readonly version?: string;
+}
+
 /** Resolved credentials of one unit. `source` says where they came from, for error messages. */
 export type Credentials =
   | { readonly kind: 'basic'; readonly email: string; readonly apiToken: string; readonly source: string }
@@ -37,8 +43,16 @@ export type Credentials =
       readonly secret: OAuthSecret;
       readonly tokenUrl: string;
       readonly source: string;
-      /** Store a rotated secret (new refresh token) where it came from. Must finish before the new token is used. */
-      readonly persist: (secret: OAuthSecret) => Promise<void>;
+      /**
+       * Store a rotated secret (new refresh token) where it came from. Must finish before the new token is used.
+       * With `basedOn` (the version the refresh started from), a store that changed since is not overwritten:
+       * it returns `{ stored: false }` and the caller re-reads it. Returns the new version when it has one.
+       */
+      readonly persist: (secret: OAuthSecret, basedOn?: string) => Promise<void | PersistResult>;
+      /** The version of `secret` as read (Secrets Manager VersionId): the version guard of a shared secret. */
+      readonly version?: string;
+      /** Read the secret again (another unit sharing it may have rotated it). */
+      readonly reload?: () => Promise<{ secret: OAuthSecret; version: string }>;
     }
   | { readonly kind: 'client-credentials'; readonly clientId: string; readonly clientSecret: string; readonly tokenUrl: string; readonly source: string }
   /** Opsgenie API key (`Authorization: GenieKey <key>`). */

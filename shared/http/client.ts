@@ -67,8 +67,8 @@ export interface HttpClientOptions {
 export interface HttpCounters {
   requests: number;
   retries: number;
-  /** Answers 429 (rate limited), retried or not. */
-  rateLimited: number;
+  /** Answers 429 Too Many Requests. */
+  throttled: number;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -82,7 +82,7 @@ export const DEFAULT_RATE_LIMIT_PAUSE_MS = 300_000;
  * credential.
  */
 export class HttpClient {
-  readonly counters: HttpCounters = { requests: 0, retries: 0, rateLimited: 0 };
+  readonly counters: HttpCounters = { requests: 0, retries: 0, throttled: 0 };
   private readonly base: URL;
   private readonly auth: AuthProvider;
   private readonly policy: RetryPolicy;
@@ -209,6 +209,7 @@ export class HttpClient {
         const headers = res.headers as Record<string, string | string[] | undefined>;
         if (permit) this.budget?.observe(permit, res.statusCode, headers);
         answered = true;
+        if (res.statusCode === 429) this.counters.throttled++;
         const text = await res.body.text();
         if (res.statusCode >= 200 && res.statusCode < 300) {
           try {
@@ -244,7 +245,6 @@ export class HttpClient {
       } finally {
         if (permit && !answered) this.budget?.abandon(permit);
       }
-      if (failure.kind === 'status' && failure.status === 429) this.counters.rateLimited++;
       const decision = decideRetry(failure, attempt, this.policy, this.now(), this.random);
       // The site's window the 429 closed (Retry-After, else reset, else the documented interval): every
       // request of the site waits for it in `pace`, this one included.

@@ -55,11 +55,18 @@ export function authProvider(c: Credentials, ctx: { context: ErrorContext; redac
   }
 }
 
+/** How long a unit waits, after the token endpoint refused the shared refresh token, for the unit that used it to store the rotated secret. */
+const CONFLICT_WAIT_MS = [250, 500, 1000, 2000, 4000];
+
 class TokenAuth implements AuthProvider {
   private token: string | undefined;
   private expiresAt = 0;
   private secret: OAuthSecret | undefined;
+  /** Version of `secret` in its store (the version guard); undefined when the store has none. */
+  private version: string | undefined;
   private inflight: Promise<void> | undefined;
+  /** Pause between re-reads of a shared secret (tests pass a shorter one). */
+  private readonly sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
   constructor(
     private readonly c: Extract<Credentials, { kind: 'oauth2' | 'client-credentials' }>,
@@ -71,6 +78,7 @@ class TokenAuth implements AuthProvider {
   ) {
     if (c.kind === 'oauth2') {
       this.secret = c.secret;
+      this.version = c.version;
       if (c.secret.accessToken && c.secret.expiresAt) {
         this.token = c.secret.accessToken;
         this.expiresAt = Date.parse(c.secret.expiresAt);
@@ -84,9 +92,39 @@ class TokenAuth implements AuthProvider {
   }
 
   async renew(): Promise<boolean> {
+    this.rejected = this.token;
     this.token = undefined;
     await this.refresh();
     return true;
+  }
+
+  /** The access token the API just refused (401): never adopted from the store again. */
+  private rejected: string | undefined;
+
+  /**
+   * Adopt the secret another unit sharing it stored, if it holds a usable access token newer than ours; else
+   * take its refresh token (the one that works now). True when no refresh is needed.
+   */
+  private async adoptStored(): Promise<boolean> {
+    if (this.c.kind !== 'oauth2' || !this.c.reload) return false;
+    const latest = await this.c.reload();
+    if (latest.version === this.version) return false;
+    this.secret = latest.secret;
+    this.version = latest.version;
+    const { accessToken, expiresAt } = latest.secret;
+    const exp = expiresAt ? Date.parse(expiresAt) : 0;
+    if (accessToken && accessToken !== this.rejected && this.now() < exp - EARLY_MS) {
+      this.redactor?.add(accessToken, latest.secret.refreshToken);
+      this.token = accessToken;
+      this.expiresAt = exp;
+      return true;
+    }
+    return false;
+  }
+
+  /** Whether the token endpoint refused the refresh token (Atlassian: 403 invalid_grant for a used or unknown one). */
+  private static refused(e: unknown): boolean {
+    return e instanceof CollectorError && (e.context.status === 401 || e.context.status === 403 || e.context.status === 400);
   }
 
   /** One refresh at a time: concurrent requests wait for the same one (a rotated refresh token is single-use). */
@@ -97,7 +135,33 @@ class TokenAuth implements AuthProvider {
     return this.inflight;
   }
 
+  /**
+   * Refresh, safe when units share one OAuth secret: first look whether another unit already stored a fresh
+   * token; if the token endpoint refuses the refresh token (another unit used it first, and rotating refresh
+   * tokens work once), wait for that unit's rotated secret and use it instead of failing.
+   */
   private async doRefresh(): Promise<void> {
+    if (await this.adoptStored()) return;
+    try {
+      await this.refreshOnce();
+      return;
+    } catch (e) {
+      if (!(this.c.kind === 'oauth2' && this.c.reload && e instanceof AuthenticationError && TokenAuth.refused(e.cause))) throw e;
+      for (const ms of CONFLICT_WAIT_MS) {
+        await this.sleep(ms);
+        const before = this.version;
+        if (await this.adoptStored()) return;
+        if (this.version !== before) {
+          // Rotated by another unit but without a usable access token: refresh once with the new refresh token.
+          await this.refreshOnce();
+          return;
+        }
+      }
+      throw e;
+    }
+  }
+
+  private async refreshOnce(): Promise<void> {
     const url = new URL(this.c.tokenUrl);
     const tokenContext = { ...this.context, endpoint: `POST ${url.pathname}` };
     const client = this.newClient({
@@ -126,8 +190,8 @@ class TokenAuth implements AuthProvider {
             : undefined;
       body = res?.body;
     } catch (e) {
-      if (e instanceof CollectorError && (e.context.status === 401 || e.context.status === 403 || e.context.status === 400)) {
-        throw new AuthenticationError(`the token endpoint refused to issue an access token. ${this.hint}`, { ...tokenContext, status: e.context.status });
+      if (TokenAuth.refused(e) && e instanceof CollectorError) {
+        throw new AuthenticationError(`the token endpoint refused to issue an access token. ${this.hint}`, { ...tokenContext, status: e.context.status }, { cause: e });
       }
       throw e;
     } finally {
@@ -146,8 +210,9 @@ class TokenAuth implements AuthProvider {
       };
       // Rotating refresh tokens are single-use: store the new one before anything else, or the next run
       // is locked out (https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/#use-a-refresh-token-to-get-another-access-token-and-refresh-token-pair).
+      let stored: Awaited<ReturnType<typeof this.c.persist>>;
       try {
-        await this.c.persist(rotated);
+        stored = await this.c.persist(rotated, this.version);
       } catch (e) {
         throw new ConfigError(
           `could not store the rotated OAuth refresh token in ${this.c.source} (${(e as Error).message}); the previous one is no longer valid. ` +
@@ -155,6 +220,11 @@ class TokenAuth implements AuthProvider {
           { cause: e },
         );
       }
+      if (stored && !stored.stored) {
+        // Another unit stored a rotated secret since ours was read: keep the store as it is and use its token if
+        // it has a usable one; else use ours for this invocation (it works: the endpoint just issued it).
+        if (await this.adoptStored()) return;
+      } else if (stored?.version) this.version = stored.version;
       this.secret = rotated;
     }
     this.token = t.data.access_token;

@@ -6,6 +6,7 @@ import { ConfigError } from '../errors.ts';
 import type { AnyTable } from '../schema/table.ts';
 import { silentLogger, type Logger } from '../redact.ts';
 import type { BlobStore } from '../sink/store.ts';
+import { noMetrics, staleUnits, type MetricsSink } from './metrics.ts';
 import { manifestKey, roundFailuresKey, roundItemsKey } from './names.ts';
 import {
   FinalizeInputSchema,
@@ -35,6 +36,8 @@ export interface FinalizeDeps {
   readonly writeManifest: (key: string, json: string) => Promise<string>;
   readonly log?: Logger;
   readonly now?: () => Date;
+  /** The freshness check's metric (StaleUnits). */
+  readonly metrics?: MetricsSink;
   /** Unit records read at once. @default 8 */
   readonly concurrency?: number;
   /**
@@ -154,6 +157,7 @@ export async function finalizeRun(event: unknown, deps: FinalizeDeps): Promise<F
       repeatsDropped: stats.repeatsDropped,
       alreadyStored: stats.alreadyStored,
       refused: stats.refused,
+      throttled: stats.throttled,
       invocations: stats.invocations,
       elapsedMs: stats.elapsedMs,
     });
@@ -190,6 +194,10 @@ export async function finalizeRun(event: unknown, deps: FinalizeDeps): Promise<F
   });
   const key = manifestKey(run);
   const uri = await deps.writeManifest(key, JSON.stringify(manifest, null, 2) + '\n');
+  // Freshness: units of this run that have not published for FRESHNESS_HOURS (a stale token fails one every day).
+  const stale = await staleUnits(deps.state, planned.map((p) => p.unit), (deps.now ?? (() => new Date()))());
+  (deps.metrics ?? noMetrics).staleUnits(stale.length);
+  if (stale.length) log.warn('units not published for more than 26 hours', { run: run.id, count: stale.length, units: stale.slice(0, MAX_SUMMARY_UNITS) });
   const failures = units.filter((u) => u.status === 'failed');
   if (deps.convertToParquet && published > 0) {
     const tables = new Map<string, AnyTable>();

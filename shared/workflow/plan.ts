@@ -1,5 +1,6 @@
 import { siteHost, unitId, type Run, type Unit } from '../config.ts';
 import { ConfigError } from '../errors.ts';
+import type { RunLock } from './run-lock.ts';
 import { PlanInputSchema, RunRequestSchema, type Site } from './schemas.ts';
 
 /** Run id from the execution name: Step Functions allows characters the S3 key layout does not. */
@@ -13,6 +14,8 @@ export interface PlannedRun {
   run: Run;
   force: boolean;
   units: Unit[];
+  /** The run lock this execution takes for its date. */
+  lock: RunLock;
 }
 
 /**
@@ -56,10 +59,20 @@ export function planRun(event: unknown): PlannedRun {
   }
   const started = new Date(input.data.execution.startTime);
   if (Number.isNaN(started.getTime())) throw new ConfigError(`plan: execution start time '${input.data.execution.startTime}' is not a date.`);
+  const run = { id: runIdFromExecutionName(input.data.execution.name), date: date ?? started.toISOString().slice(0, 10) };
+  const { execution, lockSeconds } = input.data;
   return {
-    run: { id: runIdFromExecutionName(input.data.execution.name), date: date ?? started.toISOString().slice(0, 10) },
+    run,
     force: force ?? false,
     units,
+    lock: {
+      v: 1,
+      date: run.date,
+      runId: run.id,
+      executionArn: execution.id,
+      startTime: execution.startTime,
+      expiresAt: new Date(started.getTime() + lockSeconds * 1000).toISOString(),
+    },
   };
 }
 

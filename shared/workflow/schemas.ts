@@ -27,7 +27,14 @@ export type RunRequest = z.infer<typeof RunRequestSchema>;
 /** Payload of the plan Lambda. `units` are written into the state machine definition at synth time. */
 export const PlanInputSchema = z.object({
   units: z.array(UnitSchema).min(1),
-  execution: z.object({ name: z.string().min(1), startTime: z.string().min(10) }),
+  execution: z.object({
+    name: z.string().min(1),
+    startTime: z.string().min(10),
+    /** Execution ARN (`$$.Execution.Id`): the run lock names it. */
+    id: z.string().default(''),
+  }),
+  /** The execution timeout: a run lock is stale after it at the latest. */
+  lockSeconds: z.int().positive().default(23 * 3600),
   request: z.unknown(),
 });
 export type PlanInput = z.infer<typeof PlanInputSchema>;

@@ -7,6 +7,7 @@ import { publishedUnitPrefix } from '../sink/layout.ts';
 import type { BlobStore } from '../sink/store.ts';
 import { CaughtErrorSchema, SiteInputSchema, type SiteInput, type Step, type UnitState } from './schemas.ts';
 import { readUnitState, standing, stateWatermarks, writeUnitState, type UnitStanding } from './state-store.ts';
+import { noMetrics, writeLastPublished, type MetricsSink } from './metrics.ts';
 import { z } from 'zod';
 
 /**
@@ -21,6 +22,8 @@ export interface SiteDeps {
   readonly state: BlobStore;
   readonly log?: Logger;
   readonly now?: () => Date;
+  /** Per-unit CloudWatch metrics when a unit settles (shared/workflow/metrics.ts). */
+  readonly metrics?: MetricsSink;
 }
 
 export interface StepDeps extends SiteDeps {
@@ -108,14 +111,17 @@ export async function sitePublish(event: unknown, deps: PublishDeps): Promise<St
   } else {
     files = (await publish(deps.store, record.run, unit, module, stateWatermarks(deps.state))).files;
   }
+  const now = (deps.now ?? (() => new Date()))();
   await writeUnitState(deps.state, input.run.date, {
     ...record,
     status: 'published',
     checkpoint: null,
     files,
     lastRun: input.run.id,
-    updatedAt: (deps.now ?? (() => new Date()))().toISOString(),
+    updatedAt: now.toISOString(),
   });
+  await writeLastPublished(deps.state, unit, input.run, now);
+  (deps.metrics ?? noMetrics).unitSettled(unit, 'published', record.stats);
   (deps.log ?? silentLogger).info('unit published', { unit: unitId(unit), files, run: record.run.id });
   return step;
 }
@@ -181,6 +187,7 @@ export async function siteFailed(event: unknown, deps: SiteDeps): Promise<SiteIn
       error,
       updatedAt: (deps.now ?? (() => new Date()))().toISOString(),
     });
+    (deps.metrics ?? noMetrics).unitSettled(unit, 'failed', r?.stats ?? emptyStats());
     (deps.log ?? silentLogger).warn('unit failed; its previous snapshot is kept', { unit: unitId(unit), error: error.name });
   }
   return { ...input, step: { next: 'collect', waitSeconds: 0, count, unit: -1, published: 0, failed: 0, skipped: 0 } };

@@ -37,7 +37,7 @@ describe('stack prop parquet', () => {
     expect(glueTables(off).filter((t) => String(t.Name).endsWith('_parquet'))).toEqual([]);
     const actions = statements(off, 'finalize').flatMap((s) => [s.Action].flat());
     expect(actions.filter((a) => /^(athena|glue):/.test(String(a)))).toEqual([]);
-    expect(Object.keys(functionEnvironment(off, 'finalize')).sort()).toEqual(['DATA_BUCKET', 'DATA_PREFIX', 'NODE_OPTIONS']);
+    expect(Object.keys(functionEnvironment(off, 'finalize')).sort()).toEqual(['DATA_BUCKET', 'DATA_PREFIX', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME']);
   });
 
   it('on: the finalize Lambda gets the workgroup and database, and exactly these statements besides its usual ones', () => {
@@ -45,6 +45,8 @@ describe('stack prop parquet', () => {
       DATA_BUCKET: 'bkt',
       DATA_PREFIX: 'data',
       NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'atlassian-access-collector',
+      POWERTOOLS_METRICS_NAMESPACE: 'AtlassianAccessCollector',
       ATHENA_WORKGROUP: 'atlassian-access',
       GLUE_DATABASE: 'atlassian_access',
     });

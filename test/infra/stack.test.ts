@@ -30,8 +30,9 @@ function ofType(type: string): [string, { Type: string; Properties: Json }][] {
 function functionStatements(handler: string): Json[] {
   const fn = ofType('AWS::Lambda::Function').find(([, r]) => String(r.Properties.Description).endsWith(`: ${handler}`));
   const roleId = ((fn?.[1].Properties.Role as Json)['Fn::GetAtt'] as string[])[0];
-  const policy = ofType('AWS::IAM::Policy').find(([, r]) => (r.Properties.Roles as Json[]).some((x) => x.Ref === roleId));
-  return (policy?.[1].Properties.PolicyDocument as { Statement: Json[] }).Statement;
+  // Every policy attached to the role (plan has a second one: see the run lock test).
+  const policies = ofType('AWS::IAM::Policy').filter(([, r]) => (r.Properties.Roles as Json[]).some((x) => x.Ref === roleId));
+  return policies.flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Json[] }).Statement);
 }
 
 const objects = (prefix: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, `/${prefix}*`]] });
@@ -209,6 +210,8 @@ describe('Lambdas', () => {
       { Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: objects('data/') },
       { Action: 's3:PutObject', Effect: 'Allow', Resource: objects('manifests/') },
       listOf('data/'),
+      // Releases the run lock at the end of the run.
+      { Action: 's3:DeleteObject', Effect: 'Allow', Resource: objects('state/locks/') },
       { Action: ['s3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: objects('state/') },
       listOf('state/'),
     ]);
@@ -242,8 +245,34 @@ describe('Lambdas', () => {
     ]);
   });
 
-  it('plan may only write the run\u2019s site list', () => {
-    expect(functionStatements('plan')).toEqual([...logsAndXray(logGroupOf('plan')), { Action: 's3:PutObject', Effect: 'Allow', Resource: objects('state/runs/') }]);
+  it('plan may only write the run\u2019s site list, take the date\u2019s run lock, and ask whether its holder still runs', () => {
+    const smId = onlyResource(template, 'AWS::StepFunctions::StateMachine');
+    expect(functionStatements('plan')).toEqual([
+      ...logsAndXray(logGroupOf('plan')),
+      { Action: 's3:PutObject', Effect: 'Allow', Resource: objects('state/runs/') },
+      { Action: ['s3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: objects('state/locks/') },
+      listOf('state/locks/'),
+      {
+        Action: 'states:DescribeExecution',
+        Effect: 'Allow',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':states:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':execution:',
+              { 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: smId }] }] },
+              ':*',
+            ],
+          ],
+        },
+      },
+    ]);
   });
 });
 
@@ -288,7 +317,12 @@ describe('state machine', () => {
       OutputPath: '$.Payload',
       Parameters: {
         FunctionName: expect.stringContaining(':function:'),
-        Payload: { units: deployedUnits(config), execution: { 'name.$': '$$.Execution.Name', 'startTime.$': '$$.Execution.StartTime' }, 'request.$': '$' },
+        Payload: {
+          units: deployedUnits(config),
+          execution: { 'name.$': '$$.Execution.Name', 'startTime.$': '$$.Execution.StartTime', 'id.$': '$$.Execution.Id' },
+          lockSeconds: 23 * 3600,
+          'request.$': '$',
+        },
       },
     });
     expect(s[STATE.plan]?.Retry).toEqual([serviceRetry]);
@@ -436,6 +470,26 @@ describe('Athena', () => {
     expect(JSON.stringify(denies[0]?.Resource)).toContain('/data/_staging/*');
     expect(denies[1]?.Condition).toEqual({ StringLike: { 's3:prefix': ['data/_staging/*', 'data/_staging'] } });
   });
+
+  it('lets the Athena console list workgroups, catalogs, databases and tables: exactly these statements, scoped as far as the services allow', () => {
+    const [, policy] = ofType('AWS::IAM::ManagedPolicy')[0] ?? [];
+    const statements = (policy?.Properties.PolicyDocument as { Statement: { Effect: string; Action: string | string[]; Resource: unknown }[] }).Statement;
+    const arn = (service: string, resource: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resource}`]] });
+    // No resource-level permissions exist for these list calls (Service Authorization Reference, Amazon Athena).
+    expect(statements).toContainEqual({ Action: ['athena:ListDataCatalogs', 'athena:ListEngineVersions', 'athena:ListWorkGroups'], Effect: 'Allow', Resource: '*' });
+    // The catalog's databases and tables, only in the AwsDataCatalog.
+    expect(statements).toContainEqual({
+      Action: ['athena:GetDataCatalog', 'athena:GetDatabase', 'athena:GetTableMetadata', 'athena:ListDatabases', 'athena:ListTableMetadata'],
+      Effect: 'Allow',
+      Resource: arn('athena', 'datacatalog/AwsDataCatalog'),
+    });
+    // Glue, which those Athena calls read through: the catalog, the collector database and its tables only.
+    expect(statements).toContainEqual({
+      Action: ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetPartition', 'glue:GetPartitions', 'glue:GetTable', 'glue:GetTables'],
+      Effect: 'Allow',
+      Resource: [arn('glue', 'catalog'), arn('glue', 'database/atlassian_access'), arn('glue', 'table/atlassian_access/*')],
+    });
+  });
 });
 
 describe('alarms', () => {
@@ -469,6 +523,90 @@ describe('alarms', () => {
         Resource: '*',
       },
     ]);
+  });
+
+  const topicRef = () => ({ Ref: onlyResource(template, 'AWS::SNS::Topic') });
+  const alarmNamed = (id: string) => {
+    const hits = ofType('AWS::CloudWatch::Alarm').filter(([logicalId]) => logicalId.startsWith(`Alarms${id}`));
+    expect(hits.map(([logicalId]) => logicalId)).toHaveLength(1);
+    return hits[0]?.[1].Properties ?? {};
+  };
+
+  it('freshness: a unit of the last run not published for 26 h (StaleUnits from finalize, hourly maximum) alarms at once', () => {
+    const p = alarmNamed('UnitsStale');
+    const { AlarmDescription: _d, ...rest } = p;
+    expect(rest).toEqual({
+      Namespace: 'AtlassianAccessCollector',
+      MetricName: 'StaleUnits',
+      Dimensions: [{ Name: 'service', Value: config.aws.stackName }],
+      Statistic: 'Maximum',
+      Period: 3600,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topicRef()],
+    });
+  });
+
+  it('freshness: nothing published in 26 hourly periods (missing data breaches: no run at all) alarms', () => {
+    const { AlarmDescription: _d, ...rest } = alarmNamed('NothingPublished');
+    expect(rest).toEqual({
+      Namespace: 'AtlassianAccessCollector',
+      MetricName: 'UnitsPublished',
+      Dimensions: [{ Name: 'service', Value: config.aws.stackName }],
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: 26,
+      DatapointsToAlarm: 26,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [topicRef()],
+    });
+  });
+
+  it('a failed, timed-out or aborted run alarms on its own, 5-minute periods back to OK by themselves (a stale unit does not hide it)', () => {
+    const p = alarmNamed('RunFailed');
+    const smId = onlyResource(template, 'AWS::StepFunctions::StateMachine');
+    const metric = (id: string, name: string) => ({
+      Id: id,
+      MetricStat: { Metric: { Namespace: 'AWS/States', MetricName: name, Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: smId } }] }, Period: 300, Stat: 'Sum' },
+      ReturnData: false,
+    });
+    expect(p).toMatchObject({ EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching', AlarmActions: [topicRef()] });
+    expect(p.Metrics).toEqual([
+      { Expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)', Id: 'expr_1', Label: 'runs that did not succeed', ReturnData: true },
+      metric('failed', 'ExecutionsFailed'),
+      metric('timedOut', 'ExecutionsTimedOut'),
+      metric('aborted', 'ExecutionsAborted'),
+    ]);
+  });
+
+  it('collect and finalize emit metrics as the alarms select them (namespace, service = stack name)', () => {
+    for (const handler of ['collect', 'finalize']) {
+      const fn = ofType('AWS::Lambda::Function').find(([, r]) => String(r.Properties.Description).endsWith(`: ${handler}`));
+      expect((fn?.[1].Properties.Environment as { Variables: Json }).Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: config.aws.stackName, POWERTOOLS_METRICS_NAMESPACE: 'AtlassianAccessCollector' });
+    }
+  });
+
+  it('a dashboard: alarms, runs by outcome, units published/failed/stale, and per unit rows, requests, retries, 429s, duration, invocations', () => {
+    const [, dash] = ofType('AWS::CloudWatch::Dashboard')[0] ?? [];
+    expect(dash?.Properties.DashboardName).toBe(`${config.aws.stackName}-operations`);
+    // The body is a Fn::Join (the state machine's ARN is a token): join its strings, tokens as a placeholder.
+    const join = dash?.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] };
+    const body = JSON.parse(join['Fn::Join'][1].map((x) => (typeof x === 'string' ? x : 'TOKEN')).join('')) as {
+      widgets: { properties: { title: string; metrics?: unknown[][]; alarms?: unknown[] } }[];
+    };
+    const byTitle = Object.fromEntries(body.widgets.map((w) => [w.properties.title, w.properties]));
+    expect(Object.keys(byTitle)).toEqual(['Alarms', 'Runs', 'Units', 'Rows per unit', 'Requests per unit', 'Retries per unit', '429 answers per unit', 'Collect seconds per unit', 'Invocations per unit']);
+    expect(byTitle.Alarms?.alarms).toHaveLength(3);
+    const perUnit = { 'Rows per unit': 'UnitRows', 'Requests per unit': 'UnitRequests', 'Retries per unit': 'UnitRetries', '429 answers per unit': 'UnitThrottled', 'Collect seconds per unit': 'UnitDurationSeconds', 'Invocations per unit': 'UnitInvocations' };
+    for (const [title, m] of Object.entries(perUnit)) {
+      expect(JSON.stringify(byTitle[title]?.metrics), title).toContain(`SEARCH('{AtlassianAccessCollector,Unit,service} MetricName=\\"${m}\\" service=\\"${config.aws.stackName}\\"', 'Maximum', 86400)`);
+    }
+    expect(JSON.stringify(byTitle.Runs?.metrics)).toMatch(/ExecutionsSucceeded.*ExecutionsFailed.*ExecutionsTimedOut.*ExecutionsAborted/);
+    expect(JSON.stringify(byTitle.Units?.metrics)).toMatch(/UnitsPublished.*UnitsFailed.*StaleUnits/);
   });
 
   it('no e-mail, no subscription', () => {

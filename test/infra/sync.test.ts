@@ -1,6 +1,7 @@
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
+  ListExecutionsCommand,
   ListStateMachinesCommand,
   SFNClient,
   StartExecutionCommand,
@@ -52,6 +53,7 @@ beforeEach(() => {
     nextToken: 'p2',
   }).resolvesOnce({ stateMachines: [{ name: 'atlassian-access-collector-collect', stateMachineArn: SM_ARN, type: 'STANDARD', creationDate: new Date() }] });
   sfnMock.on(StartExecutionCommand).resolves({ executionArn: EXEC_ARN, startDate: new Date() });
+  sfnMock.on(ListExecutionsCommand).resolves({ executions: [] });
 });
 
 describe('npm run sync', () => {
@@ -124,6 +126,57 @@ describe('npm run sync', () => {
       expect(r.err[0]).toContain(message);
     }
     expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  it('starts nothing while an execution collects the same snapshot date, and names it (run lock)', async () => {
+    const RUNNING = 'arn:aws:states:eu-west-1:123456789012:execution:atlassian-access-collector-collect:daily-0300';
+    const started = new Date('2026-11-28T03:00:00Z');
+    sfnMock.on(ListExecutionsCommand).resolves({ executions: [{ executionArn: RUNNING, stateMachineArn: SM_ARN, name: 'daily-0300', status: 'RUNNING', startDate: started }] });
+    // The schedule's execution: input {}, so its date is its start date.
+    sfnMock.on(DescribeExecutionCommand, { executionArn: RUNNING }).resolves({ executionArn: RUNNING, stateMachineArn: SM_ARN, status: 'RUNNING', startDate: started, input: '{}' });
+    const r = run(['--unit', 'acme/jira/acme.atlassian.net', '--date', '2026-11-28', '--state-machine-arn', SM_ARN]);
+    expect(await r.code).toBe(1);
+    expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    expect(sfnMock.commandCalls(ListExecutionsCommand)[0]?.args[0].input).toMatchObject({ stateMachineArn: SM_ARN, statusFilter: 'RUNNING' });
+    expect(r.err).toEqual([
+      `error: a run for snapshot date 2026-11-28 is already running: ${RUNNING} (started 2026-11-28T03:00:00.000Z); one run per date at a time, so none was started.\n` +
+        `  Follow it: https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${RUNNING}\n` +
+        '  Run this again when it has finished (units it published are not collected again), or stop it first:\n' +
+        `  aws stepfunctions stop-execution --execution-arn ${RUNNING}`,
+    ]);
+    expect(r.out).toEqual([]);
+  });
+
+  it('starts a run when the running execution collects another date', async () => {
+    const RUNNING = 'arn:aws:states:eu-west-1:123456789012:execution:atlassian-access-collector-collect:backfill';
+    sfnMock.on(ListExecutionsCommand).resolves({ executions: [{ executionArn: RUNNING, stateMachineArn: SM_ARN, name: 'backfill', status: 'RUNNING', startDate: new Date('2026-11-28T03:00:00Z') }] });
+    sfnMock.on(DescribeExecutionCommand, { executionArn: RUNNING }).resolves({ executionArn: RUNNING, stateMachineArn: SM_ARN, status: 'RUNNING', startDate: new Date('2026-11-28T03:00:00Z'), input: '{"date":"2026-11-20"}' });
+    const r = run(['--date', '2026-11-28', '--state-machine-arn', SM_ARN]);
+    expect(await r.code).toBe(0);
+    expect(r.out[0]).toBe(`started ${EXEC_ARN}`);
+  });
+
+  it('prints the run lock refusal when an execution started at the same moment took the date first', async () => {
+    const cause = 'snapshot date 2026-11-28 is already being collected by execution daily-0300 (arn:…, started 2026-11-28T03:00:00Z). Wait for it to finish …';
+    sfnMock.on(DescribeExecutionCommand).resolves({ status: 'FAILED', executionArn: EXEC_ARN, stateMachineArn: SM_ARN, startDate: new Date(), error: 'RunLockedError', cause });
+    sfnMock.on(GetExecutionHistoryCommand).resolves({ events: [] });
+    const r = run(['--wait', '--date', '2026-11-28', '--state-machine-arn', SM_ARN]);
+    expect(await r.code).toBe(1);
+    expect(r.out.at(-1)).toBe(`run failed: RunLockedError — ${cause}`);
+  });
+
+  it('--rerun starts a new run with the failed run\u2019s date and selection (not forced): only its unpublished units are collected', async () => {
+    const FAILED = 'arn:aws:states:eu-west-1:123456789012:execution:atlassian-access-collector-collect:daily-0300';
+    sfnMock.on(DescribeExecutionCommand, { executionArn: FAILED }).resolves({
+      executionArn: FAILED,
+      stateMachineArn: SM_ARN,
+      status: 'FAILED',
+      startDate: new Date('2026-11-28T03:00:00Z'),
+      input: '{"orgs":["acme"],"force":true}',
+    });
+    const r = run(['--rerun', FAILED, '--state-machine-arn', SM_ARN]);
+    expect(await r.code).toBe(0);
+    expect(JSON.parse(sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '')).toEqual({ orgs: ['acme'], date: '2026-11-28' });
   });
 
   it('says how to fix a missing state machine', async () => {

@@ -25,11 +25,17 @@ const execution = { name: 'daily 2026/11/28 #1', startTime: '2026-11-28T03:00:00
 
 describe('plan', () => {
   it('all units, the run id from the execution name, the date from its start (UTC)', () => {
-    expect(planRun({ units: [unitA, unitG], execution, request: {} })).toEqual({ run: { id: 'daily-2026-11-28-1', date: '2026-11-28' }, force: false, units: [unitA, unitG] });
+    expect(planRun({ units: [unitA, unitG], execution, request: {} })).toEqual({
+      run: { id: 'daily-2026-11-28-1', date: '2026-11-28' },
+      force: false,
+      units: [unitA, unitG],
+      // The run lock of the date: stale at the latest after the execution timeout (23 h by default).
+      lock: { v: 1, date: '2026-11-28', runId: 'daily-2026-11-28-1', executionArn: '', startTime: execution.startTime, expiresAt: '2026-11-29T02:00:00.123Z' },
+    });
   });
   it('narrowed by org, product and date; unknown keys (the console default input) are ignored', () => {
     const out = planRun({ units: [unitA, unitB, unitG], execution, request: { orgs: ['acme'], products: ['jira'], date: '2026-11-01', Comment: 'Insert your JSON here' } });
-    expect(out).toEqual({ run: { id: 'daily-2026-11-28-1', date: '2026-11-01' }, force: false, units: [unitA, unitB] });
+    expect(out).toMatchObject({ run: { id: 'daily-2026-11-28-1', date: '2026-11-01' }, force: false, units: [unitA, unitB], lock: { date: '2026-11-01' } });
   });
   it('narrowed to named units (sync --unit), forced', () => {
     const out = planRun({ units: [unitA, unitB, unitG], execution, request: { units: ['acme/jira/acme-b.atlassian.net'], force: true } });

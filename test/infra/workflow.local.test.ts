@@ -1,6 +1,6 @@
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketEncryptionCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { CreateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { gzipSync } from 'node:zlib';
 import { ExecutionError, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -16,7 +16,7 @@ import { siteHost, unitId, unitSlug, type Product, type Unit } from '../../share
 import { diffRows, readPublished } from '../../shared/local/verify.ts';
 import { confluenceTenant, DEFAULT_CREDENTIALS, jiraTenant, jsmTenant, startSimulator, type JiraSim, type ProductSim, type Simulator } from '../../simulator/index.ts';
 import { S3Store } from '../../shared/sink/s3-store.ts';
-import { DATA_PREFIX, manifestKey, STATE, UNITS_FAILED_ERROR } from '../../shared/workflow/names.ts';
+import { DATA_PREFIX, manifestKey, runLockKey, STATE, UNITS_FAILED_ERROR } from '../../shared/workflow/names.ts';
 import { FinalizeSummarySchema } from '../../shared/workflow/progress.ts';
 import { ManifestSchema, SiteInputSchema, type Manifest } from '../../shared/workflow/schemas.ts';
 import { readUnitState } from '../../shared/workflow/state-store.ts';
@@ -111,7 +111,12 @@ async function manifestOf(id: string, date: string): Promise<Manifest> {
 }
 
 beforeAll(async () => {
-  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logLines.push(args.map(String).join(' ')));
+  // Powertools Logger and Metrics write to the global console in dev mode (in Lambda, to their own on stdout).
+  process.env.POWERTOOLS_DEV = 'true';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  for (const level of ['log', 'info', 'warn', 'error'] as const) {
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logLines.push(args.map(String).join(' ')));
+  }
   s3 = motoS3();
   secrets = motoSecrets();
   bucket = await freshBucket(s3, 'wf');
@@ -183,13 +188,18 @@ interface Faults {
   abortUnit?: string;
   abortAt?: number;
   abortAfterPublished?: Unit;
+  /** Called once, at the first collect step of the run (while the execution runs). */
+  duringFirstStep?: () => Promise<void>;
 }
+
+/** Executions of this file that are running, by ARN: what DescribeExecution tells the plan Lambda (the run lock). */
+const runningExecutions = new Set<string>();
 
 /** Run the synthesized definition locally with the real handlers; counts collect invocations per unit. */
 function execute(input: Record<string, unknown>, runId: string, faults: Faults = {}): LocalExecution & { invocations: Map<string, number>; counters: { throttled: number; killed: number } } {
   const collectHandler = createCollectHandler({ s3: motoS3, secrets: motoSecrets, http: fastHttp });
   const finalizeHandler = createFinalizeHandler({ s3: motoS3 });
-  const planHandler = createPlanHandler({ s3: motoS3 });
+  const planHandler = createPlanHandler({ s3: motoS3, isRunning: async (arn) => runningExecutions.has(arn) });
   // No Athena here: every report query fails, as Athena would with a broken view. The run's outcome must not change.
   const reportHandler = createReportHandler({
     s3: motoS3,
@@ -206,6 +216,7 @@ function execute(input: Record<string, unknown>, runId: string, faults: Faults =
   const counters = { throttled: 0, killed: 0 };
   let execution: LocalExecution | undefined;
   let aborted = false;
+  let firstStepSeen = false;
   const run = runLocalWorkflow(input as never, runId, {
     definition,
     s3,
@@ -217,6 +228,10 @@ function execute(input: Record<string, unknown>, runId: string, faults: Faults =
       const p = payload as { action: string };
       if (p.action !== 'step') return call();
       const input = SiteInputSchema.parse(payload);
+      if (faults.duringFirstStep && !firstStepSeen) {
+        firstStepSeen = true;
+        await faults.duringFirstStep();
+      }
       // The unit this step will work on: the first of the site whose record is not settled by this run.
       let id = '';
       for (const u of input.site.units) {
@@ -251,6 +266,11 @@ function execute(input: Record<string, unknown>, runId: string, faults: Faults =
     },
   });
   execution = run;
+  runningExecutions.add(run.executionArn);
+  void run.result.then(
+    () => runningExecutions.delete(run.executionArn),
+    () => runningExecutions.delete(run.executionArn),
+  );
   return Object.assign(run, { invocations, counters });
 }
 
@@ -355,6 +375,17 @@ describe('synthesized workflow (parent + child per site), run locally', { timeou
     expect(f.childEvents).toBeLessThan(EVENT_LIMIT / 10);
     expect(Math.max(f.parentBytes, f.childBytes)).toBeLessThan(PAYLOAD_LIMIT / 16);
 
+    // Per-unit metrics in the embedded metric format, once per settled unit, equal to the manifest's counters.
+    const emf = logLines
+      .filter((l) => l.includes('"_aws"') && l.includes('"Unit"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] } });
+    const emfA = emf.filter((e) => e.Unit === unitId(A));
+    expect(emfA).toHaveLength(1);
+    expect(emfA[0]?._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'AtlassianAccessCollector', Dimensions: [['service', 'Unit']] });
+    expect(emfA[0]).toMatchObject({ UnitRows: Object.values(mA?.rows ?? {}).reduce((a, b) => a + b, 0), UnitRequests: mA?.requests, UnitInvocations: mA?.invocations, UnitPublished: 1, service: 'atlassian-access-collector' });
+    expect(process.env.POWERTOOLS_SERVICE_NAME).toBe('atlassian-access-collector'); // the stack name, from the template
+    expect(emf.filter((e) => e.Unit === unitId(C)).map((e) => e.UnitPublished)).toEqual([0]);
+
     // The handlers logged, and never a credential.
     expect(logLines.length).toBeGreaterThan(10);
     for (const secret of [DEFAULT_CREDENTIALS.apiToken, 'revoked-token-0000']) expect(logLines.filter((l) => l.includes(secret))).toEqual([]);
@@ -378,6 +409,8 @@ describe('synthesized workflow (parent + child per site), run locally', { timeou
     const publishedFirst = [];
     for (const u of all) if ((await readUnitState(state, date, u))?.status === 'published') publishedFirst.push(unitId(u));
     expect(publishedFirst).toContain(unitId(B));
+    // The stopped execution never reached finalize: its run lock is left behind, stale now that it no longer runs.
+    expect(JSON.parse((await getBytes(runLockKey(date)))?.toString('utf8') ?? '{}')).toMatchObject({ runId: 'exec-killed', date });
     const aRecord = await readUnitState(state, date, A);
     expect(aRecord?.status).toBe('collecting');
     expect(aRecord?.run.id).toBe('exec-killed');
@@ -388,6 +421,9 @@ describe('synthesized workflow (parent + child per site), run locally', { timeou
       (e: unknown) => e,
     );
     expect(((error as ExecutionError).cause as Error).name).toBe(UNITS_FAILED_ERROR); // globex/C still has a revoked token
+    // The second execution took the stale lock over and released it at its end.
+    expect(await getBytes(runLockKey(date))).toBeUndefined();
+    expect(logLines.some((l) => l.includes('taking over a stale run lock') && l.includes('exec-killed'))).toBe(true);
     // No unit the first execution published was collected again; A resumed in the first execution's staging.
     for (const id of publishedFirst) expect(second.invocations.get(id) ?? 0, id).toBe(0);
     const aAfter = await readUnitState(state, date, A);
@@ -446,6 +482,46 @@ describe('synthesized workflow (parent + child per site), run locally', { timeou
     expect(outForced).toMatchObject({ status: 'succeeded', published: 1, failed: 0, skipped: 0 });
     expect(forced.invocations.get(unitId(B))).toBeGreaterThan(0);
     await expectTruth('B', date);
+  });
+
+  it('refuses a second execution for a date that is still running, naming the running one; the lock is released at the end', async () => {
+    const date = '2026-11-29';
+    const B = unitOf('B');
+    let refused: unknown;
+    let lockWhileRunning: unknown;
+    const first = execute({ units: [unitId(B)], date }, 'exec-lock-first', {
+      duringFirstStep: async () => {
+        lockWhileRunning = JSON.parse((await getBytes(runLockKey(date)))?.toString('utf8') ?? '{}');
+        const second = execute({ date }, 'exec-lock-second');
+        refused = await second.result.then(
+          () => undefined,
+          (e: unknown) => (e as ExecutionError).cause,
+        );
+      },
+    });
+    const out = FinalizeSummarySchema.parse(await first.result);
+    expect(out).toMatchObject({ status: 'succeeded', published: 1, failed: 0 });
+    expect(lockWhileRunning).toMatchObject({ v: 1, date, runId: 'exec-lock-first', executionArn: first.executionArn });
+    // The second execution failed in its first state, with a message that names the running one and what to do.
+    expect((refused as Error).name).toBe('RunLockedError');
+    expect((refused as Error).message).toContain(`snapshot date ${date} is already being collected by execution exec-lock-first (${first.executionArn}`);
+    expect((refused as Error).message).toContain('Wait for it to finish (npm run sync -- --wait follows a run), or stop it (aws stepfunctions stop-execution --execution-arn');
+    // It collected nothing and wrote no manifest; the first released the lock when it finished.
+    expect(await getBytes(manifestKey({ id: 'exec-lock-second', date }))).toBeUndefined();
+    expect(await getBytes(runLockKey(date))).toBeUndefined();
+    const next = execute({ units: [unitId(B)], date }, 'exec-lock-next');
+    expect(FinalizeSummarySchema.parse(await next.result)).toMatchObject({ status: 'succeeded', published: 0, skipped: 1 });
+  });
+
+  it('running the failed date again, once the cause is fixed, re-collects only the failed unit (what a redrive of the run is for)', async () => {
+    const date = '2026-11-27'; // the first test's run: globex/C failed (revoked token), the others published
+    const C = unitOf('C');
+    await secrets.send(new PutSecretValueCommand({ SecretId: C.auth.secretName, SecretString: JSON.stringify({ email: DEFAULT_CREDENTIALS.email, apiToken: DEFAULT_CREDENTIALS.apiToken }) }));
+    const rerun = execute({ date }, 'exec-rerun-failed');
+    const out = FinalizeSummarySchema.parse(await rerun.result);
+    expect(out).toMatchObject({ status: 'succeeded', published: 1, failed: 0, skipped: 5 });
+    expect([...rerun.invocations.keys()]).toEqual([unitId(C)]);
+    await expectTruth('C', date);
   });
 
   it('with aws.kms on, every published object and manifest is SSE-KMS with the stack’s key', async () => {

@@ -62,7 +62,7 @@ describe('npm run collect, as the user sees it', () => {
     expect(table[head]).toMatch(/^unit\s+status\s+rows\s+invocations\s+requests\s+retries\s+429s\s+repeats dropped\s+duration$/);
     expect(table[head + 1]).toMatch(/^─+(  ─+){8}$/);
     const unit = unitId({ org: 'acme', product: 'jira', siteUrl: sim.url, auth: { kind: 'basic', secretName: 'x' } });
-    expect(table[head + 2]?.split(/\s{2,}/)).toEqual([unit, 'ok', n(rows), '1', n(stats?.requests ?? -1), n(stats?.retries ?? -1), n(stats?.rateLimited ?? -1), '0', expect.stringMatching(/^\d+\.\d s$/)]);
+    expect(table[head + 2]?.split(/\s{2,}/)).toEqual([unit, 'ok', n(rows), '1', n(stats?.requests ?? -1), n(stats?.retries ?? -1), n(stats?.throttled ?? -1), '0', expect.stringMatching(/^\d+\.\d s$/)]);
     expect(rows).toBeGreaterThan(1000); // the separator is really shown
     expect(table[head + 2]).toContain(n(rows));
   });

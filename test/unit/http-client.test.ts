@@ -22,7 +22,7 @@ describe('HttpClient', () => {
     pool.intercept({ path: '/a' }).reply(200, [1]);
     expect((await client.json({ path: '/a' })).body).toEqual([1]);
     expect(sleeps).toEqual([3000 + 125]);
-    expect(client.counters).toEqual({ requests: 2, retries: 1, rateLimited: 1 });
+    expect(client.counters).toEqual({ requests: 2, retries: 1, throttled: 1 });
   });
 
   it('retries 5xx and connection resets with backoff', async () => {

@@ -151,7 +151,7 @@ describe('HttpClient with pacing', () => {
     pool.intercept({ path: '/1/a' }).reply(200, [1], { headers: trelloHeaders(99) });
     expect((await client.json({ path: '/1/a' })).body).toEqual([1]);
     expect(sleeps).toEqual([10_000]);
-    expect(client.counters).toEqual({ requests: 2, retries: 1, rateLimited: 1 });
+    expect(client.counters).toEqual({ requests: 2, retries: 1, throttled: 1 });
   });
 
   it('a window longer than one invocation may sleep pauses the unit for that window, not a default', async () => {

@@ -47,6 +47,8 @@ export interface LocalWorkflowOptions {
 }
 
 export interface LocalExecution {
+  /** The execution's ARN (`$$.Execution.Id`). */
+  readonly executionArn: string;
   readonly result: Promise<unknown>;
   readonly parent: ExecutionMetrics;
   readonly children: ExecutionMetrics[];
@@ -229,8 +231,9 @@ export function runLocalWorkflow(input: Json, executionName: string, opts: Local
   };
 
   const sm = new StateMachine(def as unknown as StateMachineDefinition, { validationOptions: { checkArn: true, checkPaths: true } });
+  const executionArn = `arn:aws:states:us-east-1:123456789012:execution:collect:${executionName}`;
   const ex = sm.run(input, {
-    context: { Execution: { Name: executionName, StartTime: '2026-11-27T03:00:00.000Z' } },
+    context: { Execution: { Name: executionName, StartTime: '2026-11-27T03:00:00.000Z', Id: executionArn } },
     overrides: {
       retryIntervalOverrides: { [STATE.plan]: 0, [STATE.tally]: 0, [STATE.finalize]: 0, [STATE.report]: 0 },
       taskResourceLocalHandlers: {
@@ -247,6 +250,7 @@ export function runLocalWorkflow(input: Json, executionName: string, opts: Local
   })();
   const result = ex.result.finally(() => events);
   return {
+    executionArn,
     result,
     parent: parentMetrics,
     children,
