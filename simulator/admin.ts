@@ -14,6 +14,7 @@
  */
 import type { RouteContext, Route, RouteResult, ProductSim } from './server.ts';
 import { hash32, hex8, Rng, scramble32, unit, uuidFrom } from './random.ts';
+import { adminRateLimit, type AdminRateLimitOptions } from './atlassian-quota.ts';
 import type { RowInput } from '../shared/schema/table.ts';
 import type {
   adminApiTokens,
@@ -70,6 +71,8 @@ export const ADMIN_ENDPOINT_SCOPES: Readonly<Record<AdminEndpoint, string>> = {
 };
 
 export interface AdminTenantOptions {
+  /** The per-minute limit per API key, enforced when the simulator runs with `budgets` (simulator/atlassian-quota.ts). */
+  rateLimit?: AdminRateLimitOptions;
   seed?: number;
   /** @default derived from the seed */
   orgId?: string;
@@ -1346,6 +1349,7 @@ export function adminTenant(opts: AdminTenantOptions = {}): AdminSim {
     // Org admin API key as Bearer only (facts sheet §2; both specs' `security: bearerAuth`).
     auth: { basic: false, bearer: true },
     errorBody: adminErrorBody,
+    budget: adminRateLimit((status, message) => adminErrorBody(status, message), opts.rateLimit),
     routes,
     model,
     requestedLimits: () => Object.fromEntries([...asked].map(([k, v]) => [k, [...v].sort((a, b) => a - b)])),

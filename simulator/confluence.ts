@@ -15,6 +15,7 @@ import { z } from 'zod';
 import type { ProductSim, Route, RouteContext, RouteResult } from './server.ts';
 import { hash32, hex8, Rng, scramble32, unit, uuidFrom } from './random.ts';
 import { upmApps, upmRoute, upmTruth, type UpmApp } from './upm.ts';
+import { atlassianQuota, type AtlassianQuotaOptions } from './atlassian-quota.ts';
 import type {
   confluenceGroupMembers,
   confluenceGroups,
@@ -53,6 +54,8 @@ export const CONFLUENCE_USER_SEARCH_WINDOW = 10_000;
 export type ConfluenceRoleMode = 'PRE_ROLES' | 'ROLES_TRANSITION' | 'ROLES';
 
 export interface ConfluenceTenantOptions {
+  /** The points-based hourly quota, enforced when the simulator runs with `budgets` (simulator/atlassian-quota.ts). */
+  quota?: AtlassianQuotaOptions;
   seed?: number;
   /** @default 300 */
   users?: number;
@@ -1122,6 +1125,7 @@ export function confluenceTenant(opts: ConfluenceTenantOptions = {}): Confluence
   return {
     name: 'confluence',
     gateway: 'confluence',
+    budget: atlassianQuota('confluence', confluenceV2Error, opts.quota),
     routes,
     model,
     // Errors the server itself answers (401, 429, 5xx, the limited account's 403) in the shape of the API

@@ -15,6 +15,7 @@ import { errorBody, type Principal, type ProductSim, type Route, type RouteConte
 import { hash32, hex8, Rng, scramble32, unit, uuidFrom } from './random.ts';
 import { upmApps, upmRoute, upmTruth, type UpmApp } from './upm.ts';
 import { pager, type ShortPagesOption } from './paging.ts';
+import { atlassianQuota, type AtlassianQuotaOptions } from './atlassian-quota.ts';
 import type {
   jiraApplicationRoles,
   jiraGroupMembers,
@@ -49,6 +50,8 @@ export const DEFAULT_JIRA_PAGE_CAPS: Readonly<JiraPageCaps> = { usersSearch: 100
 
 export interface JiraTenantOptions {
   seed?: number;
+  /** The points-based hourly quota, enforced when the simulator runs with `budgets` (simulator/atlassian-quota.ts). */
+  quota?: AtlassianQuotaOptions;
   users?: number;
   groups?: number;
   memberships?: number;
@@ -1277,6 +1280,7 @@ export function jiraTenant(opts: JiraTenantOptions = {}): JiraSim {
   return {
     name: 'jira',
     gateway: 'jira',
+    budget: atlassianQuota('jira', (_status, message) => errorBody(message), opts.quota),
     routes,
     model,
     accountIdOf: (principal: Principal) => (principal === 'admin' ? users.accountId(0) : principal === 'limited' ? users.accountId(1) : undefined),
