@@ -138,6 +138,8 @@ export class RateBudget {
   /** Most requests ever in flight at once: how many answers can overtake one another. */
   private peakInFlight = 0;
   private lastUsed: number;
+  /** Answers that came back (counted up to 2: the second tells what a request costs). */
+  private answers = 0;
 
   constructor(
     private readonly options: PacingOptions,
@@ -220,6 +222,7 @@ export class RateBudget {
    */
   observe(permit: Permit, status: number, headers: Headers): void {
     this.settle();
+    this.answers = Math.min(2, this.answers + 1);
     const now = this.now();
     const sentSince = this.seq - permit.seq;
     let spentReopen: number | undefined;
@@ -282,7 +285,18 @@ export class RateBudget {
     if (!sameWindow || fell <= 0) return;
     const observed = Math.max(1, fell / (seq - last.seq));
     // Up at once, down slowly: a page of many objects after a few small ones must not overdraw the budget.
-    s.cost = observed >= s.cost ? observed : Math.max(1, 0.8 * s.cost + 0.2 * observed);
+    const next = observed >= s.cost ? observed : 0.8 * s.cost + 0.2 * observed;
+    // (Within 5 % of what was just observed is what was observed: a request budget's cost settles at exactly 1.)
+    s.cost = Math.max(1, next < observed * 1.05 ? observed : next);
+  }
+
+  /**
+   * Whether a request is out and fewer than two answers have come back: the headers that tell the budget come
+   * with the first, what one request costs with the second (how far `remaining` fell), and a page of a points
+   * quota may cost a hundred requests' worth, so the client sends one request at a time until then.
+   */
+  firstAnswerPending(): boolean {
+    return this.answers < 2 && this.inFlight > 0;
   }
 
   /** A request that got no answer (connection error, timeout): it no longer counts as in flight. */
