@@ -9,6 +9,7 @@
 import { errorBody, type ProductSim, type Route, type RouteContext, type RouteResult } from './server.ts';
 import { hash32, hex8, Rng, uuidFrom } from './random.ts';
 import { pager, type ShortPagesOption } from './paging.ts';
+import { atlassianQuota, type AtlassianQuotaOptions } from './atlassian-quota.ts';
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
@@ -27,6 +28,8 @@ export interface JsmPageCaps {
 export const DEFAULT_JSM_PAGE_CAPS: Readonly<JsmPageCaps> = { serviceDesks: 50, customers: 50, organizations: 50, organizationUsers: 50, serviceDeskOrganizations: 50 };
 
 export interface JsmTenantOptions {
+  /** The points-based hourly quota (Jira's platform), enforced when the simulator runs with `budgets` (simulator/atlassian-quota.ts). */
+  quota?: AtlassianQuotaOptions;
   seed?: number;
   /** Customer accounts. @default 300 */
   customers?: number;
@@ -364,6 +367,7 @@ export function jsmTenant(opts: JsmTenantOptions = {}): JsmSim {
   return {
     name: 'jsm',
     gateway: 'jira',
+    budget: atlassianQuota('jsm', (_status, message) => jsmErrorBody(message), opts.quota),
     routes,
     errorBody: (status, message, path) => (path.startsWith('/rest/servicedeskapi/') ? jsmErrorBody(message) : errorBody(message)),
     model,

@@ -193,12 +193,20 @@ export interface BudgetRule {
   callerOf(req: { headers: Readonly<Record<string, string | string[] | undefined>>; path: string }): string | null;
   /** Headers that tell this budget on every answer (scaled figures). */
   headers?(b: { limit: number; remaining: number; windowMs: number; reopenAt: number }): Record<string, string>;
+  /** What an answered request costs (Atlassian's points: 1 plus the objects returned). @default 1 */
+  cost?(answer: RouteResult): number;
 }
 
 export interface ProductBudget {
   rules: BudgetRule[];
   /** The answer when `rule` is spent until `reopenAt` (epoch ms): body and headers (Trello sends no Retry-After). */
   tooMany(rule: BudgetRule, b: { reopenAt: number; now: number }): { body: unknown; headers: Record<string, string> };
+  /**
+   * The generic burst bucket tells its figures in X-RateLimit-* on answers this budget did not count (Atlassian
+   * Cloud, whose quota and burst limit share those headers). Default: the bucket tells nothing to a product with
+   * a budget of its own (Bitbucket reads X-RateLimit-Limit as its hourly figure).
+   */
+  burstHeaders?: boolean;
 }
 
 export interface ProductSim {
@@ -471,7 +479,7 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
     headers: Readonly<Record<string, string | string[] | undefined>>,
     path: string,
     out: Record<string, string>,
-  ): { rule: BudgetRule; reopenAt: number } | null => {
+  ): { spent: { rule: BudgetRule; reopenAt: number } } | { charge: (answer: RouteResult) => void; counted: boolean } => {
     const now = Date.now();
     const counted: { rule: BudgetRule; w: { start: number; count: number; times: number[]; head: number }; windowMs: number }[] = [];
     for (const rule of budget.rules) {
@@ -486,14 +494,14 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
           w.start = now;
           w.count = 0;
         }
-        if (w.count >= rule.limit) return { rule, reopenAt: w.start + windowMs };
+        if (w.count >= rule.limit) return { spent: { rule, reopenAt: w.start + windowMs } };
       } else {
         while (w.head < w.times.length && (w.times[w.head] ?? 0) <= now - windowMs) w.head++;
         if (w.head > 4096) {
           w.times = w.times.slice(w.head);
           w.head = 0;
         }
-        if (w.times.length - w.head >= rule.limit) return { rule, reopenAt: (w.times[w.head] ?? now) + windowMs };
+        if (w.times.length - w.head >= rule.limit) return { spent: { rule, reopenAt: (w.times[w.head] ?? now) + windowMs } };
       }
       counted.push({ rule, w, windowMs });
     }
@@ -511,7 +519,15 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
       }
       Object.assign(out, rule.headers?.({ limit: rule.limit, remaining, windowMs, reopenAt }) ?? {});
     }
-    return null;
+    // A rule with a cost (fixed windows) charges the rest of it once the route has answered, and tells what is left then.
+    const charge = (answer: RouteResult): void => {
+      for (const { rule, w, windowMs } of counted) {
+        if (!rule.cost || rule.kind !== 'fixed') continue;
+        w.count += Math.max(0, rule.cost(answer) - 1);
+        Object.assign(out, rule.headers?.({ limit: rule.limit, remaining: rule.limit - w.count, windowMs, reopenAt: w.start + windowMs }) ?? {});
+      }
+    };
+    return { charge, counted: counted.length > 0 };
   };
 
   /** Deterministic from (seed, request key, attempt number); at most maxPerRequest per key. */
@@ -702,7 +718,7 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
       // Facts sheet §9: 429 + Retry-After (seconds), X-RateLimit-*, RateLimit-Reason.
       // A product with a documented budget of its own (Bitbucket's hour, Trello's windows) reads X-RateLimit-* as
       // that budget: the generic burst bucket's 429 then tells only how long to wait.
-      if (compiled.product.budget) return send(429, productError(429, 'Rate limit exceeded.'), { 'retry-after': String(retryAfter) });
+      if (compiled.product.budget && !compiled.product.budget.burstHeaders) return send(429, productError(429, 'Rate limit exceeded.'), { 'retry-after': String(retryAfter) });
       return send(429, productError(429, 'Rate limit exceeded.'), {
         'retry-after': String(retryAfter),
         // The limit and what is left only when a bucket is on: a storm alone has no budget to tell.
@@ -725,9 +741,12 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
       const answer = budget.tooMany(rule, { reopenAt: shut.until, now: arrived });
       return send(429, answer.body, answer.headers);
     }
+    let charge: ((answer: RouteResult) => void) | undefined;
+    let budgetTold = false;
     if (budgetsOn && compiled.product.budget) {
-      const spent = spendBudget(compiled.product.budget, req.headers, path, extraHeaders);
-      if (spent) {
+      const spending = spendBudget(compiled.product.budget, req.headers, path, extraHeaders);
+      if ('spent' in spending) {
+        const { spent } = spending;
         // Beyond the budget: the client sent more than the window allows, in flight or not.
         stats.closedWindowRequests++;
         bump(stats.faults, 'rateLimited');
@@ -735,6 +754,8 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
         const answer = compiled.product.budget.tooMany(spent.rule, { reopenAt: spent.reopenAt, now: arrived });
         return send(429, answer.body, answer.headers);
       }
+      charge = spending.charge;
+      budgetTold = spending.counted;
     }
     if (stormLeft > 0) {
       stormLeft--;
@@ -750,7 +771,7 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
     // The generic burst bucket tells its figures in Atlassian Cloud's X-RateLimit-* headers; a product with a documented
     // budget of its own (Bitbucket's hour, Trello's 10 s windows) tells only that budget's headers, as the real API does
     // (Bitbucket sends X-RateLimit-Limit, an hourly figure, only to access tokens on scaled endpoints).
-    if (rl && !compiled.product.budget) {
+    if (rl && (!compiled.product.budget || (compiled.product.budget.burstHeaders && !budgetTold))) {
       extraHeaders['x-ratelimit-limit'] = String(rl.burst);
       extraHeaders['x-ratelimit-remaining'] = String(bucket.remaining);
       if (bucket.remaining < rl.burst * 0.2) extraHeaders['x-ratelimit-nearlimit'] = 'true';
@@ -800,6 +821,7 @@ export async function startSimulator(opts: SimulatorOptions & { port?: number })
       },
     };
     const result = route.handle(ctx);
+    charge?.(result);
     const mode = fault === 'reset' ? 'reset' : fault === 'truncated' ? 'truncated' : 'normal';
     return send(result.status, result.body, result.headers ?? {}, mode, result.contentType);
   }

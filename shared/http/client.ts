@@ -131,6 +131,12 @@ export class HttpClient {
     const budget = this.budget;
     if (!budget) return null;
     for (;;) {
+      // The first request of a budget goes alone (see firstAnswerPending); the others poll until its answer.
+      // (A real timer, not the injected sleep: the answer must be able to arrive meanwhile.)
+      if (budget.firstAnswerPending()) {
+        await new Promise<void>((r) => setTimeout(r, 2));
+        continue;
+      }
       const permit = budget.tryAcquire();
       if (permit) return permit;
       const { ms, reason } = budget.waitMs();

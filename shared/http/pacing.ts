@@ -6,7 +6,10 @@
  *
  * - it spends at most `share` of each budget per window (default 0.8: the rest is left to the customer's
  *   other tools), counting its own sends over a sliding window, which never exceeds a fixed window either;
- * - it stops while the server says fewer than the reserve remain (another client is spending the budget);
+ *   a budget counted in points (Atlassian's quota) divides the share by what one request costs, learned
+ *   from how the told `remaining` falls;
+ * - it stops while the server says fewer than the reserve remain (another client is spending the budget),
+ *   and never sends into a budget the server says cannot pay for one more request;
  * - after a 429 it closes the gate for every worker and stream of the site until the window reopens:
  *   `Retry-After`, else the reset header, else the documented interval — no request in between.
  *
@@ -36,6 +39,11 @@ export interface BudgetSpec {
     readonly intervalMs?: string;
     /** When the window reopens, an ISO-8601 date-time (Atlassian's `X-RateLimit-Reset`). */
     readonly reset?: string;
+    /**
+     * Length of the window in seconds. `name;param` reads a parameter of a structured header: Atlassian's
+     * `Beta-RateLimit-Policy: "tenant-app-quota";q=100100;w=3600` is `beta-ratelimit-policy;w`.
+     */
+    readonly windowSeconds?: string;
   };
   /** How long a 429 that names no wait (no `Retry-After`, no reset) closes the gate. @default the window */
   readonly reopenMs?: number;
@@ -45,21 +53,32 @@ export interface RatePolicy {
   /** The document the figures come from, named in messages. */
   readonly source: string;
   readonly budgets: readonly BudgetSpec[];
+  /** Header of a 429 that names which limit refused it (Atlassian's `RateLimit-Reason`), quoted in messages. */
+  readonly reasonHeader?: string;
 }
 
 /**
- * Jira, Confluence, JSM, Assets and the Admin API: `X-RateLimit-Limit/-Remaining/-Reset` and `Retry-After`
- * (facts sheet §9, Atlassian's "Rate limiting" page). The limit Atlassian enforces for API tokens is the
- * per-second burst limit, whose figure is unpublished: the client paces to the limit the headers tell, per
- * second; `RateLimit-Reason` only names which limit a 429 came from.
+ * Jira, Confluence, JSM, Assets and the Admin API: `X-RateLimit-Limit/-Remaining/-Reset`, `Retry-After` and
+ * `RateLimit-Reason` (facts sheet §9, Atlassian's "Rate limiting" page; the Admin API's "Rate limits", whose
+ * published figures are per minute and whose reset is told the same way). What the headers tell is whichever limit the site applies
+ * to the credential: the points-based hourly quota (OAuth 2.0 apps; its window told by the
+ * `Beta-RateLimit-Policy` header's `w`, its remaining in points, a request costing 1 point plus its objects) or
+ * the per-second burst limit (API tokens; figure unpublished, window one second). Points or requests, the
+ * client learns what one request costs from how `remaining` falls ({@link RateBudget}).
  */
 export const ATLASSIAN_CLOUD_RATE: RatePolicy = {
   source: 'Atlassian Cloud "Rate limiting" (https://developer.atlassian.com/cloud/jira/platform/rate-limiting/)',
+  reasonHeader: 'ratelimit-reason',
   budgets: [
     {
       name: 'tenant',
       windowMs: 1000,
-      headers: { limit: 'x-ratelimit-limit', remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset' },
+      headers: {
+        limit: 'x-ratelimit-limit',
+        remaining: 'x-ratelimit-remaining',
+        reset: 'x-ratelimit-reset',
+        windowSeconds: 'beta-ratelimit-policy;w',
+      },
     },
   ],
 };
@@ -86,7 +105,14 @@ interface BudgetState {
   toldLimit?: number;
   toldWindowMs?: number;
   /** What the server said was left, minus what was sent since; and when that window reopens. */
-  remaining?: { left: number; until: number; slack: number; others: number };
+  remaining?: { left: number; until: number; slack: number; others: number; resetTold: boolean };
+  /**
+   * What one request costs in the unit `remaining` counts: 1 for a request budget, more for a points quota
+   * (Atlassian's: 1 point plus one per object returned). Learned from how `remaining` falls between answers.
+   */
+  cost: number;
+  /** The last answer that told `remaining`: to learn {@link cost} from the next one. */
+  lastTold?: { seq: number; remaining: number; until: number | undefined };
 }
 
 /** What {@link RateBudget.acquire} hands back: give it to {@link RateBudget.observe} with the answer. */
@@ -112,6 +138,8 @@ export class RateBudget {
   /** Most requests ever in flight at once: how many answers can overtake one another. */
   private peakInFlight = 0;
   private lastUsed: number;
+  /** Answers that came back (counted up to 2: the second tells what a request costs). */
+  private answers = 0;
 
   constructor(
     private readonly options: PacingOptions,
@@ -119,7 +147,7 @@ export class RateBudget {
   ) {
     this.share = Math.min(1, Math.max(0.01, options.share ?? DEFAULT_RATE_LIMIT_SHARE));
     this.scale = Math.max(1e-9, options.timeScale ?? 1);
-    this.states = options.policy.budgets.map((spec) => ({ spec, sends: [], head: 0 }));
+    this.states = options.policy.budgets.map((spec) => ({ spec, sends: [], head: 0, cost: 1 }));
     this.lastUsed = this.now();
   }
 
@@ -144,18 +172,29 @@ export class RateBudget {
         s.head = 0;
       }
       if (limit !== undefined) {
-        const cap = Math.max(1, Math.floor(limit * this.share));
-        const live = s.sends.length - s.head;
-        // Own sends over a sliding window: at most `cap` in any window, so never more in a fixed one either.
-        if (live >= cap) later((s.sends[s.sends.length - cap] ?? now) + windowMs, `${s.spec.name} budget: ${cap} requests per ${Math.round(windowMs)} ms used`);
-        // The server says less than the reserve is left: another client is spending this budget. Wait until
-        // its window reopens.
-        const r = s.remaining;
-        // (Up to as many as were ever in flight together may still be this client's own: the server counts
-        // by arrival, this client by sending.)
-        if (r && r.until > now && r.others > this.peakInFlight && r.left + r.slack < limit - cap) {
-          later(r.until, `${s.spec.name} budget: ${Math.max(0, r.left)} left, below the ${limit - cap} kept for other tools`);
+        const r = s.remaining && s.remaining.until > now ? s.remaining : undefined;
+        const reserve = limit - Math.floor(limit * this.share);
+        if (r?.resetTold) {
+          // The server tells what is left of its window and when that window reopens (Atlassian's
+          // X-RateLimit-Reset): keep the share on what it tells, whoever spent it, until the reset. (Own sends
+          // cannot be priced before their answers: a points quota charges each request by what it returns.)
+          if (r.left < reserve) later(r.until, `${s.spec.name} budget: ${Math.max(0, Math.round(r.left))} left until the reset, the ${reserve} kept for other tools`);
+        } else {
+          // The share in requests: the budget's share divided by what one request costs (1 unless points).
+          const cap = Math.max(1, Math.floor((limit * this.share) / s.cost));
+          const live = s.sends.length - s.head;
+          // Own sends over a sliding window: at most `cap` in any window, so never more in a fixed one either.
+          if (live >= cap) later((s.sends[s.sends.length - cap] ?? now) + windowMs, `${s.spec.name} budget: ${cap} requests per ${Math.round(windowMs)} ms used`);
+          // The server says less than the reserve is left: another client is spending this budget. Wait until
+          // its window reopens.
+          // (Up to as many as were ever in flight together may still be this client's own: the server counts
+          // by arrival, this client by sending.)
+          if (r && r.others > this.peakInFlight * s.cost && r.left + r.slack * s.cost < reserve) {
+            later(r.until, `${s.spec.name} budget: ${Math.max(0, Math.round(r.left))} left, below the ${reserve} kept for other tools`);
+          }
         }
+        // Whoever spent it, never send into a budget the server says has no room for one more request.
+        if (r && r.left < s.cost) later(r.until, `${s.spec.name} budget: ${Math.max(0, Math.round(r.left))} left, less than one request costs (${Math.round(s.cost)})`);
       }
     });
     return { ms: Math.max(0, Math.ceil(ms)), reason };
@@ -170,7 +209,7 @@ export class RateBudget {
     for (const s of this.states) {
       s.sends.push(now);
       live.push(s.sends.length - s.head);
-      if (s.remaining) s.remaining.left--;
+      if (s.remaining) s.remaining.left -= s.cost;
     }
     this.inFlight++;
     this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
@@ -183,6 +222,7 @@ export class RateBudget {
    */
   observe(permit: Permit, status: number, headers: Headers): void {
     this.settle();
+    this.answers = Math.min(2, this.answers + 1);
     const now = this.now();
     const sentSince = this.seq - permit.seq;
     let spentReopen: number | undefined;
@@ -192,9 +232,12 @@ export class RateBudget {
       if (limit !== undefined && limit > 0) s.toldLimit = limit;
       const interval = num(headers, h?.intervalMs);
       if (interval !== undefined && interval > 0) s.toldWindowMs = interval;
+      const windowSeconds = num(headers, h?.windowSeconds);
+      if (windowSeconds !== undefined && windowSeconds > 0) s.toldWindowMs = windowSeconds * 1000;
       const resetIn = h?.reset ? parseRateLimitReset(one(headers, h.reset), now) : undefined;
       const remaining = num(headers, h?.remaining);
       if (remaining !== undefined) {
+        this.learnCost(s, permit.seq, remaining, resetIn === undefined ? undefined : now + resetIn);
         // What the server counted when this request arrived, less what this client sent after it.
         // (`slack`: requests sent after this one may have arrived first and be counted twice; at most as many
         // as were ever in flight together.) What others spent: the server's count beyond this client's own
@@ -203,8 +246,8 @@ export class RateBudget {
         // lone client's sliding window already keeps it out of the reserve.
         const slack = Math.min(sentSince, this.peakInFlight);
         const limitNow = this.limitOf(s, i);
-        const others = limitNow === undefined ? 0 : limitNow - remaining - (permit.live[i] ?? 0) - slack;
-        s.remaining = { left: remaining - sentSince, until: now + (resetIn ?? this.windowOf(s)), slack, others };
+        const others = limitNow === undefined ? 0 : limitNow - remaining - ((permit.live[i] ?? 0) + slack) * s.cost;
+        s.remaining = { left: remaining - sentSince * s.cost, until: now + (resetIn ?? this.windowOf(s)), slack, others, resetTold: resetIn !== undefined };
       }
       // A 429 that says this budget is spent reopens with its reset header, else its documented interval.
       if (status === 429 && (resetIn !== undefined || remaining === 0)) spentReopen = Math.max(spentReopen ?? 0, now + (resetIn ?? this.reopenOf(s)));
@@ -216,12 +259,44 @@ export class RateBudget {
     const first = this.states[0];
     const until = retryAfter !== undefined ? now + retryAfter : (spentReopen ?? now + (first ? this.reopenOf(first) : 1000));
     if (until > this.closedUntil) {
+      const reasonHeader = this.options.policy.reasonHeader;
+      const reason = reasonHeader ? one(headers, reasonHeader) : undefined;
+      const which = reason ? ` (${reasonHeader}: ${reason.slice(0, 60)})` : '';
       this.closedUntil = until;
       this.closedBy =
         retryAfter !== undefined
-          ? `HTTP 429, Retry-After ${Math.ceil(retryAfter / 1000)} s`
-          : `HTTP 429, the window reopens in ${Math.ceil((until - now) / 1000)} s (${this.options.policy.source})`;
+          ? `HTTP 429${which}, Retry-After ${Math.ceil(retryAfter / 1000)} s`
+          : `HTTP 429${which}, the window reopens in ${Math.ceil((until - now) / 1000)} s (${this.options.policy.source})`;
     }
+  }
+
+  /**
+   * What one request costs, from how far `remaining` fell since the last answer that told it, per request sent
+   * in between (others' spending included: an overestimate only slows this client). Only answers that arrive
+   * in sending order and within one window (the same reset) count; never below 1.
+   */
+  private learnCost(s: BudgetState, seq: number, remaining: number, until: number | undefined): void {
+    const last = s.lastTold;
+    if (last && seq <= last.seq) return;
+    s.lastTold = { seq, remaining, until };
+    if (!last) return;
+    const sameWindow = until === undefined ? last.until === undefined : last.until !== undefined && Math.abs(until - last.until) < 1000;
+    const fell = last.remaining - remaining;
+    if (!sameWindow || fell <= 0) return;
+    const observed = Math.max(1, fell / (seq - last.seq));
+    // Up at once, down slowly: a page of many objects after a few small ones must not overdraw the budget.
+    const next = observed >= s.cost ? observed : 0.8 * s.cost + 0.2 * observed;
+    // (Within 5 % of what was just observed is what was observed: a request budget's cost settles at exactly 1.)
+    s.cost = Math.max(1, next < observed * 1.05 ? observed : next);
+  }
+
+  /**
+   * Whether a request is out and fewer than two answers have come back: the headers that tell the budget come
+   * with the first, what one request costs with the second (how far `remaining` fell), and a page of a points
+   * quota may cost a hundred requests' worth, so the client sends one request at a time until then.
+   */
+  firstAnswerPending(): boolean {
+    return this.answers < 2 && this.inFlight > 0;
   }
 
   /** A request that got no answer (connection error, timeout): it no longer counts as in flight. */
@@ -262,9 +337,21 @@ function one(h: Headers, name: string): string | undefined {
 
 function num(h: Headers, name: string | undefined): number | undefined {
   if (!name) return undefined;
-  const v = one(h, name);
+  const [header = '', param] = name.split(';');
+  const v = param === undefined ? one(h, header) : structuredParam(one(h, header), param);
   if (v === undefined || !/^\s*\d+(\.\d+)?\s*$/.test(v)) return undefined;
   return Number(v);
+}
+
+/** A parameter of a structured header's first item: `"tenant-app-quota";q=100100;w=3600` → `w` is `3600`. */
+function structuredParam(value: string | undefined, param: string): string | undefined {
+  if (value === undefined) return undefined;
+  const first = value.split(',')[0] ?? '';
+  for (const part of first.split(';').slice(1)) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim().toLowerCase() === param) return part.slice(eq + 1).trim();
+  }
+  return undefined;
 }
 
 /**

@@ -2,6 +2,7 @@
 import { type AdminSim, type AdminTenantOptions, generateModel } from './model.ts';
 import { adminErrorBody, adminRoutes, adminState } from './routes.ts';
 import { groundTruth, minimumRequests } from './truth.ts';
+import { adminRateLimit } from '../atlassian-quota.ts';
 import { adminEventLog, adminEventRoutes } from '../admin-events.ts';
 
 export { ADMIN_ENDPOINT_SCOPES, AdminUsers } from './model.ts';
@@ -20,6 +21,7 @@ export function adminTenant(opts: AdminTenantOptions = {}): AdminSim {
     // Org admin API key as Bearer only (facts sheet §2; both specs' `security: bearerAuth`).
     auth: { basic: false, bearer: true },
     errorBody: adminErrorBody,
+    budget: adminRateLimit((status, message) => adminErrorBody(status, message), opts.rateLimit),
     routes: [...routes, ...adminEventRoutes(model, audit)],
     model,
     audit,

@@ -1,5 +1,6 @@
 // Simulated Admin tenant: the tenant's data and its generator (simulator/admin.ts has the overview).
 import type { ProductSim } from '../server.ts';
+import type { AdminRateLimitOptions } from '../atlassian-quota.ts';
 import type { AdminEventLog, AdminEventsOptions } from '../admin-events.ts';
 import { hash32, hex8, Rng, scramble32, unit, uuidFrom } from '../random.ts';
 import { FIRST_NAMES as FIRST, LAST_NAMES as LAST } from '../names.ts';
@@ -40,6 +41,8 @@ export const ADMIN_ENDPOINT_SCOPES: Readonly<Record<AdminEndpoint, string>> = {
 };
 
 export interface AdminTenantOptions {
+  /** The per-minute limit per API key, enforced when the simulator runs with `budgets` (simulator/atlassian-quota.ts). */
+  rateLimit?: AdminRateLimitOptions;
   /** The organization audit log (simulator/admin-events.ts): background events, or a plan without it (403). */
   audit?: AdminEventsOptions;
   seed?: number;

@@ -2,6 +2,7 @@
 import { type ConfluenceSim, type ConfluenceTenantOptions, generateModel } from './model.ts';
 import { confluenceRoutes, confluenceState, confluenceV1Error, confluenceV2Error } from './routes.ts';
 import { groundTruth, minimumRequests } from './truth.ts';
+import { atlassianQuota } from '../atlassian-quota.ts';
 import { confluenceAuditLog, confluenceAuditRoutes } from '../confluence-audit.ts';
 
 export { CONFLUENCE_USER_SEARCH_WINDOW, ConfluenceUsers, DEFAULT_CONFLUENCE_PAGE_CAPS } from './model.ts';
@@ -17,6 +18,7 @@ export function confluenceTenant(opts: ConfluenceTenantOptions = {}): Confluence
   return {
     name: 'confluence',
     gateway: 'confluence',
+    budget: atlassianQuota('confluence', confluenceV2Error, opts.quota),
     routes: [...routes, ...confluenceAuditRoutes(audit)],
     model,
     audit,

@@ -1,5 +1,6 @@
 // Simulated Confluence tenant: the tenant's data and its generator (simulator/confluence.ts has the overview).
 import type { ProductSim } from '../server.ts';
+import type { AtlassianQuotaOptions } from '../atlassian-quota.ts';
 import type { ConfluenceAuditLog, ConfluenceAuditOptions } from '../confluence-audit.ts';
 import { hash32, hex8, Rng, scramble32, unit, uuidFrom } from '../random.ts';
 import { upmApps, type UpmApp } from '../upm.ts';
@@ -30,6 +31,8 @@ export const CONFLUENCE_USER_SEARCH_WINDOW = 10_000;
 export type ConfluenceRoleMode = 'PRE_ROLES' | 'ROLES_TRANSITION' | 'ROLES';
 
 export interface ConfluenceTenantOptions {
+  /** The points-based hourly quota, enforced when the simulator runs with `budgets` (simulator/atlassian-quota.ts). */
+  quota?: AtlassianQuotaOptions;
   /** The audit log (simulator/confluence-audit.ts): background records, or a plan without audit log (403). */
   audit?: ConfluenceAuditOptions;
   seed?: number;

@@ -1,5 +1,6 @@
 // Simulated Jira tenant: the tenant (model + route table + truth) and the public surface (simulator/jira.ts re-exports it).
-import type { Principal } from '../server.ts';
+import { errorBody, type Principal } from '../server.ts';
+import { atlassianQuota } from '../atlassian-quota.ts';
 import { type JiraSim, type JiraTenantOptions, generateModel } from './model.ts';
 import { jiraRoutes, jiraState } from './routes.ts';
 import { groundTruth, minimumRequests } from './truth.ts';
@@ -18,6 +19,7 @@ export function jiraTenant(opts: JiraTenantOptions = {}): JiraSim {
   return {
     name: 'jira',
     gateway: 'jira',
+    budget: atlassianQuota('jira', (_status, message) => errorBody(message), opts.quota),
     routes: [...routes, ...jiraAuditRoutes(audit)],
     model,
     audit,

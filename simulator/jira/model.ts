@@ -1,5 +1,6 @@
 // Simulated Jira tenant: the tenant's data and its generator (simulator/jira.ts has the overview).
 import type { ProductSim } from '../server.ts';
+import type { AtlassianQuotaOptions } from '../atlassian-quota.ts';
 import type { JiraAuditLog, JiraAuditOptions } from '../jira-audit.ts';
 import { hash32, hex8, Rng, scramble32, unit, uuidFrom } from '../random.ts';
 import { upmApps, type UpmApp } from '../upm.ts';
@@ -25,6 +26,8 @@ export interface JiraPageCaps {
 export const DEFAULT_JIRA_PAGE_CAPS: Readonly<JiraPageCaps> = { usersSearch: 1000, groupBulk: 50, groupMember: 50, projectSearch: 100 };
 
 export interface JiraTenantOptions {
+  /** The points-based hourly quota, enforced when the simulator runs with `budgets` (simulator/atlassian-quota.ts). */
+  quota?: AtlassianQuotaOptions;
   /** The audit log (simulator/jira-audit.ts): background records, or a plan without audit log (403). */
   audit?: JiraAuditOptions;
   seed?: number;

@@ -85,8 +85,14 @@ export const ASSUMED_LATENCY_MS = 200;
 export interface BenchProduct {
   readonly product: Product;
   readonly module: ProductModule;
-  /** A simulated tenant of this shape; `accessUses`: how many requests its OAuth access tokens really work for. */
-  tenant(shape: TenantShape, seed: number, opts?: { accessUses?: number }): BenchTenant;
+  /**
+   * A simulated tenant of this shape; `accessUses`: how many requests its OAuth access tokens really work for;
+   * `budget`: the product's documented budget made small, in its own unit (points of Atlassian's quota, counting
+   * every credential; requests per minute of the Admin API; requests per token window of Trello, the key's three
+   * times that; requests per hour of Bitbucket, which the unit is then configured with). Products without a
+   * documented budget ignore it.
+   */
+  tenant(shape: TenantShape, seed: number, opts?: { accessUses?: number; budget?: number }): BenchTenant;
   /** How the collector reaches the tenant (basic auth on the site by default). */
   unit(simUrl: string, tenant: BenchTenant, org: string): Unit;
   credentials(): Credentials;
@@ -113,6 +119,8 @@ export interface BenchProduct {
    * requests of one window and `profile.perSecond` the window's average rate.
    */
   readonly budgeted?: boolean;
+  /** The documented budget's window (ms, before time compression), for budgeted products. */
+  readonly budgetWindowMs?: number;
   /**
    * Time compression of the benchmark: every time quantity (latency, rate-limit window, Lambda budget) is
    * divided by this, so L finishes in minutes on 2 cores; ratios are unchanged.
@@ -131,6 +139,9 @@ const JIRA_PLATFORM: Profile = {
     'Jira & Confluence Cloud: per-second burst limit per tenant and endpoint, figure unpublished (§9); we use the one number Atlassian ' +
     'printed, the "10 calls per second" cost budget of its rate-limiting page, for the whole tenant (stricter than per endpoint)',
 };
+
+/** Atlassian's points quota made small (`budget` points), counting API-token callers too so the collector meets it. */
+const quota = (o: { budget?: number } | undefined) => (o?.budget ? { quota: { points: o.budget, callers: 'every' as const } } : {});
 
 function moduleOf(p: Product): ProductModule {
   const m = productModules[p];
@@ -151,8 +162,8 @@ export const BENCH_PRODUCTS: readonly BenchProduct[] = [
   {
     product: 'jira',
     module: moduleOf('jira'),
-    tenant: (s, seed) => {
-      const t = jiraTenant({ seed, users: s.users, groups: s.groups, memberships: s.memberships, projects: s.projects, vanishingGroups: s.vanishing, vanishingProjects: s.vanishing });
+    tenant: (s, seed, o) => {
+      const t = jiraTenant({ seed, users: s.users, groups: s.groups, memberships: s.memberships, projects: s.projects, vanishingGroups: s.vanishing, vanishingProjects: s.vanishing, ...quota(o) });
       return { sim: t, groundTruth: () => t.groundTruth(), minimumRequests: () => t.minimumRequests(), vanishing: 2 * s.vanishing, describe: `${s.users} users, ${s.groups} groups, ${s.memberships} memberships, ${s.projects} projects` };
     },
     unit: siteUnit('jira'),
@@ -167,8 +178,8 @@ export const BENCH_PRODUCTS: readonly BenchProduct[] = [
   {
     product: 'confluence',
     module: moduleOf('confluence'),
-    tenant: (s, seed) => {
-      const t = confluenceTenant({ seed, users: s.users, groups: s.groups, memberships: s.memberships, spaces: s.spaces, personalSpaces: Math.ceil(s.spaces / 20), vanishingGroups: s.vanishing, vanishingSpaces: s.vanishing });
+    tenant: (s, seed, o) => {
+      const t = confluenceTenant({ seed, users: s.users, groups: s.groups, memberships: s.memberships, spaces: s.spaces, personalSpaces: Math.ceil(s.spaces / 20), vanishingGroups: s.vanishing, vanishingSpaces: s.vanishing, ...quota(o) });
       return { sim: t, groundTruth: () => t.groundTruth(), minimumRequests: () => t.minimumRequests(), vanishing: 2 * s.vanishing, describe: `${s.users} users, ${s.groups} groups, ${s.memberships} memberships, ${s.spaces} spaces` };
     },
     unit: siteUnit('confluence'),
@@ -188,11 +199,11 @@ export const BENCH_PRODUCTS: readonly BenchProduct[] = [
     module: moduleOf('bitbucket'),
     tenant: (s, seed, o) => {
       // Two workspaces share the repositories (the third is the fresh, empty one the simulator adds).
-      const t = bitbucketTenant({ seed, workspaces: 3, users: Math.min(s.users, 5_000), projects: Math.max(2, Math.round(s.repositories / 100)), repositories: Math.ceil(s.repositories / 2), vanishingRepositories: s.vanishing, vanishingProjects: s.vanishing, hourlyLimit: BITBUCKET_SCALED_HOURLY, ...(o?.accessUses ? { accessUses: o.accessUses } : {}) });
-      return { sim: t, groundTruth: () => t.groundTruth(), minimumRequests: () => t.minimumRequests(), vanishing: 2 * s.vanishing, tokenPath: t.tokenPath, describe: `${s.repositories} repositories, ${Math.min(s.users, 5_000)} accounts` };
+      const t = bitbucketTenant({ seed, workspaces: 3, users: Math.min(s.users, 5_000), projects: Math.max(2, Math.round(s.repositories / 100)), repositories: Math.ceil(s.repositories / 2), vanishingRepositories: s.vanishing, vanishingProjects: s.vanishing, hourlyLimit: o?.budget ?? BITBUCKET_SCALED_HOURLY, ...(o?.accessUses ? { accessUses: o.accessUses } : {}) });
+      return { sim: t, groundTruth: () => t.groundTruth(), minimumRequests: () => t.minimumRequests(), vanishing: 2 * s.vanishing, tokenPath: t.tokenPath, describe: `${s.repositories} repositories, ${Math.min(s.users, 5_000)} accounts`, unitExtra: { rateLimitBudget: o?.budget ?? BITBUCKET_SCALED_HOURLY } };
     },
     // The scaled budget, which Bitbucket tells no API token or OAuth consumer in a header, comes from the config.
-    unit: (simUrl, t, org) => ({ ...siteUnit('bitbucket')(simUrl, t, org), rateLimitBudget: BITBUCKET_SCALED_HOURLY }),
+    unit: siteUnit('bitbucket'),
     credentials: basic,
     gateway: null,
     refreshable: 'client-credentials',
@@ -206,13 +217,14 @@ export const BENCH_PRODUCTS: readonly BenchProduct[] = [
         'workspaces (§9, Bitbucket Cloud "API request limits"); we use 10,000 per rolling hour for every endpoint, no Retry-After, no X-RateLimit-*',
     },
     budgeted: true,
+    budgetWindowMs: 3_600_000,
     timeScale: 80,
   },
   {
     product: 'admin',
     module: moduleOf('admin'),
-    tenant: (s, seed) => {
-      const t = adminTenant({ seed, users: s.users, groups: s.groups, memberships: s.memberships, vanishingUsers: s.vanishing, vanishingGroups: s.vanishing });
+    tenant: (s, seed, o) => {
+      const t = adminTenant({ seed, users: s.users, groups: s.groups, memberships: s.memberships, vanishingUsers: s.vanishing, vanishingGroups: s.vanishing, ...(o?.budget ? { rateLimit: { perMinute: o.budget } } : {}) });
       return {
         sim: t,
         groundTruth: () => t.groundTruth(),
@@ -268,8 +280,8 @@ export const BENCH_PRODUCTS: readonly BenchProduct[] = [
   {
     product: 'jsm',
     module: moduleOf('jsm'),
-    tenant: (s, seed) => {
-      const t = jsmTenant({ seed, customers: s.users, agents: Math.max(5, Math.round(s.users / 200)), serviceDesks: s.projects, organizations: s.groups, vanishingDesks: s.vanishing, vanishingOrganizations: s.vanishing });
+    tenant: (s, seed, o) => {
+      const t = jsmTenant({ seed, customers: s.users, agents: Math.max(5, Math.round(s.users / 200)), serviceDesks: s.projects, organizations: s.groups, vanishingDesks: s.vanishing, vanishingOrganizations: s.vanishing, ...quota(o) });
       return { sim: t, groundTruth: () => t.groundTruth(), minimumRequests: () => t.minimumRequests(), vanishing: 2 * s.vanishing, describe: `${s.users} customers, ${s.projects} service desks, ${s.groups} organizations` };
     },
     unit: siteUnit('jsm'),
@@ -324,8 +336,8 @@ export const BENCH_PRODUCTS: readonly BenchProduct[] = [
   {
     product: 'trello',
     module: moduleOf('trello'),
-    tenant: (s, seed) => {
-      const t = trelloTenant({ seed, members: Math.min(s.users, 2_000), workspaces: 3, boards: Math.max(4, Math.round(s.projects / 3)), vanishingBoards: s.vanishing });
+    tenant: (s, seed, o) => {
+      const t = trelloTenant({ seed, members: Math.min(s.users, 2_000), workspaces: 3, boards: Math.max(4, Math.round(s.projects / 3)), vanishingBoards: s.vanishing, ...(o?.budget ? { rateLimits: { tokenMax: o.budget, keyMax: 3 * o.budget, intervalMs: 10_000 } } : {}) });
       return { sim: t, groundTruth: () => t.groundTruth(), minimumRequests: () => t.minimumRequests(), vanishing: s.vanishing, describe: `${Math.min(s.users, 2_000)} members, ${Math.max(4, Math.round(s.projects / 3))} boards per workspace` };
     },
     unit: (simUrl, t, org) => ({ org, product: 'trello', siteUrl: simUrl, auth: { kind: 'trello' }, ...t.unitExtra }),
@@ -341,6 +353,7 @@ export const BENCH_PRODUCTS: readonly BenchProduct[] = [
         'Trello "Rate Limits" guide: 100 requests per 10 s per token, 300 per key, told in x-rate-limit-api-{token,key}-* headers; 429 without Retry-After',
     },
     budgeted: true,
+    budgetWindowMs: 10_000,
     // ÷10, not ÷40: at ÷40 Trello's window is 250 ms and L's 2,000 requests take the collector's own CPU about
     // as long as the budget's waiting, so the ratio would measure the compression, not the pacing.
     timeScale: 10,

@@ -117,6 +117,34 @@ describe('RateBudget', () => {
   });
 });
 
+describe('RateBudget on Atlassian\'s points quota', () => {
+  const quotaHeaders = (now: number, remaining: number) => ({
+    'x-ratelimit-limit': '1000',
+    'x-ratelimit-remaining': String(remaining),
+    'x-ratelimit-reset': new Date(now + 3_600_000).toISOString(),
+    'beta-ratelimit-policy': '"tenant-app-quota";q=1000;w=3600',
+  });
+
+  it('learns what a request costs from how remaining falls, and keeps 20 % of the quota until the reset', () => {
+    // Prepare: two answers, 51 points each (1 + 50 objects)
+    const { clock, budget, sendAll } = budgetOn({ policy: ATLASSIAN_CLOUD_RATE });
+    budget.observe(budget.tryAcquire() as Permit, 200, quotaHeaders(clock.now, 949));
+    budget.observe(budget.tryAcquire() as Permit, 200, quotaHeaders(clock.now, 898));
+    // Act
+    const sent = sendAll();
+    // Assess: 14 more requests of 51 points leave 184, below the 200 kept; nothing until the told reset
+    expect(sent).toHaveLength(14);
+    expect(budget.waitMs()).toEqual({ ms: 3_600_000, reason: 'tenant budget: 184 left until the reset, the 200 kept for other tools' });
+  });
+
+  it('after a 429 names the limit RateLimit-Reason gives and waits its Retry-After', () => {
+    const { clock, budget } = budgetOn({ policy: ATLASSIAN_CLOUD_RATE });
+    const reset = new Date(clock.now + 1_800_000).toISOString();
+    budget.observe(budget.tryAcquire() as Permit, 429, { ...quotaHeaders(clock.now, 0), 'x-ratelimit-reset': reset, 'retry-after': '1800', 'ratelimit-reason': 'jira-quota-tenant-based' });
+    expect(budget.waitMs()).toEqual({ ms: 1_800_000, reason: 'HTTP 429 (ratelimit-reason: jira-quota-tenant-based), Retry-After 1800 s' });
+  });
+});
+
 describe('RateBudgetRegistry', () => {
   const opts: PacingOptions = { policy: TRELLO_RATE };
 
