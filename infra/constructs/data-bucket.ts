@@ -155,6 +155,9 @@ export class CollectorBucket extends Construct {
     const p = `${STATE_PREFIX}/${sub}`;
     grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: [this.objects(p)] }));
     if (actions.includes('s3:GetObject')) grantee.grantPrincipal.addToPrincipalPolicy(this.list([p]));
+    // With a customer-managed key the bucket's default encryption is SSE-KMS: a put needs GenerateDataKey, a get
+    // Decrypt ("Using server-side encryption with AWS KMS keys", S3 User Guide). Plan has no other grant that gives them.
+    for (const s of this.keyStatements(['kms:GenerateDataKey', 'kms:Decrypt'])) grantee.grantPrincipal.addToPrincipalPolicy(s);
   }
 
   /** The finalize Lambda: promote staged parts into the table partitions, write manifests. */

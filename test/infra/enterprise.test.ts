@@ -168,7 +168,8 @@ describe('aws.kms create', () => {
     expect(kmsStatements(created, roleIdOf(fnOf(created, 'finalize')))).toEqual([s3]);
     // Report: reads the tables through Athena, writes Athena's results and the report (merged into one statement).
     expect(kmsStatements(created, roleIdOf(fnOf(created, 'report')))).toEqual([s3]);
-    expect(kmsStatements(created, roleIdOf(fnOf(created, 'plan')))).toEqual([]);
+    // Plan: the run's site list and the date's run lock in the SSE-KMS bucket.
+    expect(kmsStatements(created, roleIdOf(fnOf(created, 'plan')))).toEqual([s3]);
     for (const [id, p] of ofType(created, 'AWS::IAM::ManagedPolicy')) {
       const statements = (p.Properties.PolicyDocument as { Statement: Json[] }).Statement.filter((st) => JSON.stringify(st.Action).includes('kms:'));
       expect(statements, id).toEqual([s3]);
