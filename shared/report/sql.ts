@@ -47,11 +47,12 @@ FROM admin_users u
 CROSS JOIN UNNEST(u.platform_roles) AS r (role)
 WHERE u.dt = ${d}`,
     changes: previous
-      ? // One row per change of access_changes, with the audit events access_changes_explained ties to it, aggregated.
+      ? // One row per change of access_changes, with the audit events access_changes_explained ties to it, aggregated
+        // (FILTER: no engine's null handling in arrays is relied on; no event leaves the aggregate and the list null).
         `SELECT org, product, site, change, resource_key, resource_name, permission, principal_type, principal_id, display_name,
        CASE WHEN bool_or(explanation = 'explained') THEN 'explained' ELSE 'unexplained' END AS explanation,
-       nullif(array_join(array_sort(array_distinct(array_agg(actor))), ', '), '') AS actor,
-       nullif(array_join(array_sort(array_distinct(array_agg(action))), ', '), '') AS action,
+       array_join(array_sort(array_distinct(array_agg(actor) FILTER (WHERE actor IS NOT NULL))), ', ') AS actor,
+       array_join(array_sort(array_distinct(array_agg(action) FILTER (WHERE action IS NOT NULL))), ', ') AS action,
        max(event_time) AS event_time
 FROM access_changes_explained WHERE from_dt = ${p} AND to_dt = ${d} AND privileged
 GROUP BY org, product, site, change, resource_type, resource_id, resource_key, resource_name, permission, principal_type, principal_id, display_name, via`
