@@ -44,6 +44,17 @@ export interface ChangeRow {
   principal_type: string;
   principal_id: string;
   display_name: string | null;
+  /**
+   * From access_changes_explained: whether an audit event between the two snapshots explains the change
+   * (same principal, and the same resource or a group on the path), and if so who made it, how and when.
+   */
+  explanation: 'explained' | 'unexplained';
+  /** Account ids (Confluence: display names when the record has none) of who made it, ', '-separated; null when unexplained. */
+  actor: string | null;
+  /** The events' actions, ', '-separated, e.g. User added to group; null when unexplained. */
+  action: string | null;
+  /** ISO-8601 time of the latest explaining event; null when unexplained. */
+  event_time: string | null;
 }
 
 export interface DormantRow {

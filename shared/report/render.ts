@@ -254,18 +254,21 @@ export function renderReport(d: ReportData, o: RenderOptions): string {
       { label: 'change' },
       { label: 'product' },
       { label: 'site' },
-      { label: 'resource', kind: 'resource', ref: 9 },
+      { label: 'resource', kind: 'resource', ref: 12 },
       { label: 'permission' },
-      { label: 'who', kind: 'person', ref: 8 },
+      { label: 'who', kind: 'person', ref: 11 },
       { label: 'principal type' },
       { label: 'principal id' },
+      { label: 'made by' },
+      { label: 'action' },
+      { label: 'when' },
       { label: 'person', kind: 'hidden' },
       { label: 'resource key', kind: 'hidden' },
     ],
     rows: d.changes.map((r) => {
       const named = r.principal_type === 'account' || r.principal_type === 'group' || r.principal_type === 'user';
       if (named) person(r.org, r.principal_id, r.display_name, r.principal_type === 'group' ? 'group' : 'account');
-      return [r.change, r.product, r.site, r.resource_key, r.permission, r.display_name ?? r.principal_id, r.principal_type, r.principal_id, named ? pkey(r.org, r.principal_id) : '', rkey(r.org, r.product, r.site, r.resource_key)];
+      return [r.change, r.product, r.site, r.resource_key, r.permission, r.display_name ?? r.principal_id, r.principal_type, r.principal_id, r.explanation === 'explained' ? (r.actor ?? '') : 'unexplained', r.action ?? '', r.event_time ?? '', named ? pkey(r.org, r.principal_id) : '', rkey(r.org, r.product, r.site, r.resource_key)];
     }),
   };
   const dormantCols: Column[] = [

@@ -47,8 +47,15 @@ FROM admin_users u
 CROSS JOIN UNNEST(u.platform_roles) AS r (role)
 WHERE u.dt = ${d}`,
     changes: previous
-      ? `SELECT org, product, site, change, resource_key, resource_name, permission, principal_type, principal_id, display_name
-FROM access_changes WHERE from_dt = ${p} AND to_dt = ${d} AND privileged`
+      ? // One row per change of access_changes, with the audit events access_changes_explained ties to it, aggregated
+        // (FILTER: no engine's null handling in arrays is relied on; no event leaves the aggregate and the list null).
+        `SELECT org, product, site, change, resource_key, resource_name, permission, principal_type, principal_id, display_name,
+       CASE WHEN bool_or(explanation = 'explained') THEN 'explained' ELSE 'unexplained' END AS explanation,
+       array_join(array_sort(array_distinct(array_agg(actor) FILTER (WHERE actor IS NOT NULL))), ', ') AS actor,
+       array_join(array_sort(array_distinct(array_agg(action) FILTER (WHERE action IS NOT NULL))), ', ') AS action,
+       max(event_time) AS event_time
+FROM access_changes_explained WHERE from_dt = ${p} AND to_dt = ${d} AND privileged
+GROUP BY org, product, site, change, resource_type, resource_id, resource_key, resource_name, permission, principal_type, principal_id, display_name, via`
       : undefined,
     dormant: `SELECT org, reason, account_id, max(name) AS name, max(email) AS email, max(directory_status) AS directory_status,
        max(days_inactive) AS days_inactive, array_join(array_sort(array_distinct(array_agg(product))), ', ') AS products
@@ -99,6 +106,10 @@ export async function reportDataFromSql(runner: QueryRunner, date: string, previ
     principal_type: String(r.principal_type),
     principal_id: String(r.principal_id),
     display_name: str(r.display_name),
+    explanation: r.explanation === 'explained' ? 'explained' : 'unexplained',
+    actor: str(r.actor),
+    action: str(r.action),
+    event_time: str(r.event_time),
   }));
   const dormant: DormantRow[] = (await rows('dormant')).map((r) => ({
     org: String(r.org),

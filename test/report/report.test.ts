@@ -12,6 +12,7 @@ import { S3Store } from '../../shared/sink/s3-store.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { freshBucket, motoS3 } from '../support/moto.ts';
 import { NESTED_ADMIN_GROUP } from '../../simulator/jira.ts';
+import { jiraAddToGroup, jiraAuditTruth, jiraBackground } from '../../simulator/jira-audit.ts';
 import { expectedJiraEffectivePermissions } from '../../simulator/jira-effective.ts';
 import { LATEST_REPORT_KEY, reportKey, writeAccessReport } from '../../shared/workflow/report.ts';
 import { LocalCatalog } from '../../shared/sql/duckdb.ts';
@@ -37,6 +38,7 @@ describe('access report', () => {
   let dir: string;
   let newAdmin: string;
   let repoAdmin: string;
+  let joined: { id: string; actor: string; at: string };
   let sql: ReportData;
   let rows: ReportData;
   let catalog: LocalCatalog | undefined;
@@ -53,7 +55,14 @@ describe('access report', () => {
     let u = 5;
     while (admins.has(m.users.accountId(u)) || !m.users.isActive(u) || m.users.accountType(u) !== 'atlassian') u++;
     newAdmin = m.users.accountId(u);
-    if (group) group.members = Int32Array.from([...group.members, u].sort((a, b) => a - b));
+    // An admin (user 0) makes the change between the two snapshots (taken at 03:00 UTC), and Jira logs it
+    // among unrelated records: the report names who made it; the other products' changes stay unexplained.
+    if (!group) throw new Error('fixture: no nested admin group');
+    const d1At = Date.parse(`${D1}T03:00:00.000Z`);
+    const d2At = Date.parse(`${D2}T03:00:00.000Z`);
+    jiraBackground(m, f.jira.audit, 6, d1At + 1, d2At);
+    const event = jiraAddToGroup(m, f.jira.audit, group, u, 0, d1At + 5 * 3_600_000);
+    joined = { id: event.id, actor: m.users.accountId(0), at: new Date(event.at).toISOString() };
     const bb = f.truth.bitbucket;
     const repo = bb.bitbucket_repositories?.[0];
     const member = bb.bitbucket_workspace_members?.find((w) => w.workspace_uuid === repo?.workspace_uuid && w.permission === 'member' && w.account_id);
@@ -72,7 +81,8 @@ describe('access report', () => {
       confluence_space_permissions: (f.truth.confluence.confluence_space_permissions ?? []).filter((p) => !(p.space_id === space?.space_id && p.operation === 'administer')),
       confluence_space_role_assignments: (f.truth.confluence.confluence_space_role_assignments ?? []).filter((a) => a.space_id !== space?.space_id),
     };
-    await writeOrgSnapshot(dir, f, D2, 'acme', { ...f.truth, jira: f.jira.groundTruth(), bitbucket, confluence });
+    const jira = { ...f.jira.groundTruth(), jira_audit_records: jiraAuditTruth(f.jira.audit, d1At + 1, d2At) };
+    await writeOrgSnapshot(dir, f, D2, 'acme', { ...f.truth, jira, bitbucket, confluence });
     sql = await localReportData(dir);
     // The independent oracle: the same rules restated in TypeScript over the NDJSON.
     const oracle = await reportDataFromRows(storeSource(new LocalStore(dir)));
@@ -146,6 +156,18 @@ describe('access report', () => {
     expect(added.some((c) => c.product === 'jira' && c.principal_id === newAdmin && c.permission === 'ADMINISTER_PROJECTS')).toBe(true);
     expect(added.some((c) => c.product === 'bitbucket' && c.principal_id === repoAdmin)).toBe(true);
     expect(sql.changes.some((c) => c.product === 'confluence' && c.change === 'removed')).toBe(true);
+  });
+
+  it('names who made each privileged change and when, from the audit event that explains it, or says unexplained', () => {
+    // Assess: the Jira admin gained through the nested group carries the "User added to group" event; the
+    // Bitbucket and Confluence changes have no audit record in this tenant, so they read unexplained.
+    const gained = sql.changes.filter((c) => c.product === 'jira' && c.principal_id === newAdmin && c.change === 'added');
+    expect(gained.length).toBeGreaterThan(0);
+    for (const c of gained) expect({ explanation: c.explanation, actor: c.actor, action: c.action, event_time: c.event_time }).toEqual({ explanation: 'explained', actor: joined.actor, action: 'User added to group', event_time: joined.at });
+    const others = sql.changes.filter((c) => c.product !== 'jira');
+    expect(others.length).toBeGreaterThan(0);
+    for (const c of others) expect({ explanation: c.explanation, actor: c.actor, action: c.action, event_time: c.event_time }).toEqual({ explanation: 'unexplained', actor: null, action: null, event_time: null });
+    expect(sql.changes.filter((c) => c.explanation === 'explained').every((c) => c.product === 'jira' && c.principal_id === newAdmin)).toBe(true);
   });
 
   it('npm run report writes a self-contained page; the report step writes the same report beside the manifest', async () => {
@@ -270,6 +292,9 @@ describe('access report', () => {
       expect(admin?.via).toContain('project_role_group');
       expect(await page.locator('#person').textContent()).toContain(String(admin?.via));
       expect(await column(page, '#v-person-changes', 'change')).toContain('added');
+      // Who made the change and how, from the audit event that explains it.
+      expect(await column(page, '#v-person-changes', 'made by')).toContain(joined.actor);
+      expect(await column(page, '#v-person-changes', 'action')).toContain('User added to group');
       await page.screenshot({ path: join(shots, 'report-person-view.png'), fullPage: true });
       await page.close();
     });

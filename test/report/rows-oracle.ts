@@ -102,6 +102,8 @@ interface Privileged {
   deleted: boolean;
   /** Bitbucket only. */
   group_slug: string | null;
+  /** Jira only: the groups on the account's paths (the `group=` steps of jira_effective_permissions.paths). */
+  groups: Set<string>;
 }
 
 const ADMINISTER = 'ADMINISTER_PROJECTS';
@@ -135,10 +137,14 @@ async function jiraPrivileged(src: RowSource, date: string): Promise<Privileged[
   const out = new Map<string, Privileged>();
   for (const p of projects) {
     const site = siteKey(p);
-    const add = (principal: string, account: string | null) => {
+    const add = (principal: string, account: string | null, group: unknown = null) => {
       const u = account === null ? undefined : users.get(`${site}\u0000${account}`);
       const key = `${site}\u0000${p.project_id}\u0000${principal}\u0000${account ?? principal}`;
-      if (out.has(key)) return;
+      const known = out.get(key);
+      if (known) {
+        if (group !== null) known.groups.add(String(group));
+        return;
+      }
       out.set(key, {
         org: String(p.org),
         product: 'jira',
@@ -154,6 +160,7 @@ async function jiraPrivileged(src: RowSource, date: string): Promise<Privileged[
         active: u ? b(u.active) : null,
         deleted: p.deleted === true,
         group_slug: null,
+        groups: new Set(group === null ? [] : [String(group)]),
       });
     };
     const groupMembers = (groupId: unknown) => membersOf.get(`${site}\u0000${groupId}`) ?? [];
@@ -162,15 +169,15 @@ async function jiraPrivileged(src: RowSource, date: string): Promise<Privileged[
       const value = s(g.holder_value);
       if (!JIRA_EXPANDED.has(type)) add('conditional', null);
       else if (type === 'user' && value !== null) add('account', value);
-      else if (type === 'group') for (const a of groupMembers(value)) add('account', a);
+      else if (type === 'group') for (const a of groupMembers(value)) add('account', a, value);
       else if (type === 'projectRole') {
         for (const a of actors) {
           if (siteKey(a) !== site || a.project_id !== p.project_id || String(a.role_id) !== value) continue;
           if (a.actor_type === 'user' && typeof a.account_id === 'string') add('account', a.account_id);
-          else if (a.actor_type === 'group') for (const m of groupMembers(a.group_id)) add('account', m);
+          else if (a.actor_type === 'group') for (const m of groupMembers(a.group_id)) add('account', m, a.group_id);
         }
       } else if (type === 'applicationRole') {
-        for (const r of appRoles) if (siteKey(r) === site && (value === null || r.role_key === value)) for (const m of groupMembers(r.group_id)) add('account', m);
+        for (const r of appRoles) if (siteKey(r) === site && (value === null || r.role_key === value)) for (const m of groupMembers(r.group_id)) add('account', m, r.group_id);
       } else if (type === 'projectLead' && typeof p.lead_account_id === 'string') add('account', p.lead_account_id);
       else if (type === 'anyone') add('anyone', null);
     }
@@ -215,6 +222,7 @@ async function confluencePrivileged(src: RowSource, date: string): Promise<Privi
       active: status === null ? null : status === 'active',
       deleted: false,
       group_slug: null,
+      groups: new Set(),
     });
   };
   for (const p of perms) {
@@ -291,6 +299,7 @@ async function bitbucketPrivileged(src: RowSource, date: string): Promise<Privil
         active: status === null ? null : status === 'active',
         deleted: false,
         group_slug: e.slug,
+        groups: new Set(),
       });
     }
   }
@@ -369,24 +378,116 @@ async function admins(src: RowSource, date: string, now: Privileged[]): Promise<
   return out;
 }
 
-function changes(now: Privileged[], before: Privileged[], cover: CoverageRow[]): ChangeRow[] {
+/** One audit event in the shape of access_changes_explained's `events`. */
+interface AuditEvent {
+  org: string;
+  product: 'jira' | 'confluence' | 'admin';
+  site: string;
+  event_id: string;
+  event_time: string;
+  actor: string | null;
+  action: string | null;
+  principals: string[];
+  groups: string[];
+  resources: string[];
+}
+
+const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** The audit tables are append-only logs: every date's rows, de-duplicated by source and event id (the view's DISTINCT). */
+async function auditEvents(src: RowSource, dates: readonly string[]): Promise<AuditEvent[]> {
+  const out = new Map<string, AuditEvent>();
+  const tables = [
+    ['jira', 'jira_audit_records', 'affected_account_ids', 'group_ids', 'resource_ids'],
+    ['confluence', 'confluence_audit_records', 'affected_names', 'group_names', 'resource_names'],
+    ['admin', 'admin_audit_events', 'affected_account_ids', 'group_ids', 'resource_ids'],
+  ] as const;
+  for (const date of dates) {
+    for (const [product, table, principals, groups, resources] of tables) {
+      for (const r of await src.rows(table, date)) {
+        out.set(`${table}\u0000${r.org}\u0000${r.site}\u0000${r.event_id}`, {
+          org: String(r.org),
+          product,
+          site: String(r.site),
+          event_id: String(r.event_id),
+          event_time: String(r.event_time),
+          actor: s(r.actor_account_id) ?? (product === 'confluence' ? s(r.actor_name) : null),
+          action: s(r.action),
+          principals: strs(r[principals]),
+          groups: strs(r[groups]),
+          resources: strs(r[resources]),
+        });
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+/** When each unit's snapshot was taken (the view's `bounds`): max collected_at of collector_units and the settings tables. */
+async function snapshotTimes(src: RowSource, dates: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const put = (date: string, r: Row, product: string) => {
+    const k = `${date}\u0000${r.org}\u0000${product}\u0000${r.site}`;
+    const at = s(r.collected_at);
+    if (at !== null) out.set(k, maxStr(out.get(k) ?? null, at) ?? at);
+  };
+  for (const date of dates) {
+    for (const r of await src.rows('collector_units', date, undefined, ['product', 'collected_at'])) put(date, r, String(r.product).replace('-dc', ''));
+    for (const r of await src.rows('jira_settings', date, undefined, ['collected_at'])) put(date, r, 'jira');
+    for (const r of await src.rows('confluence_settings', date, undefined, ['collected_at'])) put(date, r, 'confluence');
+  }
+  return out;
+}
+
+/**
+ * access_changes restricted to privileged rows, each with what sql/views/access_changes_explained.sql would tie to it
+ * (its header states the rule): events strictly after the earlier snapshot and up to the later one, of the change's
+ * product and site (or the organization's log, any product), naming the principal (Confluence: by display name) and
+ * either the resource (id or name) or a group on the Jira path the access had (on the later date when added, the
+ * earlier when removed). The report aggregates them per change: distinct actors and actions, the latest time.
+ */
+function changes(now: Privileged[], before: Privileged[], cover: CoverageRow[], events: readonly AuditEvent[], times: ReadonlyMap<string, string>, date: string, previous: string | null): ChangeRow[] {
   const both = new Set(cover.filter((c) => c.on_date && c.on_previous).map((c) => `${c.org}\u0000${c.product}\u0000${c.site}`));
   const keyOf = (p: Privileged) => `${p.org}\u0000${p.product}\u0000${p.site}\u0000${p.resource_id}\u0000${p.permission}\u0000${p.principal_type}\u0000${p.principal_id}`;
   const inBoth = (p: Privileged) => both.has(`${p.org}\u0000${p.product}\u0000${p.site}`);
   const nowKeys = new Set(now.filter(inBoth).map(keyOf));
   const beforeKeys = new Set(before.filter(inBoth).map(keyOf));
-  const row = (p: Privileged, change: 'added' | 'removed'): ChangeRow => ({
-    org: p.org,
-    product: p.product,
-    site: p.site,
-    change,
-    resource_key: p.resource_key,
-    resource_name: p.resource_name,
-    permission: p.permission,
-    principal_type: p.principal_type,
-    principal_id: p.principal_id,
-    display_name: p.display_name,
-  });
+  const explain = (p: Privileged): AuditEvent[] => {
+    if (previous === null) return [];
+    const unit = `${p.org}\u0000${p.product}\u0000${p.site}`;
+    const after = times.get(`${previous}\u0000${unit}`) ?? previous;
+    const until = times.get(`${date}\u0000${unit}`) ?? `${date}T23:59:59.999Z`;
+    const principal = p.product === 'confluence' ? p.display_name : (p.account_id ?? p.principal_id);
+    return events.filter(
+      (e) =>
+        e.org === p.org &&
+        (e.product === 'admin' || (e.product === p.product && e.site === p.site)) &&
+        e.event_time > after &&
+        e.event_time <= until &&
+        e.principals.some((x) => x === principal || x === p.account_id) &&
+        (e.resources.some((x) => x === p.resource_id || x === p.resource_name) || e.groups.some((g) => [...p.groups].map((pg) => `group=${pg}`).join('; ').includes(`group=${g}`))),
+    );
+  };
+  const joined = (xs: (string | null)[]): string | null => sortedJoin(xs) || null;
+  const row = (p: Privileged, change: 'added' | 'removed'): ChangeRow => {
+    const ev = explain(p);
+    return {
+      org: p.org,
+      product: p.product,
+      site: p.site,
+      change,
+      resource_key: p.resource_key,
+      resource_name: p.resource_name,
+      permission: p.permission,
+      principal_type: p.principal_type,
+      principal_id: p.principal_id,
+      display_name: p.display_name,
+      explanation: ev.length ? 'explained' : 'unexplained',
+      actor: joined(ev.map((e) => e.actor)),
+      action: joined(ev.map((e) => e.action)),
+      event_time: ev.reduce<string | null>((m, e) => maxStr(m, e.event_time), null),
+    };
+  };
   return [...now.filter((p) => inBoth(p) && !beforeKeys.has(keyOf(p))).map((p) => row(p, 'added')), ...before.filter((p) => inBoth(p) && !nowKeys.has(keyOf(p))).map((p) => row(p, 'removed'))];
 }
 
@@ -627,5 +728,7 @@ export async function reportDataFromRows(src: RowSource, at?: string): Promise<R
   const before = previous ? await privileged(src, previous) : [];
   const dir = await directoryFigures(src, date);
   const nonHuman = await nonHumanFigures(src, date);
-  return normalize({ date, previous, coverage: cover, admins: await admins(src, date, now), changes: changes(now, before, cover), nonHuman, ...dir });
+  const logged = previous ? dates : [];
+  const explained = changes(now, before, cover, await auditEvents(src, logged), await snapshotTimes(src, previous ? [previous, date] : []), date, previous);
+  return normalize({ date, previous, coverage: cover, admins: await admins(src, date, now), changes: explained, nonHuman, ...dir });
 }
