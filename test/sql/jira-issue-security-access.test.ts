@@ -1,50 +1,25 @@
-import { ALL_TABLES } from '../../functions/index.ts';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCollect } from '../../cli/collect.ts';
-import { DEFAULT_CREDENTIALS, jiraTenant, startSimulator } from '../../simulator/index.ts';
+import { jiraTenant } from '../../simulator/index.ts';
 import { expectedJiraIssueSecurityAccess } from '../../simulator/jira-issue-security.ts';
-import { LocalCatalog } from '../../shared/sql/duckdb.ts';
-
-const canon = (r: Record<string, unknown>): string => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k]]));
+import type { LocalCatalog } from '../../shared/sql/duckdb.ts';
+import { collectJira, expectViewEqualsOracle, type CollectedJira } from '../support/jira-view-fixture.ts';
 
 describe('jira_issue_security_access', () => {
   // Nested paths (accessPaths), a vanished group and a vanished project, archived and trashed projects, four schemes.
   const tenant = jiraTenant({ seed: 23, users: 150, groups: 24, memberships: 700, projects: 12, accessPaths: true, vanishingGroups: 1, vanishingProjects: 1, issueSecurity: { schemes: 4 } });
-  let dir: string;
+  let collected: CollectedJira;
   let catalog: LocalCatalog;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'jira-issue-security-'));
-    const sim = await startSimulator({ products: [tenant], seed: 23 });
-    try {
-      const { exitCode } = await runCollect(['--product', 'jira', '--site-url', sim.url, '--org', 'acme', '--out', dir, '--date', '2026-11-28', '--run-id', 'r1'], {
-        env: { ATLASSIAN_EMAIL: DEFAULT_CREDENTIALS.email, ATLASSIAN_API_TOKEN: DEFAULT_CREDENTIALS.apiToken },
-        quiet: true,
-      });
-      expect(exitCode).toBe(0);
-    } finally {
-      await sim.close();
-    }
-    catalog = await LocalCatalog.open(dir, { tables: ALL_TABLES });
+    collected = await collectJira(tenant, 'jira-issue-security-');
+    catalog = collected.catalog;
   });
   afterAll(async () => {
-    catalog?.close();
-    await rm(dir, { recursive: true, force: true });
+    await collected?.close();
   });
 
   it("equals the simulator's independently computed truth, row for row", async () => {
-    const { rows } = await catalog.query('SELECT * FROM jira_issue_security_access');
-    const site = String(rows[0]?.site);
-    const expected = expectedJiraIssueSecurityAccess(tenant.model).map((r) => ({ dt: '2026-11-28', org: 'acme', site, ...r }));
-    const actual = rows.map((r) => canon(r)).sort();
-    const want = expected.map((r) => canon(r)).sort();
-    const missing = want.filter((k) => !actual.includes(k));
-    const extra = actual.filter((k) => !want.includes(k));
-    expect({ missing: missing.slice(0, 3), extra: extra.slice(0, 3) }).toEqual({ missing: [], extra: [] });
-    expect(actual).toEqual(want);
+    const rows = await expectViewEqualsOracle(catalog, 'jira_issue_security_access', expectedJiraIssueSecurityAccess(tenant.model));
     expect(rows.length).toBeGreaterThan(200);
   });
 
