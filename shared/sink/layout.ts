@@ -11,8 +11,33 @@ export function stagingPrefix(run: Run, unit: Unit): string {
   return `${STAGING_ROOT}/run=${run.id}/org=${unit.org}/unit=${unitSlug(unit)}/`;
 }
 
+/**
+ * Staged parts sit under their invocation first (`seq=00042/<table>/part-00042-000.json.gz`), so the parts of
+ * invocation `seq` and later are one listing that starts after {@link stagedSeqStart}, whatever number of
+ * earlier invocations the unit has: checking for an earlier attempt's leftovers costs the same at the
+ * 3,000th invocation as at the first.
+ */
 export function stagedPartKey(run: Run, unit: Unit, table: string, seq: number, k: number): string {
-  return `${stagingPrefix(run, unit)}${table}/${partName(seq, k)}`;
+  return `${stagingPrefix(run, unit)}${seqFolder(seq)}/${table}/${partName(seq, k)}`;
+}
+
+/** A listing `startAfter` this key returns the staged parts of invocation `seq` and later, and none before. */
+export function stagedSeqStart(run: Run, unit: Unit, seq: number): string {
+  // `seq=00042` sorts before `seq=00042/…` and after every key of `seq=00041/…`.
+  return `${stagingPrefix(run, unit)}${seqFolder(seq)}`;
+}
+
+function seqFolder(seq: number): string {
+  return `seq=${String(seq).padStart(5, '0')}`;
+}
+
+/** The table and the part name of a staged part key (`…/seq=…/<table>/<name>`), or undefined for other keys. */
+export function stagedPartOf(stagingKey: string, prefix: string): { table: string; name: string } | undefined {
+  const segs = stagingKey.slice(prefix.length).split('/');
+  const name = segs.at(-1);
+  const table = segs.at(-2);
+  if (!name || !table || seqOfPart(name) === undefined) return undefined;
+  return { table, name };
 }
 
 export function partName(seq: number, k: number): string {

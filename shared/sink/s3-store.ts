@@ -8,7 +8,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
 import { StorageError } from '../errors.ts';
-import type { BlobStore } from './store.ts';
+import type { BlobStore, ListOptions } from './store.ts';
 
 /**
  * An S3 bucket (and optional key prefix). Parts are streamed with multipart upload, so memory is bounded
@@ -50,13 +50,18 @@ export class S3Store implements BlobStore {
     }
   }
 
-  async list(prefix: string): Promise<string[]> {
+  async list(prefix: string, options: ListOptions = {}): Promise<string[]> {
     const out: string[] = [];
     let token: string | undefined;
     try {
       do {
         const r = await this.s3.send(
-          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken: token }),
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: this.prefix + prefix,
+            ContinuationToken: token,
+            ...(options.startAfter !== undefined ? { StartAfter: this.prefix + options.startAfter } : {}),
+          }),
         );
         for (const o of r.Contents ?? []) if (o.Key) out.push(o.Key.slice(this.prefix.length));
         token = r.IsTruncated ? r.NextContinuationToken : undefined;

@@ -10,6 +10,8 @@ import {
   publishedUnitPrefix,
   seqOfPart,
   stagedPartKey,
+  stagedPartOf,
+  stagedSeqStart,
   stagingPrefix,
 } from './layout.ts';
 
@@ -135,7 +137,8 @@ export class InvocationWriter {
  * crashed or timed out before returning its checkpoint. Their rows will be written again.
  */
 export async function discardStagedFrom(store: BlobStore, run: Run, unit: Unit, seq: number): Promise<number> {
-  const keys = (await store.list(stagingPrefix(run, unit))).filter((k) => (seqOfPart(k) ?? -1) >= seq);
+  // Listed from invocation `seq` on (S3 StartAfter), not the unit's whole staging: one request at any seq.
+  const keys = (await store.list(stagingPrefix(run, unit), { startAfter: stagedSeqStart(run, unit, seq) })).filter((k) => (seqOfPart(k) ?? -1) >= seq);
   await store.delete(keys);
   return keys.length;
 }
@@ -157,9 +160,9 @@ export async function promoteUnit(
   const staged = await store.list(prefix);
   const published = new Set<string>();
   for (const key of staged) {
-    const [table, name] = key.slice(prefix.length).split('/');
-    if (!table || !name) continue;
-    const dst = publishedPartKey(run, unit, table, name);
+    const part = stagedPartOf(key, prefix);
+    if (!part) continue;
+    const dst = publishedPartKey(run, unit, part.table, part.name);
     await store.copy(key, dst);
     published.add(dst);
   }

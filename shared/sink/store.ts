@@ -14,12 +14,20 @@ export interface BlobStore {
   readonly location: string;
   /** Stream `body` to `key`. The object appears whole or not at all. */
   write(key: string, body: Readable): Promise<void>;
-  /** Keys under `prefix`, sorted. */
-  list(prefix: string): Promise<string[]>;
+  /**
+   * Keys under `prefix`, sorted. With `startAfter` (a full key or any string), only the keys after it in
+   * byte order: S3's `StartAfter`, so a listing can skip what it already knows without reading it.
+   */
+  list(prefix: string, options?: ListOptions): Promise<string[]>;
   read(key: string): Promise<Buffer>;
   readStream(key: string): Promise<Readable>;
   copy(from: string, to: string): Promise<void>;
   delete(keys: readonly string[]): Promise<void>;
+}
+
+export interface ListOptions {
+  /** List only the keys that sort after this one (byte order, as S3 does). */
+  readonly startAfter?: string;
 }
 
 /** A folder on disk. Writes go to a temporary name and are renamed into place. */
@@ -47,7 +55,7 @@ export class LocalStore implements BlobStore {
     }
   }
 
-  async list(prefix: string): Promise<string[]> {
+  async list(prefix: string, options: ListOptions = {}): Promise<string[]> {
     // List the deepest existing folder of the prefix, then filter by the full prefix.
     const dirKey = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
     const start = dirKey ? this.path(dirKey) : this.root;
@@ -70,7 +78,9 @@ export class LocalStore implements BlobStore {
       }
     };
     await walk(start);
-    return out.sort();
+    const { startAfter } = options;
+    out.sort();
+    return startAfter === undefined ? out : out.filter((k) => k > startAfter);
   }
 
   async read(key: string): Promise<Buffer> {
