@@ -304,13 +304,13 @@ export async function publish(
   watermarks: WatermarkLocation = localWatermarks(store),
 ): Promise<{ files: number; stats: Stats }> {
   const marker = doneMarkerKey(run, unit);
-  const found = await store.list(marker);
-  if (!found.includes(marker)) {
+  const body = await store.readIfExists(marker);
+  if (!body) {
     throw new StorageError(
       `unit ${unitId(unit)} of run ${run.id} has not completed (no ${marker} in ${store.location}); its previous snapshot is kept. Collect it to completion first.`,
     );
   }
-  const parsed = StatsSchema.safeParse(JSON.parse((await store.read(marker)).toString('utf8')));
+  const parsed = StatsSchema.safeParse(JSON.parse(body.toString('utf8')));
   if (!parsed.success) throw new StorageError(`${marker} in ${store.location} is not a completion marker this version wrote; collect the unit again.`);
   const stats = parsed.data;
   // The audit-log watermark moves with the files: after they are in place, before staging is cleared.

@@ -66,10 +66,11 @@ export function stagedWatermarkKey(run: Run, unit: Unit): string {
 }
 
 async function readRecord(store: BlobStore, key: string, what: string): Promise<Watermark | undefined> {
-  if (!(await store.list(key)).includes(key)) return undefined;
+  const body = await store.readIfExists(key);
+  if (!body) return undefined;
   let raw: unknown;
   try {
-    raw = JSON.parse((await store.read(key)).toString('utf8'));
+    raw = JSON.parse(body.toString('utf8'));
   } catch (e) {
     throw new StorageError(`${what} ${store.location}/${key} is not JSON (${(e as Error).message}); delete it and the next run backfills again.`, { cause: e });
   }

@@ -20,6 +20,8 @@ export interface BlobStore {
    */
   list(prefix: string, options?: ListOptions): Promise<string[]>;
   read(key: string): Promise<Buffer>;
+  /** The object, or undefined when there is none: one request, where `list` then `read` would take two. */
+  readIfExists(key: string): Promise<Buffer | undefined>;
   readStream(key: string): Promise<Readable>;
   copy(from: string, to: string): Promise<void>;
   delete(keys: readonly string[]): Promise<void>;
@@ -85,6 +87,15 @@ export class LocalStore implements BlobStore {
 
   async read(key: string): Promise<Buffer> {
     return readFile(this.path(key));
+  }
+
+  async readIfExists(key: string): Promise<Buffer | undefined> {
+    try {
+      return await readFile(this.path(key));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new StorageError(`could not read ${this.path(key)}: ${(e as Error).message}`, { cause: e });
+    }
   }
 
   async readStream(key: string): Promise<Readable> {

@@ -46,11 +46,23 @@ function parseSiteInput(event: unknown, what: string): SiteInput {
   return parsed.data;
 }
 
-/** The first unit of the site with work left in this execution, and the counts of the settled ones. */
+/**
+ * The first unit of the site with work left in this execution, and the counts of the settled ones. A child goes
+ * through its site's units in order and a unit it settled stays settled, so the scan starts at the step's unit
+ * (one record read per step, not one per unit of the site); only the last scan, which counts, reads them all.
+ */
 async function current(input: SiteInput, state: BlobStore): Promise<{ index: number; unit: Unit; standing: Extract<UnitStanding, { kind: 'todo' }> } | Pick<Step, 'published' | 'failed' | 'skipped'>> {
-  const counts = { published: 0, failed: 0, skipped: 0 };
-  for (const [index, unit] of input.site.units.entries()) {
+  const units = input.site.units;
+  const seen = new Map<number, UnitStanding>();
+  for (let index = Math.max(0, input.step.unit); index < units.length; index++) {
+    const unit = units[index] as Unit;
     const s = standing(input.run, input.force, await readUnitState(state, input.run.date, unit));
+    if (s.kind === 'todo') return { index, unit, standing: s };
+    seen.set(index, s);
+  }
+  const counts = { published: 0, failed: 0, skipped: 0 };
+  for (const [index, unit] of units.entries()) {
+    const s = seen.get(index) ?? standing(input.run, input.force, await readUnitState(state, input.run.date, unit));
     if (s.kind === 'todo') return { index, unit, standing: s };
     if (s.kind === 'skipped') counts.skipped++;
     else counts[s.status]++;

@@ -12,10 +12,11 @@ import { UnitStateSchema, type UnitState } from './schemas.ts';
  * and written whole. A BlobStore, so the local run and the tests use a folder or moto like the data.
  */
 export async function readJson<S extends z.ZodType>(store: BlobStore, key: string, schema: S): Promise<z.infer<S> | undefined> {
-  if (!(await store.list(key)).includes(key)) return undefined;
+  const body = await store.readIfExists(key);
+  if (!body) return undefined;
   let raw: unknown;
   try {
-    raw = JSON.parse((await store.read(key)).toString('utf8'));
+    raw = JSON.parse(body.toString('utf8'));
   } catch (e) {
     throw new StorageError(`${store.location}${key} is not JSON (${(e as Error).message}); delete it to start that part of the run over.`, { cause: e });
   }

@@ -250,11 +250,15 @@ function execute(input: Record<string, unknown>, runId: string, faults: Faults =
       const n = (invocations.get(id) ?? 0) + 1;
       if (id) invocations.set(id, n);
       if (id && id === faults.abortUnit && n >= (faults.abortAt ?? 1) && !aborted) {
+        // Hold this unit's step until the other unit (another site's child, running beside it) has published, so the
+        // stop lands mid-way through this unit whichever child is faster on the machine, never after its last step.
         const other = faults.abortAfterPublished;
-        if (!other || (await readUnitState(new S3Store(s3, bucket), input.run.date, other))?.status === 'published') {
-          aborted = true;
-          execution?.abort();
+        for (let waited = 0; other && (await readUnitState(new S3Store(s3, bucket), input.run.date, other))?.status !== 'published'; waited += 50) {
+          if (waited > 300_000) throw new Error(`test harness: ${unitId(other)} did not publish within 5 minutes while ${id} waited for it`);
+          await new Promise((r) => setTimeout(r, 50));
         }
+        aborted = true;
+        execution?.abort();
       }
       const result = await call();
       if (id && id === faults.killUnit && n === faults.killAt) {
