@@ -26,7 +26,7 @@ follows it and prints the run summary; exits 1 if the run failed. A unit already
 collected again unless --force; an interrupted run of the date resumes each unit from its stored checkpoint.
 One run per snapshot date at a time: while an execution collects the date, sync names it and starts nothing (exit 1).
 --rerun <ARN> starts a new run with a finished run's date and selection: it collects only the units that did not
-publish (Step Functions' own redrive of a run that ended in 'Run failed' restarts that Fail state only).
+publish (as Step Functions' Redrive of a run that ended in 'Run failed' does, within that execution).
 The state machine is found by name from the config (aws.stackName), or given by --state-machine-arn or
 COLLECTOR_STATE_MACHINE_ARN. Config: --config, else COLLECTOR_CONFIG, else collector.config.example.json.`;
 

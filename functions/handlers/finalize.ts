@@ -10,6 +10,7 @@ import { finalizeRun, tallyRound } from '../../shared/workflow/finalize.ts';
 import type { FinalizeOutput, Round, Step } from '../../shared/workflow/schemas.ts';
 import { releaseRunLock } from '../../shared/workflow/run-lock.ts';
 import { FinalizeInputSchema } from '../../shared/workflow/schemas.ts';
+import { redriveFailedUnits } from '../../shared/workflow/redrive.ts';
 import { sitePublish } from '../../shared/workflow/site.ts';
 import type { MetricsSink } from '../../shared/workflow/metrics.ts';
 import { moduleFor } from '../index.ts';
@@ -25,7 +26,7 @@ const Env = z.object({
 });
 
 /** The Task states that invoke this Lambda. */
-const ActionSchema = z.object({ action: z.enum(['publish', 'tally', 'finalize']).default('finalize') });
+const ActionSchema = z.object({ action: z.enum(['publish', 'tally', 'finalize', 'redrive']).default('finalize') });
 
 /** Clients a test may inject (moto_server); built per invocation otherwise. */
 export interface FinalizeHandlerDeps {
@@ -42,7 +43,8 @@ export interface FinalizeHandlerDeps {
  * child as soon as the unit completes); `tally` reads a Distributed Map round's results from S3 and plans the
  * next round; `finalize` writes the run manifest from the unit records (and with the stack's `parquet` option
  * converts the date to Parquet with Athena), releases the date's run lock, and returns the counts the state machine
- * uses to fail the run when a unit failed. The access report is the report Lambda's (functions/handlers/report.ts).
+ * uses to fail the run when a unit failed; `redrive` ends such a run with UnitsFailed, and on a Step Functions
+ * redrive of it plans one more round over the failed units (shared/workflow/redrive.ts). The access report is the report Lambda's (functions/handlers/report.ts).
  */
 export function createFinalizeHandler(deps: FinalizeHandlerDeps = {}) {
   return async (event: unknown): Promise<FinalizeOutput | Round | Step> => {
@@ -67,6 +69,8 @@ export function createFinalizeHandler(deps: FinalizeHandlerDeps = {}) {
         return sitePublish(event, { state, store, moduleFor, log, metrics });
       case 'tally':
         return tallyRound(event, { state, log });
+      case 'redrive':
+        return redriveFailedUnits(event, { state, log });
       case 'finalize':
         break;
     }

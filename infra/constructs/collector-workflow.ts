@@ -7,7 +7,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { Unit } from '../../shared/config.ts';
-import { MAP_RESULTS_PREFIX, STATE, STATE_PREFIX, UNITS_FAILED_ERROR } from '../../shared/workflow/names.ts';
+import { MAP_RESULTS_PREFIX, STATE, STATE_PREFIX } from '../../shared/workflow/names.ts';
 import { requireInt, requireProp } from './validate.ts';
 
 /** Lambda service errors and throttling: safe to retry, the invocation did not run (or was rejected). */
@@ -272,7 +272,22 @@ export class CollectorWorkflow extends Construct {
     });
     report.addRetry(serviceRetry);
 
-    const runFailed = new sfn.Fail(this, 'RunFailed', { stateName: STATE.runFailed, error: UNITS_FAILED_ERROR, causePath: '$.finalize.message' });
+    // Not a Fail state: a redrive restarts the state that failed, and a Fail state would only fail again. This Task
+    // fails the run (UnitsFailed) on the original attempt; on a redrive it returns one more round over the failed
+    // units' sites, so "Redrive" collects exactly those (shared/workflow/redrive.ts).
+    const runFailed = new tasks.LambdaInvoke(this, 'RunFailed', {
+      stateName: STATE.runFailed,
+      lambdaFunction: props.finalizeFunction,
+      payload: sfn.TaskInput.fromObject({
+        action: 'redrive',
+        ...round,
+        redriveCount: sfn.JsonPath.numberAt('$$.Execution.RedriveCount'),
+        message: sfn.JsonPath.stringAt('$.finalize.message'),
+      }),
+      outputPath: '$.Payload',
+      retryOnServiceExceptions: false,
+    });
+    runFailed.addRetry(serviceRetry);
     const runSucceeded = new sfn.Succeed(this, 'RunSucceeded', { stateName: STATE.runSucceeded, outputPath: '$.finalize' });
     const anyFailed = new sfn.Choice(this, 'AnyFailed', { stateName: STATE.anyFailed })
       .when(sfn.Condition.numberGreaterThan('$.finalize.failed', 0), runFailed)
@@ -286,6 +301,7 @@ export class CollectorWorkflow extends Construct {
     plan.next(map);
     map.next(tally);
     tally.next(more);
+    runFailed.next(more);
     finalize.next(report);
     report.next(anyFailed);
 

@@ -11,7 +11,7 @@ import { UnitSecrets } from '../../infra/constructs/unit-secrets.ts';
 import type { Config } from '../../shared/config.ts';
 import { emptyStats } from '../../shared/contract.ts';
 import { loadQuestions } from '../../shared/sql/questions.ts';
-import { MAP_RESULTS_PREFIX, STATE, UNITS_FAILED_ERROR } from '../../shared/workflow/names.ts';
+import { MAP_RESULTS_PREFIX, STATE } from '../../shared/workflow/names.ts';
 import { dataBucketId, exampleConfig, onlyResource, stateMachineDefinition, synthStack, testApp } from './support/synth.ts';
 
 type Json = Record<string, unknown>;
@@ -403,7 +403,19 @@ describe('state machine', () => {
       Choices: [{ Variable: '$.finalize.failed', NumericGreaterThan: 0, Next: STATE.runFailed }],
       Default: STATE.runSucceeded,
     });
-    expect(s[STATE.runFailed]).toEqual({ Type: 'Fail', Error: UNITS_FAILED_ERROR, CausePath: '$.finalize.message' });
+    // A Task, not a Fail state, so that a redrive (which restarts the failed state) collects the failed units again:
+    // it fails the run with UnitsFailed unless $$.Execution.RedriveCount is new, then loops to another round.
+    expect(s[STATE.runFailed]).toMatchObject({
+      Type: 'Task',
+      Parameters: {
+        Payload: { action: 'redrive', 'redriveCount.$': '$$.Execution.RedriveCount', 'message.$': '$.finalize.message', 'itemsKey.$': '$.itemsKey', 'round.$': '$.round' },
+        FunctionName: expect.stringMatching(new RegExp(`:function:${fnIdOf('finalize')}$`)),
+      },
+      OutputPath: '$.Payload',
+      Retry: [serviceRetry],
+      Next: STATE.more,
+    });
+    expect(s[STATE.runFailed]?.Catch).toBeUndefined();
     // No null in any payload (CDK would drop it and a later path would fail with States.Runtime); ResultPath null discards.
     expect(JSON.stringify(def).replaceAll('"ResultPath":null', '')).not.toContain('null');
   });

@@ -517,7 +517,7 @@ describe('synthesized workflow (parent + child per site), run locally', { timeou
     expect(FinalizeSummarySchema.parse(await next.result)).toMatchObject({ status: 'succeeded', published: 0, skipped: 1 });
   });
 
-  it('running the failed date again, once the cause is fixed, re-collects only the failed unit (what a redrive of the run is for)', async () => {
+  it('running the failed date again, once the cause is fixed, re-collects only the failed unit (what sync --rerun does)', async () => {
     const date = '2026-11-27'; // the first test's run: globex/C failed (revoked token), the others published
     const C = unitOf('C');
     await secrets.send(new PutSecretValueCommand({ SecretId: C.auth.secretName, SecretString: JSON.stringify({ email: DEFAULT_CREDENTIALS.email, apiToken: DEFAULT_CREDENTIALS.apiToken }) }));
@@ -525,6 +525,31 @@ describe('synthesized workflow (parent + child per site), run locally', { timeou
     const out = FinalizeSummarySchema.parse(await rerun.result);
     expect(out).toMatchObject({ status: 'succeeded', published: 1, failed: 0, skipped: 5 });
     expect([...rerun.invocations.keys()]).toEqual([unitId(C)]);
+    await expectTruth('C', date);
+  });
+
+  it('redriving a run that ended with a failed unit collects only that unit again and the run succeeds', async () => {
+    // Prepare: globex/C's token is revoked for this date's run; the five other units publish.
+    const date = '2026-11-26';
+    const C = unitOf('C');
+    const put = (apiToken: string) => secrets.send(new PutSecretValueCommand({ SecretId: C.auth.secretName, SecretString: JSON.stringify({ email: DEFAULT_CREDENTIALS.email, apiToken }) }));
+    await put('revoked-token-0000');
+    const run = execute({ date }, 'exec-redriven');
+    const error = await run.result.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(((error as ExecutionError).cause as Error).name).toBe(UNITS_FAILED_ERROR);
+    expect((await manifestOf('exec-redriven', date)).totals).toMatchObject({ units: 6, published: 5, failed: 1 });
+    const before = new Map(run.invocations);
+    // Act: the cause is fixed and the execution redriven (it continues at the state that failed, 'Run failed').
+    await put(DEFAULT_CREDENTIALS.apiToken);
+    const out = FinalizeSummarySchema.parse(await run.redrive());
+    // Assess: only C was invoked again; the run's manifest now has every unit published; C equals ground truth.
+    const again = [...run.invocations].filter(([id, n]) => n > (before.get(id) ?? 0)).map(([id]) => id);
+    expect(again).toEqual([unitId(C)]);
+    expect(out).toMatchObject({ status: 'succeeded', published: 6, failed: 0 });
+    expect((await manifestOf('exec-redriven', date)).totals).toMatchObject({ units: 6, published: 6, failed: 0 });
     await expectTruth('C', date);
   });
 

@@ -56,6 +56,11 @@ export interface LocalExecution {
   abort(): void;
   /** Resolves when every handler call that was in flight has settled (a stopped execution's Lambda runs to its end). */
   settled(): Promise<void>;
+  /**
+   * Redrive the failed execution (Step Functions RedriveExecution): continue it from the state that failed, with the
+   * input that state had and `$$.Execution.RedriveCount` one higher. `result` then follows the redriven attempt.
+   */
+  redrive(): Promise<unknown>;
   retried: string[];
   /** Errors the simulated Distributed Map itself raised (the parent's Catch then goes on without its results). */
   mapErrors: string[];
@@ -230,28 +235,45 @@ export function runLocalWorkflow(input: Json, executionName: string, opts: Local
     return { MapRunArn: `arn:aws:states:us-east-1:123456789012:mapRun:${mapRunId}`, ResultWriterDetails: { Bucket: writer.Parameters.Bucket, Key: `${prefix}/manifest.json` } };
   };
 
-  const sm = new StateMachine(def as unknown as StateMachineDefinition, { validationOptions: { checkArn: true, checkPaths: true } });
   const executionArn = `arn:aws:states:us-east-1:123456789012:execution:collect:${executionName}`;
-  const ex = sm.run(input, {
-    context: { Execution: { Name: executionName, StartTime: '2026-11-27T03:00:00.000Z', Id: executionArn } },
-    overrides: {
-      retryIntervalOverrides: { [STATE.plan]: 0, [STATE.tally]: 0, [STATE.finalize]: 0, [STATE.report]: 0 },
-      taskResourceLocalHandlers: {
-        [STATE.plan]: lambda(opts.plan),
-        [mapName]: distributedMap,
-        [STATE.tally]: lambda(opts.finalize),
-        [STATE.finalize]: lambda(opts.finalize),
-        [STATE.report]: lambda(opts.report),
+  const handlers = {
+    [STATE.plan]: lambda(opts.plan),
+    [mapName]: distributedMap,
+    [STATE.tally]: lambda(opts.finalize),
+    [STATE.finalize]: lambda(opts.finalize),
+    [STATE.report]: lambda(opts.report),
+    [STATE.runFailed]: lambda(opts.finalize),
+  };
+  // The last state the parent entered, with its input: where a redrive continues when the execution failed.
+  let lastEntered: { name: string; input: Json } | undefined;
+  const start = (definition: typeof def, stateInput: Json, redriveCount: number) => {
+    // A redrive's copy differs from the validated definition only in StartAt, which leaves the states before it
+    // unreachable (asl-validator refuses that): it is not validated again.
+    const validationOptions = redriveCount ? { noValidate: true } : { checkArn: true, checkPaths: true };
+    const sm = new StateMachine(definition as unknown as StateMachineDefinition, { validationOptions });
+    const ex = sm.run(stateInput, {
+      context: { Execution: { Name: executionName, StartTime: '2026-11-27T03:00:00.000Z', Id: executionArn, RedriveCount: redriveCount } },
+      overrides: {
+        retryIntervalOverrides: { [STATE.plan]: 0, [STATE.tally]: 0, [STATE.finalize]: 0, [STATE.report]: 0, [STATE.runFailed]: 0 },
+        taskResourceLocalHandlers: handlers,
       },
-    },
-  });
-  const events = (async () => {
-    for await (const e of ex.eventLogs) track(parentMetrics, mapName, e as never, retried);
-  })();
-  const result = ex.result.finally(() => events);
+    });
+    const events = (async () => {
+      for await (const e of ex.eventLogs) {
+        const ev = e as { type: string; state?: { name: string; input?: unknown } };
+        if (ev.type === 'StateEntered' && ev.state) lastEntered = { name: ev.state.name, input: structuredClone(ev.state.input) as Json };
+        track(parentMetrics, mapName, e as never, retried);
+      }
+    })();
+    return { ex, result: ex.result.finally(() => events) };
+  };
+  let current = start(def, input, 0);
+  let redrives = 0;
   return {
     executionArn,
-    result,
+    get result() {
+      return current.result;
+    },
     parent: parentMetrics,
     children,
     retried,
@@ -259,10 +281,18 @@ export function runLocalWorkflow(input: Json, executionName: string, opts: Local
     abort() {
       aborted = true;
       for (const c of running) c.abort();
-      ex.abort();
+      current.ex.abort();
     },
     async settled() {
       while (inflight.size) await Promise.allSettled([...inflight]);
+    },
+    redrive() {
+      // RedriveExecution: "continues the failed execution from the unsuccessful step and uses the same input", with
+      // $$.Execution.RedriveCount one higher. Simulated by starting the same definition at the state that failed.
+      if (!lastEntered) throw new Error('redrive: the execution never entered a state');
+      aborted = false;
+      current = start({ ...def, StartAt: lastEntered.name }, lastEntered.input, ++redrives);
+      return current.result;
     },
   };
 }
