@@ -608,10 +608,14 @@ export function generateModel(opts: AdminTenantOptions): AdminModel {
       vanishing: false,
     };
   });
-  // Groups deleted between groups/search and their role-assignments request: taken from the end.
-  for (let k = 0, g = groups.length - 1; k < clampInt(opts.vanishingGroups, 0, 0) && g >= SPECIAL_GROUPS.length; k++, g -= 3) {
+  // Groups deleted between groups/search and their role-assignments request: taken from the end, among groups
+  // with role assignments (a client asks no role assignments of a group whose counts.resources is 0).
+  for (let k = 0, g = groups.length - 1; k < clampInt(opts.vanishingGroups, 0, 0) && g >= SPECIAL_GROUPS.length; g--) {
     const rec = groups[g];
-    if (rec) rec.vanishing = true;
+    if (!rec || rec.roleAssignments.length === 0) continue;
+    rec.vanishing = true;
+    k++;
+    g -= 2;
   }
 
   // Inverse index: groups of each user, ascending group index.
