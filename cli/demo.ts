@@ -23,6 +23,9 @@ import {
   type ProductSim,
   type Simulator,
 } from '../simulator/index.ts';
+import { adminEventsTruth } from '../simulator/admin-events.ts';
+import { confluenceAuditTruth } from '../simulator/confluence-audit.ts';
+import { jiraAuditTruth } from '../simulator/jira-audit.ts';
 import { runCollect } from './collect.ts';
 import { ALL_TABLES } from '../functions/index.ts';
 import { formatSummary } from './summary.ts';
@@ -31,6 +34,13 @@ import { formatSummary } from './summary.ts';
 function withObjectTypes(t: ReturnType<typeof assetsTenant>, types: readonly string[]): DemoProduct['tenant'] {
   return Object.assign(Object.create(t) as typeof t, { groundTruth: () => t.groundTruth(types), minimumRequests: () => t.minimumRequests(types) });
 }
+
+/** A tenant's truth with its audit table added: every event of its log (all within the first collection's backfill). */
+function withAudit<T extends DemoProduct['tenant']>(t: T, table: string, rows: () => Record<string, unknown>[]): T {
+  return Object.assign(Object.create(t) as T, { groundTruth: () => ({ ...t.groundTruth(), [table]: rows() }) });
+}
+
+const DAY_MS = 86_400_000;
 
 /** One simulated product of the demo organization. */
 interface DemoProduct {
@@ -57,24 +67,32 @@ async function main(): Promise<number> {
   // Jira Data Center writes the Jira tables (deployment = data-center), so it gets an org of its own here.
   const orgOf = (p: Product) => (p === 'jira-dc' || p === 'confluence-dc' ? 'demo-dc' : org);
   const date = new Date().toISOString().slice(0, 10);
-  const admin = adminTenant({ seed: 7, users: 3000, groups: 120, memberships: 9000, sites: 2, vanishingUsers: 1, vanishingGroups: 1 });
+  // Audit logs: background activity over the 28 days before the demo starts, inside the first collection's
+  // 30-day backfill (--audit-backfill-days), about what an organization of this size logs: Jira ~50 records a
+  // day, Confluence ~30, the organization ~20.
+  const auditUntil = Date.now() - 60_000;
+  const audit = (perDay: number) => ({ background: { count: 28 * perDay, days: 28, until: auditUntil } });
+  const everything = [auditUntil - 29 * DAY_MS, auditUntil] as const;
+  const admin = adminTenant({ seed: 7, users: 3000, groups: 120, memberships: 9000, sites: 2, vanishingUsers: 1, vanishingGroups: 1, audit: audit(20) });
   // One organization, one population: the directory's accounts with access to the first site's Jira and
   // Confluence and to Bitbucket are those products' people (the rest of each product's users exist only
   // there), and a few accounts suspended or deactivated in the directory are still active in the products.
   // Bitbucket takes 250 of its ~440: with all of them nearly every Bitbucket user would be a directory account.
   const people = (product: 'jira' | 'confluence' | 'bitbucket', limit?: number) => directoryPeople(admin.model, { product, stillActive: 5, limit });
+  const jira = jiraTenant({ seed: 7, users: 5000, groups: 200, memberships: 20_000, projects: 60, vanishingGroups: 2, vanishingProjects: 1, people: people('jira'), audit: audit(50) });
+  const confluence = confluenceTenant({ seed: 7, users: 3000, groups: 120, memberships: 9000, spaces: 80, vanishingGroups: 1, vanishingSpaces: 1, people: people('confluence'), audit: audit(30) });
   const jsmOps = jsmOpsTenant({ seed: 7, vanishingTeams: 1 });
   const products: DemoProduct[] = [
     {
       product: 'jira',
       describe: 'Jira Cloud: 5,000 users (about half of them directory accounts), 200 groups, 20,000 memberships, 60 projects',
-      tenant: jiraTenant({ seed: 7, users: 5000, groups: 200, memberships: 20_000, projects: 60, vanishingGroups: 2, vanishingProjects: 1, people: people('jira') }),
+      tenant: withAudit(jira, 'jira_audit_records', () => jiraAuditTruth(jira.audit, ...everything)),
       auth: 'basic',
     },
     {
       product: 'confluence',
       describe: 'Confluence Cloud: 3,000 users (about half of them directory accounts), 120 groups, 9,000 memberships, 80 spaces',
-      tenant: confluenceTenant({ seed: 7, users: 3000, groups: 120, memberships: 9000, spaces: 80, vanishingGroups: 1, vanishingSpaces: 1, people: people('confluence') }),
+      tenant: withAudit(confluence, 'confluence_audit_records', () => confluenceAuditTruth(confluence.audit, ...everything)),
       auth: 'basic',
     },
     {
@@ -89,7 +107,7 @@ async function main(): Promise<number> {
     {
       product: 'admin',
       describe: 'Organization directory (Admin API): 3,000 accounts, 120 groups, 9,000 memberships',
-      tenant: admin,
+      tenant: withAudit(admin, 'admin_audit_events', () => adminEventsTruth(admin.audit, ...everything)),
       auth: 'bearer',
       extraArgs: () => ['--org-id', admin.model.orgId],
     },

@@ -472,7 +472,12 @@ export function adminStreams(orgId: string, options: AdminOptions = {}): readonl
         resource_count: g.counts?.resources ?? null,
       }),
     ],
-    childKey: (g) => groupIdOf(g.id),
+    // Why skip some groups: "Search for groups in an organization" documents `counts.resources` (expand) as "The
+    // number of resources the group has roles assigned to, linked to the directories the requestor can manage"
+    // (`#/components/schemas/GroupCounts`), the directories `-` asks for. A group counting 0 has no role
+    // assignment to list, so "Get group role assignments" is asked only of the others (about 2,000 of 5,000
+    // requests saved at L). Without the count (expand not honoured) the group is asked, as before.
+    childKey: (g) => (g.counts?.resources === 0 ? undefined : groupIdOf(g.id)),
     children: [groupRoles],
   });
 

@@ -44,6 +44,8 @@ import { id, str, bool, int } from '../shared/schema/fields.ts';
 //   user (account_id rule above, from the expanded holder.user), the group name, or the parameter (role id,
 //   application key, field id).
 // - jira_application_roles: DC roles list groups by name only (no groupDetails), so group_id is the name too.
+// - jira_issue_security_*: not collected; no Data Center counterpart of Cloud's level-member listings could be
+//   checked (README, "Tables", the issue security paragraph).
 
 /** Page sizes asked for. */
 export const JIRA_DC_PAGE_SIZES = {

@@ -323,6 +323,12 @@ export class AdminUsers {
     return MEMBERSHIP_STATUS[this.membership[i] ?? 0] ?? 'active';
   }
 
+  /** Suspends (`suspended`) or restores (`active`) the account's membership: simulator/admin-events.ts logs it. */
+  setMembershipStatus(i: number, status: 'active' | 'suspended'): void {
+    if (i < 0 || i >= this.count) throw new RangeError(`admin: no account ${i}`);
+    this.membership[i] = MEMBERSHIP_STATUS.indexOf(status);
+  }
+
   /** The composite status (`#/components/schemas/Status`). A closed account is reported as deactivated. */
   status(i: number): AdminStatus {
     if ((this.flags[i] ?? 0) & F_FOR_DELETION) return 'for_deletion';
@@ -608,10 +614,14 @@ export function generateModel(opts: AdminTenantOptions): AdminModel {
       vanishing: false,
     };
   });
-  // Groups deleted between groups/search and their role-assignments request: taken from the end.
-  for (let k = 0, g = groups.length - 1; k < clampInt(opts.vanishingGroups, 0, 0) && g >= SPECIAL_GROUPS.length; k++, g -= 3) {
+  // Groups deleted between groups/search and their role-assignments request: taken from the end, among groups
+  // with role assignments (a client asks no role assignments of a group whose counts.resources is 0).
+  for (let k = 0, g = groups.length - 1; k < clampInt(opts.vanishingGroups, 0, 0) && g >= SPECIAL_GROUPS.length; g--) {
     const rec = groups[g];
-    if (rec) rec.vanishing = true;
+    if (!rec || rec.roleAssignments.length === 0) continue;
+    rec.vanishing = true;
+    k++;
+    g -= 2;
   }
 
   // Inverse index: groups of each user, ascending group index.
@@ -696,6 +706,36 @@ export function generateModel(opts: AdminTenantOptions): AdminModel {
     vanishing,
     forbidden: new Set(opts.forbidden ?? []),
   };
+}
+
+/**
+ * Adds user `u` to group `g` (`member` true) or removes it, keeping the per-user index in step; false when
+ * nothing changed. Rebuilds the index (O(memberships)): meant for the few changes a test makes between two
+ * collections (simulator/admin-events.ts logs each one).
+ */
+export function setGroupMember(model: AdminModel, g: AdminGroupRecord, u: number, member: boolean): boolean {
+  if (u < 0 || u >= model.users.count) throw new RangeError(`admin: no account ${u}`);
+  const has = g.members.includes(u);
+  if (has === member) return false;
+  g.members = member ? Int32Array.from([...g.members, u]).sort() : g.members.filter((m) => m !== u);
+  const count = model.users.count;
+  const start = new Int32Array(count + 1);
+  for (const x of model.groups) for (const m of x.members) start[m + 1] = (start[m + 1] ?? 0) + 1;
+  for (let i = 0; i < count; i++) start[i + 1] = (start[i + 1] ?? 0) + (start[i] ?? 0);
+  const total = start[count] ?? 0;
+  const index = new Int32Array(total);
+  const fill = start.slice(0, count);
+  for (const x of model.groups) {
+    for (const m of x.members) {
+      const at = fill[m] ?? 0;
+      index[at] = x.index;
+      fill[m] = at + 1;
+    }
+  }
+  model.userGroupStart = start;
+  model.userGroups = index;
+  model.membershipCount = total;
+  return true;
 }
 
 export function groupsOf(model: AdminModel, u: number): number[] {

@@ -141,8 +141,8 @@ export function groundTruth(model: AdminModel, apiTokens: 'managed' | 'active' |
 /**
  * Requests a perfect client needs at the maximum page sizes, with no faults: organization + directories
  * pages (100) + domains pages (server page size) + workspaces pages (1000) + policies pages (server page
- * size) + groups/search pages (100) + per group its role-assignments pages (100; a 404 for each vanishing
- * group) + users/search pages (100, memberships and product access included) + the API token listing's
+ * size) + groups/search pages (100) + per group with resources (counts.resources > 0) its role-assignments
+ * pages (100; a 404 for each vanishing group) + users/search pages (100, memberships and product access included) + the API token listing's
  * pages (server page size) or, when it is refused, that refused request + the managed accounts' users/search
  * pages (100) + one API token request per managed, not closed account (a 404 for each vanishing one) +
  * service account pages and, per service account, its token and OAuth client pages (a refusal is one request).
@@ -156,7 +156,8 @@ export function minimumRequests(model: AdminModel, apiTokens: 'managed' | 'activ
   n += pages(model.workspaces.length, WORKSPACES_MAX);
   n += pages(model.policies.length, model.v1PageSize);
   n += pages(model.groups.length, V2_MAX);
-  for (const g of model.groups) n += g.vanishing ? 1 : pages(g.roleAssignments.length, V2_MAX);
+  // A group whose counts.resources is 0 is not asked for role assignments.
+  for (const g of model.groups) n += g.resources === 0 ? 0 : g.vanishing ? 1 : pages(g.roleAssignments.length, V2_MAX);
   n += pages(model.users.count, V2_MAX);
   if (apiTokens !== 'none') {
     if (!model.forbidden.has('org-api-tokens')) n += pages(listedTokens(model).length, model.accessPageSize);

@@ -163,6 +163,11 @@ describe('request economy', () => {
       });
       // Bearer only, and never the deprecated GET twins of the searches.
       const log = sim.requests();
+      // Role assignments are asked only of groups whose counts.resources is not 0 (the vanished ones included).
+      const asked = new Set(log.filter((r) => r.url.includes('/role-assignments')).map((r) => /groups\/([^/]+)\/role-assignments/.exec(r.url)?.[1]));
+      const withResources = tenant.model.groups.filter((g) => g.resources > 0).map((g) => g.id);
+      expect(withResources.length).toBeLessThan(tenant.model.groups.length);
+      expect([...asked].sort()).toEqual([...withResources].sort());
       expect(log.every((r) => r.authorization === 'bearer')).toBe(true);
       expect(log.some((r) => r.method === 'GET' && /\/(users|groups)(\?|$)/.test(r.url))).toBe(false);
     } finally {

@@ -7,7 +7,7 @@ import { LocalCatalog, type SqlRow } from '../../shared/sql/duckdb.ts';
 import { CHANGES_D1 as D1, CHANGES_D2 as D2, writeTwoSnapshotTenant, type TwoSnapshots } from '../support/access-changes-fixture.ts';
 
 // access_changes_explained on the changing tenant: the simulated admins change access between the two collections
-// and Jira and Confluence log each change (test/support/access-changes-fixture.ts).
+// and Jira, Confluence and the organization log each change (test/support/access-changes-fixture.ts).
 describe('access_changes_explained between two snapshots', () => {
   let dir: string;
   let catalog: LocalCatalog;
@@ -31,7 +31,7 @@ describe('access_changes_explained between two snapshots', () => {
 
   it('every change is explained, by exactly the event that caused it', () => {
     // Prepare
-    const want: Record<string, string> = { ...fx.events.roleRemoved, [fx.gainer]: fx.events.gainerJoined, [fx.spaceAdmin]: fx.events.spaceAdminGranted };
+    const want: Record<string, string> = { ...fx.events.roleRemoved, [fx.gainer]: fx.events.gainerJoined, [fx.spaceAdmin]: fx.events.spaceAdminGranted, [fx.orgGainer]: fx.events.orgGainerJoined };
     // Assess
     expect(new Set(rows.map(keyOf))).toEqual(new Set(changes.map(keyOf)));
     for (const r of rows) {
@@ -54,5 +54,21 @@ describe('access_changes_explained between two snapshots', () => {
   it('an event about the same person that changed no access explains nothing', () => {
     // Assess
     expect(rows.filter((r) => r.event_id === fx.events.unrelatedAboutGainer)).toEqual([]);
+  });
+
+  it('a change made in the organization directory is explained by the organization event that caused it', () => {
+    // Prepare
+    const joined = rows.filter((r) => r.account_id === fx.orgGainer);
+    // Assess
+    expect(joined.length).toBeGreaterThan(0);
+    expect(joined.map((r) => [r.product, r.change, r.event_source, r.event_id, r.action, r.matched_on])).toEqual(
+      joined.map(() => ['jira', 'added', 'admin_audit_events', fx.events.orgGainerJoined, 'user_added_to_group', 'group']),
+    );
+  });
+
+  it('organization events that changed no access (a group no site has, a suspension undone) explain nothing', () => {
+    // Assess
+    expect(fx.events.unrelatedOrg.length).toBe(3);
+    expect(rows.filter((r) => fx.events.unrelatedOrg.includes(String(r.event_id)))).toEqual([]);
   });
 });

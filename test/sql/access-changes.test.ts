@@ -15,13 +15,14 @@ describe('access_changes between two snapshots', () => {
   let before: ExpectedJiraPermission[];
   let after: ExpectedJiraPermission[];
   let gainer: string;
+  let orgGainer: string;
   let loser: string;
   let spaceAdmin: string;
   let changes: SqlRow[];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'access-changes-'));
-    ({ before, after, gainer, loser, spaceAdmin } = await writeTwoSnapshotTenant(dir));
+    ({ before, after, gainer, orgGainer, loser, spaceAdmin } = await writeTwoSnapshotTenant(dir));
     catalog = await LocalCatalog.open(dir, { tables: ALL_TABLES });
     changes = [...(await catalog.query(`SELECT * FROM access_changes WHERE from_dt = '${D1}' AND to_dt = '${D2}'`)).rows];
   });
@@ -53,7 +54,9 @@ describe('access_changes between two snapshots', () => {
     );
     expect(rows.some((r) => r.product === 'jira' && r.account_id === gainer && String(r.via).includes('project_role_group'))).toBe(true);
     expect(rows.some((r) => r.product === 'confluence' && r.account_id === spaceAdmin)).toBe(true);
-    expect(rows.every((r) => r.account_id === gainer || r.account_id === spaceAdmin)).toBe(true);
+    // The org gainer joined the same group through the organization directory.
+    expect(rows.some((r) => r.product === 'jira' && r.account_id === orgGainer && String(r.via).includes('project_role_group'))).toBe(true);
+    expect(rows.every((r) => r.account_id === gainer || r.account_id === orgGainer || r.account_id === spaceAdmin)).toBe(true);
   });
 
   it('lists what the Developers user lost, and nothing for a site not collected on the later date', () => {
