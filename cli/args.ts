@@ -39,3 +39,32 @@ export function parseCommandArgs<S extends z.ZodType>(
   }
   return r.data;
 }
+
+/** Where a command writes: its output and its messages (tests pass their own). */
+export interface CommandIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+/** The process's own stdout and stderr. */
+export const processIo: CommandIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
+
+/**
+ * A command's parsed arguments, or the exit code it stops with: 0 after printing the usage for `--help`, 2 after
+ * printing what is wrong with the arguments (the message already ends with the usage).
+ */
+export function argsOrExitCode<A extends { help: boolean }>(parse: (argv: readonly string[]) => A, argv: readonly string[], usage: string, io: CommandIo): A | number {
+  try {
+    const a = parse(argv);
+    if (!a.help) return a;
+    io.stdout(`${usage}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof HelpRequested) {
+      io.stdout(`${e.usage}\n`);
+      return 0;
+    }
+    io.stderr(`${(e as Error).message}\n`);
+    return 2;
+  }
+}
