@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
 import { ConfigError } from '../shared/errors.ts';
@@ -67,4 +68,19 @@ export function argsOrExitCode<A extends { help: boolean }>(parse: (argv: readon
     io.stderr(`${(e as Error).message}\n`);
     return 2;
   }
+}
+
+/**
+ * Runs a command when `moduleUrl` (its `import.meta.url`) is the process's entry point, and exits with the code it
+ * returns; an error it throws exits 2 with the error's name and message.
+ */
+export function runIfMain(moduleUrl: string, run: (argv: readonly string[]) => Promise<number>): void {
+  if (moduleUrl !== pathToFileURL(process.argv[1] ?? '').href) return;
+  run(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
+      process.exit(2);
+    },
+  );
 }

@@ -1,6 +1,5 @@
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { argsOrExitCode, parseCommandArgs, processIo, type CommandIo } from './args.ts';
+import { argsOrExitCode, parseCommandArgs, processIo, runIfMain, type CommandIo } from './args.ts';
 import { convertToParquet, measureQueries, type MeasuredQuery, type QueryMeasurement } from '../shared/parquet/local.ts';
 import { LocalCatalog } from '../shared/sql/duckdb.ts';
 import { formatResult } from '../shared/sql/format.ts';
@@ -120,12 +119,4 @@ export async function runParquet(argv: readonly string[], io: ParquetIo = proces
   return 0;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runParquet(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
-      process.exit(2);
-    },
-  );
-}
+runIfMain(import.meta.url, (argv) => runParquet(argv));

@@ -1,9 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../shared/errors.ts';
-import { argsOrExitCode, parseCommandArgs, processIo, type CommandIo } from './args.ts';
+import { argsOrExitCode, parseCommandArgs, processIo, runIfMain, type CommandIo } from './args.ts';
 import { LocalCatalog } from '../shared/sql/duckdb.ts';
 import { formatResult, type OutputFormat } from '../shared/sql/format.ts';
 import { latestAndPrevious, snapshotDates } from '../shared/sql/snapshots.ts';
@@ -144,12 +143,4 @@ export async function runQuery(argv: readonly string[], io: QueryIo = processIo)
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runQuery(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
-      process.exit(2);
-    },
-  );
-}
+runIfMain(import.meta.url, (argv) => runQuery(argv));

@@ -1,9 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../shared/errors.ts';
-import { argsOrExitCode, parseCommandArgs, processIo, type CommandIo } from './args.ts';
+import { argsOrExitCode, parseCommandArgs, processIo, runIfMain, type CommandIo } from './args.ts';
 import { renderReport } from '../shared/report/render.ts';
 import { reportDataFromSql } from '../shared/report/sql.ts';
 import { LocalStore } from '../shared/sink/store.ts';
@@ -89,12 +88,4 @@ export async function runReport(argv: readonly string[], io: CommandIo = process
   return 0;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runReport(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
-      process.exit(2);
-    },
-  );
-}
+runIfMain(import.meta.url, (argv) => runReport(argv));
