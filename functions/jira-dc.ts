@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { bareArray, cursorToken, pageBean, parsePayload, single, type PageStyle } from '../shared/engine/paginate.ts';
-import { projectRoleMapStyle, projectSchemeStream } from './jira.ts';
+import { projectRoleMapStream, projectSchemeStream } from './jira.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
 import type { NoOptions, ProductModule } from '../shared/engine/collect.ts';
 import { PayloadError } from '../shared/errors.ts';
@@ -359,15 +359,9 @@ export function jiraDcStreams(options: JiraDcOptions = {}): readonly Stream[] {
     notFound: 'skip-parent',
   });
 
-  const projectRoleMap = defineStream<ProjectKey, { name: string; id: string }, RoleKey>({
-    name: 'project_roles_of_project',
-    // DC REST `#api/2/project/{projectIdOrKey}/role-getProjectRoles`: map {roleName: ".../project/KEY/role/10002"};
-    // the role id is the URL's last segment.
-    style: (p) => projectRoleMapStyle('/rest/api/2', p.id, PROJECT_ADMIN),
-    childKey: (r, p) => ({ project: p.id, projectKey: p.key, role: r.id, name: r.name }),
-    children: [roleActors],
-    notFound: 'skip-parent',
-  });
+  // DC REST `#api/2/project/{projectIdOrKey}/role-getProjectRoles`: map {roleName: ".../project/KEY/role/10002"};
+  // the role id is the URL's last segment.
+  const projectRoleMap = projectRoleMapStream<ProjectKey>('/rest/api/2', PROJECT_ADMIN, roleActors);
 
   const projects = defineStream<null, z.infer<typeof ProjectItem>, ProjectKey>({
     name: 'projects',

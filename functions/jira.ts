@@ -303,13 +303,21 @@ export function projectRoleMapStyle(
   });
 }
 
-const projectRoleMap = defineStream<ProjectKey, { name: string; id: string }, RoleKey>({
-  name: 'project_roles_of_project',
-  style: (p) => projectRoleMapStyle('/rest/api/3', p.id, PROJECT_ADMIN),
-  childKey: (r, p) => ({ project: p.id, projectKey: p.key, role: r.id, name: r.name }),
-  children: [roleActors],
-  notFound: 'skip-parent',
-});
+/**
+ * The roles of each project (Jira Cloud and Data Center): {@link projectRoleMapStyle}, handing each role with its
+ * project to `roleActors`; a project deleted after the listing is skipped.
+ */
+export function projectRoleMapStream<K extends Json & { readonly id: string; readonly key: string }>(apiPath: string, requires: string, roleActors: Stream): Stream {
+  return defineStream<K, { name: string; id: string }, RoleKey>({
+    name: 'project_roles_of_project',
+    style: (p) => projectRoleMapStyle(apiPath, p.id, requires),
+    childKey: (r, p) => ({ project: p.id, projectKey: p.key, role: r.id, name: r.name }),
+    children: [roleActors],
+    notFound: 'skip-parent',
+  });
+}
+
+const projectRoleMap = projectRoleMapStream<ProjectKey>('/rest/api/3', PROJECT_ADMIN, roleActors);
 
 const projects = defineStream<null, z.infer<typeof ProjectItem>, ProjectKey>({
   name: 'projects',
