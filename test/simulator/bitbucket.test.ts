@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bitbucketTenant, DEFAULT_BITBUCKET_CONSUMER, startSimulator, type BitbucketSim, type Simulator } from '../../simulator/index.ts';
+import { canon, expectSeededResponses, expectTruthThroughFaults } from '../support/simulator-checks.ts';
 
 const ADMIN = `Basic ${Buffer.from('collector@example.com:sim-api-token').toString('base64')}`;
 const VIEWER = `Basic ${Buffer.from('viewer@example.com:sim-viewer-token').toString('base64')}`;
@@ -177,8 +178,6 @@ async function crawl(sim: Simulator, retry = false): Promise<{ tables: Record<st
   }
   return { tables: t, requests };
 }
-
-const canon = (rows: readonly Record<string, unknown>[]): string[] => rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1))))).sort();
 
 describe('Bitbucket tenant over HTTP', () => {
   let bb: BitbucketSim;
@@ -384,37 +383,14 @@ describe('OAuth consumer, scopes, access tokens, repository budget', () => {
 
 describe('faults do not change the data', () => {
   it('a retrying client still reads exactly the ground truth', async () => {
-    const bb = bitbucketTenant({ seed: 9, workspaces: 2, users: 120, projects: 3, repositories: 12, vanishingRepositories: 1 });
-    const sim = await startSimulator({ seed: 9, products: [bb], faults: { rate: 0.3, slowMs: 400, maxPerRequest: 2 } });
-    try {
-      const { tables } = await crawl(sim, true);
-      const truth = bb.groundTruth();
-      for (const [name, rows] of Object.entries(truth)) expect(canon(tables[name] ?? []), name).toEqual(canon(rows));
-      const faults = sim.stats().faults;
-      for (const kind of ['5xx', 'reset', 'slow', 'truncated', 'shortPage']) expect(faults[kind] ?? 0, kind).toBeGreaterThan(0);
-    } finally {
-      await sim.close();
-    }
+    await expectTruthThroughFaults(bitbucketTenant({ seed: 9, workspaces: 2, users: 120, projects: 3, repositories: 12, vanishingRepositories: 1 }), (s) => crawl(s, true));
   });
 });
 
 describe('determinism, defaults and scale', () => {
   it('same seed gives identical responses; another seed does not', async () => {
     const paths = ['/2.0/user/workspaces', '/2.0/workspaces/acme/permissions?pagelen=50', '/2.0/repositories/acme?pagelen=100', '/2.0/workspaces/acme/projects'];
-    const read = async (seed: number): Promise<string[]> => {
-      const sim = await startSimulator({ seed, products: [bitbucketTenant({ seed })] });
-      try {
-        const out: string[] = [];
-        for (const p of paths) out.push((await (await fetch(`${sim.url}${p}`, { headers: { authorization: ADMIN } })).text()).replaceAll(sim.url, 'BASE'));
-        return out;
-      } finally {
-        await sim.close();
-      }
-    };
-    const a = await read(21);
-    expect(await read(21)).toEqual(a);
-    expect((await read(22))[1]).not.toEqual(a[1]);
-    expect(JSON.stringify(bitbucketTenant({ seed: 21 }).groundTruth())).toBe(JSON.stringify(bitbucketTenant({ seed: 21 }).groundTruth()));
+    await expectSeededResponses((seed) => bitbucketTenant({ seed }), paths, ADMIN, 1);
   });
 
   it('defaults have the odd cases a real tenant has', () => {

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFLUENCE_USER_SEARCH_WINDOW, confluenceTenant, startSimulator, type ConfluenceSim, type Simulator } from '../../simulator/index.ts';
+import { canon, expectSeededResponses, expectTruthThroughFaults } from '../support/simulator-checks.ts';
 
 const ADMIN = `Basic ${Buffer.from('collector@example.com:sim-api-token').toString('base64')}`;
 const VIEWER = `Basic ${Buffer.from('viewer@example.com:sim-viewer-token').toString('base64')}`;
@@ -187,9 +188,6 @@ async function crawl(base: string, get: Getter = plainGet): Promise<{ tables: Re
   await call('/wiki/rest/api/audit?start=0&limit=1000');
   return { tables: t, requests };
 }
-
-const canon = (rows: readonly Record<string, unknown>[]): string[] =>
-  rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1))))).sort();
 
 describe('Confluence tenant over HTTP', () => {
   let conf: ConfluenceSim;
@@ -435,37 +433,14 @@ describe('Confluence tenant over HTTP', () => {
 
 describe('faults do not change the data', () => {
   it('a retrying client still reads exactly the ground truth', async () => {
-    const conf = confluenceTenant({ seed: 9, users: 700, groups: 12, memberships: 900, spaces: 10, vanishingGroups: 1, vanishingSpaces: 1, vanishingUsers: 1 });
-    const sim = await startSimulator({ seed: 9, products: [conf], faults: { rate: 0.3, slowMs: 400, maxPerRequest: 2 } });
-    try {
-      const { tables } = await crawl(sim.url, retryingGet);
-      const truth = conf.groundTruth();
-      for (const [name, rows] of Object.entries(truth)) expect(canon(tables[name] ?? []), name).toEqual(canon(rows));
-      const faults = sim.stats().faults;
-      for (const kind of ['5xx', 'reset', 'slow', 'truncated', 'shortPage']) expect(faults[kind] ?? 0, kind).toBeGreaterThan(0);
-    } finally {
-      await sim.close();
-    }
+    await expectTruthThroughFaults(confluenceTenant({ seed: 9, users: 700, groups: 12, memberships: 900, spaces: 10, vanishingGroups: 1, vanishingSpaces: 1, vanishingUsers: 1 }), (s) => crawl(s.url, retryingGet));
   });
 });
 
 describe('determinism and scale', () => {
   it('same seed gives identical responses; another seed does not', async () => {
     const paths = ['/wiki/rest/api/search/user?cql=type%3Duser&sitePermissionTypeFilter=all&limit=200', '/wiki/rest/api/group', '/wiki/api/v2/spaces?limit=250', '/wiki/api/v2/space-roles'];
-    const read = async (seed: number): Promise<string[]> => {
-      const sim = await startSimulator({ seed, products: [confluenceTenant({ seed })] });
-      try {
-        const out: string[] = [];
-        for (const p of paths) out.push((await (await fetch(`${sim.url}${p}`, { headers: { authorization: ADMIN } })).text()).replaceAll(sim.url, 'BASE'));
-        return out;
-      } finally {
-        await sim.close();
-      }
-    };
-    const a = await read(21);
-    expect(await read(21)).toEqual(a);
-    expect((await read(22))[0]).not.toEqual(a[0]);
-    expect(JSON.stringify(confluenceTenant({ seed: 21 }).groundTruth())).toBe(JSON.stringify(confluenceTenant({ seed: 21 }).groundTruth()));
+    await expectSeededResponses((seed) => confluenceTenant({ seed }), paths, ADMIN, 0);
   });
 
   it('generates 200,000 users / 2,000 groups / 1,000,000 memberships / 3,000 spaces exactly as asked', () => {

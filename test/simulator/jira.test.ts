@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jiraTenant, startSimulator, type JiraSim, type Simulator } from '../../simulator/index.ts';
+import { canon, expectSeededResponses, expectTruthThroughFaults } from '../support/simulator-checks.ts';
 
 const ADMIN = `Basic ${Buffer.from('collector@example.com:sim-api-token').toString('base64')}`;
 
@@ -190,9 +191,6 @@ async function crawl(sim: Simulator, get: Getter = getJson): Promise<{ tables: R
   await call('/rest/api/3/auditing/record?offset=0&limit=1000');
   return { tables: t, requests };
 }
-
-const canon = (rows: readonly Record<string, unknown>[]): string[] =>
-  rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1))))).sort();
 
 describe('Jira tenant over HTTP', () => {
   let jira: JiraSim;
@@ -404,37 +402,14 @@ describe('Jira tenant over HTTP', () => {
 
 describe('faults do not change the data', () => {
   it('a retrying client still reads exactly the ground truth', async () => {
-    const jira = jiraTenant({ seed: 9, users: 1200, groups: 15, memberships: 900, projects: 8, vanishingGroups: 1, vanishingProjects: 1 });
-    const sim = await startSimulator({ seed: 9, products: [jira], faults: { rate: 0.3, slowMs: 400, maxPerRequest: 2 } });
-    try {
-      const { tables } = await crawl(sim, retryingGet);
-      const truth = jira.groundTruth();
-      for (const [name, rows] of Object.entries(truth)) expect(canon(tables[name] ?? []), name).toEqual(canon(rows));
-      const faults = sim.stats().faults;
-      for (const kind of ['5xx', 'reset', 'slow', 'truncated', 'shortPage']) expect(faults[kind] ?? 0, kind).toBeGreaterThan(0);
-    } finally {
-      await sim.close();
-    }
+    await expectTruthThroughFaults(jiraTenant({ seed: 9, users: 1200, groups: 15, memberships: 900, projects: 8, vanishingGroups: 1, vanishingProjects: 1 }), (s) => crawl(s, retryingGet));
   });
 });
 
 describe('determinism and scale', () => {
   it('same seed gives identical responses; another seed does not', async () => {
     const paths = ['/rest/api/3/users/search?maxResults=200', '/rest/api/3/group/bulk', '/rest/api/3/project/search?status=live,archived,deleted&expand=lead', '/rest/api/3/permissionscheme?expand=all', '/rest/api/3/applicationrole', '/rest/api/3/project/10001/role/10003'];
-    const read = async (seed: number): Promise<string[]> => {
-      const sim = await startSimulator({ seed, products: [jiraTenant({ seed })] });
-      try {
-        const out: string[] = [];
-        for (const p of paths) out.push((await (await fetch(`${sim.url}${p}`, { headers: { authorization: ADMIN } })).text()).replaceAll(sim.url, 'BASE'));
-        return out;
-      } finally {
-        await sim.close();
-      }
-    };
-    const a = await read(21);
-    expect(await read(21)).toEqual(a);
-    expect((await read(22))[0]).not.toEqual(a[0]);
-    expect(JSON.stringify(jiraTenant({ seed: 21 }).groundTruth())).toBe(JSON.stringify(jiraTenant({ seed: 21 }).groundTruth()));
+    await expectSeededResponses((seed) => jiraTenant({ seed }), paths, ADMIN, 0);
   });
 
   it('generates 200,000 users / 5,000 groups / 1,500,000 memberships exactly as asked', () => {

@@ -1,0 +1,46 @@
+import { expect } from 'vitest';
+import { startSimulator, type ProductSim, type Simulator } from '../../simulator/index.ts';
+
+type Rows = readonly Record<string, unknown>[];
+type Tenant = ProductSim & { groundTruth(): Record<string, Rows> };
+
+/** Rows as a sorted list of key-sorted JSON: compares tables as multisets, whatever the order of rows or keys. */
+export const canon = (rows: Rows): string[] => rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1))))).sort();
+
+/**
+ * Faults do not change the data: with 30 % of requests faulted (at most two per request), a client that retries
+ * (`crawl`) still reads exactly the tenant's ground truth, and every kind of fault was served at least once.
+ */
+export async function expectTruthThroughFaults(tenant: Tenant, crawl: (sim: Simulator) => Promise<{ tables: Record<string, Rows> }>): Promise<void> {
+  const sim = await startSimulator({ seed: 9, products: [tenant], faults: { rate: 0.3, slowMs: 400, maxPerRequest: 2 } });
+  try {
+    const { tables } = await crawl(sim);
+    const truth = tenant.groundTruth();
+    for (const [name, rows] of Object.entries(truth)) expect(canon(tables[name] ?? []), name).toEqual(canon(rows));
+    const faults = sim.stats().faults;
+    for (const kind of ['5xx', 'reset', 'slow', 'truncated', 'shortPage']) expect(faults[kind] ?? 0, kind).toBeGreaterThan(0);
+  } finally {
+    await sim.close();
+  }
+}
+
+/**
+ * The same seed gives identical responses on `paths` (the simulator's own URL masked) and an identical ground truth;
+ * another seed gives a different response on `paths[differs]`.
+ */
+export async function expectSeededResponses(tenantOf: (seed: number) => Tenant, paths: readonly string[], authorization: string, differs: number): Promise<void> {
+  const read = async (seed: number): Promise<string[]> => {
+    const sim = await startSimulator({ seed, products: [tenantOf(seed)] });
+    try {
+      const out: string[] = [];
+      for (const p of paths) out.push((await (await fetch(`${sim.url}${p}`, { headers: { authorization } })).text()).replaceAll(sim.url, 'BASE'));
+      return out;
+    } finally {
+      await sim.close();
+    }
+  };
+  const a = await read(21);
+  expect(await read(21)).toEqual(a);
+  expect((await read(22))[differs]).not.toEqual(a[differs]);
+  expect(JSON.stringify(tenantOf(21).groundTruth())).toBe(JSON.stringify(tenantOf(21).groundTruth()));
+}
