@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Unit } from '../shared/config.ts';
 import { nextLink, parsePayload, single, type Json, type PageStyle } from '../shared/engine/paginate.ts';
 import { defineStream, row, type RowOut, type Stream } from '../shared/engine/streams.ts';
-import type { ProductModule } from '../shared/engine/collect.ts';
+import { ATLASSIAN_CLOUD_CREDENTIALS, type ProductModule } from '../shared/engine/collect.ts';
 import type { RatePolicy } from '../shared/http/pacing.ts';
 import {
   bitbucketBranchRestrictions,
@@ -590,7 +590,7 @@ export const bitbucket: ProductModule<'bitbucket', typeof bitbucketOptions.shape
   product: 'bitbucket',
   title: 'Bitbucket Cloud',
   options: bitbucketOptions,
-  credentials: { kinds: ['basic', 'bearer', 'oauth2', 'client-credentials'], env: ['ATLASSIAN_EMAIL', 'ATLASSIAN_API_TOKEN', 'ATLASSIAN_BEARER_TOKEN', 'ATLASSIAN_SECRET_FILE'] },
+  credentials: { kinds: [...ATLASSIAN_CLOUD_CREDENTIALS.kinds, 'client-credentials'], env: ATLASSIAN_CLOUD_CREDENTIALS.env },
   tables: bitbucketTables,
   streams: bitbucketStreams,
   baseUrl: apiBase,

@@ -3,7 +3,7 @@ import { bareArray, pageBean, parsePayload, single, type Json, type PageStyle } 
 import { jiraAuditRecords, jiraAuditStream } from './jira-audit.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
 import type { RowInput } from '../shared/schema/table.ts';
-import type { NoOptions, ProductModule } from '../shared/engine/collect.ts';
+import { ATLASSIAN_CLOUD_CREDENTIALS, type NoOptions, type ProductModule } from '../shared/engine/collect.ts';
 import { installedAppsStream } from './upm.ts';
 import { jiraIssueSecurityStreams } from './jira-issue-security.ts';
 import {
@@ -411,7 +411,7 @@ export const jira: ProductModule<'jira', NoOptions> = {
   product: 'jira',
   title: 'Jira Cloud',
   options: z.object({}),
-  credentials: { kinds: ['basic', 'bearer', 'oauth2'], env: ['ATLASSIAN_EMAIL', 'ATLASSIAN_API_TOKEN', 'ATLASSIAN_BEARER_TOKEN', 'ATLASSIAN_SECRET_FILE'] },
+  credentials: ATLASSIAN_CLOUD_CREDENTIALS,
   tables: [...jiraTables, jiraAuditRecords],
   // UPM answers on the site URL only, not through the api.atlassian.com gateway (functions/upm.ts).
   // The audit records come last (functions/jira-audit.ts): an incremental stream, optional on plans without them.
