@@ -18,7 +18,7 @@ import {
   bitbucketWorkspaceMembers,
   bitbucketWorkspaces,
 } from './bitbucket.tables.ts';
-import { str, bool } from '../shared/schema/fields.ts';
+import { str, bool, timestamp } from '../shared/schema/fields.ts';
 
 // Bitbucket Cloud REST 2.0. Authority: ../shared/atlassian-openapi/bitbucket-2.0.json and its facts sheet
 // (README.md §2, §3 style B, §6, §9, §10 Q8). Pointers below are `bitbucket-2.0.json#/paths/...`.
@@ -58,15 +58,8 @@ const requires = {
   variables: (where: string) => `access to ${where} and the OAuth scope 'pipeline' (API token scope read:pipeline:bitbucket)`,
 };
 
-// Dates come as ISO-8601 with microseconds and `+00:00` (narrative "URI, UUID, and structures"); written
-// normalized to UTC `Z`. One the runtime cannot read becomes null rather than failing the run.
-const timestamp = z
-  .string()
-  .nullish()
-  .transform((v) => {
-    const t = v ? Date.parse(v) : Number.NaN;
-    return Number.isNaN(t) ? null : new Date(t).toISOString();
-  });
+// Dates come as ISO-8601 with microseconds and `+00:00` (narrative "URI, UUID, and structures"); `timestamp`
+// writes them normalized to UTC `Z`.
 
 // `user` / `account`: `account_id` is absent for some users (e.g. deleted ones); `uuid` is always there.
 const User = z.object({

@@ -17,7 +17,7 @@ import {
   jsmOpsTeamRoles,
   jsmOpsTeams,
 } from './jsm-ops.tables.ts';
-import { str, bool, int } from '../shared/schema/fields.ts';
+import { str, bool, int, nonEmpty } from '../shared/schema/fields.ts';
 
 // Jira Service Management operations REST API (Opsgenie's successor). No OpenAPI file for it is vendored in
 // ../shared/atlassian-openapi; the authority is Atlassian's reference "Jira Service Management ops / REST API"
@@ -85,11 +85,6 @@ async function namesScope(e: CollectorError): Promise<Error | undefined> {
     e.context,
   );
 }
-
-const nonEmpty = z
-  .string()
-  .nullish()
-  .transform((v) => (v ? v : null));
 
 // Every operations list: `{values: [...], links: {next?}}` ("ListSchedulesResponse", "EscalationPaginatedResponse",
 // "HeartbeatPaginatedResponse" samples). The end is a page without `links.next`.

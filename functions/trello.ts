@@ -5,7 +5,7 @@ import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
 import type { NoOptions, ProductModule } from '../shared/engine/collect.ts';
 import type { RatePolicy } from '../shared/http/pacing.ts';
 import { trelloBoardMembers, trelloBoards, trelloEnterpriseAdmins, trelloTables, trelloWorkspaceMembers, trelloWorkspaces } from './trello.tables.ts';
-import { str, bool } from '../shared/schema/fields.ts';
+import { str, bool, nonEmpty } from '../shared/schema/fields.ts';
 
 // Trello REST API v1 (base https://api.trello.com, paths under /1). No OpenAPI file in ../shared/atlassian-openapi;
 // the authority is Trello's published docs, cited at each endpoint:
@@ -30,10 +30,6 @@ const requires = {
   enterprise: (e: string) => `enterprise admin rights in enterprise ${e} for the token's member`,
 };
 
-const nonEmpty = z
-  .string()
-  .nullish()
-  .transform((v) => (v ? v : null));
 const arr = z.array(z.unknown());
 
 export const TrelloOrganization = z.object({
