@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, startSimulator, trelloTenant, type Simulator, type TrelloSim } from '../../simulator/index.ts';
+import { simulatorForBlock } from '../support/simulator-checks.ts';
 
 const header = (key: string, token: string) => `OAuth oauth_consumer_key="${key}", oauth_token="${token}"`;
 const ADMIN = header(DEFAULT_CREDENTIALS.trelloKey ?? '', DEFAULT_CREDENTIALS.trelloToken ?? '');
@@ -70,11 +71,7 @@ describe('Trello simulator', () => {
 describe('Trello simulator budget (with `budgets`)', () => {
   // Windows of ten minutes: the test's few requests all fall into the first one.
   const limits = { tokenMax: 2, keyMax: 3, intervalMs: 600_000 };
-  let sim: Simulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ products: [trelloTenant({ seed: 2, members: 10, workspaces: 1, boards: 1, rateLimits: limits })], seed: 2, budgets: true });
-  });
-  afterAll(async () => sim.close());
+  const sim = simulatorForBlock({ products: [trelloTenant({ seed: 2, members: 10, workspaces: 1, boards: 1, rateLimits: limits })], seed: 2, budgets: true });
 
   it('tells the token and key budgets on every answer, refuses beyond either with Trello\'s 429 (no Retry-After), and counts those as closed-window requests', async () => {
     const call = (authorization: string) => fetch(`${sim.url}/1/members/me/organizations`, { headers: { authorization } });

@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startSimulator, type ProductSim, type Simulator } from '../../simulator/index.ts';
 
 type Rows = readonly Record<string, unknown>[];
@@ -43,4 +43,24 @@ export async function expectSeededResponses(tenantOf: (seed: number) => Tenant, 
   expect(await read(21)).toEqual(a);
   expect((await read(22))[differs]).not.toEqual(a[differs]);
   expect(JSON.stringify(tenantOf(21).groundTruth())).toBe(JSON.stringify(tenantOf(21).groundTruth()));
+}
+
+/**
+ * A simulator for the tests of the enclosing `describe` block: started in its `beforeAll`, closed in its
+ * `afterAll`. The returned object stands for the running simulator (`sim.url`, `sim.requests()`, ...) inside the
+ * block's hooks and tests.
+ */
+export function simulatorForBlock(opts: Parameters<typeof startSimulator>[0]): Simulator {
+  let running: Simulator | undefined;
+  beforeAll(async () => {
+    running = await startSimulator(opts);
+  });
+  afterAll(async () => running?.close());
+  return new Proxy({} as Simulator, {
+    get: (_target, property) => {
+      if (!running) throw new Error('the simulator starts in beforeAll: use it inside a test or a hook of the describe block');
+      const value: unknown = Reflect.get(running, property, running);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(running) : value;
+    },
+  });
 }
