@@ -5,9 +5,9 @@ import { createHash } from 'node:crypto';
  * endpoint, scopes, access tokens, the repository budget; ground truth equals what a perfect client reads
  * in exactly minimumRequests() requests; determinism; generation speed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bitbucketTenant, DEFAULT_BITBUCKET_CONSUMER, startSimulator, type BitbucketSim, type Simulator } from '../../simulator/index.ts';
-import { canon, expectSeededResponses, expectTruthThroughFaults } from '../support/simulator-checks.ts';
+import { describe, expect, it } from 'vitest';
+import { bitbucketTenant, DEFAULT_BITBUCKET_CONSUMER, startSimulator, type Simulator } from '../../simulator/index.ts';
+import { canon, expectSeededResponses, expectTruthThroughFaults, simulatorForBlock } from '../support/simulator-checks.ts';
 
 const ADMIN = `Basic ${Buffer.from('collector@example.com:sim-api-token').toString('base64')}`;
 const VIEWER = `Basic ${Buffer.from('viewer@example.com:sim-viewer-token').toString('base64')}`;
@@ -180,13 +180,8 @@ async function crawl(sim: Simulator, retry = false): Promise<{ tables: Record<st
 }
 
 describe('Bitbucket tenant over HTTP', () => {
-  let bb: BitbucketSim;
-  let sim: Simulator;
-  beforeAll(async () => {
-    bb = bitbucketTenant({ seed: 5, workspaces: 3, users: 200, projects: 4, repositories: 30, vanishingRepositories: 2, vanishingProjects: 1 });
-    sim = await startSimulator({ seed: 5, products: [bb] });
-  });
-  afterAll(async () => sim.close());
+  const bb = bitbucketTenant({ seed: 5, workspaces: 3, users: 200, projects: 4, repositories: 30, vanishingRepositories: 2, vanishingProjects: 1 });
+  const sim = simulatorForBlock({ seed: 5, products: [bb] });
 
   it('style B paging: pagelen default 10, clamped to 10..100, list-based pages with size/page/previous, next keeps the query', async () => {
     const first = await ok<Page>(sim, '/2.0/workspaces/acme/permissions');
@@ -325,14 +320,9 @@ describe('Bitbucket tenant over HTTP', () => {
 });
 
 describe('OAuth consumer, scopes, access tokens, repository budget', () => {
-  let bb: BitbucketSim;
-  let sim: Simulator;
   const narrow = { key: 'narrow', secret: 'narrow-secret', scopes: ['account', 'project'] };
-  beforeAll(async () => {
-    bb = bitbucketTenant({ seed: 8, workspaces: 1, users: 20, projects: 1, repositories: 3, oauthConsumers: [DEFAULT_BITBUCKET_CONSUMER, narrow], repositoryRateLimit: { limit: 5, windowMs: 60_000 } });
-    sim = await startSimulator({ seed: 8, products: [bb] });
-  });
-  afterAll(async () => sim.close());
+  const bb = bitbucketTenant({ seed: 8, workspaces: 1, users: 20, projects: 1, repositories: 3, oauthConsumers: [DEFAULT_BITBUCKET_CONSUMER, narrow], repositoryRateLimit: { limit: 5, windowMs: 60_000 } });
+  const sim = simulatorForBlock({ seed: 8, products: [bb] });
 
   const token = async (form: Record<string, string>, key = DEFAULT_BITBUCKET_CONSUMER.key, secret = DEFAULT_BITBUCKET_CONSUMER.secret) => {
     const res = await fetch(`${sim.url}${bb.tokenPath}`, {

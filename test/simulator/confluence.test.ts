@@ -3,9 +3,9 @@
  * end signals, the 10,000-user search window, filters, 404s, error bodies, auth; ground truth equals what a
  * perfect client reads; minimumRequests equals what that client needs; determinism; generation speed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFLUENCE_USER_SEARCH_WINDOW, confluenceTenant, startSimulator, type ConfluenceSim, type Simulator } from '../../simulator/index.ts';
-import { canon, expectSeededResponses, expectTruthThroughFaults } from '../support/simulator-checks.ts';
+import { describe, expect, it } from 'vitest';
+import { CONFLUENCE_USER_SEARCH_WINDOW, confluenceTenant, startSimulator } from '../../simulator/index.ts';
+import { canon, expectSeededResponses, expectTruthThroughFaults, simulatorForBlock } from '../support/simulator-checks.ts';
 
 const ADMIN = `Basic ${Buffer.from('collector@example.com:sim-api-token').toString('base64')}`;
 const VIEWER = `Basic ${Buffer.from('viewer@example.com:sim-viewer-token').toString('base64')}`;
@@ -190,13 +190,8 @@ async function crawl(base: string, get: Getter = plainGet): Promise<{ tables: Re
 }
 
 describe('Confluence tenant over HTTP', () => {
-  let conf: ConfluenceSim;
-  let sim: Simulator;
-  beforeAll(async () => {
-    conf = confluenceTenant({ seed: 5, users: 1200, groups: 25, memberships: 2500, spaces: 30, personalSpaces: 6, vanishingGroups: 2, vanishingSpaces: 2, vanishingUsers: 3 });
-    sim = await startSimulator({ seed: 5, products: [conf] });
-  });
-  afterAll(async () => sim.close());
+  const conf = confluenceTenant({ seed: 5, users: 1200, groups: 25, memberships: 2500, spaces: 30, personalSpaces: 6, vanishingGroups: 2, vanishingSpaces: 2, vanishingUsers: 3 });
+  const sim = simulatorForBlock({ seed: 5, products: [conf] });
 
   const get = <T>(path: string, init?: { method?: string; body?: unknown; auth?: string }) => plainGet<T>(`${sim.url}${path}`, init);
 

@@ -3,9 +3,9 @@
  * filters, 404s, shapes; ground truth equals what a perfect client reads; minimumRequests equals
  * what that client needs; determinism; large-tenant generation speed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jiraTenant, startSimulator, type JiraSim, type Simulator } from '../../simulator/index.ts';
-import { canon, expectSeededResponses, expectTruthThroughFaults } from '../support/simulator-checks.ts';
+import { describe, expect, it } from 'vitest';
+import { jiraTenant, startSimulator, type Simulator } from '../../simulator/index.ts';
+import { canon, expectSeededResponses, expectTruthThroughFaults, simulatorForBlock } from '../support/simulator-checks.ts';
 
 const ADMIN = `Basic ${Buffer.from('collector@example.com:sim-api-token').toString('base64')}`;
 
@@ -193,15 +193,8 @@ async function crawl(sim: Simulator, get: Getter = getJson): Promise<{ tables: R
 }
 
 describe('Jira tenant over HTTP', () => {
-  let jira: JiraSim;
-  let sim: Simulator;
-  beforeAll(async () => {
-    jira = jiraTenant({ seed: 5, users: 2500, groups: 60, memberships: 4000, projects: 15, roles: 5, schemes: 4, vanishingGroups: 2, vanishingProjects: 2 });
-    sim = await startSimulator({ seed: 5, products: [jira] });
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
+  const jira = jiraTenant({ seed: 5, users: 2500, groups: 60, memberships: 4000, projects: 15, roles: 5, schemes: 4, vanishingGroups: 2, vanishingProjects: 2 });
+  const sim = simulatorForBlock({ seed: 5, products: [jira] });
 
   it('users/search: bare array, default 50, cap 1000, end = empty array', async () => {
     expect((await ok<Json[]>(sim, '/rest/api/3/users/search')).length).toBe(50);

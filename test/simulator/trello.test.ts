@@ -2,8 +2,8 @@
  * The Trello product over real HTTP: key + token in the OAuth-style Authorization header, unpaged JSON arrays,
  * membership filters, 401/404 in Trello's words, enterprise admins; determinism; odd cases of the model.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, startSimulator, trelloTenant, type Simulator, type TrelloSim } from '../../simulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, trelloTenant, type Simulator } from '../../simulator/index.ts';
 import { simulatorForBlock } from '../support/simulator-checks.ts';
 
 const header = (key: string, token: string) => `OAuth oauth_consumer_key="${key}", oauth_token="${token}"`;
@@ -17,13 +17,8 @@ async function get<T>(sim: Simulator, path: string, authorization: string | null
 }
 
 describe('Trello simulator', () => {
-  let tenant: TrelloSim;
-  let sim: Simulator;
-  beforeAll(async () => {
-    tenant = trelloTenant({ seed: 2, members: 80, workspaces: 3, boards: 5, vanishingBoards: 1 });
-    sim = await startSimulator({ products: [tenant], seed: 2 });
-  });
-  afterAll(async () => sim.close());
+  const tenant = trelloTenant({ seed: 2, members: 80, workspaces: 3, boards: 5, vanishingBoards: 1 });
+  const sim = simulatorForBlock({ products: [tenant], seed: 2 });
 
   it('accepts only the key + token header: none, a wrong token, a wrong key, Basic and Bearer get 401 "invalid token"', async () => {
     for (const auth of [null, header(DEFAULT_CREDENTIALS.trelloKey ?? '', 'nope'), header('otherkey', DEFAULT_CREDENTIALS.trelloToken ?? ''), 'Bearer sim-bearer-token']) {
