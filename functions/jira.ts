@@ -365,42 +365,70 @@ const Grant = z.object({
 });
 const Scheme = z.object({ id, name: z.string(), description: str, permissions: z.array(Grant).nullish() });
 
-const permissionSchemes = defineStream({
-  name: 'permission_schemes',
-  // `#/paths/~1rest~1api~13~1permissionscheme/get`: grants are only included with expand=permissions.
-  style: () =>
-    single({
-      path: '/rest/api/3/permissionscheme',
-      query: { expand: 'permissions' },
-      item: Scheme,
-      select: (b, endpoint) => parsePayload(z.object({ permissionSchemes: z.array(z.unknown()) }), b, endpoint).permissionSchemes,
-    }),
-  rows: (s) => [
-    row(jiraPermissionSchemes, { scheme_id: s.id, name: s.name, description: s.description }),
-    ...(s.permissions ?? []).map((g) =>
-      row(jiraPermissionGrants, {
-        scheme_id: s.id,
-        grant_id: g.id,
-        permission: g.permission,
-        holder_type: g.holder.type,
-        holder_parameter: g.holder.parameter,
-        holder_value: g.holder.value,
-      }),
-    ),
-  ],
-});
+/** A permission grant as Jira Cloud and Data Center both send it; the holder is each deployment's own shape. */
+interface SchemeOf<H extends { type: string; parameter: string | null }> {
+  id: string;
+  name: string;
+  description: string | null;
+  permissions?: { id: string; permission: string; holder: H }[] | null;
+}
 
-const settings = defineStream({
-  name: 'settings',
-  // `#/paths/~1rest~1api~13~1application-properties/get`
-  style: () =>
-    single({
-      path: '/rest/api/3/application-properties',
-      item: z.object({ key: z.string(), value: str, name: str, type: str, defaultValue: str }),
-      requires: ADMIN,
-    }),
-  rows: (p) => [row(jiraSettings, { key: p.key, value: p.value, name: p.name, type: p.type, default_value: p.defaultValue })],
-});
+/**
+ * Every permission scheme with its grants (Jira Cloud and Data Center): `GET <apiPath>/permissionscheme`, grants
+ * only with `expand` naming permissions; `holderValue` fills holder_value from the deployment's holder shape.
+ */
+export function permissionSchemesStream<H extends { type: string; parameter: string | null }>(def: {
+  apiPath: string;
+  expand: string;
+  scheme: z.ZodType<SchemeOf<H>>;
+  requires?: string;
+  holderValue: (h: H) => string | null;
+}): Stream {
+  return defineStream({
+    name: 'permission_schemes',
+    style: () =>
+      single({
+        path: `${def.apiPath}/permissionscheme`,
+        query: { expand: def.expand },
+        item: def.scheme,
+        ...(def.requires ? { requires: def.requires } : {}),
+        select: (b, endpoint) => parsePayload(z.object({ permissionSchemes: z.array(z.unknown()) }), b, endpoint).permissionSchemes,
+      }),
+    rows: (s) => [
+      row(jiraPermissionSchemes, { scheme_id: s.id, name: s.name, description: s.description }),
+      ...(s.permissions ?? []).map((g) =>
+        row(jiraPermissionGrants, {
+          scheme_id: s.id,
+          grant_id: g.id,
+          permission: g.permission,
+          holder_type: g.holder.type,
+          holder_parameter: g.holder.parameter,
+          holder_value: def.holderValue(g.holder),
+        }),
+      ),
+    ],
+  });
+}
+
+// `#/paths/~1rest~1api~13~1permissionscheme/get`: grants are only included with expand=permissions.
+const permissionSchemes = permissionSchemesStream({ apiPath: '/rest/api/3', expand: 'permissions', scheme: Scheme, holderValue: (h) => h.value });
+
+/** Every application property (advanced setting) of a Jira Cloud or Data Center site: `GET <apiPath>/application-properties`. */
+export function settingsStream(apiPath: string, requires: string): Stream {
+  return defineStream({
+    name: 'settings',
+    style: () =>
+      single({
+        path: `${apiPath}/application-properties`,
+        item: z.object({ key: z.string(), value: str, name: str, type: str, defaultValue: str }),
+        requires,
+      }),
+    rows: (p) => [row(jiraSettings, { key: p.key, value: p.value, name: p.name, type: p.type, default_value: p.defaultValue })],
+  });
+}
+
+// `#/paths/~1rest~1api~13~1application-properties/get`
+const settings = settingsStream('/rest/api/3', ADMIN);
 
 /** Jira Cloud streams, in collection order. */
 export const jiraStreams: readonly Stream[] = [myself, users, groups, applicationRoles, projects, roles, permissionSchemes, settings, ...jiraIssueSecurityStreams];
