@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CONFLUENCE_USER_SEARCH_WINDOW, confluenceTenant, startSimulator } from '../../simulator/index.ts';
-import { canon, expectSeededResponses, expectTruthThroughFaults, simulatorForBlock } from '../support/simulator-checks.ts';
+import { canon, expectSeededResponses, expectTruthThroughFaults, simulatorForBlock, upmAppRows } from '../support/simulator-checks.ts';
 
 const ADMIN = `Basic ${Buffer.from('collector@example.com:sim-api-token').toString('base64')}`;
 const VIEWER = `Basic ${Buffer.from('viewer@example.com:sim-viewer-token').toString('base64')}`;
@@ -175,14 +175,7 @@ async function crawl(base: string, get: Getter = plainGet): Promise<{ tables: Re
   // Installed apps: the Universal Plugin Manager answers on the site URL only (functions/upm.ts).
   if (!prefix.startsWith('/ex/')) {
     const apps = (await call<Json>('/wiki/rest/plugins/1.0/')).body.plugins as Json[];
-    t.confluence_installed_apps = apps.map((a) => ({
-      app_key: a.key,
-      name: str(a.name),
-      version: str(a.version),
-      enabled: a.enabled ?? null,
-      user_installed: a.userInstalled ?? null,
-      vendor_name: str((a.vendor as Json | undefined)?.name),
-    }));
+    t.confluence_installed_apps = upmAppRows(apps);
   }
   // The audit log: one page (this tenant logs nothing; its rows are tested in test/integration/audit-trail.test.ts).
   await call('/wiki/rest/api/audit?start=0&limit=1000');

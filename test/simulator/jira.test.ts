@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { jiraTenant, startSimulator, type Simulator } from '../../simulator/index.ts';
-import { canon, expectSeededResponses, expectTruthThroughFaults, simulatorForBlock } from '../support/simulator-checks.ts';
+import { canon, expectSeededResponses, expectTruthThroughFaults, simulatorForBlock, upmAppRows } from '../support/simulator-checks.ts';
 
 const ADMIN = `Basic ${Buffer.from('collector@example.com:sim-api-token').toString('base64')}`;
 
@@ -167,14 +167,7 @@ async function crawl(sim: Simulator, get: Getter = getJson): Promise<{ tables: R
   );
 
   t.jira_settings = (await call<Json[]>('/rest/api/3/application-properties')).body.map((p) => ({ key: p.key, value: str(p.value), name: str(p.name), type: str(p.type), default_value: str(p.defaultValue) }));
-  t.jira_installed_apps = ((await call<Json>('/rest/plugins/1.0/')).body.plugins as Json[]).map((a) => ({
-    app_key: a.key,
-    name: str(a.name),
-    version: str(a.version),
-    enabled: a.enabled ?? null,
-    user_installed: a.userInstalled ?? null,
-    vendor_name: str((a.vendor as Json | undefined)?.name),
-  }));
+  t.jira_installed_apps = upmAppRows((await call<Json>('/rest/plugins/1.0/')).body.plugins as Json[]);
 
   const secSchemes = (await pageAll<Json>('/rest/api/3/issuesecurityschemes/search', 50)) ?? [];
   t.jira_issue_security_schemes = secSchemes.map((s) => ({ scheme_id: String(s.id), name: s.name, description: str(s.description), default_level_id: str(s.defaultLevel) }));

@@ -64,3 +64,19 @@ export function simulatorForBlock(opts: Parameters<typeof startSimulator>[0]): S
     },
   });
 }
+
+/**
+ * The installed-app rows a crawler reads from a UPM listing (`GET <site>/rest/plugins/1.0/`: `{plugins: [...]}`),
+ * written independently of functions/upm.ts so the simulator's answer is checked against the published shape.
+ */
+export function upmAppRows(plugins: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const str = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));
+  return plugins.map((a) => ({
+    app_key: a.key,
+    name: str(a.name),
+    version: str(a.version),
+    enabled: a.enabled ?? null,
+    user_installed: a.userInstalled ?? null,
+    vendor_name: str((a.vendor as Record<string, unknown> | undefined)?.name),
+  }));
+}
