@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
 import { ConfigError } from '../shared/errors.ts';
@@ -38,4 +39,48 @@ export function parseCommandArgs<S extends z.ZodType>(
     throw new ConfigError(`${i?.path.length ? `--${i.path.join('.')}: ` : ''}${i?.message}\n${usage}`);
   }
   return r.data;
+}
+
+/** Where a command writes: its output and its messages (tests pass their own). */
+export interface CommandIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+/** The process's own stdout and stderr. */
+export const processIo: CommandIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
+
+/**
+ * A command's parsed arguments, or the exit code it stops with: 0 after printing the usage for `--help`, 2 after
+ * printing what is wrong with the arguments (the message already ends with the usage).
+ */
+export function argsOrExitCode<A extends { help: boolean }>(parse: (argv: readonly string[]) => A, argv: readonly string[], usage: string, io: CommandIo): A | number {
+  try {
+    const a = parse(argv);
+    if (!a.help) return a;
+    io.stdout(`${usage}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof HelpRequested) {
+      io.stdout(`${e.usage}\n`);
+      return 0;
+    }
+    io.stderr(`${(e as Error).message}\n`);
+    return 2;
+  }
+}
+
+/**
+ * Runs a command when `moduleUrl` (its `import.meta.url`) is the process's entry point, and exits with the code it
+ * returns; an error it throws exits 2 with the error's name and message.
+ */
+export function runIfMain(moduleUrl: string, run: (argv: readonly string[]) => Promise<number>): void {
+  if (moduleUrl !== pathToFileURL(process.argv[1] ?? '').href) return;
+  run(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
+      process.exit(2);
+    },
+  );
 }

@@ -1,6 +1,5 @@
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { HelpRequested, parseCommandArgs } from './args.ts';
+import { argsOrExitCode, parseCommandArgs, processIo, runIfMain, type CommandIo } from './args.ts';
 import { convertToParquet, measureQueries, type MeasuredQuery, type QueryMeasurement } from '../shared/parquet/local.ts';
 import { LocalCatalog } from '../shared/sql/duckdb.ts';
 import { formatResult } from '../shared/sql/format.ts';
@@ -81,28 +80,12 @@ export function formatMeasurements(ms: readonly QueryMeasurement[]): string {
   );
 }
 
-export interface ParquetIo {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-}
+export type ParquetIo = CommandIo;
 
 /** The command. Returns the exit code: 0 ok, 1 a conversion failed or the answers differ, 2 usage. */
-export async function runParquet(argv: readonly string[], io: ParquetIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }): Promise<number> {
-  let a: ParquetArgs;
-  try {
-    a = parseParquetArgs(argv);
-  } catch (e) {
-    if (e instanceof HelpRequested) {
-      io.stdout(`${e.usage}\n`);
-      return 0;
-    }
-    io.stderr(`${(e as Error).message}\n`);
-    return 2;
-  }
-  if (a.help) {
-    io.stdout(`${USAGE}\n`);
-    return 0;
-  }
+export async function runParquet(argv: readonly string[], io: ParquetIo = processIo): Promise<number> {
+  const a = argsOrExitCode(parseParquetArgs, argv, USAGE, io);
+  if (typeof a === 'number') return a;
   const dates = await snapshotDates(a.out);
   const { date, previous } = latestAndPrevious(dates, a.date === 'latest' || a.date === 'all' ? undefined : a.date);
   if (!date) {
@@ -136,12 +119,4 @@ export async function runParquet(argv: readonly string[], io: ParquetIo = { stdo
   return 0;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runParquet(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
-      process.exit(2);
-    },
-  );
-}
+runIfMain(import.meta.url, (argv) => runParquet(argv));

@@ -1,9 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../shared/errors.ts';
-import { HelpRequested, parseCommandArgs } from './args.ts';
+import { argsOrExitCode, parseCommandArgs, processIo, runIfMain, type CommandIo } from './args.ts';
 import { LocalCatalog } from '../shared/sql/duckdb.ts';
 import { formatResult, type OutputFormat } from '../shared/sql/format.ts';
 import { latestAndPrevious, snapshotDates } from '../shared/sql/snapshots.ts';
@@ -86,28 +85,12 @@ export async function viewSql(a: QueryArgs): Promise<string> {
   return `SELECT * FROM ${view.name}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''}${a.limit ? ` LIMIT ${a.limit}` : ''}`;
 }
 
-export interface QueryIo {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-}
+export type QueryIo = CommandIo;
 
 /** The command. Returns the exit code: 0 ok, 1 the query failed, 2 usage. */
-export async function runQuery(argv: readonly string[], io: QueryIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }): Promise<number> {
-  let a: QueryArgs;
-  try {
-    a = parseQueryArgs(argv);
-  } catch (e) {
-    if (e instanceof HelpRequested) {
-      io.stdout(`${e.usage}\n`);
-      return 0;
-    }
-    io.stderr(`${(e as Error).message}\n`);
-    return 2;
-  }
-  if (a.help) {
-    io.stdout(`${USAGE}\n`);
-    return 0;
-  }
+export async function runQuery(argv: readonly string[], io: QueryIo = processIo): Promise<number> {
+  const a = argsOrExitCode(parseQueryArgs, argv, USAGE, io);
+  if (typeof a === 'number') return a;
   const catalog = await LocalCatalog.open(a.out, { tables: ALL_TABLES, parquet: a.parquet });
   try {
     if (a.list) {
@@ -160,12 +143,4 @@ export async function runQuery(argv: readonly string[], io: QueryIo = { stdout: 
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runQuery(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
-      process.exit(2);
-    },
-  );
-}
+runIfMain(import.meta.url, (argv) => runQuery(argv));

@@ -1,9 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../shared/errors.ts';
-import { HelpRequested, parseCommandArgs } from './args.ts';
+import { argsOrExitCode, parseCommandArgs, processIo, runIfMain, type CommandIo } from './args.ts';
 import { renderReport } from '../shared/report/render.ts';
 import { reportDataFromSql } from '../shared/report/sql.ts';
 import { LocalStore } from '../shared/sink/store.ts';
@@ -65,22 +64,9 @@ export async function localReport(out: string, at?: string, withAccess = true): 
   }
 }
 
-export async function runReport(argv: readonly string[], io: { stdout: (s: string) => void; stderr: (s: string) => void } = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }): Promise<number> {
-  let a: ReportArgs;
-  try {
-    a = parseReportArgs(argv);
-  } catch (e) {
-    if (e instanceof HelpRequested) {
-      io.stdout(`${e.usage}\n`);
-      return 0;
-    }
-    io.stderr(`${(e as Error).message}\n`);
-    return 2;
-  }
-  if (a.help) {
-    io.stdout(`${USAGE}\n`);
-    return 0;
-  }
+export async function runReport(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+  const a = argsOrExitCode(parseReportArgs, argv, USAGE, io);
+  if (typeof a === 'number') return a;
   const started = Date.now();
   let data: ReportData;
   let access: AccessRow[] | undefined;
@@ -102,12 +88,4 @@ export async function runReport(argv: readonly string[], io: { stdout: (s: strin
   return 0;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runReport(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}\n`);
-      process.exit(2);
-    },
-  );
-}
+runIfMain(import.meta.url, (argv) => runReport(argv));

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Unit } from '../shared/config.ts';
 import { offset, single, type PageStyle } from '../shared/engine/paginate.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
-import type { ProductModule } from '../shared/engine/collect.ts';
+import { ATLASSIAN_CLOUD_CREDENTIALS, type ProductModule } from '../shared/engine/collect.ts';
 import { assetsObjectSchemas, assetsObjectTypes, assetsObjects, assetsTables, assetsWorkspaces } from './assets.tables.ts';
 import { id, str, bool, int } from '../shared/schema/fields.ts';
 
@@ -253,7 +253,7 @@ export const assets: ProductModule<'assets', typeof assetsOptions.shape> = {
   product: 'assets',
   title: 'Assets (JSM CMDB)',
   options: assetsOptions,
-  credentials: { kinds: ['basic', 'bearer', 'oauth2'], env: ['ATLASSIAN_EMAIL', 'ATLASSIAN_API_TOKEN', 'ATLASSIAN_BEARER_TOKEN', 'ATLASSIAN_SECRET_FILE'] },
+  credentials: ATLASSIAN_CLOUD_CREDENTIALS,
   tables: assetsTables,
   streams: (unit) => assetsStreams(unit),
   baseUrl: (unit) => (classicToken(unit) ? unit.siteUrl : ASSETS_GATEWAY),

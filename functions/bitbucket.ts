@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Unit } from '../shared/config.ts';
 import { nextLink, parsePayload, single, type Json, type PageStyle } from '../shared/engine/paginate.ts';
 import { defineStream, row, type RowOut, type Stream } from '../shared/engine/streams.ts';
-import type { ProductModule } from '../shared/engine/collect.ts';
+import { ATLASSIAN_CLOUD_CREDENTIALS, type ProductModule } from '../shared/engine/collect.ts';
 import type { RatePolicy } from '../shared/http/pacing.ts';
 import {
   bitbucketBranchRestrictions,
@@ -18,7 +18,7 @@ import {
   bitbucketWorkspaceMembers,
   bitbucketWorkspaces,
 } from './bitbucket.tables.ts';
-import { str, bool } from '../shared/schema/fields.ts';
+import { str, bool, timestamp } from '../shared/schema/fields.ts';
 
 // Bitbucket Cloud REST 2.0. Authority: ../shared/atlassian-openapi/bitbucket-2.0.json and its facts sheet
 // (README.md §2, §3 style B, §6, §9, §10 Q8). Pointers below are `bitbucket-2.0.json#/paths/...`.
@@ -58,15 +58,8 @@ const requires = {
   variables: (where: string) => `access to ${where} and the OAuth scope 'pipeline' (API token scope read:pipeline:bitbucket)`,
 };
 
-// Dates come as ISO-8601 with microseconds and `+00:00` (narrative "URI, UUID, and structures"); written
-// normalized to UTC `Z`. One the runtime cannot read becomes null rather than failing the run.
-const timestamp = z
-  .string()
-  .nullish()
-  .transform((v) => {
-    const t = v ? Date.parse(v) : Number.NaN;
-    return Number.isNaN(t) ? null : new Date(t).toISOString();
-  });
+// Dates come as ISO-8601 with microseconds and `+00:00` (narrative "URI, UUID, and structures"); `timestamp`
+// writes them normalized to UTC `Z`.
 
 // `user` / `account`: `account_id` is absent for some users (e.g. deleted ones); `uuid` is always there.
 const User = z.object({
@@ -590,7 +583,7 @@ export const bitbucket: ProductModule<'bitbucket', typeof bitbucketOptions.shape
   product: 'bitbucket',
   title: 'Bitbucket Cloud',
   options: bitbucketOptions,
-  credentials: { kinds: ['basic', 'bearer', 'oauth2', 'client-credentials'], env: ['ATLASSIAN_EMAIL', 'ATLASSIAN_API_TOKEN', 'ATLASSIAN_BEARER_TOKEN', 'ATLASSIAN_SECRET_FILE'] },
+  credentials: { kinds: [...ATLASSIAN_CLOUD_CREDENTIALS.kinds, 'client-credentials'], env: ATLASSIAN_CLOUD_CREDENTIALS.env },
   tables: bitbucketTables,
   streams: bitbucketStreams,
   baseUrl: apiBase,

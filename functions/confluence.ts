@@ -4,7 +4,7 @@ import type { JsonResponse } from '../shared/http/client.ts';
 import { nextLink, offset, parsePayload, single, type Cursor, type PageStyle } from '../shared/engine/paginate.ts';
 import { defineStream, row, type RowOut, type Stream } from '../shared/engine/streams.ts';
 import { installedAppsStream } from './upm.ts';
-import type { NoOptions, ProductModule } from '../shared/engine/collect.ts';
+import { ATLASSIAN_CLOUD_CREDENTIALS, type NoOptions, type ProductModule } from '../shared/engine/collect.ts';
 import {
   confluenceInstalledApps,
   confluenceGroupMembers,
@@ -453,7 +453,7 @@ export const confluence: ProductModule<'confluence', NoOptions> = {
   product: 'confluence',
   title: 'Confluence Cloud',
   options: z.object({}),
-  credentials: { kinds: ['basic', 'bearer', 'oauth2'], env: ['ATLASSIAN_EMAIL', 'ATLASSIAN_API_TOKEN', 'ATLASSIAN_BEARER_TOKEN', 'ATLASSIAN_SECRET_FILE'] },
+  credentials: ATLASSIAN_CLOUD_CREDENTIALS,
   tables: [...confluenceTables, confluenceAuditRecords],
   // UPM answers on the site URL only, not through the api.atlassian.com gateway (functions/upm.ts).
   // The audit log comes last (functions/confluence-audit.ts): an incremental stream, optional on plans without one.

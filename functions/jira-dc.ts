@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { bareArray, cursorToken, pageBean, parsePayload, single, type PageStyle } from '../shared/engine/paginate.ts';
-import { projectRoleMapStyle, projectSchemeStream } from './jira.ts';
+import { permissionSchemesStream, projectRoleMapStream, projectSchemeStream, settingsStream } from './jira.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
 import type { NoOptions, ProductModule } from '../shared/engine/collect.ts';
 import { PayloadError } from '../shared/errors.ts';
@@ -8,12 +8,9 @@ import {
   jiraApplicationRoles,
   jiraGroupMembers,
   jiraGroups,
-  jiraPermissionGrants,
-  jiraPermissionSchemes,
   jiraProjectRoleActors,
   jiraProjectRoles,
   jiraProjects,
-  jiraSettings,
   jiraTables,
   jiraUsers,
 } from './jira.tables.ts';
@@ -361,15 +358,9 @@ export function jiraDcStreams(options: JiraDcOptions = {}): readonly Stream[] {
     notFound: 'skip-parent',
   });
 
-  const projectRoleMap = defineStream<ProjectKey, { name: string; id: string }, RoleKey>({
-    name: 'project_roles_of_project',
-    // DC REST `#api/2/project/{projectIdOrKey}/role-getProjectRoles`: map {roleName: ".../project/KEY/role/10002"};
-    // the role id is the URL's last segment.
-    style: (p) => projectRoleMapStyle('/rest/api/2', p.id, PROJECT_ADMIN),
-    childKey: (r, p) => ({ project: p.id, projectKey: p.key, role: r.id, name: r.name }),
-    children: [roleActors],
-    notFound: 'skip-parent',
-  });
+  // DC REST `#api/2/project/{projectIdOrKey}/role-getProjectRoles`: map {roleName: ".../project/KEY/role/10002"};
+  // the role id is the URL's last segment.
+  const projectRoleMap = projectRoleMapStream<ProjectKey>('/rest/api/2', PROJECT_ADMIN, roleActors);
 
   const projects = defineStream<null, z.infer<typeof ProjectItem>, ProjectKey>({
     name: 'projects',
@@ -400,31 +391,14 @@ export function jiraDcStreams(options: JiraDcOptions = {}): readonly Stream[] {
     rows: (r) => [row(jiraProjectRoles, { role_id: r.id, name: r.name, description: r.description, admin: null, is_default: null })],
   });
 
-  const permissionSchemes = defineStream({
-    name: 'permission_schemes',
-    // DC REST `#api/2/permissionscheme-getPermissionSchemes`: grants only with expand=permissions; `user` and `group`
-    // expand the holders so holder_value can be filled (DC holders have only `type` and `parameter`).
-    style: () =>
-      single({
-        path: '/rest/api/2/permissionscheme',
-        query: { expand: 'permissions,user,group' },
-        item: Scheme,
-        requires: ADMIN,
-        select: (b, endpoint) => parsePayload(z.object({ permissionSchemes: z.array(z.unknown()) }), b, endpoint).permissionSchemes,
-      }),
-    rows: (s) => [
-      row(jiraPermissionSchemes, { scheme_id: s.id, name: s.name, description: s.description }),
-      ...(s.permissions ?? []).map((g) =>
-        row(jiraPermissionGrants, {
-          scheme_id: s.id,
-          grant_id: g.id,
-          permission: g.permission,
-          holder_type: g.holder.type,
-          holder_parameter: g.holder.parameter,
-          holder_value: dcHolderValue(g.holder, from),
-        }),
-      ),
-    ],
+  // DC REST `#api/2/permissionscheme-getPermissionSchemes`: grants only with expand=permissions; `user` and `group`
+  // expand the holders so holder_value can be filled (DC holders have only `type` and `parameter`).
+  const permissionSchemes = permissionSchemesStream({
+    apiPath: '/rest/api/2',
+    expand: 'permissions,user,group',
+    scheme: Scheme,
+    requires: ADMIN,
+    holderValue: (h) => dcHolderValue(h, from),
   });
 
   const applicationRoles = defineStream({
@@ -435,17 +409,8 @@ export function jiraDcStreams(options: JiraDcOptions = {}): readonly Stream[] {
     rows: (r) => dcApplicationRoleRows(r).map((x) => row(jiraApplicationRoles, x)),
   });
 
-  const settings = defineStream({
-    name: 'settings',
-    // DC REST `#api/2/application-properties-getProperty`: every application property (advanced setting); admin only.
-    style: () =>
-      single({
-        path: '/rest/api/2/application-properties',
-        item: z.object({ key: z.string(), value: str, name: str, type: str, defaultValue: str }),
-        requires: ADMIN,
-      }),
-    rows: (p) => [row(jiraSettings, { key: p.key, value: p.value, name: p.name, type: p.type, default_value: p.defaultValue })],
-  });
+  // DC REST `#api/2/application-properties-getProperty`: every application property (advanced setting); admin only.
+  const settings = settingsStream('/rest/api/2', ADMIN);
 
   return [myself, serverInfo, groups, applicationRoles, roles, projects, permissionSchemes, settings];
 }

@@ -3,7 +3,7 @@ import { bareArray, pageBean, parsePayload, single, type Json, type PageStyle } 
 import { jiraAuditRecords, jiraAuditStream } from './jira-audit.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
 import type { RowInput } from '../shared/schema/table.ts';
-import type { NoOptions, ProductModule } from '../shared/engine/collect.ts';
+import { ATLASSIAN_CLOUD_CREDENTIALS, type NoOptions, type ProductModule } from '../shared/engine/collect.ts';
 import { installedAppsStream } from './upm.ts';
 import { jiraIssueSecurityStreams } from './jira-issue-security.ts';
 import {
@@ -303,13 +303,21 @@ export function projectRoleMapStyle(
   });
 }
 
-const projectRoleMap = defineStream<ProjectKey, { name: string; id: string }, RoleKey>({
-  name: 'project_roles_of_project',
-  style: (p) => projectRoleMapStyle('/rest/api/3', p.id, PROJECT_ADMIN),
-  childKey: (r, p) => ({ project: p.id, projectKey: p.key, role: r.id, name: r.name }),
-  children: [roleActors],
-  notFound: 'skip-parent',
-});
+/**
+ * The roles of each project (Jira Cloud and Data Center): {@link projectRoleMapStyle}, handing each role with its
+ * project to `roleActors`; a project deleted after the listing is skipped.
+ */
+export function projectRoleMapStream<K extends Json & { readonly id: string; readonly key: string }>(apiPath: string, requires: string, roleActors: Stream): Stream {
+  return defineStream<K, { name: string; id: string }, RoleKey>({
+    name: 'project_roles_of_project',
+    style: (p) => projectRoleMapStyle(apiPath, p.id, requires),
+    childKey: (r, p) => ({ project: p.id, projectKey: p.key, role: r.id, name: r.name }),
+    children: [roleActors],
+    notFound: 'skip-parent',
+  });
+}
+
+const projectRoleMap = projectRoleMapStream<ProjectKey>('/rest/api/3', PROJECT_ADMIN, roleActors);
 
 const projects = defineStream<null, z.infer<typeof ProjectItem>, ProjectKey>({
   name: 'projects',
@@ -357,42 +365,70 @@ const Grant = z.object({
 });
 const Scheme = z.object({ id, name: z.string(), description: str, permissions: z.array(Grant).nullish() });
 
-const permissionSchemes = defineStream({
-  name: 'permission_schemes',
-  // `#/paths/~1rest~1api~13~1permissionscheme/get`: grants are only included with expand=permissions.
-  style: () =>
-    single({
-      path: '/rest/api/3/permissionscheme',
-      query: { expand: 'permissions' },
-      item: Scheme,
-      select: (b, endpoint) => parsePayload(z.object({ permissionSchemes: z.array(z.unknown()) }), b, endpoint).permissionSchemes,
-    }),
-  rows: (s) => [
-    row(jiraPermissionSchemes, { scheme_id: s.id, name: s.name, description: s.description }),
-    ...(s.permissions ?? []).map((g) =>
-      row(jiraPermissionGrants, {
-        scheme_id: s.id,
-        grant_id: g.id,
-        permission: g.permission,
-        holder_type: g.holder.type,
-        holder_parameter: g.holder.parameter,
-        holder_value: g.holder.value,
-      }),
-    ),
-  ],
-});
+/** A permission grant as Jira Cloud and Data Center both send it; the holder is each deployment's own shape. */
+interface SchemeOf<H extends { type: string; parameter: string | null }> {
+  id: string;
+  name: string;
+  description: string | null;
+  permissions?: { id: string; permission: string; holder: H }[] | null;
+}
 
-const settings = defineStream({
-  name: 'settings',
-  // `#/paths/~1rest~1api~13~1application-properties/get`
-  style: () =>
-    single({
-      path: '/rest/api/3/application-properties',
-      item: z.object({ key: z.string(), value: str, name: str, type: str, defaultValue: str }),
-      requires: ADMIN,
-    }),
-  rows: (p) => [row(jiraSettings, { key: p.key, value: p.value, name: p.name, type: p.type, default_value: p.defaultValue })],
-});
+/**
+ * Every permission scheme with its grants (Jira Cloud and Data Center): `GET <apiPath>/permissionscheme`, grants
+ * only with `expand` naming permissions; `holderValue` fills holder_value from the deployment's holder shape.
+ */
+export function permissionSchemesStream<H extends { type: string; parameter: string | null }>(def: {
+  apiPath: string;
+  expand: string;
+  scheme: z.ZodType<SchemeOf<H>>;
+  requires?: string;
+  holderValue: (h: H) => string | null;
+}): Stream {
+  return defineStream({
+    name: 'permission_schemes',
+    style: () =>
+      single({
+        path: `${def.apiPath}/permissionscheme`,
+        query: { expand: def.expand },
+        item: def.scheme,
+        ...(def.requires ? { requires: def.requires } : {}),
+        select: (b, endpoint) => parsePayload(z.object({ permissionSchemes: z.array(z.unknown()) }), b, endpoint).permissionSchemes,
+      }),
+    rows: (s) => [
+      row(jiraPermissionSchemes, { scheme_id: s.id, name: s.name, description: s.description }),
+      ...(s.permissions ?? []).map((g) =>
+        row(jiraPermissionGrants, {
+          scheme_id: s.id,
+          grant_id: g.id,
+          permission: g.permission,
+          holder_type: g.holder.type,
+          holder_parameter: g.holder.parameter,
+          holder_value: def.holderValue(g.holder),
+        }),
+      ),
+    ],
+  });
+}
+
+// `#/paths/~1rest~1api~13~1permissionscheme/get`: grants are only included with expand=permissions.
+const permissionSchemes = permissionSchemesStream({ apiPath: '/rest/api/3', expand: 'permissions', scheme: Scheme, holderValue: (h) => h.value });
+
+/** Every application property (advanced setting) of a Jira Cloud or Data Center site: `GET <apiPath>/application-properties`. */
+export function settingsStream(apiPath: string, requires: string): Stream {
+  return defineStream({
+    name: 'settings',
+    style: () =>
+      single({
+        path: `${apiPath}/application-properties`,
+        item: z.object({ key: z.string(), value: str, name: str, type: str, defaultValue: str }),
+        requires,
+      }),
+    rows: (p) => [row(jiraSettings, { key: p.key, value: p.value, name: p.name, type: p.type, default_value: p.defaultValue })],
+  });
+}
+
+// `#/paths/~1rest~1api~13~1application-properties/get`
+const settings = settingsStream('/rest/api/3', ADMIN);
 
 /** Jira Cloud streams, in collection order. */
 export const jiraStreams: readonly Stream[] = [myself, users, groups, applicationRoles, projects, roles, permissionSchemes, settings, ...jiraIssueSecurityStreams];
@@ -403,7 +439,7 @@ export const jira: ProductModule<'jira', NoOptions> = {
   product: 'jira',
   title: 'Jira Cloud',
   options: z.object({}),
-  credentials: { kinds: ['basic', 'bearer', 'oauth2'], env: ['ATLASSIAN_EMAIL', 'ATLASSIAN_API_TOKEN', 'ATLASSIAN_BEARER_TOKEN', 'ATLASSIAN_SECRET_FILE'] },
+  credentials: ATLASSIAN_CLOUD_CREDENTIALS,
   tables: [...jiraTables, jiraAuditRecords],
   // UPM answers on the site URL only, not through the api.atlassian.com gateway (functions/upm.ts).
   // The audit records come last (functions/jira-audit.ts): an incremental stream, optional on plans without them.

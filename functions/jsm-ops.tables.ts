@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { col, defineTable } from '../shared/schema/table.ts';
+import { opsgenieSharedColumns } from './opsgenie.tables.ts';
 
 // Output tables of the Jira Service Management operations collector (Opsgenie's successor). Keys and names
 // are a public contract (issue 6); add columns freely, never rename or retype one.
@@ -59,30 +60,14 @@ export const jsmOpsCustomRoles = defineTable({
   name: 'jsm_ops_custom_roles',
   description: 'Custom user role: the default role it extends and the rights it adds or removes (same columns as opsgenie_custom_roles).',
   key: ['role_id'],
-  columns: {
-    source,
-    role_id: col.string(),
-    name: col.string(),
-    extended_role: col.string().nullable().describe('user | observer | stakeholder'),
-    granted_rights: col.stringArray(),
-    disallowed_rights: col.stringArray(),
-  },
+  columns: { source, ...opsgenieSharedColumns.customRoles },
 });
 
 export const jsmOpsSchedules = defineTable({
   name: 'jsm_ops_schedules',
   description: 'On-call schedule and the team that owns it (same columns as opsgenie_schedules; owner_team_name is null: the API gives the id only).',
   key: ['schedule_id'],
-  columns: {
-    source,
-    schedule_id: col.string(),
-    name: col.string(),
-    description: col.string().nullable(),
-    enabled: col.bool().nullable(),
-    timezone: col.string().nullable(),
-    owner_team_id: col.string().nullable(),
-    owner_team_name: col.string().nullable(),
-  },
+  columns: { source, ...opsgenieSharedColumns.schedules },
 });
 
 const participantType = z.enum(['user', 'team', 'escalation', 'schedule', 'none']);
@@ -108,15 +93,7 @@ export const jsmOpsEscalations = defineTable({
   name: 'jsm_ops_escalations',
   description: 'Escalation policy of a team (same columns as opsgenie_escalations, plus enabled).',
   key: ['escalation_id'],
-  columns: {
-    source,
-    escalation_id: col.string(),
-    name: col.string(),
-    description: col.string().nullable(),
-    owner_team_id: col.string().nullable(),
-    owner_team_name: col.string().nullable(),
-    enabled: col.bool().nullable(),
-  },
+  columns: { source, ...opsgenieSharedColumns.escalations, enabled: col.bool().nullable() },
 });
 
 export const jsmOpsEscalationRecipients = defineTable({

@@ -3,7 +3,7 @@ import type { Unit } from '../shared/config.ts';
 import { AuthenticationError, ConfigError, type CollectorError } from '../shared/errors.ts';
 import { cursorToken, offset, parsePayload, type PageStyle } from '../shared/engine/paginate.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
-import type { ProductModule } from '../shared/engine/collect.ts';
+import { ATLASSIAN_CLOUD_CREDENTIALS, type ProductModule } from '../shared/engine/collect.ts';
 import {
   jsmOpsCustomRoles,
   jsmOpsEscalationRecipients,
@@ -17,7 +17,7 @@ import {
   jsmOpsTeamRoles,
   jsmOpsTeams,
 } from './jsm-ops.tables.ts';
-import { str, bool, int } from '../shared/schema/fields.ts';
+import { str, bool, int, nonEmpty } from '../shared/schema/fields.ts';
 
 // Jira Service Management operations REST API (Opsgenie's successor). No OpenAPI file for it is vendored in
 // ../shared/atlassian-openapi; the authority is Atlassian's reference "Jira Service Management ops / REST API"
@@ -85,11 +85,6 @@ async function namesScope(e: CollectorError): Promise<Error | undefined> {
     e.context,
   );
 }
-
-const nonEmpty = z
-  .string()
-  .nullish()
-  .transform((v) => (v ? v : null));
 
 // Every operations list: `{values: [...], links: {next?}}` ("ListSchedulesResponse", "EscalationPaginatedResponse",
 // "HeartbeatPaginatedResponse" samples). The end is a page without `links.next`.
@@ -369,7 +364,7 @@ export const jsmOps: ProductModule<'jsm-ops', typeof jsmOpsOptions.shape> = {
   product: 'jsm-ops',
   title: 'Jira Service Management operations',
   options: jsmOpsOptions,
-  credentials: { kinds: ['basic', 'bearer', 'oauth2'], env: ['ATLASSIAN_EMAIL', 'ATLASSIAN_API_TOKEN', 'ATLASSIAN_BEARER_TOKEN', 'ATLASSIAN_SECRET_FILE'] },
+  credentials: ATLASSIAN_CLOUD_CREDENTIALS,
   tables: jsmOpsTables,
   streams: (unit) => jsmOpsStreams(unit),
   baseUrl: (unit) => (unit.auth.kind === 'basic' ? JSM_OPS_BASIC_BASE : JSM_OPS_OAUTH_BASE),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { offset, type PageStyle } from '../shared/engine/paginate.ts';
 import { projectRoleMapStyle, roleActorColumns, roleActorsStyle } from './jira.ts';
 import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
-import type { NoOptions, ProductModule } from '../shared/engine/collect.ts';
+import { ATLASSIAN_CLOUD_CREDENTIALS, type NoOptions, type ProductModule } from '../shared/engine/collect.ts';
 import {
   jsmAgents,
   jsmCustomers,
@@ -212,7 +212,7 @@ export function jsmModule(options: { agentRoles?: readonly string[] } = {}): Pro
     product: 'jsm',
     title: 'Jira Service Management',
     options: z.object({}),
-    credentials: { kinds: ['basic', 'bearer', 'oauth2'], env: ['ATLASSIAN_EMAIL', 'ATLASSIAN_API_TOKEN', 'ATLASSIAN_BEARER_TOKEN', 'ATLASSIAN_SECRET_FILE'] },
+    credentials: ATLASSIAN_CLOUD_CREDENTIALS,
     tables: jsmTables,
     streams: () => streams,
   };

@@ -47,24 +47,19 @@ export const opsgenieTeamMembers = defineTable({
   },
 });
 
-export const opsgenieCustomRoles = defineTable({
-  name: 'opsgenie_custom_roles',
-  description: 'Custom user role: the default role it extends and the rights it adds or removes.',
-  key: ['role_id'],
-  columns: {
+/**
+ * The columns JSM operations repeats to the letter in its table of the same concept (jsm-ops.tables.ts), so that
+ * a UNION ALL reads an organization across its migration: one definition keeps the two halves alike.
+ */
+export const opsgenieSharedColumns = {
+  customRoles: {
     role_id: col.string(),
     name: col.string(),
     extended_role: col.string().nullable().describe('user | observer | stakeholder'),
     granted_rights: col.stringArray(),
     disallowed_rights: col.stringArray(),
   },
-});
-
-export const opsgenieSchedules = defineTable({
-  name: 'opsgenie_schedules',
-  description: 'On-call schedule and the team that owns it (null: a global schedule).',
-  key: ['schedule_id'],
-  columns: {
+  schedules: {
     schedule_id: col.string(),
     name: col.string(),
     description: col.string().nullable(),
@@ -73,6 +68,27 @@ export const opsgenieSchedules = defineTable({
     owner_team_id: col.string().nullable(),
     owner_team_name: col.string().nullable(),
   },
+  escalations: {
+    escalation_id: col.string(),
+    name: col.string(),
+    description: col.string().nullable(),
+    owner_team_id: col.string().nullable(),
+    owner_team_name: col.string().nullable(),
+  },
+};
+
+export const opsgenieCustomRoles = defineTable({
+  name: 'opsgenie_custom_roles',
+  description: 'Custom user role: the default role it extends and the rights it adds or removes.',
+  key: ['role_id'],
+  columns: opsgenieSharedColumns.customRoles,
+});
+
+export const opsgenieSchedules = defineTable({
+  name: 'opsgenie_schedules',
+  description: 'On-call schedule and the team that owns it (null: a global schedule).',
+  key: ['schedule_id'],
+  columns: opsgenieSharedColumns.schedules,
 });
 
 const participantType = z.enum(['user', 'team', 'escalation', 'group', 'schedule', 'none']);
@@ -97,13 +113,7 @@ export const opsgenieEscalations = defineTable({
   name: 'opsgenie_escalations',
   description: 'Escalation policy and the team that owns it (null: a global escalation).',
   key: ['escalation_id'],
-  columns: {
-    escalation_id: col.string(),
-    name: col.string(),
-    description: col.string().nullable(),
-    owner_team_id: col.string().nullable(),
-    owner_team_name: col.string().nullable(),
-  },
+  columns: opsgenieSharedColumns.escalations,
 });
 
 export const opsgenieEscalationRecipients = defineTable({

@@ -14,7 +14,7 @@ import {
   opsgenieTeams,
   opsgenieUsers,
 } from './opsgenie.tables.ts';
-import { str, bool } from '../shared/schema/fields.ts';
+import { str, bool, nonEmpty, timestamp } from '../shared/schema/fields.ts';
 
 // Opsgenie REST API v2. There is no OpenAPI file for it in ../shared/atlassian-openapi; the authority is
 // Opsgenie's published REST docs, cited at each endpoint:
@@ -48,19 +48,7 @@ const requires = {
   escalations: `${KEY} (GET /v2/escalations)`,
 };
 
-const nonEmpty = z
-  .string()
-  .nullish()
-  .transform((v) => (v ? v : null));
-// `createdAt` is ISO-8601 in the docs' samples ("2017-05-12T08:34:05.064Z"); one the runtime cannot read
-// becomes null rather than failing the run.
-const timestamp = z
-  .string()
-  .nullish()
-  .transform((v) => {
-    const t = v ? Date.parse(v) : Number.NaN;
-    return Number.isNaN(t) ? null : new Date(t).toISOString();
-  });
+// `createdAt` is ISO-8601 in the docs' samples ("2017-05-12T08:34:05.064Z"): read by `timestamp`.
 
 // Every response wraps its payload in `data` next to `took` and `requestId` (all API pages' samples).
 const DataArray = z.object({ data: z.array(z.unknown()) });

@@ -5,7 +5,7 @@ import { defineStream, row, type Stream } from '../shared/engine/streams.ts';
 import type { NoOptions, ProductModule } from '../shared/engine/collect.ts';
 import type { RatePolicy } from '../shared/http/pacing.ts';
 import { trelloBoardMembers, trelloBoards, trelloEnterpriseAdmins, trelloTables, trelloWorkspaceMembers, trelloWorkspaces } from './trello.tables.ts';
-import { str, bool } from '../shared/schema/fields.ts';
+import { str, bool, nonEmpty } from '../shared/schema/fields.ts';
 
 // Trello REST API v1 (base https://api.trello.com, paths under /1). No OpenAPI file in ../shared/atlassian-openapi;
 // the authority is Trello's published docs, cited at each endpoint:
@@ -30,10 +30,6 @@ const requires = {
   enterprise: (e: string) => `enterprise admin rights in enterprise ${e} for the token's member`,
 };
 
-const nonEmpty = z
-  .string()
-  .nullish()
-  .transform((v) => (v ? v : null));
 const arr = z.array(z.unknown());
 
 export const TrelloOrganization = z.object({
@@ -81,22 +77,22 @@ const seg = encodeURIComponent;
 type OrgKey = { o: string };
 type BoardKey = { o: string; b: string };
 
+/** The member columns of a workspace or board membership (the two tables share them). */
+const membershipColumns = (m: z.infer<typeof TrelloMembership>) => ({
+  member_id: m.idMember,
+  username: m.member?.username ?? null,
+  full_name: m.member?.fullName ?? null,
+  member_type: m.memberType,
+  deactivated: m.deactivated,
+  unconfirmed: m.unconfirmed,
+});
+
 const workspaceMembers = defineStream<OrgKey, z.infer<typeof TrelloMembership>>({
   name: 'workspace_members',
   // `filter=all`: active, deactivated and unconfirmed memberships (filter values "all or a comma-separated list
   // of: active, admin, deactivated, me, normal"); `member=true` nests the member (username, full name).
   style: (k) => list(`/1/organizations/${seg(k.o)}/memberships`, TrelloMembership, requires.workspace(k.o), { filter: 'all', member: 'true' }),
-  rows: (m, k) => [
-    row(trelloWorkspaceMembers, {
-      organization_id: k.o,
-      member_id: m.idMember,
-      username: m.member?.username ?? null,
-      full_name: m.member?.fullName ?? null,
-      member_type: m.memberType,
-      deactivated: m.deactivated,
-      unconfirmed: m.unconfirmed,
-    }),
-  ],
+  rows: (m, k) => [row(trelloWorkspaceMembers, { organization_id: k.o, ...membershipColumns(m) })],
   notFound: 'skip-parent',
 });
 
@@ -105,18 +101,7 @@ const boardMembers = defineStream<BoardKey, z.infer<typeof TrelloMembership>>({
   // Board memberships, `filter=all` ("One of admins, all, none, normal"), `member=true`. A board deleted after
   // the listing answers 404: skipped.
   style: (k) => list(`/1/boards/${seg(k.b)}/memberships`, TrelloMembership, requires.board(k.b), { filter: 'all', member: 'true' }),
-  rows: (m, k) => [
-    row(trelloBoardMembers, {
-      board_id: k.b,
-      organization_id: k.o,
-      member_id: m.idMember,
-      username: m.member?.username ?? null,
-      full_name: m.member?.fullName ?? null,
-      member_type: m.memberType,
-      deactivated: m.deactivated,
-      unconfirmed: m.unconfirmed,
-    }),
-  ],
+  rows: (m, k) => [row(trelloBoardMembers, { board_id: k.b, organization_id: k.o, ...membershipColumns(m) })],
   notFound: 'skip-parent',
 });
 

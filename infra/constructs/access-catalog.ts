@@ -288,8 +288,7 @@ export class AccessCatalog extends Construct {
       reason: 'athena:ListWorkGroups, ListDataCatalogs and ListEngineVersions support no resource-level permissions; the Athena console needs them to show the workgroup.',
     });
     Validations.of(policy).acknowledge({
-      // As cdk-nag renders the ARN: unresolved region/account appear as <AWS::Region>/<AWS::AccountId>.
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region}:${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:table/${databaseName}/*]`,
+      id: glueTablesAckId(stack, databaseName),
       reason: 'Every table of the collector database (the set grows with the products collected); no other database.',
     });
     for (const prefix of [`${DATA_PREFIX}/`, `${MANIFEST_PREFIX}/`, resultsPrefix]) {
@@ -305,32 +304,10 @@ export class AccessCatalog extends Construct {
    * workgroup's result prefix. Reading data/ is the bucket's grant (CollectorBucket.grantReport).
    */
   grantReportQueries(fn: lambda.Function): void {
-    const stack = Stack.of(this);
-    fn.addEnvironment('ATHENA_WORKGROUP', this.workGroupName);
-    fn.addEnvironment('GLUE_DATABASE', this.databaseName);
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'],
-        resources: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName })],
-      }),
-    );
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['glue:GetDatabase', 'glue:GetTable'],
-        resources: [
-          stack.formatArn({ service: 'glue', resource: 'catalog' }),
-          stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
-          stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${this.databaseName}/*` }),
-        ],
-      }),
-    );
-    for (const s of this.bucketRef.athenaResultStatements(this.resultsPrefix)) fn.addToRolePolicy(s);
-    const role = fn.role ?? fn;
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region}:${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:table/${this.databaseName}/*]`,
-      reason: 'Athena reads the definitions of the views and tables the report queries (GetTable); tables of the collector database only.',
+    this.grantAthenaQueries(fn, ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'], {
+      tables: 'Athena reads the definitions of the views and tables the report queries (GetTable); tables of the collector database only.',
+      results: `Athena writes each query’s result under ${this.resultsPrefix} with the caller’s permissions, and the report reads it back; limited to that prefix.`,
     });
-    ackObjectWildcard(role, this.bucketRef.bucket, this.resultsPrefix, `Athena writes each query’s result under ${this.resultsPrefix} with the caller’s permissions, and the report reads it back; limited to that prefix.`);
   }
 
   /**
@@ -340,12 +317,25 @@ export class AccessCatalog extends Construct {
    */
   grantParquetConversion(fn: lambda.Function): void {
     requireProp(this.parquetTables.length > 0, 'AccessCatalogProps', 'parquet', 'must be true to grant the Parquet conversion');
+    this.grantAthenaQueries(fn, ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:StopQueryExecution'], {
+      tables: 'Athena reads the definition of the JSON table it converts (GetTable); tables of the collector database only.',
+      results: `Athena writes each query’s result and UNLOAD manifest under ${this.resultsPrefix} with the caller’s permissions; limited to that prefix.`,
+    });
+  }
+
+  /**
+   * What a Lambda that runs Athena queries needs (the report's and the Parquet conversion's grants): the workgroup
+   * and database in its environment; `athenaActions` in this workgroup only; Glue reads of this database's tables;
+   * Athena's query results under the workgroup's result prefix; the two cdk-nag wildcards acknowledged with
+   * `reasons` (the database's tables, the result prefix).
+   */
+  private grantAthenaQueries(fn: lambda.Function, athenaActions: string[], reasons: { tables: string; results: string }): void {
     const stack = Stack.of(this);
     fn.addEnvironment('ATHENA_WORKGROUP', this.workGroupName);
     fn.addEnvironment('GLUE_DATABASE', this.databaseName);
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:StopQueryExecution'],
+        actions: athenaActions,
         resources: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName })],
       }),
     );
@@ -361,10 +351,12 @@ export class AccessCatalog extends Construct {
     );
     for (const s of this.bucketRef.athenaResultStatements(this.resultsPrefix)) fn.addToRolePolicy(s);
     const role = fn.role ?? fn;
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region}:${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:table/${this.databaseName}/*]`,
-      reason: 'Athena reads the definition of the JSON table it converts (GetTable); tables of the collector database only.',
-    });
-    ackObjectWildcard(role, this.bucketRef.bucket, this.resultsPrefix, `Athena writes each query’s result and UNLOAD manifest under ${this.resultsPrefix} with the caller’s permissions; limited to that prefix.`);
+    Validations.of(role).acknowledge({ id: glueTablesAckId(stack, this.databaseName), reason: reasons.tables });
+    ackObjectWildcard(role, this.bucketRef.bucket, this.resultsPrefix, reasons.results);
   }
+}
+
+/** The cdk-nag finding id of a wildcard over a Glue database's tables, as cdk-nag renders the ARN (an unresolved region or account appears as <AWS::Region>/<AWS::AccountId>). */
+function glueTablesAckId(stack: Stack, databaseName: string): string {
+  return `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:${Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region}:${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:table/${databaseName}/*]`;
 }

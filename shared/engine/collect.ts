@@ -27,6 +27,16 @@ export interface ProductCredentials {
 }
 
 /**
+ * What an Atlassian Cloud product takes (Jira, Confluence, JSM and its operations, Assets; Bitbucket adds its own
+ * kind): an API token with its account's e-mail, a bearer token, or OAuth 2.0; locally from the `ATLASSIAN_*`
+ * environment variables.
+ */
+export const ATLASSIAN_CLOUD_CREDENTIALS: ProductCredentials = {
+  kinds: ['basic', 'bearer', 'oauth2'],
+  env: ['ATLASSIAN_EMAIL', 'ATLASSIAN_API_TOKEN', 'ATLASSIAN_BEARER_TOKEN', 'ATLASSIAN_SECRET_FILE'],
+};
+
+/**
  * Everything about one product, in one module under `functions/`: its name and title, the unit options it adds
  * to the config, the credentials it takes, its tables and its streams. The registry (functions/index.ts) lists
  * every module; nothing else names a product.

@@ -16,3 +16,19 @@ export const int = z.int().nullish().transform((v) => v ?? null);
 export const id = z.union([z.string(), z.number()]).transform(String);
 /** Identifier sent as a non-empty string or a number, read as a string. */
 export const nonEmptyId = z.union([z.string().min(1), z.number()]).transform(String);
+/** Optional string where an empty one means unknown too: absent, null or `''` → `null`. */
+export const nonEmpty = z
+  .string()
+  .nullish()
+  .transform((v) => (v ? v : null));
+/**
+ * Date-time in any form `Date.parse` reads (ISO-8601 with an offset or microseconds), written as UTC ISO-8601
+ * (`…Z`); absent, null or one the runtime cannot read → `null`, rather than failing the run.
+ */
+export const timestamp = z
+  .string()
+  .nullish()
+  .transform((v) => {
+    const t = v ? Date.parse(v) : Number.NaN;
+    return Number.isNaN(t) ? null : new Date(t).toISOString();
+  });

@@ -1,13 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assets } from '../../functions/assets.ts';
 import { assetsTables } from '../../functions/assets.tables.ts';
 import type { Run, Unit } from '../../shared/config.ts';
 import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { assetsTenant, DEFAULT_CREDENTIALS, startSimulator, type Simulator } from '../../simulator/index.ts';
+import { assetsTenant, DEFAULT_CREDENTIALS } from '../../simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
 import { tempDirs } from '../support/tmp.ts';
+import { simulatorForBlock } from '../support/simulator-checks.ts';
 
 // Atlassian's "Assets REST API guide": basic auth with a classic API token, the workspace id from the site
 // (`/rest/servicedeskapi/assets/workspace`), then the Assets API on `https://api.atlassian.com/jsm/assets/...`.
@@ -17,11 +18,7 @@ const basic: Credentials = { kind: 'basic', email: DEFAULT_CREDENTIALS.email, ap
 
 describe('Assets with a classic API token', () => {
   const tenant = assetsTenant({ seed: 21, workspaces: 1, schemas: 3, typesPerSchema: 3, objectsPerType: 120 });
-  let sim: Simulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 21 });
-  });
-  afterAll(async () => sim.close());
+  const sim = simulatorForBlock({ products: [tenant], seed: 21 });
 
   it('discovers the workspace on the site and reads Assets on the Assets API origin, never through the gateway', async () => {
     // Prepare

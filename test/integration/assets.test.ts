@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assets } from '../../functions/assets.ts';
 import { assetsTables } from '../../functions/assets.tables.ts';
 import type { Run, Unit } from '../../shared/config.ts';
@@ -9,6 +9,7 @@ import { assetsTenant, DEFAULT_CREDENTIALS, startSimulator, type AssetsSim, type
 import { expectTablesEqualTruth } from '../support/truth.ts';
 import { shortPageReadings } from '../support/short-pages.ts';
 import { tempDirs } from '../support/tmp.ts';
+import { simulatorForBlock } from '../support/simulator-checks.ts';
 
 const bearer: Credentials = { kind: 'bearer', token: DEFAULT_CREDENTIALS.bearerToken, source: 'the test' };
 const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
@@ -97,11 +98,7 @@ describe('request economy and edge cases', () => {
 
 describe('failures', () => {
   const tenant = assetsTenant({ seed: 13, schemas: 2 });
-  let sim: Simulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 13 });
-  });
-  afterAll(async () => sim.close());
+  const sim = simulatorForBlock({ products: [tenant], seed: 13 });
 
   it('a 401 names the endpoint and publishes nothing', async () => {
     const store = new LocalStore(await tmp());

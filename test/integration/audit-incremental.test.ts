@@ -11,6 +11,7 @@ import { LocalStore } from '../../shared/sink/store.ts';
 import { jiraBackground, jiraAuditTruth } from '../../simulator/jira-audit.ts';
 import { DEFAULT_CREDENTIALS, jiraTenant, startSimulator, type Simulator } from '../../simulator/index.ts';
 import { tempDirs } from '../support/tmp.ts';
+import { simulatorForBlock } from '../support/simulator-checks.ts';
 
 // The audit trail collected incrementally (issue 14): Jira's audit records through the engine's incremental
 // streams (shared/engine/incremental.ts), against the simulated tenant's log (simulator/jira-audit.ts).
@@ -43,11 +44,7 @@ describe('Jira audit records, collected incrementally', () => {
   describe('the first collection (backfill)', () => {
     // 2,500 records over 40 days: the 30-day backfill reads two full pages of 1,000 and a short one.
     const tenant = jiraTenant({ seed: 41, ...small, audit: { background: { count: 2500, days: 40, until: T1 } } });
-    let sim: Simulator;
-    beforeAll(async () => {
-      sim = await startSimulator({ products: [tenant], seed: 41, faults: { rate: 0.15, slowMs: 900, maxPerRequest: 2 } });
-    });
-    afterAll(async () => sim.close());
+    const sim = simulatorForBlock({ products: [tenant], seed: 41, faults: { rate: 0.15, slowMs: 900, maxPerRequest: 2 } });
 
     it('with faults on and a resume at every page boundary, stores exactly the last 30 days of records', async () => {
       // Prepare
@@ -120,11 +117,7 @@ describe('Jira audit records, collected incrementally', () => {
 
   describe('the same date collected again', () => {
     const tenant = jiraTenant({ seed: 44, ...small, audit: { background: { count: 200, days: 40, until: T1 } } });
-    let sim: Simulator;
-    beforeAll(async () => {
-      sim = await startSimulator({ products: [tenant], seed: 44 });
-    });
-    afterAll(async () => sim.close());
+    const sim = simulatorForBlock({ products: [tenant], seed: 44 });
 
     it('replaces that date with the same records, read from where the date started', async () => {
       // Prepare
@@ -143,11 +136,7 @@ describe('Jira audit records, collected incrementally', () => {
 
   describe('a site without audit log (403)', () => {
     const tenant = jiraTenant({ seed: 43, ...small, audit: { forbidden: true, background: { count: 20, days: 5, until: T1 } } });
-    let sim: Simulator;
-    beforeAll(async () => {
-      sim = await startSimulator({ products: [tenant], seed: 43 });
-    });
-    afterAll(async () => sim.close());
+    const sim = simulatorForBlock({ products: [tenant], seed: 43 });
 
     it('completes the unit, leaves the table empty, and counts the refusal with the plan and permission it needs', async () => {
       // Prepare

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { admin } from '../../functions/admin.ts';
 import { adminAuditEvents } from '../../functions/admin-events.ts';
 import { confluence } from '../../functions/confluence.ts';
@@ -10,8 +10,9 @@ import { runUnit } from '../../shared/local/runner.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import { adminEventsTruth } from '../../simulator/admin-events.ts';
 import { confluenceAuditTruth } from '../../simulator/confluence-audit.ts';
-import { adminTenant, confluenceTenant, DEFAULT_CREDENTIALS, startSimulator, type Simulator } from '../../simulator/index.ts';
+import { adminTenant, confluenceTenant, DEFAULT_CREDENTIALS, type Simulator } from '../../simulator/index.ts';
 import { tempDirs } from '../support/tmp.ts';
+import { simulatorForBlock } from '../support/simulator-checks.ts';
 
 // Confluence's audit log and the organization's audit events (issue 14), against the simulated logs: exact tables
 // with faults on and a resume at every page boundary, and the 403 of a plan without audit log.
@@ -33,17 +34,9 @@ describe('Confluence audit log', () => {
   // 2,300 records over 40 days: the 30-day backfill reads pages of 1,000.
   const tenant = confluenceTenant({ seed: 51, users: 30, groups: 3, memberships: 40, spaces: 2, audit: { background: { count: 2300, days: 40, until: T1 } } });
   const forbidden = confluenceTenant({ seed: 52, users: 30, groups: 3, memberships: 40, spaces: 2, audit: { forbidden: true, background: { count: 10, days: 5, until: T1 } } });
-  let sim: Simulator;
-  let closed: Simulator;
+  const sim = simulatorForBlock({ products: [tenant], seed: 51, faults: { rate: 0.15, slowMs: 900, maxPerRequest: 2 } });
+  const closed = simulatorForBlock({ products: [forbidden], seed: 52 });
   const unitFor = (s: Simulator): Unit => ({ org: 'acme', product: 'confluence', siteUrl: s.url, auth: { kind: 'basic' } });
-  beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 51, faults: { rate: 0.15, slowMs: 900, maxPerRequest: 2 } });
-    closed = await startSimulator({ products: [forbidden], seed: 52 });
-  });
-  afterAll(async () => {
-    await sim.close();
-    await closed.close();
-  });
 
   it('with faults on and a resume at every page boundary, stores exactly the last 30 days of records', async () => {
     // Prepare
@@ -72,17 +65,9 @@ describe('Confluence audit log', () => {
 describe('organization audit events', () => {
   const tenant = adminTenant({ seed: 61, users: 40, groups: 5, memberships: 60, audit: { background: { count: 1300, days: 40, until: T1 } } });
   const forbidden = adminTenant({ seed: 62, users: 40, groups: 5, memberships: 60, audit: { forbidden: true } });
-  let sim: Simulator;
-  let closed: Simulator;
+  const sim = simulatorForBlock({ products: [tenant], seed: 61, faults: { rate: 0.15, slowMs: 900, maxPerRequest: 2 } });
+  const closed = simulatorForBlock({ products: [forbidden], seed: 62 });
   const unitFor = (s: Simulator, t: typeof tenant): Unit => ({ org: 'acme', product: 'admin', siteUrl: s.url, orgId: t.model.orgId, auth: { kind: 'bearer' } });
-  beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 61, faults: { rate: 0.15, slowMs: 900, maxPerRequest: 2 } });
-    closed = await startSimulator({ products: [forbidden], seed: 62 });
-  });
-  afterAll(async () => {
-    await sim.close();
-    await closed.close();
-  });
 
   it('with faults on and a resume at every page boundary, stores exactly the last 30 days of events', async () => {
     // Prepare

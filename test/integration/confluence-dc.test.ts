@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { confluenceDc } from '../../functions/confluence-dc.ts';
 import { confluenceTables } from '../../functions/confluence.tables.ts';
 import { moduleFor } from '../../functions/index.ts';
@@ -9,6 +9,7 @@ import { LocalStore } from '../../shared/sink/store.ts';
 import { CONFLUENCE_DC_TOKENS, confluenceDcTenant, startSimulator, type Simulator } from '../../simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
 import { tempDirs } from '../support/tmp.ts';
+import { simulatorForBlock } from '../support/simulator-checks.ts';
 
 const pat = (token: string): Credentials => ({ kind: 'bearer', token, source: 'the test' });
 const admin = pat(CONFLUENCE_DC_TOKENS.admin);
@@ -72,11 +73,7 @@ describe('short pages mid-list, positions reading: permission-filtered rows, nex
 
 describe('request economy and failures', () => {
   const tenant = confluenceDcTenant({ seed: 3, users: 1000, groups: 9, memberships: 300, spaces: 12, vanishingGroups: 1, vanishingSpaces: 1 });
-  let sim: Simulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 3 });
-  });
-  afterAll(async () => sim.close());
+  const sim = simulatorForBlock({ products: [tenant], seed: 3 });
 
   it('without faults, makes exactly the minimum number of requests', async () => {
     const store = new LocalStore(await tmp());

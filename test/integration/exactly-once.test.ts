@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jira } from '../../functions/jira.ts';
 import { jiraTables } from '../../functions/jira.tables.ts';
 import type { Run, Unit } from '../../shared/config.ts';
@@ -7,9 +7,10 @@ import { collect, publish, type CollectDeps } from '../../shared/engine/collect.
 import type { Credentials } from '../../shared/http/auth.ts';
 import { stagingPrefix } from '../../shared/sink/layout.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { DEFAULT_CREDENTIALS, jiraTenant, startSimulator, type Simulator } from '../../simulator/index.ts';
+import { DEFAULT_CREDENTIALS, jiraTenant } from '../../simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
 import { tempDirs } from '../support/tmp.ts';
+import { simulatorForBlock } from '../support/simulator-checks.ts';
 
 // Exactly-once across retried invocations: Step Functions retries an invocation whose answer was lost (a Lambda
 // timeout, a throttle after it ran) with the same checkpoint. The lost attempt may have got further than its
@@ -20,11 +21,7 @@ const tmp = tempDirs('exactly-once');
 
 describe('a retried invocation whose lost attempt staged more than the retry writes', () => {
   const tenant = jiraTenant({ seed: 31, users: 400, groups: 12, memberships: 300, projects: 4 });
-  let sim: Simulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 31 });
-  });
-  afterAll(async () => sim.close());
+  const sim = simulatorForBlock({ products: [tenant], seed: 31 });
 
   it('publishes every row once', async () => {
     // Prepare: the lost attempt of invocation 0 runs 40 requests; its retry stops after one.

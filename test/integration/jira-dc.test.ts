@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jiraDc, jiraDcModule } from '../../functions/jira-dc.ts';
 import { jiraTables } from '../../functions/jira.tables.ts';
 import { moduleFor } from '../../functions/index.ts';
@@ -10,6 +10,7 @@ import { JIRA_DC_TOKENS, jiraDcTenant, startSimulator, type Simulator } from '..
 import { runCollect } from '../../cli/collect.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
 import { tempDirs } from '../support/tmp.ts';
+import { simulatorForBlock } from '../support/simulator-checks.ts';
 
 const pat = (token: string): Credentials => ({ kind: 'bearer', token, source: 'the test' });
 const admin = pat(JIRA_DC_TOKENS.admin);
@@ -106,11 +107,7 @@ describe('request economy', () => {
 
 describe('failures', () => {
   const tenant = jiraDcTenant({ seed: 13, users: 120, groups: 6, memberships: 60, projects: 3 });
-  let sim: Simulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 13 });
-  });
-  afterAll(async () => sim.close());
+  const sim = simulatorForBlock({ products: [tenant], seed: 13 });
 
   it('an expired PAT ends with a 401 at /myself, names the endpoint below the context path, and publishes nothing', async () => {
     const store = new LocalStore(await tmp());

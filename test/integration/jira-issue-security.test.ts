@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jira } from '../../functions/jira.ts';
 import { jiraIssueSecurityLevelMembers, jiraIssueSecurityLevels, jiraIssueSecurityProjects, jiraIssueSecuritySchemes, jiraTables } from '../../functions/jira.tables.ts';
 import type { Run, Unit } from '../../shared/config.ts';
@@ -9,6 +9,7 @@ import { LocalStore } from '../../shared/sink/store.ts';
 import { DEFAULT_CREDENTIALS, jiraTenant, startSimulator, type Simulator } from '../../simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
 import { tempDirs } from '../support/tmp.ts';
+import { simulatorForBlock } from '../support/simulator-checks.ts';
 
 const creds: Credentials = { kind: 'basic', email: DEFAULT_CREDENTIALS.email, apiToken: DEFAULT_CREDENTIALS.apiToken, source: 'the test' };
 const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
@@ -28,11 +29,7 @@ describe('Jira issue-level security against the simulated tenant', () => {
     vanishingProjects: 1,
     issueSecurity: { schemes: 4, pageCaps: { schemes: 3, levels: 4, members: 5, projects: 2 } },
   });
-  let sim: Simulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 31, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
-  });
-  afterAll(async () => sim.close());
+  const sim = simulatorForBlock({ products: [tenant], seed: 31, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
 
   it('the truth spans several pages of every listing and every holder type', () => {
     const truth = tenant.groundTruth();

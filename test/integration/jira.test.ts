@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jira } from '../../functions/jira.ts';
 import { jiraTables } from '../../functions/jira.tables.ts';
 import type { Run, Unit } from '../../shared/config.ts';
@@ -15,6 +15,7 @@ import { runCollect } from '../../cli/collect.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
 import { shortPageReadings } from '../support/short-pages.ts';
 import { tempDirs } from '../support/tmp.ts';
+import { simulatorForBlock } from '../support/simulator-checks.ts';
 
 const creds: Credentials = { kind: 'basic', email: DEFAULT_CREDENTIALS.email, apiToken: DEFAULT_CREDENTIALS.apiToken, source: 'the test' };
 const fastHttp = { timeoutMs: 400, retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 } };
@@ -108,11 +109,7 @@ describe('request economy', () => {
 
 describe('failures', () => {
   const tenant = jiraTenant({ seed: 13, users: 120, groups: 5, memberships: 60, projects: 3 });
-  let sim: Simulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 13 });
-  });
-  afterAll(async () => sim.close());
+  const sim = simulatorForBlock({ products: [tenant], seed: 13 });
 
   it('writes the documented layout and no secret into any file', async () => {
     const out = await tmp();

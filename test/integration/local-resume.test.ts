@@ -1,12 +1,13 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jiraTables } from '../../functions/jira.tables.ts';
 import { runCollect } from '../../cli/collect.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { DEFAULT_CREDENTIALS, jiraTenant, startSimulator, type Simulator } from '../../simulator/index.ts';
+import { DEFAULT_CREDENTIALS, jiraTenant } from '../../simulator/index.ts';
 import { expectTablesEqualTruth } from '../support/truth.ts';
 import { captureStderr, tempDirs } from '../support/tmp.ts';
+import { simulatorForBlock } from '../support/simulator-checks.ts';
 
 // An interrupted `npm run collect` resumes where it stopped when run again for the same date, as the workflow
 // does from its state: the checkpoint is kept in <out>/_checkpoints/ after every invocation.
@@ -16,11 +17,7 @@ const http = { timeoutMs: 300, retry: { baseDelayMs: 5, maxDelayMs: 10, maxRetri
 
 describe('a local collection that stopped part-way', () => {
   const tenant = jiraTenant({ seed: 41, users: 300, groups: 10, memberships: 200, projects: 3 });
-  let sim: Simulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ products: [tenant], seed: 41 });
-  });
-  afterAll(async () => sim.close());
+  const sim = simulatorForBlock({ products: [tenant], seed: 41 });
 
   it('says it can resume, then resumes from its checkpoint file and publishes every row once', async () => {
     // Prepare: the site stops answering at its 20th request, so the first run fails part-way.

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { opsgenie, OPSGENIE_PAGE_SIZE } from '../../functions/opsgenie.ts';
 import { opsgenieTables } from '../../functions/opsgenie.tables.ts';
 import { runCollect } from '../../cli/collect.ts';
@@ -9,10 +9,11 @@ import type { Credentials } from '../../shared/http/auth.ts';
 import { runUnit } from '../../shared/local/runner.ts';
 import { credentialsFromJson, credentialsFromSecret } from '../../shared/secrets.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
-import { DEFAULT_CREDENTIALS, opsgenieTenant, startSimulator, type OpsgenieSim, type Simulator } from '../../simulator/index.ts';
+import { DEFAULT_CREDENTIALS, opsgenieTenant, startSimulator, type Simulator } from '../../simulator/index.ts';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { expectTablesEqualTruth } from '../support/truth.ts';
 import { allText, captureStderr, tempDirs } from '../support/tmp.ts';
+import { simulatorForBlock } from '../support/simulator-checks.ts';
 
 const KEY = DEFAULT_CREDENTIALS.genieKey ?? '';
 const creds: Credentials = { kind: 'genie-key', apiKey: KEY, source: 'the test' };
@@ -51,13 +52,8 @@ describe('request economy', () => {
 });
 
 describe('auth and permissions', () => {
-  let tenant: OpsgenieSim;
-  let sim: Simulator;
-  beforeAll(async () => {
-    tenant = opsgenieTenant({ seed: 8, users: 40, teams: 3 });
-    sim = await startSimulator({ products: [tenant], seed: 8 });
-  });
-  afterAll(async () => sim.close());
+  const tenant = opsgenieTenant({ seed: 8, users: 40, teams: 3 });
+  const sim = simulatorForBlock({ products: [tenant], seed: 8 });
 
   it('a wrong key ends with a 401 through the local command (OPSGENIE_API_KEY), exit 1, nothing published, key in no log line or file', async () => {
     const out = await tmp();

@@ -3,20 +3,16 @@
  * `isLast`/`last`, `/objecttypes/flat`, `POST /object/aql` (startAt/maxResults in the query, qlQuery in the
  * body, includeAttributes), the gateway and Basic forms, 404s of vanished schemas, 403 for the limited account.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assetsTenant, startSimulator, type AssetsSim, type Simulator } from '../../simulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import { assetsTenant } from '../../simulator/index.ts';
+import { simulatorForBlock } from '../support/simulator-checks.ts';
 
 const ADMIN = `Basic ${Buffer.from('collector@example.com:sim-api-token').toString('base64')}`;
 const VIEWER = `Basic ${Buffer.from('viewer@example.com:sim-viewer-token').toString('base64')}`;
 type Body = Record<string, unknown> & { values: Record<string, unknown>[] };
 
-let sim: Simulator;
-let tenant: AssetsSim;
-beforeAll(async () => {
-  tenant = assetsTenant({ seed: 7, schemas: 30, typesPerSchema: 3, objectsPerType: 60, vanishingSchemas: 1 });
-  sim = await startSimulator({ products: [tenant], seed: 7 });
-});
-afterAll(async () => sim.close());
+const tenant = assetsTenant({ seed: 7, schemas: 30, typesPerSchema: 3, objectsPerType: 60, vanishingSchemas: 1 });
+const sim = simulatorForBlock({ products: [tenant], seed: 7 });
 
 async function call<T = Body>(path: string, init: { method?: string; body?: unknown; auth?: string } = {}): Promise<{ status: number; body: T }> {
   const res = await fetch(`${sim.url}${path}`, {

@@ -5,8 +5,9 @@ import { createHash } from 'node:crypto';
  * endpoint, scopes, access tokens, the repository budget; ground truth equals what a perfect client reads
  * in exactly minimumRequests() requests; determinism; generation speed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bitbucketTenant, DEFAULT_BITBUCKET_CONSUMER, startSimulator, type BitbucketSim, type Simulator } from '../../simulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import { bitbucketTenant, DEFAULT_BITBUCKET_CONSUMER, startSimulator, type Simulator } from '../../simulator/index.ts';
+import { canon, expectSeededResponses, expectTruthThroughFaults, simulatorForBlock } from '../support/simulator-checks.ts';
 
 const ADMIN = `Basic ${Buffer.from('collector@example.com:sim-api-token').toString('base64')}`;
 const VIEWER = `Basic ${Buffer.from('viewer@example.com:sim-viewer-token').toString('base64')}`;
@@ -178,16 +179,9 @@ async function crawl(sim: Simulator, retry = false): Promise<{ tables: Record<st
   return { tables: t, requests };
 }
 
-const canon = (rows: readonly Record<string, unknown>[]): string[] => rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1))))).sort();
-
 describe('Bitbucket tenant over HTTP', () => {
-  let bb: BitbucketSim;
-  let sim: Simulator;
-  beforeAll(async () => {
-    bb = bitbucketTenant({ seed: 5, workspaces: 3, users: 200, projects: 4, repositories: 30, vanishingRepositories: 2, vanishingProjects: 1 });
-    sim = await startSimulator({ seed: 5, products: [bb] });
-  });
-  afterAll(async () => sim.close());
+  const bb = bitbucketTenant({ seed: 5, workspaces: 3, users: 200, projects: 4, repositories: 30, vanishingRepositories: 2, vanishingProjects: 1 });
+  const sim = simulatorForBlock({ seed: 5, products: [bb] });
 
   it('style B paging: pagelen default 10, clamped to 10..100, list-based pages with size/page/previous, next keeps the query', async () => {
     const first = await ok<Page>(sim, '/2.0/workspaces/acme/permissions');
@@ -326,14 +320,9 @@ describe('Bitbucket tenant over HTTP', () => {
 });
 
 describe('OAuth consumer, scopes, access tokens, repository budget', () => {
-  let bb: BitbucketSim;
-  let sim: Simulator;
   const narrow = { key: 'narrow', secret: 'narrow-secret', scopes: ['account', 'project'] };
-  beforeAll(async () => {
-    bb = bitbucketTenant({ seed: 8, workspaces: 1, users: 20, projects: 1, repositories: 3, oauthConsumers: [DEFAULT_BITBUCKET_CONSUMER, narrow], repositoryRateLimit: { limit: 5, windowMs: 60_000 } });
-    sim = await startSimulator({ seed: 8, products: [bb] });
-  });
-  afterAll(async () => sim.close());
+  const bb = bitbucketTenant({ seed: 8, workspaces: 1, users: 20, projects: 1, repositories: 3, oauthConsumers: [DEFAULT_BITBUCKET_CONSUMER, narrow], repositoryRateLimit: { limit: 5, windowMs: 60_000 } });
+  const sim = simulatorForBlock({ seed: 8, products: [bb] });
 
   const token = async (form: Record<string, string>, key = DEFAULT_BITBUCKET_CONSUMER.key, secret = DEFAULT_BITBUCKET_CONSUMER.secret) => {
     const res = await fetch(`${sim.url}${bb.tokenPath}`, {
@@ -384,37 +373,14 @@ describe('OAuth consumer, scopes, access tokens, repository budget', () => {
 
 describe('faults do not change the data', () => {
   it('a retrying client still reads exactly the ground truth', async () => {
-    const bb = bitbucketTenant({ seed: 9, workspaces: 2, users: 120, projects: 3, repositories: 12, vanishingRepositories: 1 });
-    const sim = await startSimulator({ seed: 9, products: [bb], faults: { rate: 0.3, slowMs: 400, maxPerRequest: 2 } });
-    try {
-      const { tables } = await crawl(sim, true);
-      const truth = bb.groundTruth();
-      for (const [name, rows] of Object.entries(truth)) expect(canon(tables[name] ?? []), name).toEqual(canon(rows));
-      const faults = sim.stats().faults;
-      for (const kind of ['5xx', 'reset', 'slow', 'truncated', 'shortPage']) expect(faults[kind] ?? 0, kind).toBeGreaterThan(0);
-    } finally {
-      await sim.close();
-    }
+    await expectTruthThroughFaults(bitbucketTenant({ seed: 9, workspaces: 2, users: 120, projects: 3, repositories: 12, vanishingRepositories: 1 }), (s) => crawl(s, true));
   });
 });
 
 describe('determinism, defaults and scale', () => {
   it('same seed gives identical responses; another seed does not', async () => {
     const paths = ['/2.0/user/workspaces', '/2.0/workspaces/acme/permissions?pagelen=50', '/2.0/repositories/acme?pagelen=100', '/2.0/workspaces/acme/projects'];
-    const read = async (seed: number): Promise<string[]> => {
-      const sim = await startSimulator({ seed, products: [bitbucketTenant({ seed })] });
-      try {
-        const out: string[] = [];
-        for (const p of paths) out.push((await (await fetch(`${sim.url}${p}`, { headers: { authorization: ADMIN } })).text()).replaceAll(sim.url, 'BASE'));
-        return out;
-      } finally {
-        await sim.close();
-      }
-    };
-    const a = await read(21);
-    expect(await read(21)).toEqual(a);
-    expect((await read(22))[1]).not.toEqual(a[1]);
-    expect(JSON.stringify(bitbucketTenant({ seed: 21 }).groundTruth())).toBe(JSON.stringify(bitbucketTenant({ seed: 21 }).groundTruth()));
+    await expectSeededResponses((seed) => bitbucketTenant({ seed }), paths, ADMIN, 1);
   });
 
   it('defaults have the odd cases a real tenant has', () => {

@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { CONFLUENCE_DC_TOKENS, confluenceDcTenant, startSimulator, type Simulator } from '../../simulator/index.ts';
+import { simulatorForBlock } from '../support/simulator-checks.ts';
 
 const tenant = confluenceDcTenant({ seed: 2, users: 450, groups: 8, memberships: 100, spaces: 12, vanishingGroups: 1, vanishingSpaces: 1 });
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator({ products: [tenant], seed: 2 });
-});
-afterAll(async () => sim.close());
+const sim = simulatorForBlock({ products: [tenant], seed: 2 });
 
 async function get(path: string, token: string | null = CONFLUENCE_DC_TOKENS.admin): Promise<{ status: number; body: unknown }> {
   const res = await request(`${sim.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });

@@ -3,8 +3,9 @@
  * end signals, the 10,000-user search window, filters, 404s, error bodies, auth; ground truth equals what a
  * perfect client reads; minimumRequests equals what that client needs; determinism; generation speed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFLUENCE_USER_SEARCH_WINDOW, confluenceTenant, startSimulator, type ConfluenceSim, type Simulator } from '../../simulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import { CONFLUENCE_USER_SEARCH_WINDOW, confluenceTenant, startSimulator } from '../../simulator/index.ts';
+import { canon, expectSeededResponses, expectTruthThroughFaults, simulatorForBlock, upmAppRows } from '../support/simulator-checks.ts';
 
 const ADMIN = `Basic ${Buffer.from('collector@example.com:sim-api-token').toString('base64')}`;
 const VIEWER = `Basic ${Buffer.from('viewer@example.com:sim-viewer-token').toString('base64')}`;
@@ -174,31 +175,16 @@ async function crawl(base: string, get: Getter = plainGet): Promise<{ tables: Re
   // Installed apps: the Universal Plugin Manager answers on the site URL only (functions/upm.ts).
   if (!prefix.startsWith('/ex/')) {
     const apps = (await call<Json>('/wiki/rest/plugins/1.0/')).body.plugins as Json[];
-    t.confluence_installed_apps = apps.map((a) => ({
-      app_key: a.key,
-      name: str(a.name),
-      version: str(a.version),
-      enabled: a.enabled ?? null,
-      user_installed: a.userInstalled ?? null,
-      vendor_name: str((a.vendor as Json | undefined)?.name),
-    }));
+    t.confluence_installed_apps = upmAppRows(apps);
   }
   // The audit log: one page (this tenant logs nothing; its rows are tested in test/integration/audit-trail.test.ts).
   await call('/wiki/rest/api/audit?start=0&limit=1000');
   return { tables: t, requests };
 }
 
-const canon = (rows: readonly Record<string, unknown>[]): string[] =>
-  rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1))))).sort();
-
 describe('Confluence tenant over HTTP', () => {
-  let conf: ConfluenceSim;
-  let sim: Simulator;
-  beforeAll(async () => {
-    conf = confluenceTenant({ seed: 5, users: 1200, groups: 25, memberships: 2500, spaces: 30, personalSpaces: 6, vanishingGroups: 2, vanishingSpaces: 2, vanishingUsers: 3 });
-    sim = await startSimulator({ seed: 5, products: [conf] });
-  });
-  afterAll(async () => sim.close());
+  const conf = confluenceTenant({ seed: 5, users: 1200, groups: 25, memberships: 2500, spaces: 30, personalSpaces: 6, vanishingGroups: 2, vanishingSpaces: 2, vanishingUsers: 3 });
+  const sim = simulatorForBlock({ seed: 5, products: [conf] });
 
   const get = <T>(path: string, init?: { method?: string; body?: unknown; auth?: string }) => plainGet<T>(`${sim.url}${path}`, init);
 
@@ -435,37 +421,14 @@ describe('Confluence tenant over HTTP', () => {
 
 describe('faults do not change the data', () => {
   it('a retrying client still reads exactly the ground truth', async () => {
-    const conf = confluenceTenant({ seed: 9, users: 700, groups: 12, memberships: 900, spaces: 10, vanishingGroups: 1, vanishingSpaces: 1, vanishingUsers: 1 });
-    const sim = await startSimulator({ seed: 9, products: [conf], faults: { rate: 0.3, slowMs: 400, maxPerRequest: 2 } });
-    try {
-      const { tables } = await crawl(sim.url, retryingGet);
-      const truth = conf.groundTruth();
-      for (const [name, rows] of Object.entries(truth)) expect(canon(tables[name] ?? []), name).toEqual(canon(rows));
-      const faults = sim.stats().faults;
-      for (const kind of ['5xx', 'reset', 'slow', 'truncated', 'shortPage']) expect(faults[kind] ?? 0, kind).toBeGreaterThan(0);
-    } finally {
-      await sim.close();
-    }
+    await expectTruthThroughFaults(confluenceTenant({ seed: 9, users: 700, groups: 12, memberships: 900, spaces: 10, vanishingGroups: 1, vanishingSpaces: 1, vanishingUsers: 1 }), (s) => crawl(s.url, retryingGet));
   });
 });
 
 describe('determinism and scale', () => {
   it('same seed gives identical responses; another seed does not', async () => {
     const paths = ['/wiki/rest/api/search/user?cql=type%3Duser&sitePermissionTypeFilter=all&limit=200', '/wiki/rest/api/group', '/wiki/api/v2/spaces?limit=250', '/wiki/api/v2/space-roles'];
-    const read = async (seed: number): Promise<string[]> => {
-      const sim = await startSimulator({ seed, products: [confluenceTenant({ seed })] });
-      try {
-        const out: string[] = [];
-        for (const p of paths) out.push((await (await fetch(`${sim.url}${p}`, { headers: { authorization: ADMIN } })).text()).replaceAll(sim.url, 'BASE'));
-        return out;
-      } finally {
-        await sim.close();
-      }
-    };
-    const a = await read(21);
-    expect(await read(21)).toEqual(a);
-    expect((await read(22))[0]).not.toEqual(a[0]);
-    expect(JSON.stringify(confluenceTenant({ seed: 21 }).groundTruth())).toBe(JSON.stringify(confluenceTenant({ seed: 21 }).groundTruth()));
+    await expectSeededResponses((seed) => confluenceTenant({ seed }), paths, ADMIN, 0);
   });
 
   it('generates 200,000 users / 2,000 groups / 1,000,000 memberships / 3,000 spaces exactly as asked', () => {

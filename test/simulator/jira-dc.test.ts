@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { JIRA_DC_TOKENS, jiraDcTenant, startSimulator, type Simulator } from '../../simulator/index.ts';
+import { JIRA_DC_TOKENS, jiraDcTenant } from '../../simulator/index.ts';
+import { simulatorForBlock } from '../support/simulator-checks.ts';
 
 const tenant = jiraDcTenant({ seed: 2, users: 1300, groups: 12, memberships: 200, projects: 6, vanishingGroups: 1, vanishingProjects: 1 });
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator({ products: [tenant], seed: 2 });
-});
-afterAll(async () => sim.close());
+const sim = simulatorForBlock({ products: [tenant], seed: 2 });
 
 async function get(path: string, token: string | null = JIRA_DC_TOKENS.admin): Promise<{ status: number; body: unknown }> {
   const res = await request(`${sim.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });

@@ -3,8 +3,9 @@
  * operations over real HTTP: PageBean envelope and end signal, the page size silently lowered to the cap,
  * inclusive id filters, and 403 without 'Administer Jira'.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITED_CREDENTIALS, jiraTenant, startSimulator, type JiraSim, type Simulator } from '../../simulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITED_CREDENTIALS, jiraTenant, type Simulator } from '../../simulator/index.ts';
+import { simulatorForBlock } from '../support/simulator-checks.ts';
 
 const ADMIN = `Basic ${Buffer.from('collector@example.com:sim-api-token').toString('base64')}`;
 const LIMITED = `Basic ${Buffer.from(`${DEFAULT_LIMITED_CREDENTIALS.email}:${DEFAULT_LIMITED_CREDENTIALS.apiToken}`).toString('base64')}`;
@@ -16,13 +17,8 @@ async function get(sim: Simulator, path: string, auth = ADMIN): Promise<{ status
 }
 
 describe('issue security listings', () => {
-  let jira: JiraSim;
-  let sim: Simulator;
-  beforeAll(async () => {
-    jira = jiraTenant({ seed: 7, users: 80, groups: 6, memberships: 100, projects: 12, issueSecurity: { schemes: 5, pageCaps: { members: 10 } } });
-    sim = await startSimulator({ seed: 7, products: [jira] });
-  });
-  afterAll(async () => sim.close());
+  const jira = jiraTenant({ seed: 7, users: 80, groups: 6, memberships: 100, projects: 12, issueSecurity: { schemes: 5, pageCaps: { members: 10 } } });
+  const sim = simulatorForBlock({ seed: 7, products: [jira] });
 
   it('members: PageBean, maxResults above the cap silently lowered, nextPage until isLast', async () => {
     const all = jira.groundTruth().jira_issue_security_level_members ?? [];

@@ -3,8 +3,9 @@
  * filters, 404s, shapes; ground truth equals what a perfect client reads; minimumRequests equals
  * what that client needs; determinism; large-tenant generation speed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jiraTenant, startSimulator, type JiraSim, type Simulator } from '../../simulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import { jiraTenant, startSimulator, type Simulator } from '../../simulator/index.ts';
+import { canon, expectSeededResponses, expectTruthThroughFaults, simulatorForBlock, upmAppRows } from '../support/simulator-checks.ts';
 
 const ADMIN = `Basic ${Buffer.from('collector@example.com:sim-api-token').toString('base64')}`;
 
@@ -166,14 +167,7 @@ async function crawl(sim: Simulator, get: Getter = getJson): Promise<{ tables: R
   );
 
   t.jira_settings = (await call<Json[]>('/rest/api/3/application-properties')).body.map((p) => ({ key: p.key, value: str(p.value), name: str(p.name), type: str(p.type), default_value: str(p.defaultValue) }));
-  t.jira_installed_apps = ((await call<Json>('/rest/plugins/1.0/')).body.plugins as Json[]).map((a) => ({
-    app_key: a.key,
-    name: str(a.name),
-    version: str(a.version),
-    enabled: a.enabled ?? null,
-    user_installed: a.userInstalled ?? null,
-    vendor_name: str((a.vendor as Json | undefined)?.name),
-  }));
+  t.jira_installed_apps = upmAppRows((await call<Json>('/rest/plugins/1.0/')).body.plugins as Json[]);
 
   const secSchemes = (await pageAll<Json>('/rest/api/3/issuesecurityschemes/search', 50)) ?? [];
   t.jira_issue_security_schemes = secSchemes.map((s) => ({ scheme_id: String(s.id), name: s.name, description: str(s.description), default_level_id: str(s.defaultLevel) }));
@@ -191,19 +185,9 @@ async function crawl(sim: Simulator, get: Getter = getJson): Promise<{ tables: R
   return { tables: t, requests };
 }
 
-const canon = (rows: readonly Record<string, unknown>[]): string[] =>
-  rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1))))).sort();
-
 describe('Jira tenant over HTTP', () => {
-  let jira: JiraSim;
-  let sim: Simulator;
-  beforeAll(async () => {
-    jira = jiraTenant({ seed: 5, users: 2500, groups: 60, memberships: 4000, projects: 15, roles: 5, schemes: 4, vanishingGroups: 2, vanishingProjects: 2 });
-    sim = await startSimulator({ seed: 5, products: [jira] });
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
+  const jira = jiraTenant({ seed: 5, users: 2500, groups: 60, memberships: 4000, projects: 15, roles: 5, schemes: 4, vanishingGroups: 2, vanishingProjects: 2 });
+  const sim = simulatorForBlock({ seed: 5, products: [jira] });
 
   it('users/search: bare array, default 50, cap 1000, end = empty array', async () => {
     expect((await ok<Json[]>(sim, '/rest/api/3/users/search')).length).toBe(50);
@@ -404,37 +388,14 @@ describe('Jira tenant over HTTP', () => {
 
 describe('faults do not change the data', () => {
   it('a retrying client still reads exactly the ground truth', async () => {
-    const jira = jiraTenant({ seed: 9, users: 1200, groups: 15, memberships: 900, projects: 8, vanishingGroups: 1, vanishingProjects: 1 });
-    const sim = await startSimulator({ seed: 9, products: [jira], faults: { rate: 0.3, slowMs: 400, maxPerRequest: 2 } });
-    try {
-      const { tables } = await crawl(sim, retryingGet);
-      const truth = jira.groundTruth();
-      for (const [name, rows] of Object.entries(truth)) expect(canon(tables[name] ?? []), name).toEqual(canon(rows));
-      const faults = sim.stats().faults;
-      for (const kind of ['5xx', 'reset', 'slow', 'truncated', 'shortPage']) expect(faults[kind] ?? 0, kind).toBeGreaterThan(0);
-    } finally {
-      await sim.close();
-    }
+    await expectTruthThroughFaults(jiraTenant({ seed: 9, users: 1200, groups: 15, memberships: 900, projects: 8, vanishingGroups: 1, vanishingProjects: 1 }), (s) => crawl(s, retryingGet));
   });
 });
 
 describe('determinism and scale', () => {
   it('same seed gives identical responses; another seed does not', async () => {
     const paths = ['/rest/api/3/users/search?maxResults=200', '/rest/api/3/group/bulk', '/rest/api/3/project/search?status=live,archived,deleted&expand=lead', '/rest/api/3/permissionscheme?expand=all', '/rest/api/3/applicationrole', '/rest/api/3/project/10001/role/10003'];
-    const read = async (seed: number): Promise<string[]> => {
-      const sim = await startSimulator({ seed, products: [jiraTenant({ seed })] });
-      try {
-        const out: string[] = [];
-        for (const p of paths) out.push((await (await fetch(`${sim.url}${p}`, { headers: { authorization: ADMIN } })).text()).replaceAll(sim.url, 'BASE'));
-        return out;
-      } finally {
-        await sim.close();
-      }
-    };
-    const a = await read(21);
-    expect(await read(21)).toEqual(a);
-    expect((await read(22))[0]).not.toEqual(a[0]);
-    expect(JSON.stringify(jiraTenant({ seed: 21 }).groundTruth())).toBe(JSON.stringify(jiraTenant({ seed: 21 }).groundTruth()));
+    await expectSeededResponses((seed) => jiraTenant({ seed }), paths, ADMIN, 0);
   });
 
   it('generates 200,000 users / 5,000 groups / 1,500,000 memberships exactly as asked', () => {

@@ -3,8 +3,9 @@
  * per-method cap (quirk Q5), the experimental-API header, project identifiers for serviceDeskId, 404s of
  * vanished parents, the JSM error body, auth; determinism.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsmTenant, startSimulator, type JsmSim, type Simulator } from '../../simulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import { jsmTenant } from '../../simulator/index.ts';
+import { simulatorForBlock } from '../support/simulator-checks.ts';
 
 const ADMIN = `Basic ${Buffer.from('collector@example.com:sim-api-token').toString('base64')}`;
 const VIEWER = `Basic ${Buffer.from('viewer@example.com:sim-viewer-token').toString('base64')}`;
@@ -19,13 +20,8 @@ interface Paged {
   _links: { base: string; context: string; self: string; next?: string; prev?: string };
 }
 
-let sim: Simulator;
-let tenant: JsmSim;
-beforeAll(async () => {
-  tenant = jsmTenant({ seed: 7, customers: 180, serviceDesks: 4, organizations: 5, vanishingDesks: 1, vanishingOrganizations: 1 });
-  sim = await startSimulator({ products: [tenant], seed: 7 });
-});
-afterAll(async () => sim.close());
+const tenant = jsmTenant({ seed: 7, customers: 180, serviceDesks: 4, organizations: 5, vanishingDesks: 1, vanishingOrganizations: 1 });
+const sim = simulatorForBlock({ products: [tenant], seed: 7 });
 
 async function get<T = Paged>(path: string, headers: Record<string, string> = {}, auth = ADMIN): Promise<{ status: number; body: T }> {
   const res = await fetch(`${sim.url}${path}`, { headers: { authorization: auth, ...headers } });

@@ -3,8 +3,9 @@
  * `paging.next`, default and maximum page sizes, `{data, took, requestId}` envelopes, error bodies, 401/403/404,
  * `expand=rotation`; determinism; sizes and odd cases of the seeded model.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, opsgenieTenant, startSimulator, type OpsgenieSim, type Simulator } from '../../simulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, opsgenieTenant, type Simulator } from '../../simulator/index.ts';
+import { simulatorForBlock } from '../support/simulator-checks.ts';
 
 const ADMIN = `GenieKey ${DEFAULT_CREDENTIALS.genieKey ?? ''}`;
 const TEAM_KEY = `GenieKey ${DEFAULT_LIMITED_CREDENTIALS.genieKey ?? ''}`;
@@ -25,13 +26,8 @@ async function get<T>(sim: Simulator, path: string, authorization: string | null
 }
 
 describe('Opsgenie simulator', () => {
-  let tenant: OpsgenieSim;
-  let sim: Simulator;
-  beforeAll(async () => {
-    tenant = opsgenieTenant({ seed: 3, users: 245, teams: 6, vanishingTeams: 1 });
-    sim = await startSimulator({ products: [tenant], seed: 3 });
-  });
-  afterAll(async () => sim.close());
+  const tenant = opsgenieTenant({ seed: 3, users: 245, teams: 6, vanishingTeams: 1 });
+  const sim = simulatorForBlock({ products: [tenant], seed: 3 });
 
   it('authenticates GenieKey only: no header, a wrong key, Basic and Bearer get 401 in Opsgenie error shape', async () => {
     for (const auth of [null, 'GenieKey nope', `Basic ${Buffer.from('collector@example.com:sim-api-token').toString('base64')}`, 'Bearer sim-bearer-token']) {

@@ -2,8 +2,9 @@
  * The Trello product over real HTTP: key + token in the OAuth-style Authorization header, unpaged JSON arrays,
  * membership filters, 401/404 in Trello's words, enterprise admins; determinism; odd cases of the model.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, startSimulator, trelloTenant, type Simulator, type TrelloSim } from '../../simulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CREDENTIALS, DEFAULT_LIMITED_CREDENTIALS, trelloTenant, type Simulator } from '../../simulator/index.ts';
+import { simulatorForBlock } from '../support/simulator-checks.ts';
 
 const header = (key: string, token: string) => `OAuth oauth_consumer_key="${key}", oauth_token="${token}"`;
 const ADMIN = header(DEFAULT_CREDENTIALS.trelloKey ?? '', DEFAULT_CREDENTIALS.trelloToken ?? '');
@@ -16,13 +17,8 @@ async function get<T>(sim: Simulator, path: string, authorization: string | null
 }
 
 describe('Trello simulator', () => {
-  let tenant: TrelloSim;
-  let sim: Simulator;
-  beforeAll(async () => {
-    tenant = trelloTenant({ seed: 2, members: 80, workspaces: 3, boards: 5, vanishingBoards: 1 });
-    sim = await startSimulator({ products: [tenant], seed: 2 });
-  });
-  afterAll(async () => sim.close());
+  const tenant = trelloTenant({ seed: 2, members: 80, workspaces: 3, boards: 5, vanishingBoards: 1 });
+  const sim = simulatorForBlock({ products: [tenant], seed: 2 });
 
   it('accepts only the key + token header: none, a wrong token, a wrong key, Basic and Bearer get 401 "invalid token"', async () => {
     for (const auth of [null, header(DEFAULT_CREDENTIALS.trelloKey ?? '', 'nope'), header('otherkey', DEFAULT_CREDENTIALS.trelloToken ?? ''), 'Bearer sim-bearer-token']) {
@@ -70,11 +66,7 @@ describe('Trello simulator', () => {
 describe('Trello simulator budget (with `budgets`)', () => {
   // Windows of ten minutes: the test's few requests all fall into the first one.
   const limits = { tokenMax: 2, keyMax: 3, intervalMs: 600_000 };
-  let sim: Simulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ products: [trelloTenant({ seed: 2, members: 10, workspaces: 1, boards: 1, rateLimits: limits })], seed: 2, budgets: true });
-  });
-  afterAll(async () => sim.close());
+  const sim = simulatorForBlock({ products: [trelloTenant({ seed: 2, members: 10, workspaces: 1, boards: 1, rateLimits: limits })], seed: 2, budgets: true });
 
   it('tells the token and key budgets on every answer, refuses beyond either with Trello\'s 429 (no Retry-After), and counts those as closed-window requests', async () => {
     const call = (authorization: string) => fetch(`${sim.url}/1/members/me/organizations`, { headers: { authorization } });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.ts';
 import { finishRecording, startRecording } from './spec-conformance.ts';
 
 /**
@@ -8,18 +8,6 @@ import { finishRecording, startRecording } from './spec-conformance.ts';
  */
 let proc: ChildProcess | undefined;
 let recording: { dir: string } | { skipped: string } | undefined;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitUp(url: string, ms: number): Promise<void> {
   const until = Date.now() + ms;

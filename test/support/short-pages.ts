@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Run, Unit } from '../../shared/config.ts';
 import type { CollectDeps, ProductModule } from '../../shared/engine/collect.ts';
 import { runUnit } from '../../shared/local/runner.ts';
 import { LocalStore } from '../../shared/sink/store.ts';
 import type { ShortPageReading } from '../../simulator/paging.ts';
-import { startSimulator, type ProductSim, type Simulator } from '../../simulator/index.ts';
+import { type ProductSim, type Simulator } from '../../simulator/index.ts';
 import type { AnyTable } from '../../shared/schema/table.ts';
 import { expectTablesEqualTruth } from './truth.ts';
+import { simulatorForBlock } from './simulator-checks.ts';
 
 /**
  * The offset-paging contract every product with short pages mid-list must meet, in both readings of what the next
@@ -31,11 +32,7 @@ export function shortPageReadings<T extends { sim: ProductSim; truth: () => Reco
     { reading: 'returned' as const, repeats: 'no row is read again' },
   ])(`${o.title}, $reading reading (the offset counts $reading)`, ({ reading, repeats }) => {
     const tenant = o.tenant(reading);
-    let sim: Simulator;
-    beforeAll(async () => {
-      sim = await startSimulator({ products: [tenant.sim], seed: 21, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
-    });
-    afterAll(async () => sim.close());
+    const sim = simulatorForBlock({ products: [tenant.sim], seed: 21, faults: { rate: 0.15, slowMs: 1500, maxPerRequest: 2 } });
 
     it(`with faults, resuming after every page boundary, every table equals ground truth and ${repeats}`, async () => {
       // Prepare

@@ -3,25 +3,13 @@ import { assets, assetsStreams } from '../../functions/assets.ts';
 import { assetsObjects } from '../../functions/assets.tables.ts';
 import type { Stream } from '../../shared/engine/streams.ts';
 import { PayloadError } from '../../shared/errors.ts';
+import { findStream, readPage } from '../support/streams.ts';
 
 const streams = assetsStreams({ assets: { objectTypes: ['Laptops', '42'] }, auth: { kind: 'bearer' } });
 
-function stream(name: string): Stream {
-  const walk = (list: readonly Stream[]): Stream | undefined => {
-    for (const s of list) {
-      const found = s.name === name ? s : walk(s.children);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  const s = walk(streams);
-  if (!s) throw new Error(`no stream ${name}`);
-  return s;
-}
-const read = (name: string, body: unknown, parent: unknown = null, cursor: unknown = null) =>
-  stream(name).style(parent as never).read({ status: 200, body, headers: {} }, cursor as never, 'GET /test');
-const rowsOf = (name: string, body: unknown, parent: unknown = null) =>
-  read(name, body, parent).items.flatMap((i) => stream(name).rows(i, parent as never)).map((r): Record<string, unknown> => ({ table: r.table.name, ...r.row }));
+const stream = (name: string) => findStream(streams, name);
+const read = (name: string, body: unknown, parent: unknown = null, cursor: unknown = null) => readPage(stream(name), body, { parent, cursor });
+const rowsOf = (name: string, body: unknown, parent: unknown = null) => read(name, body, parent).rows;
 
 const schema = { ws: 'w1', schema: '3' };
 

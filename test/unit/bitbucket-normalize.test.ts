@@ -4,38 +4,18 @@ import { bitbucketTables } from '../../functions/bitbucket.tables.ts';
 import type { Unit } from '../../shared/config.ts';
 import type { Stream } from '../../shared/engine/streams.ts';
 import { PayloadError } from '../../shared/errors.ts';
+import { findStream, readPage } from '../support/streams.ts';
 
 const all = bitbucketStreams({});
 
-function stream(name: string, roots: readonly Stream[] = all): Stream {
-  const walk = (list: readonly Stream[]): Stream | undefined => {
-    for (const s of list) {
-      const found = s.name === name ? s : walk(s.children);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  const s = walk(roots);
-  if (!s) throw new Error(`no stream ${name}`);
-  return s;
-}
+const stream = (name: string, roots: readonly Stream[] = all) => findStream(roots, name);
 
 const WS = { ws: 'acme', wu: '{ws-uuid}' };
 const REPO = { ...WS, r: '{repo-uuid}', fn: 'acme/api' };
 const PROJECT = { ...WS, p: 'PLAT', pu: '{project-uuid}' };
 
-/** Read one response body through a stream's style and row mapping, as the engine does. */
-function read(name: string, body: unknown, parent: unknown) {
-  const s = stream(name);
-  const { items, next } = s.style(parent as never).read({ status: 200, body, headers: {} }, null, 'GET /test');
-  const rows = items.flatMap((i) => s.rows(i, parent as never)).map((r): Record<string, unknown> => {
-    const table = bitbucketTables.find((t) => t.name === r.table.name);
-    // Every row must pass its table's schema, as the sink checks it.
-    expect(table?.schema.safeParse({ ...r.row, site: 'api.bitbucket.org', collected_at: '2026-11-28T00:00:00.000Z' }).success, JSON.stringify(r.row)).toBe(true);
-    return { table: r.table.name, ...r.row };
-  });
-  return { rows, next, items, stream: s };
-}
+/** Every row must pass its table's schema, as the sink checks it. */
+const read = (name: string, body: unknown, parent: unknown) => readPage(stream(name), body, { parent, check: { tables: bitbucketTables, site: 'api.bitbucket.org' } });
 
 describe('Bitbucket payload normalization', () => {
   it('keeps members without account_id (deleted users), unicode names, missing permission and normalizes dates', () => {

@@ -4,29 +4,10 @@ import { confluenceGroupMembers, confluenceUsers } from '../../functions/conflue
 import type { Json } from '../../shared/engine/paginate.ts';
 import type { Stream } from '../../shared/engine/streams.ts';
 import { PayloadError } from '../../shared/errors.ts';
+import { findStream, readPage } from '../support/streams.ts';
 
-function stream(name: string): Stream {
-  const walk = (list: readonly Stream[]): Stream | undefined => {
-    for (const s of list) {
-      const found = s.name === name ? s : walk(s.children);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  const s = walk(confluenceStreams);
-  if (!s) throw new Error(`no stream ${name}`);
-  return s;
-}
-
-/** Read one response through a stream's style, as the engine does: items, next cursor, rows, child keys. */
-function read(name: string, body: unknown, opts: { parent?: Json; cursor?: Json; headers?: Record<string, string> } = {}) {
-  const s = stream(name);
-  const parent = opts.parent ?? null;
-  const { items, next } = s.style(parent).read({ status: 200, body, headers: opts.headers ?? {} }, opts.cursor ?? null, 'GET /test');
-  const rows = items.flatMap((i) => s.rows(i, parent)).map((r): Record<string, unknown> => ({ table: r.table.name, ...r.row }));
-  const keys = items.map((i) => s.childKey(i, parent));
-  return { items, next, rows, keys };
-}
+const stream = (name: string) => findStream(confluenceStreams, name);
+const read = (name: string, body: unknown, opts: { parent?: Json; cursor?: Json; headers?: Record<string, string> } = {}) => readPage(stream(name), body, opts);
 
 const valid = (table: { schema: { safeParse(v: unknown): { success: boolean } } }, r: Record<string, unknown>): boolean => {
   const { table: _t, ...cols } = r;

@@ -3,26 +3,10 @@ import { jiraStreams } from '../../functions/jira.ts';
 import { jiraUsers } from '../../functions/jira.tables.ts';
 import type { Stream } from '../../shared/engine/streams.ts';
 import { PayloadError } from '../../shared/errors.ts';
+import { findStream, readPage } from '../support/streams.ts';
 
-function stream(name: string): Stream {
-  const walk = (list: readonly Stream[]): Stream | undefined => {
-    for (const s of list) {
-      const found = s.name === name ? s : walk(s.children);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  const s = walk(jiraStreams);
-  if (!s) throw new Error(`no stream ${name}`);
-  return s;
-}
-
-/** Read one response body through a stream's style and row mapping, as the engine does. */
-function rowsOf(name: string, body: unknown, parent: unknown = null) {
-  const s = stream(name);
-  const { items } = s.style(parent as never).read({ status: 200, body, headers: {} }, null, 'GET /test');
-  return items.flatMap((i) => s.rows(i, parent as never)).map((r): Record<string, unknown> => ({ table: r.table.name, ...r.row }));
-}
+const stream = (name: string) => findStream(jiraStreams, name);
+const rowsOf = (name: string, body: unknown, parent: unknown = null) => readPage(stream(name), body, { parent }).rows;
 
 describe('Jira payload normalization', () => {
   it('keeps users with a hidden e-mail, unicode names and app accounts', () => {

@@ -3,31 +3,13 @@ import { jsmStreams } from '../../functions/jsm.ts';
 import { jsmCustomers } from '../../functions/jsm.tables.ts';
 import type { Stream } from '../../shared/engine/streams.ts';
 import { PayloadError } from '../../shared/errors.ts';
+import { findStream, readPage } from '../support/streams.ts';
 
 const streams = jsmStreams({ agentRoles: ['Service Desk Team', 'Agents'] });
 
-function stream(name: string): Stream {
-  const walk = (list: readonly Stream[]): Stream | undefined => {
-    for (const s of list) {
-      const found = s.name === name ? s : walk(s.children);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  const s = walk(streams);
-  if (!s) throw new Error(`no stream ${name}`);
-  return s;
-}
-
-function read(name: string, body: unknown, parent: unknown = null, cursor: unknown = null) {
-  const s = stream(name);
-  return s.style(parent as never).read({ status: 200, body, headers: {} }, cursor as never, 'GET /test');
-}
-
-function rowsOf(name: string, body: unknown, parent: unknown = null) {
-  const s = stream(name);
-  return read(name, body, parent).items.flatMap((i) => s.rows(i, parent as never)).map((r): Record<string, unknown> => ({ table: r.table.name, ...r.row }));
-}
+const stream = (name: string) => findStream(streams, name);
+const read = (name: string, body: unknown, parent: unknown = null, cursor: unknown = null) => readPage(stream(name), body, { parent, cursor });
+const rowsOf = (name: string, body: unknown, parent: unknown = null) => read(name, body, parent).rows;
 
 const desk = { desk: '7', project: '10007', projectKey: 'HELP' };
 const paged = (values: unknown[], isLastPage: boolean, extra: Record<string, unknown> = {}) => ({ size: values.length, start: 0, limit: 100, isLastPage, values, _links: {}, ...extra });

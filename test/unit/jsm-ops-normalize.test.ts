@@ -3,33 +3,12 @@ import { jsmOpsStreams } from '../../functions/jsm-ops.ts';
 import { jsmOpsTables } from '../../functions/jsm-ops.tables.ts';
 import type { Stream } from '../../shared/engine/streams.ts';
 import { PayloadError } from '../../shared/errors.ts';
+import { findStream, readPage } from '../support/streams.ts';
 
 const all = jsmOpsStreams({ orgId: 'org-1', siteUrl: 'https://acme.atlassian.net' });
 
-function stream(name: string, roots: readonly Stream[] = all): Stream {
-  const walk = (list: readonly Stream[]): Stream | undefined => {
-    for (const s of list) {
-      const found = s.name === name ? s : walk(s.children);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  const s = walk(roots);
-  if (!s) throw new Error(`no stream ${name}`);
-  return s;
-}
-
-/** Read one response body through a stream's style and row mapping, as the engine does. */
-function read(name: string, body: unknown, parent: unknown = null) {
-  const s = stream(name);
-  const { items, next } = s.style(parent as never).read({ status: 200, body, headers: {} }, null, 'GET /test');
-  const rows = items.flatMap((i) => s.rows(i, parent as never)).map((r): Record<string, unknown> => {
-    const table = jsmOpsTables.find((t) => t.name === r.table.name);
-    expect(table?.schema.safeParse({ ...r.row, site: 'acme.atlassian.net', collected_at: '2026-11-28T00:00:00.000Z' }).success, JSON.stringify(r.row)).toBe(true);
-    return { table: r.table.name, ...r.row };
-  });
-  return { rows, next };
-}
+const stream = (name: string, roots: readonly Stream[] = all) => findStream(roots, name);
+const read = (name: string, body: unknown, parent: unknown = null) => readPage(stream(name), body, { parent, check: { tables: jsmOpsTables, site: 'acme.atlassian.net' } });
 
 describe('JSM operations payload normalization', () => {
   it('integrations: name, type, enabled and owner team; a key in the payload never reaches a row', () => {

@@ -3,33 +3,13 @@ import { opsgenieStreams } from '../../functions/opsgenie.ts';
 import { opsgenieTables } from '../../functions/opsgenie.tables.ts';
 import type { Stream } from '../../shared/engine/streams.ts';
 import { PayloadError } from '../../shared/errors.ts';
+import { findStream, readPage } from '../support/streams.ts';
 
 const all = opsgenieStreams();
 
-function stream(name: string, roots: readonly Stream[] = all): Stream {
-  const walk = (list: readonly Stream[]): Stream | undefined => {
-    for (const s of list) {
-      const found = s.name === name ? s : walk(s.children);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  const s = walk(roots);
-  if (!s) throw new Error(`no stream ${name}`);
-  return s;
-}
-
-/** Read one response body through a stream's style and row mapping, as the engine does. */
-function read(name: string, body: unknown, parent: unknown = null, cursor: unknown = null) {
-  const s = stream(name);
-  const { items, next } = s.style(parent as never).read({ status: 200, body, headers: {} }, cursor as never, 'GET /test');
-  const rows = items.flatMap((i) => s.rows(i, parent as never)).map((r): Record<string, unknown> => {
-    const table = opsgenieTables.find((t) => t.name === r.table.name);
-    expect(table?.schema.safeParse({ ...r.row, site: 'api.opsgenie.com', collected_at: '2026-11-28T00:00:00.000Z' }).success, JSON.stringify(r.row)).toBe(true);
-    return { table: r.table.name, ...r.row };
-  });
-  return { rows, next, items, stream: s };
-}
+const stream = (name: string, roots: readonly Stream[] = all) => findStream(roots, name);
+const read = (name: string, body: unknown, parent: unknown = null, cursor: unknown = null) =>
+  readPage(stream(name), body, { parent, cursor, check: { tables: opsgenieTables, site: 'api.opsgenie.com' } });
 
 describe('Opsgenie payload normalization', () => {
   it('users: roles, blocked/unverified accounts, unicode, missing optional fields; next offset from items received', () => {

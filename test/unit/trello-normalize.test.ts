@@ -3,32 +3,14 @@ import { trello, trelloStreams } from '../../functions/trello.ts';
 import { trelloTables } from '../../functions/trello.tables.ts';
 import type { Stream } from '../../shared/engine/streams.ts';
 import { PayloadError } from '../../shared/errors.ts';
+import { findStream, readPage } from '../support/streams.ts';
 
 const all = trelloStreams();
 
-function stream(name: string, roots: readonly Stream[] = all): Stream {
-  const walk = (list: readonly Stream[]): Stream | undefined => {
-    for (const s of list) {
-      const found = s.name === name ? s : walk(s.children);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  const s = walk(roots);
-  if (!s) throw new Error(`no stream ${name}`);
-  return s;
-}
-
+const stream = (name: string, roots: readonly Stream[] = all) => findStream(roots, name);
 function read(name: string, body: unknown, parent: unknown = null) {
-  const s = stream(name);
-  const style = s.style(parent as never);
-  const { items, next } = style.read({ status: 200, body, headers: {} }, null, 'GET /test');
-  const rows = items.flatMap((i) => s.rows(i, parent as never)).map((r): Record<string, unknown> => {
-    const table = trelloTables.find((t) => t.name === r.table.name);
-    expect(table?.schema.safeParse({ ...r.row, site: 'api.trello.com', collected_at: '2026-11-28T00:00:00.000Z' }).success, JSON.stringify(r.row)).toBe(true);
-    return { table: r.table.name, ...r.row };
-  });
-  return { rows, next, items, request: style.request(null), stream: s };
+  const page = readPage(stream(name), body, { parent, check: { tables: trelloTables, site: 'api.trello.com' } });
+  return { ...page, request: page.style.request(null) };
 }
 
 describe('Trello payload normalization', () => {
