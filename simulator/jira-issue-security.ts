@@ -16,9 +16,10 @@
  * The model is derived from the Jira model (users, groups, roles, projects) and the seed; the Jira tenant
  * registers the routes and merges the truth (simulator/jira.ts).
  */
-import { errorBody, type Route, type RouteContext, type RouteResult } from './server.ts';
+import { errorBody, type RouteContext, type RouteResult, type RouteTable } from './server.ts';
+import { listParam } from './params.ts';
 import { hash32, Rng } from './random.ts';
-import { isResult, pageBean, paging } from './jira/routes.ts';
+import { isResult, pageBean, paging, type Paging } from './jira/page-bean.ts';
 import type { JiraGroupRecord, JiraHolderRecord, JiraModel, JiraProjectRecord, JiraRoleRecord, JiraUsers } from './jira/model.ts';
 import type { RowInput } from '../shared/schema/table.ts';
 import type { jiraIssueSecurityLevelMembers, jiraIssueSecurityLevels, jiraIssueSecurityProjects, jiraIssueSecuritySchemes } from '../functions/jira.tables.ts';
@@ -160,111 +161,99 @@ const FORBIDDEN = 'You are not authorized to perform this action. Administrator 
 
 /** All values of a repeatable id filter (also comma-separated). */
 function ids(q: URLSearchParams, name: string): Set<string> {
-  return new Set(
-    q
-      .getAll(name)
-      .flatMap((v) => v.split(','))
-      .map((v) => v.trim())
-      .filter(Boolean),
-  );
+  return new Set(listParam(q, name));
 }
 
-/** The four listings, for the Jira tenant to register. */
-export function issueSecurityRoutes(model: JiraModel): Route[] {
+/** A listing's page: 403 when the account lacks 'Administer Jira', else the page `body` makes within `cap`. */
+function securedPage(model: JiraModel, ctx: RouteContext, cap: (caps: IssueSecurityPageCaps) => number, body: (pg: Paging) => RouteResult): RouteResult {
   const sec = model.issueSecurity;
-  const deny = { status: 403, message: FORBIDDEN };
-  const guard = (ctx: RouteContext, cap: number, body: (pg: { startAt: number; maxResults: number }) => RouteResult): RouteResult => {
-    if (sec.forbidden) return { status: 403, body: errorBody(FORBIDDEN) };
-    const pg = paging(ctx, cap);
-    return isResult(pg) ? pg : body(pg);
-  };
-  const levelsOf = () => sec.schemes.flatMap((s) => s.levels.map((l) => ({ s, l })));
-  return [
-    {
-      // searchSecuritySchemes: `id` and `projectId` filter; projectIds only for the projects filtered by.
-      method: 'GET',
-      path: '/rest/api/3/issuesecurityschemes/search',
-      paged: true,
-      denyLimited: deny,
-      handle: (ctx) =>
-        guard(ctx, sec.caps.schemes, (pg) => {
-          const want = ids(ctx.query, 'id');
-          const projects = ids(ctx.query, 'projectId');
-          const list = sec.schemes
-            .map((s, i) => ({ s, projectIds: sec.mappings.filter((x) => x.schemeIndex === i && projects.has(x.projectId)).map((x) => Number(x.projectId)) }))
-            .filter(({ s, projectIds }) => (want.size === 0 && projects.size === 0) || want.has(String(s.id)) || projectIds.length > 0);
-          return pageBean(ctx, list, pg, ({ s, projectIds }) => {
-            const out: Json = { id: s.id, self: `${ctx.baseUrl}/rest/api/3/issuesecurityschemes/${s.id}`, name: s.name };
-            if (s.description !== undefined) out.description = s.description;
-            if (s.defaultLevelId !== undefined) out.defaultLevel = Number(s.defaultLevelId);
-            if (projects.size) out.projectIds = projectIds;
-            return out;
-          });
-        }),
-    },
-    {
-      // getSecurityLevels: `id` and `schemeId` filter inclusively; `onlyDefault` keeps the default levels.
-      method: 'GET',
-      path: '/rest/api/3/issuesecurityschemes/level',
-      paged: true,
-      denyLimited: deny,
-      handle: (ctx) =>
-        guard(ctx, sec.caps.levels, (pg) => {
-          const want = ids(ctx.query, 'id');
-          const schemes = ids(ctx.query, 'schemeId');
-          const onlyDefault = (ctx.query.get('onlyDefault') ?? '').toLowerCase() === 'true';
-          const list = levelsOf().filter(
-            ({ s, l }) => ((want.size === 0 && schemes.size === 0) || want.has(l.id) || schemes.has(String(s.id))) && (!onlyDefault || s.defaultLevelId === l.id),
-          );
-          return pageBean(ctx, list, pg, ({ s, l }) => {
-            const out: Json = { id: l.id, self: `${ctx.baseUrl}/rest/api/3/securitylevel/${l.id}`, name: l.name, issueSecuritySchemeId: String(s.id), isDefault: s.defaultLevelId === l.id };
-            if (l.description !== undefined) out.description = l.description;
-            return out;
-          });
-        }),
-    },
-    {
-      // getSecurityLevelMembers: `id`, `schemeId`, `levelId` filter inclusively; holder {type, parameter, value}.
-      method: 'GET',
-      path: '/rest/api/3/issuesecurityschemes/level/member',
-      paged: true,
-      denyLimited: deny,
-      handle: (ctx) =>
-        guard(ctx, sec.caps.members, (pg) => {
-          const want = ids(ctx.query, 'id');
-          const schemes = ids(ctx.query, 'schemeId');
-          const levels = ids(ctx.query, 'levelId');
-          const all = want.size === 0 && schemes.size === 0 && levels.size === 0;
-          const list = levelsOf()
-            .flatMap(({ s, l }) => l.members.map((mem) => ({ s, l, mem })))
-            .filter(({ s, l, mem }) => all || want.has(mem.id) || schemes.has(String(s.id)) || levels.has(l.id));
-          return pageBean(ctx, list, pg, ({ s, l, mem }) => {
-            const holder: Json = { type: mem.holder.type };
-            if (mem.holder.parameter !== undefined) holder.parameter = mem.holder.parameter;
-            if (mem.holder.value !== undefined) holder.value = mem.holder.value;
-            holder.expand = 'group,user,projectRole,field';
-            return { id: mem.id, issueSecurityLevelId: l.id, issueSecuritySchemeId: String(s.id), holder };
-          });
-        }),
-    },
-    {
-      // searchProjectsUsingSecuritySchemes: `issueSecuritySchemeId` and `projectId` filter.
-      method: 'GET',
-      path: '/rest/api/3/issuesecurityschemes/project',
-      paged: true,
-      denyLimited: deny,
-      handle: (ctx) =>
-        guard(ctx, sec.caps.projects, (pg) => {
-          const schemes = ids(ctx.query, 'issueSecuritySchemeId');
-          const projects = ids(ctx.query, 'projectId');
-          const list = sec.mappings.filter(
-            (x) => (schemes.size === 0 || schemes.has(String(sec.schemes[x.schemeIndex]?.id))) && (projects.size === 0 || projects.has(x.projectId)),
-          );
-          return pageBean(ctx, list, pg, (x) => ({ issueSecuritySchemeId: String(sec.schemes[x.schemeIndex]?.id), projectId: x.projectId }));
-        }),
-    },
-  ];
+  if (sec.forbidden) return { status: 403, body: errorBody(FORBIDDEN) };
+  const pg = paging(ctx, cap(sec.caps));
+  return isResult(pg) ? pg : body(pg);
 }
+
+function levelsOf(model: JiraModel) {
+  return model.issueSecurity.schemes.flatMap((s) => s.levels.map((l) => ({ s, l })));
+}
+
+function searchSecuritySchemes(model: JiraModel, ctx: RouteContext): RouteResult {
+  const sec = model.issueSecurity;
+  return securedPage(model, ctx, (c) => c.schemes, (pg) => {
+    const want = ids(ctx.query, 'id');
+    const projects = ids(ctx.query, 'projectId');
+    const list = sec.schemes
+      .map((s, i) => ({ s, projectIds: sec.mappings.filter((x) => x.schemeIndex === i && projects.has(x.projectId)).map((x) => Number(x.projectId)) }))
+      .filter(({ s, projectIds }) => (want.size === 0 && projects.size === 0) || want.has(String(s.id)) || projectIds.length > 0);
+    return pageBean(ctx, list, pg, ({ s, projectIds }) => {
+      const out: Json = { id: s.id, self: `${ctx.baseUrl}/rest/api/3/issuesecurityschemes/${s.id}`, name: s.name };
+      if (s.description !== undefined) out.description = s.description;
+      if (s.defaultLevelId !== undefined) out.defaultLevel = Number(s.defaultLevelId);
+      if (projects.size) out.projectIds = projectIds;
+      return out;
+    });
+  });
+}
+
+function getSecurityLevels(model: JiraModel, ctx: RouteContext): RouteResult {
+  return securedPage(model, ctx, (c) => c.levels, (pg) => {
+    const want = ids(ctx.query, 'id');
+    const schemes = ids(ctx.query, 'schemeId');
+    const onlyDefault = (ctx.query.get('onlyDefault') ?? '').toLowerCase() === 'true';
+    const list = levelsOf(model).filter(
+      ({ s, l }) => ((want.size === 0 && schemes.size === 0) || want.has(l.id) || schemes.has(String(s.id))) && (!onlyDefault || s.defaultLevelId === l.id),
+    );
+    return pageBean(ctx, list, pg, ({ s, l }) => {
+      const out: Json = { id: l.id, self: `${ctx.baseUrl}/rest/api/3/securitylevel/${l.id}`, name: l.name, issueSecuritySchemeId: String(s.id), isDefault: s.defaultLevelId === l.id };
+      if (l.description !== undefined) out.description = l.description;
+      return out;
+    });
+  });
+}
+
+function getSecurityLevelMembers(model: JiraModel, ctx: RouteContext): RouteResult {
+  return securedPage(model, ctx, (c) => c.members, (pg) => {
+    const want = ids(ctx.query, 'id');
+    const schemes = ids(ctx.query, 'schemeId');
+    const levels = ids(ctx.query, 'levelId');
+    const all = want.size === 0 && schemes.size === 0 && levels.size === 0;
+    const list = levelsOf(model)
+      .flatMap(({ s, l }) => l.members.map((mem) => ({ s, l, mem })))
+      .filter(({ s, l, mem }) => all || want.has(mem.id) || schemes.has(String(s.id)) || levels.has(l.id));
+    return pageBean(ctx, list, pg, ({ s, l, mem }) => {
+      const holder: Json = { type: mem.holder.type };
+      if (mem.holder.parameter !== undefined) holder.parameter = mem.holder.parameter;
+      if (mem.holder.value !== undefined) holder.value = mem.holder.value;
+      holder.expand = 'group,user,projectRole,field';
+      return { id: mem.id, issueSecurityLevelId: l.id, issueSecuritySchemeId: String(s.id), holder };
+    });
+  });
+}
+
+function searchProjectsUsingSecuritySchemes(model: JiraModel, ctx: RouteContext): RouteResult {
+  const sec = model.issueSecurity;
+  return securedPage(model, ctx, (c) => c.projects, (pg) => {
+    const schemes = ids(ctx.query, 'issueSecuritySchemeId');
+    const projects = ids(ctx.query, 'projectId');
+    const list = sec.mappings.filter(
+      (x) => (schemes.size === 0 || schemes.has(String(sec.schemes[x.schemeIndex]?.id))) && (projects.size === 0 || projects.has(x.projectId)),
+    );
+    return pageBean(ctx, list, pg, (x) => ({ issueSecuritySchemeId: String(sec.schemes[x.schemeIndex]?.id), projectId: x.projectId }));
+  });
+}
+
+const deny = { status: 403, message: FORBIDDEN };
+
+/** The four listings, over the Jira model (the Jira tenant's table includes them). */
+export const ISSUE_SECURITY_ROUTES: RouteTable<JiraModel> = [
+  // searchSecuritySchemes: `id` and `projectId` filter; projectIds only for the projects filtered by.
+  { method: 'GET', path: '/rest/api/3/issuesecurityschemes/search', paged: true, denyLimited: deny, handle: searchSecuritySchemes },
+  // getSecurityLevels: `id` and `schemeId` filter inclusively; `onlyDefault` keeps the default levels.
+  { method: 'GET', path: '/rest/api/3/issuesecurityschemes/level', paged: true, denyLimited: deny, handle: getSecurityLevels },
+  // getSecurityLevelMembers: `id`, `schemeId`, `levelId` filter inclusively; holder {type, parameter, value}.
+  { method: 'GET', path: '/rest/api/3/issuesecurityschemes/level/member', paged: true, denyLimited: deny, handle: getSecurityLevelMembers },
+  // searchProjectsUsingSecuritySchemes: `issueSecuritySchemeId` and `projectId` filter.
+  { method: 'GET', path: '/rest/api/3/issuesecurityschemes/project', paged: true, denyLimited: deny, handle: searchProjectsUsingSecuritySchemes },
+];
 
 type Rows<T> = RowInput<T>[];
 
