@@ -12,7 +12,7 @@
  * simulator/paging.ts, always. `_links.next` is relative to `_links.base` (origin + context path).
  */
 import { hash32, hex8, Rng, unit } from './random.ts';
-import { bindRoutes, type ProductSim, type RouteContext, type RouteResult, type RouteTable, type TableRoute } from './server.ts';
+import { bindRoutes, type ProductSim, type RouteContext, type RouteResult, type RouteTable, selfChecked } from './server.ts';
 import { JIRA_DC_TOKENS } from './jira-dc.ts';
 import { DEFAULT_SHORT_PAGE_RATE, pager, type ShortPagesOption } from './paging.ts';
 
@@ -246,23 +246,14 @@ interface DcRoute {
 }
 
 /** The table entry with the PAT check every route makes; older versions answer Jersey's 404 (after authentication). */
-function patChecked(r: DcRoute): TableRoute<ConfluenceDcState> {
-  return {
-    method: r.method,
-    path: r.path,
-    ownAuth: true,
-    paged: r.paged,
-    handle: (state, ctx) => {
-      const h = ctx.headers.authorization;
-      const token = /^Bearer\s+(.+)$/i.exec((Array.isArray(h) ? h[0] : h)?.trim() ?? '')?.[1]?.trim();
-      if (token === CONFLUENCE_DC_TOKENS.expired) return fail(401, 'The personal access token has expired.');
-      if (token !== CONFLUENCE_DC_TOKENS.admin && token !== CONFLUENCE_DC_TOKENS.limited) return fail(401, 'This request requires authentication.');
-      if (r.since !== undefined && !versionAtLeast(state.version, r.since)) return unknownResource(ctx);
-      if (token === CONFLUENCE_DC_TOKENS.limited && r.deny) return fail(403, r.deny);
-      return r.handle(state, ctx);
-    },
-  };
-}
+const patChecked = selfChecked<ConfluenceDcState, DcRoute>((state, ctx, r) => {
+  const h = ctx.headers.authorization;
+  const token = /^Bearer\s+(.+)$/i.exec((Array.isArray(h) ? h[0] : h)?.trim() ?? '')?.[1]?.trim();
+  if (token === CONFLUENCE_DC_TOKENS.expired) return fail(401, 'The personal access token has expired.');
+  if (token !== CONFLUENCE_DC_TOKENS.admin && token !== CONFLUENCE_DC_TOKENS.limited) return fail(401, 'This request requires authentication.');
+  if (r.since !== undefined && !versionAtLeast(state.version, r.since)) return unknownResource(ctx);
+  return token === CONFLUENCE_DC_TOKENS.limited && r.deny ? fail(403, r.deny) : null;
+});
 
 function spaceJson(s: ConfluenceDcModel['spaces'][number]): Record<string, unknown> {
   return { id: s.id, key: s.key, name: s.name, type: s.type, status: s.status, _links: { webui: `/spaces/${s.key}` } };

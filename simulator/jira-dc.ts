@@ -8,7 +8,7 @@
  * is a personal access token as Bearer (DC REST "Authentication"); routes check it themselves (`ownAuth`) so the
  * simulator can tell a full-admin PAT, a PAT of an ordinary user (403 on admin resources) and an expired PAT (401).
  */
-import { bindRoutes, DEFAULT_CREDENTIALS, errorBody, type ProductSim, type RouteContext, type RouteResult, type RouteTable, type TableRoute } from './server.ts';
+import { bindRoutes, DEFAULT_CREDENTIALS, errorBody, type ProductSim, type RouteContext, type RouteResult, type RouteTable, selfChecked } from './server.ts';
 import { intParam } from './params.ts';
 import { hash32, Rng, unit } from './random.ts';
 
@@ -301,21 +301,12 @@ interface DcRoute {
   handle(state: JiraDcState, ctx: RouteContext): RouteResult;
 }
 
-/** The table entry with the PAT check every route makes (`ownAuth`: the server's Basic/Bearer check is skipped). */
-function patChecked(r: DcRoute): TableRoute<JiraDcState> {
-  return {
-    method: r.method,
-    path: r.path,
-    ownAuth: true,
-    paged: r.paged,
-    handle: (state, ctx) => {
-      const who = whoIs(ctx);
-      if (typeof who !== 'string') return who;
-      if (who === 'limited' && r.deny) return fail(r.deny.status, r.deny.message);
-      return r.handle(state, ctx);
-    },
-  };
-}
+/** The table entry with the PAT check every route makes; the limited user gets the route's `deny`. */
+const patChecked = selfChecked<JiraDcState, DcRoute>((_state, ctx, r) => {
+  const who = whoIs(ctx);
+  if (typeof who !== 'string') return who;
+  return who === 'limited' && r.deny ? fail(r.deny.status, r.deny.message) : null;
+});
 
 // Handlers: each reads the tenant from its state argument.
 

@@ -30,6 +30,7 @@ import type {
   jsmOpsTeamRoles,
   jsmOpsTeams,
 } from '../functions/jsm-ops.tables.ts';
+import { clampInt } from './params.ts';
 
 export interface JsmOpsTenantOptions {
   seed?: number;
@@ -96,9 +97,6 @@ const USER_RIGHTS = ['alert-action', 'alert-create', 'alert-delete', 'alert-clos
 const TEAM_RIGHTS = ['access-reports', 'edit-escalations', 'delete-escalations', 'edit-heartbeats', 'edit-integrations', 'edit-schedules', 'edit-team-roles'];
 const INTEGRATION_TYPES = ['API', 'Email', 'Datadog', 'Prometheus', 'Jira', 'Slack'];
 
-function clampInt(v: number | undefined, def: number, min: number): number {
-  return v === undefined || !Number.isFinite(v) ? def : Math.max(min, Math.floor(v));
-}
 
 function generateModel(o: JsmOpsTenantOptions): JsmOpsModel {
   const seed = clampInt(o.seed, 1, -Infinity);

@@ -26,6 +26,7 @@ import type {
   opsgenieUsers,
 } from '../functions/opsgenie.tables.ts';
 import type { RowInput } from '../shared/schema/table.ts';
+import { clampInt } from './params.ts';
 
 export interface OpsgenieTenantOptions {
   seed?: number;
@@ -141,10 +142,6 @@ const BUILT_IN = ['Admin', 'User', 'Observer', 'Stakeholder'];
 const BASE_TIME = Date.UTC(2018, 4, 12, 8, 34, 5, 64);
 const DAY = 86_400_000;
 
-function clampInt(v: number | undefined, def: number, min: number): number {
-  if (v === undefined || !Number.isFinite(v)) return def;
-  return Math.max(min, Math.floor(v));
-}
 
 function generateModel(opts: OpsgenieTenantOptions): OpsgenieModel {
   const seed = clampInt(opts.seed, 1, -Infinity);

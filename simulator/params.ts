@@ -1,6 +1,7 @@
 /**
  * Query parameter readers and the result test every simulated product shares (Jira, Confluence and the add-on
- * listings read `startAt`/`start`, `maxResults`/`limit`, booleans and repeatable lists the same way).
+ * listings read `startAt`/`start`, `maxResults`/`limit`, booleans and repeatable lists the same way), and the
+ * clamp of the tenants' numeric options.
  */
 import type { RouteResult } from './server.ts';
 
@@ -31,4 +32,10 @@ export function listParam(q: URLSearchParams, name: string): string[] {
 /** Whether a lookup or a paging reading gave an answer (an error to send) rather than its value. */
 export function isResult<T extends object>(x: T | RouteResult): x is RouteResult {
   return 'body' in x && 'status' in x;
+}
+
+/** A numeric tenant option: `def` when absent or not finite, else its floor, at least `min`. */
+export function clampInt(v: number | undefined, def: number, min: number): number {
+  if (v === undefined || !Number.isFinite(v)) return def;
+  return Math.max(min, Math.floor(v));
 }

@@ -19,6 +19,7 @@ import { bindRoutes, type BudgetRule, type ProductBudget, type ProductSim, type 
 import { hash32, hex8, Rng, unit } from './random.ts';
 import type { trelloBoardMembers, trelloBoards, trelloEnterpriseAdmins, trelloWorkspaceMembers, trelloWorkspaces } from '../functions/trello.tables.ts';
 import type { RowInput } from '../shared/schema/table.ts';
+import { clampInt } from './params.ts';
 
 export interface TrelloTenantOptions {
   seed?: number;
@@ -116,10 +117,6 @@ function oid(...parts: (string | number)[]): string {
   return `${hex8(hash32('trello', ...parts))}${hex8(hash32('trello-b', ...parts))}${hex8(hash32('trello-c', ...parts))}`;
 }
 
-function clampInt(v: number | undefined, def: number, min: number): number {
-  if (v === undefined || !Number.isFinite(v)) return def;
-  return Math.max(min, Math.floor(v));
-}
 
 function generateModel(opts: TrelloTenantOptions): TrelloModel {
   const seed = clampInt(opts.seed, 1, -Infinity);

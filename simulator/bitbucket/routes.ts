@@ -2,7 +2,8 @@
 import type { ProductBudget, RouteContext, RouteResult, RouteTable, TableRoute } from '../server.ts';
 import { hash32, hex8 } from '../random.ts';
 import { environmentRoutes } from '../bitbucket-environments.ts';
-import { type BitbucketModel, BASE_TIME, BITBUCKET_REPOSITORY_HOURLY_LIMIT, type BitbucketDeployKeyRecord, type BitbucketGroupGrant, type BitbucketGroupRecord, type BitbucketList, type BitbucketMemberRecord, type BitbucketProjectRecord, type BitbucketRepositoryRecord, type BitbucketTenantOptions, type BitbucketUserGrant, type BitbucketUserRecord, type BitbucketVariableRecord, type BitbucketWebhookRecord, type BitbucketWorkspaceRecord, DAY, DEFAULT_BITBUCKET_CONSUMER, bitbucketDeployKeysOf, bitbucketVariablesOf, bitbucketWebhooksOf, braced, clampInt } from './model.ts';
+import { type BitbucketModel, BASE_TIME, BITBUCKET_REPOSITORY_HOURLY_LIMIT, type BitbucketDeployKeyRecord, type BitbucketGroupGrant, type BitbucketGroupRecord, type BitbucketList, type BitbucketMemberRecord, type BitbucketProjectRecord, type BitbucketRepositoryRecord, type BitbucketTenantOptions, type BitbucketUserGrant, type BitbucketUserRecord, type BitbucketVariableRecord, type BitbucketWebhookRecord, type BitbucketWorkspaceRecord, DAY, DEFAULT_BITBUCKET_CONSUMER, bitbucketDeployKeysOf, bitbucketVariablesOf, bitbucketWebhooksOf, braced } from './model.ts';
+import { clampInt } from '../params.ts';
 
 // ---------------------------------------------------------------------------------------------
 // JSON builders (fields of the spec's schemas, plus `slug` on repositories, which the API sends)

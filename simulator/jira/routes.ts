@@ -20,22 +20,7 @@ export function avatarUrls(seed: string): Json {
   return { '48x48': `${base}?size=48&s=48`, '24x24': `${base}?size=24&s=24`, '16x16': `${base}?size=16&s=16`, '32x32': `${base}?size=32&s=32` };
 }
 
-/** `User` schema. Hidden email is either omitted or null (User.emailAddress "may be returned as null"). */
-export function userJson(base: string, u: JiraUserRecord): Json {
-  const out: Json = { self: `${base}/rest/api/3/user?accountId=${encodeURIComponent(u.accountId)}`, accountId: u.accountId, accountType: u.accountType };
-  if (u.emailAddress !== null) out.emailAddress = u.emailAddress;
-  else if (u.hiddenEmailAs === 'null') out.emailAddress = null;
-  out.avatarUrls = avatarUrls(u.accountId);
-  out.displayName = u.displayName;
-  out.active = u.active;
-  out.timeZone = u.timeZone;
-  if (u.locale !== null) out.locale = u.locale;
-  if (u.guest !== undefined) out.guest = u.guest;
-  if (u.appType !== undefined) out.appType = u.appType;
-  return out;
-}
-
-/** `UserDetails` schema (group/member values). */
+/** `UserDetails` schema (group/member values). Hidden email is either omitted or null (User.emailAddress "may be returned as null"). */
 export function userDetailsJson(base: string, u: JiraUserRecord): Json {
   const out: Json = { self: `${base}/rest/api/3/user?accountId=${encodeURIComponent(u.accountId)}`, accountId: u.accountId, accountType: u.accountType };
   if (u.emailAddress !== null) out.emailAddress = u.emailAddress;
@@ -44,6 +29,15 @@ export function userDetailsJson(base: string, u: JiraUserRecord): Json {
   out.displayName = u.displayName;
   out.active = u.active;
   out.timeZone = u.timeZone;
+  return out;
+}
+
+/** `User` schema: `UserDetails` plus locale, guest and appType. */
+export function userJson(base: string, u: JiraUserRecord): Json {
+  const out = userDetailsJson(base, u);
+  if (u.locale !== null) out.locale = u.locale;
+  if (u.guest !== undefined) out.guest = u.guest;
+  if (u.appType !== undefined) out.appType = u.appType;
   return out;
 }
 
