@@ -22,6 +22,7 @@ import { hash32, Rng } from './random.ts';
 import { isResult, pageBean, paging, type Paging } from './jira/page-bean.ts';
 import type { JiraGroupRecord, JiraHolderRecord, JiraModel, JiraProjectRecord, JiraRoleRecord, JiraUsers } from './jira/model.ts';
 import type { RowInput } from '../shared/schema/table.ts';
+import { addReached, expandHolder, principalColumns, type Reached } from './jira-effective.ts';
 import type { jiraIssueSecurityLevelMembers, jiraIssueSecurityLevels, jiraIssueSecurityProjects, jiraIssueSecuritySchemes } from '../functions/jira.tables.ts';
 
 export interface IssueSecurityPageCaps {
@@ -319,78 +320,27 @@ export interface ExpectedIssueSecurityAccess {
   path_count: number;
 }
 
-/** Holder types expanded to accounts (or to the 'anyone' row); every other one depends on the issue. */
-const EXPANDED = new Set(['user', 'group', 'projectRole', 'applicationRole', 'projectLead', 'anyone']);
-
 /**
  * Who can see an issue of each project set to each level of the project's scheme, computed from the model,
  * independently of the SQL: walk the projects that use a scheme, each level's members, and expand each holder
  * through the model's own groups, project role actors, application roles and leads.
  */
 export function expectedJiraIssueSecurityAccess(model: JiraModel): ExpectedIssueSecurityAccess[] {
-  const { users, groups, roles } = model;
   const sec = model.issueSecurity;
   if (sec.forbidden) return [];
-  const membersOf = (gi: number | undefined): readonly number[] => {
-    const g = gi === undefined ? undefined : groups[gi];
-    return g && !g.vanishing ? Array.from(g.members) : [];
-  };
   const out: ExpectedIssueSecurityAccess[] = [];
   for (const mapping of sec.mappings) {
     const p = model.projects.find((x) => x.id === mapping.projectId);
     const scheme = sec.schemes[mapping.schemeIndex];
     if (!p || p.vanishing || !scheme) continue;
     for (const level of scheme.levels) {
-      const acc = new Map<string, { principal: ExpectedIssueSecurityAccess['principal_type']; user: number | null; vias: Set<string>; paths: Set<string> }>();
-      const add = (principal: ExpectedIssueSecurityAccess['principal_type'], user: number | null, via: string, path: string) => {
-        const key = `${principal}|${user ?? ''}`;
-        let e = acc.get(key);
-        if (!e) acc.set(key, (e = { principal, user, vias: new Set(), paths: new Set() }));
-        e.vias.add(via);
-        e.paths.add(path);
-      };
+      const acc = new Map<string, Reached>();
       for (const mem of level.members) {
-        const h = mem.holder;
-        const base = `scheme=${scheme.id} > level=${level.id} > member=${mem.id}`;
-        if (!EXPANDED.has(h.type)) {
-          add('conditional', null, h.type, `${base} > ${h.type}${h.value !== undefined ? `=${h.value}` : ''}`);
-          continue;
-        }
-        switch (h.type) {
-          case 'user':
-            if (h.userIndex !== undefined) add('account', h.userIndex, 'user', `${base} > user`);
-            break;
-          case 'group':
-            for (const u of membersOf(h.groupIndex)) add('account', u, 'group', `${base} > group=${groups[h.groupIndex ?? -1]?.groupId}`);
-            break;
-          case 'projectRole': {
-            const role = h.roleIndex === undefined ? undefined : roles[h.roleIndex];
-            const inProject = p.roles.find((r) => r.roleIndex === h.roleIndex);
-            if (!role || !inProject) break;
-            for (const a of inProject.actors) {
-              if (a.kind === 'user') add('account', a.userIndex, 'project_role_user', `${base} > role=${role.id} > user`);
-              else for (const u of membersOf(a.groupIndex)) add('account', u, 'project_role_group', `${base} > role=${role.id} > group=${groups[a.groupIndex]?.groupId}`);
-            }
-            break;
-          }
-          case 'applicationRole':
-            for (const r of model.applicationRoles) {
-              if (h.value !== undefined && r.key !== h.value) continue;
-              for (const gi of r.groupIndexes) {
-                for (const u of membersOf(gi)) add('account', u, 'application_role', `${base} > application_role=${h.value ?? '*'} > role_key=${r.key} > group=${groups[gi]?.groupId}`);
-              }
-            }
-            break;
-          case 'projectLead':
-            add('account', p.leadIndex, 'project_lead', `${base} > project_lead`);
-            break;
-          case 'anyone':
-            add('anyone', null, 'anyone', `${base} > anyone`);
-            break;
-        }
+        expandHolder(model, p, mem.holder, `scheme=${scheme.id} > level=${level.id} > member=${mem.id}`, (principal, user, via, path) =>
+          addReached(acc, `${principal}|${user ?? ''}`, () => ({ principal, user, vias: new Set(), paths: new Set() }), via, path),
+        );
       }
       for (const e of acc.values()) {
-        const u = e.user === null ? undefined : users.get(e.user);
         out.push({
           project_id: p.id,
           project_key: p.key,
@@ -400,14 +350,7 @@ export function expectedJiraIssueSecurityAccess(model: JiraModel): ExpectedIssue
           scheme_id: String(scheme.id),
           level_id: level.id,
           level_name: level.name,
-          principal_type: e.principal,
-          account_id: u ? u.accountId : null,
-          display_name: u ? u.displayName : null,
-          account_type: u ? u.accountType : null,
-          account_active: u ? u.active : null,
-          via: [...e.vias].sort().join(', '),
-          paths: [...e.paths].sort().join('; '),
-          path_count: e.paths.size,
+          ...principalColumns(model, e),
         });
       }
     }
