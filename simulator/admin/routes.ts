@@ -303,6 +303,22 @@ function queryWindow(state: AdminState, ctx: RouteContext, kind: string, route: 
   return { offset: 0, limit };
 }
 
+/**
+ * The common start of the two directory searches (POST, style A2 in the body): the org and the endpoint's scope,
+ * the `directoryId` path parameter (`-`: all), the JSON body and its window (`limit` noted under `route`).
+ */
+function directorySearch(state: AdminState, ctx: RouteContext, endpoint: AdminEndpoint, kind: string, def: number, route: string): { dir: number | null; b: Json; w: Window } | RouteResult {
+  const bad = state.checkOrg(ctx) ?? state.deny(endpoint, ctx);
+  if (bad) return bad;
+  const dir = state.directoryParam(ctx);
+  if (isResult(dir)) return dir;
+  const b = searchBody(ctx);
+  if (isResult(b)) return b;
+  state.noteLimit(route, b.limit);
+  const w = state.v2Window(b, kind, def, V2_MAX);
+  return isResult(w) ? w : { dir, b, w };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Handlers (the spec operation each serves is named at its table entry)
 
@@ -426,16 +442,10 @@ function workspacesSearch(state: AdminState, ctx: RouteContext): RouteResult {
 }
 
 function groupsSearch(state: AdminState, ctx: RouteContext): RouteResult {
-  const { model, groups, accountIndex, checkOrg, deny, v2Window, v2Page, directoryParam, groupJson, noteLimit, GROUP_EXPAND } = state;
-  const bad = checkOrg(ctx) ?? deny('groups', ctx);
-  if (bad) return bad;
-  const dir = directoryParam(ctx);
-  if (isResult(dir)) return dir;
-  const b = searchBody(ctx);
-  if (isResult(b)) return b;
-  noteLimit('POST /admin/v2/orgs/{orgId}/directories/{directoryId}/groups/search', b.limit);
-  const w = v2Window(b, 'groups', 20, V2_MAX);
-  if (isResult(w)) return w;
+  const { model, groups, accountIndex, v2Page, groupJson, GROUP_EXPAND } = state;
+  const req = directorySearch(state, ctx, 'groups', 'groups', 20, 'POST /admin/v2/orgs/{orgId}/directories/{directoryId}/groups/search');
+  if (isResult(req)) return req;
+  const { dir, b, w } = req;
   const expand = stringList(b, 'expand', 2, GROUP_EXPAND);
   const ids = stringList(b, 'groupIds', 10);
   const names = stringList(b, 'groupNames', 100);
@@ -462,16 +472,10 @@ function groupsSearch(state: AdminState, ctx: RouteContext): RouteResult {
 }
 
 function usersSearch(state: AdminState, ctx: RouteContext): RouteResult {
-  const { model, users, groups, checkOrg, deny, v2Window, v2Page, directoryParam, userJson, noteLimit, allUserIndexes, USER_EXPAND } = state;
-  const bad = checkOrg(ctx) ?? deny('users', ctx);
-  if (bad) return bad;
-  const dir = directoryParam(ctx);
-  if (isResult(dir)) return dir;
-  const b = searchBody(ctx);
-  if (isResult(b)) return b;
-  noteLimit('POST /admin/v2/orgs/{orgId}/directories/{directoryId}/users/search', b.limit);
-  const w = v2Window(b, 'users', 50, V2_MAX);
-  if (isResult(w)) return w;
+  const { model, users, groups, v2Page, userJson, allUserIndexes, USER_EXPAND } = state;
+  const req = directorySearch(state, ctx, 'users', 'users', 50, 'POST /admin/v2/orgs/{orgId}/directories/{directoryId}/users/search');
+  if (isResult(req)) return req;
+  const { dir, b, w } = req;
   const expand = stringList(b, 'expand', 4, USER_EXPAND);
   const accounts = stringList(b, 'accountIds', 10);
   const groupIds = stringList(b, 'groupIds', 10);
