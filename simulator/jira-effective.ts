@@ -6,14 +6,17 @@
  */
 import type { JiraHolderRecord, JiraModel, JiraProjectRecord } from './jira.ts';
 
-/** One expected row of `jira_effective_permissions`, without dt, org and site. */
-export interface ExpectedJiraPermission {
+/** The project's columns of an expected access row. */
+export interface ExpectedProjectColumns {
   project_id: string;
   project_key: string;
   project_name: string;
   project_archived: boolean;
   project_deleted: boolean;
-  permission: string;
+}
+
+/** The principal's columns of an expected access row: the account (null unless 'account'), vias and paths. */
+export interface ExpectedPrincipalColumns {
   principal_type: 'account' | 'anyone' | 'conditional';
   account_id: string | null;
   display_name: string | null;
@@ -22,13 +25,22 @@ export interface ExpectedJiraPermission {
   via: string;
   paths: string;
   path_count: number;
+}
+
+/** One expected row of `jira_effective_permissions`, without dt, org and site. */
+export interface ExpectedJiraPermission extends ExpectedProjectColumns, ExpectedPrincipalColumns {
+  permission: string;
   scheme_id: string;
+}
+
+export function projectColumns(p: JiraProjectRecord): ExpectedProjectColumns {
+  return { project_id: p.id, project_key: p.key, project_name: p.name, project_archived: p.status === 'archived', project_deleted: p.status === 'deleted' };
 }
 
 /** Holder types expanded to accounts (or to the 'anyone' row); every other one is conditional. */
 const EXPANDED = new Set(['user', 'group', 'projectRole', 'applicationRole', 'projectLead', 'anyone']);
 
-export type HolderPrincipal = 'account' | 'anyone' | 'conditional';
+export type HolderPrincipal = ExpectedPrincipalColumns['principal_type'];
 
 /** A principal a holder reaches, with every way (`vias`) and path that reaches it. */
 export interface Reached {
@@ -98,7 +110,7 @@ export function expandHolder(model: JiraModel, p: JiraProjectRecord, h: JiraHold
 }
 
 /** The columns an expected row has for its principal: the account (null unless 'account'), vias and paths. */
-export function principalColumns(model: JiraModel, e: Reached) {
+export function principalColumns(model: JiraModel, e: Reached): ExpectedPrincipalColumns {
   const u = e.user === null ? undefined : model.users.get(e.user);
   return {
     principal_type: e.principal,
@@ -128,11 +140,7 @@ export function expectedJiraEffectivePermissions(model: JiraModel): ExpectedJira
     }
     for (const e of acc.values()) {
       out.push({
-        project_id: p.id,
-        project_key: p.key,
-        project_name: p.name,
-        project_archived: p.status === 'archived',
-        project_deleted: p.status === 'deleted',
+        ...projectColumns(p),
         permission: e.permission,
         ...principalColumns(model, e),
         scheme_id: schemeId,

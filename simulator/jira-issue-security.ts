@@ -22,7 +22,7 @@ import { hash32, Rng } from './random.ts';
 import { isResult, pageBean, paging, type Paging } from './jira/page-bean.ts';
 import type { JiraGroupRecord, JiraHolderRecord, JiraModel, JiraProjectRecord, JiraRoleRecord, JiraUsers } from './jira/model.ts';
 import type { RowInput } from '../shared/schema/table.ts';
-import { addReached, expandHolder, principalColumns, type Reached } from './jira-effective.ts';
+import { addReached, expandHolder, principalColumns, projectColumns, type ExpectedPrincipalColumns, type ExpectedProjectColumns, type Reached } from './jira-effective.ts';
 import type { jiraIssueSecurityLevelMembers, jiraIssueSecurityLevels, jiraIssueSecurityProjects, jiraIssueSecuritySchemes } from '../functions/jira.tables.ts';
 
 export interface IssueSecurityPageCaps {
@@ -301,23 +301,10 @@ export function issueSecurityMinimumRequests(model: JiraModel): number {
 // Oracle of the view `jira_issue_security_access`
 
 /** One expected row of `jira_issue_security_access`, without dt, org and site. */
-export interface ExpectedIssueSecurityAccess {
-  project_id: string;
-  project_key: string;
-  project_name: string;
-  project_archived: boolean;
-  project_deleted: boolean;
+export interface ExpectedIssueSecurityAccess extends ExpectedProjectColumns, ExpectedPrincipalColumns {
   scheme_id: string;
   level_id: string;
   level_name: string;
-  principal_type: 'account' | 'anyone' | 'conditional';
-  account_id: string | null;
-  display_name: string | null;
-  account_type: string | null;
-  account_active: boolean | null;
-  via: string;
-  paths: string;
-  path_count: number;
 }
 
 /**
@@ -342,11 +329,7 @@ export function expectedJiraIssueSecurityAccess(model: JiraModel): ExpectedIssue
       }
       for (const e of acc.values()) {
         out.push({
-          project_id: p.id,
-          project_key: p.key,
-          project_name: p.name,
-          project_archived: p.status === 'archived',
-          project_deleted: p.status === 'deleted',
+          ...projectColumns(p),
           scheme_id: String(scheme.id),
           level_id: level.id,
           level_name: level.name,
