@@ -306,11 +306,17 @@ function enterpriseAdmins(model: TrelloModel, ctx: RouteContext): RouteResult {
 
 /** The route table (Trello REST API groups members, organizations, boards and enterprises; see the file header). */
 export const TRELLO_ROUTES: RouteTable<TrelloModel> = [
+  // The Trello REST API, GET /1/members/{id} with `me`: the token's member.
   { method: 'GET', path: '/1/members/me', handle: membersMe },
+  // GET /1/members/{id}/organizations: the member's Workspaces.
   { method: 'GET', path: '/1/members/me/organizations', handle: membersMeOrganizations },
+  // GET /1/organizations/{id}/memberships: `filter`, `member` (see membershipsJson).
   { method: 'GET', path: '/1/organizations/{id}/memberships', handle: organizationMemberships },
+  // GET /1/organizations/{id}/boards: `filter` all | open | closed.
   { method: 'GET', path: '/1/organizations/{id}/boards', handle: organizationBoards },
+  // GET /1/boards/{id}/memberships: 401 "unauthorized permission requested" to a member not on the board.
   { method: 'GET', path: '/1/boards/{id}/memberships', denyLimited: { status: 401, message: 'unauthorized permission requested' }, handle: boardMemberships },
+  // GET /1/enterprises/{id}/admins: enterprise admins only.
   { method: 'GET', path: '/1/enterprises/{id}/admins', denyLimited: { status: 401, message: 'unauthorized permission requested' }, handle: enterpriseAdmins },
 ];
 
