@@ -13,6 +13,7 @@ import { AuditLog, spreadTimes, timeParam, type AuditEvent } from './audit-log.t
 import type { Route, RouteResult } from './server.ts';
 import { setGroupMember, type AdminGroupRecord, type AdminModel } from './admin/model.ts';
 import { uuidFrom } from './random.ts';
+import type { RouteContext, RouteTable } from './server.ts';
 
 export interface AdminEventPayload {
   actor: { id: string; name: string };
@@ -109,45 +110,44 @@ function eventJson(base: string, orgId: string, e: AuditEvent<AdminEventPayload>
   };
 }
 
-/** The route, registered by adminTenant. */
-export function adminEventRoutes(model: AdminModel, log: AdminEventLog): Route[] {
-  return [
-    {
-      method: 'GET',
-      path: '/admin/v1/orgs/{orgId}/events',
-      paged: true,
-      handle: (ctx) => {
-        if (ctx.params.orgId !== model.orgId) return fail(404, 'ADMIN-404-2', 'Organization not found', `No organization with id '${ctx.params.orgId ?? ''}' for this API key.`);
-        if (log.forbidden) return fail(403, 'ADMIN-403-1', 'Forbidden', "The organization's plan does not include the audit log.");
-        const raw = ctx.query.get('cursor');
-        let at: { offset: number; from: number; to: number; limit: number };
-        if (raw) {
-          // As the other Admin cursors: a cursor carries the query; other parameters are discarded.
-          const c = readCursor(raw);
-          if (!c) return fail(400, 'ADMIN-400-1', 'Invalid page cursor', 'The cursor is not one this API issued.');
-          at = c;
-        } else {
-          const from = timeParam(ctx.query, 'from');
-          const to = timeParam(ctx.query, 'to');
-          if (Number.isNaN(from) || Number.isNaN(to)) return fail(400, 'ADMIN-400-2', 'Invalid search time', "'from' and 'to' are epoch milliseconds.");
-          const limit = Number(ctx.query.get('limit') ?? '30');
-          if (!Number.isInteger(limit) || limit < 1 || limit > ADMIN_EVENTS_CAP) return fail(400, 'ADMIN-400-3', 'Invalid request', 'limit must be between 1 and 500.');
-          at = { offset: 0, from: from ?? 0, to: to ?? Number.MAX_SAFE_INTEGER, limit };
-        }
-        const all = log.range(at.from, at.to);
-        const { items } = ctx.page(all.slice(at.offset, at.offset + at.limit));
-        const nextOffset = at.offset + items.length;
-        const body: Record<string, unknown> = { data: items.map((e) => eventJson(ctx.baseUrl, model.orgId, e)), meta: { page_size: at.limit }, links: { self: `${ctx.baseUrl}${ctx.path}` } };
-        if (nextOffset < all.length) {
-          const c = cursorOf({ ...at, offset: nextOffset });
-          (body.meta as Record<string, unknown>).next = c;
-          (body.links as Record<string, unknown>).next = `${ctx.baseUrl}/admin/v1/orgs/${model.orgId}/events?cursor=${c}`;
-        }
-        return { status: 200, body };
-      },
-    },
-  ];
+/** The events route's state: the organization's model and its audit log. */
+export interface AdminEventState {
+  model: AdminModel;
+  log: AdminEventLog;
 }
+
+function orgEvents({ model, log }: AdminEventState, ctx: RouteContext): RouteResult {
+  if (ctx.params.orgId !== model.orgId) return fail(404, 'ADMIN-404-2', 'Organization not found', `No organization with id '${ctx.params.orgId ?? ''}' for this API key.`);
+  if (log.forbidden) return fail(403, 'ADMIN-403-1', 'Forbidden', "The organization's plan does not include the audit log.");
+  const raw = ctx.query.get('cursor');
+  let at: { offset: number; from: number; to: number; limit: number };
+  if (raw) {
+    // As the other Admin cursors: a cursor carries the query; other parameters are discarded.
+    const c = readCursor(raw);
+    if (!c) return fail(400, 'ADMIN-400-1', 'Invalid page cursor', 'The cursor is not one this API issued.');
+    at = c;
+  } else {
+    const from = timeParam(ctx.query, 'from');
+    const to = timeParam(ctx.query, 'to');
+    if (Number.isNaN(from) || Number.isNaN(to)) return fail(400, 'ADMIN-400-2', 'Invalid search time', "'from' and 'to' are epoch milliseconds.");
+    const limit = Number(ctx.query.get('limit') ?? '30');
+    if (!Number.isInteger(limit) || limit < 1 || limit > ADMIN_EVENTS_CAP) return fail(400, 'ADMIN-400-3', 'Invalid request', 'limit must be between 1 and 500.');
+    at = { offset: 0, from: from ?? 0, to: to ?? Number.MAX_SAFE_INTEGER, limit };
+  }
+  const all = log.range(at.from, at.to);
+  const { items } = ctx.page(all.slice(at.offset, at.offset + at.limit));
+  const nextOffset = at.offset + items.length;
+  const body: Record<string, unknown> = { data: items.map((e) => eventJson(ctx.baseUrl, model.orgId, e)), meta: { page_size: at.limit }, links: { self: `${ctx.baseUrl}${ctx.path}` } };
+  if (nextOffset < all.length) {
+    const c = cursorOf({ ...at, offset: nextOffset });
+    (body.meta as Record<string, unknown>).next = c;
+    (body.links as Record<string, unknown>).next = `${ctx.baseUrl}/admin/v1/orgs/${model.orgId}/events?cursor=${c}`;
+  }
+  return { status: 200, body };
+}
+
+/** The route, bound by adminTenant. */
+export const ADMIN_EVENT_ROUTES: RouteTable<AdminEventState> = [{ method: 'GET', path: '/admin/v1/orgs/{orgId}/events', paged: true, handle: orgEvents }];
 
 /** The rows a perfect collector stores for the window `[from, to]` (epoch ms). */
 export function adminEventsTruth(log: AdminEventLog, from: number, to: number): RowInput<typeof adminAuditEvents>[] {

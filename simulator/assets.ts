@@ -5,7 +5,8 @@
  * through the `/ex/jira/{cloudId}` gateway: the JSM workspace lookup `/rest/servicedeskapi/assets/workspace`
  * (jira-service-management.json) and the Assets API under `/jsm/assets/workspace/{workspaceId}/v1`.
  */
-import { errorBody, type ProductSim, type Route, type RouteContext, type RouteResult } from './server.ts';
+import { bindRoutes, errorBody, type ProductSim, type RouteContext, type RouteResult, type RouteTable } from './server.ts';
+import { intParam } from './params.ts';
 import { jsmErrorBody } from './jsm.ts';
 import { Rng, uuidFrom } from './random.ts';
 import { pager, type ShortPagesOption } from './paging.ts';
@@ -156,13 +157,6 @@ function generate(opts: AssetsTenantOptions): AssetsModel {
 const ok = (body: Json): RouteResult => ({ status: 200, body });
 const fail = (status: number, message: string): RouteResult => ({ status, body: errorBody(message) });
 
-function intParam(q: URLSearchParams, name: string, def: number): number | null {
-  const raw = q.get(name);
-  if (raw === null || raw.trim() === '') return def;
-  const n = Number(raw);
-  return Number.isInteger(n) && n >= 0 ? n : null;
-}
-
 /**
  * Assets page (`ObjectSchemaList` / `ObjectListInclTypeAttributesEntryResult`): `maxResults` shows the
  * lowered value; `isLast` and its twin `last`; `total` still sent (deprecated, the visible rows). Short pages
@@ -178,133 +172,129 @@ function assetsPage<T>(ctx: RouteContext, model: AssetsModel, list: string, all:
   return ok({ startAt, maxResults: size, total: all.length, values: items.map(map), ...extra, isLast, last: isLast });
 }
 
+function findWs(model: AssetsModel, ctx: RouteContext): AssetsWorkspaceRecord | undefined {
+  return model.workspaces.find((w) => w.id === ctx.params.workspaceId);
+}
+
+const prefix = '/jsm/assets/workspace/{workspaceId}/v1';
+
+function typeJson(ws: AssetsWorkspaceRecord, s: AssetsSchemaRecord, t: AssetsTypeRecord, counts: boolean): Json {
+  const out: { [k: string]: Json } = {
+    workspaceId: ws.id,
+    globalId: t.globalId,
+    id: t.id,
+    name: t.name,
+    type: 0,
+    icon: { id: '1', name: 'Laptop', url16: 'https://example.invalid/16.png', url48: 'https://example.invalid/48.png' },
+    position: 0,
+    created: '2024-05-01T10:00:00.000Z',
+    updated: '2026-10-01T10:00:00.000Z',
+    objectCount: counts ? t.objects.length : 0,
+    objectSchemaId: s.id,
+    inherited: t.inherited,
+    abstractObjectType: t.abstract,
+    parentObjectTypeInherited: t.inherited,
+  };
+  if (t.parentId !== null) out.parentObjectTypeId = Number(t.parentId);
+  return out;
+}
+
+// Handlers: each reads the tenant's model from its first argument.
+
+function assetsWorkspaces(model: AssetsModel, ctx: RouteContext): RouteResult {
+  const { workspaces, caps } = model;
+  const start = intParam(ctx.query, 'start', 0);
+  const limit = intParam(ctx.query, 'limit', 50);
+  if (start === null || limit === null) return fail(400, 'start and limit must be non-negative integers.');
+  const { items, more } = pager(model.seed, model.shortPages).page(ctx, 'workspaces', workspaces, start, Math.min(limit, caps.workspaces));
+  const isLastPage = !more;
+  return ok({ size: items.length, start, limit, isLastPage, _links: { base: ctx.baseUrl, context: '', self: `${ctx.baseUrl}${ctx.path}` }, values: items.map((w) => ({ workspaceId: w.id })) });
+}
+
+function objectSchemas(model: AssetsModel, ctx: RouteContext): RouteResult {
+  const { caps } = model;
+  const ws = findWs(model, ctx);
+  if (!ws) return fail(404, 'Workspace not found.');
+  const counts = ctx.query.get('includeCounts') === 'true';
+  return assetsPage(ctx, model, `schemas:${ws.id}`, ws.schemas, caps.schemas, 25, (s) => ({
+    workspaceId: ws.id,
+    globalId: s.globalId,
+    id: s.id,
+    name: s.name,
+    objectSchemaKey: s.key,
+    status: 'Ok',
+    created: s.created,
+    updated: s.updated,
+    objectCount: counts ? s.types.reduce((n, t) => n + t.objects.length, 0) : 0,
+    objectTypeCount: counts ? s.types.length : 0,
+    canManage: true,
+  }));
+}
+
+function objectTypesFlat(model: AssetsModel, ctx: RouteContext): RouteResult {
+  const ws = findWs(model, ctx);
+  const s = ws?.schemas.find((x) => x.id === ctx.params.id && !x.vanishing);
+  if (!ws || !s) return fail(404, `Object schema with id ${ctx.params.id ?? ''} not found.`);
+  const counts = ctx.query.get('includeObjectCounts') === 'true';
+  return ok(s.types.map((t) => typeJson(ws, s, t, counts)));
+}
+
+function objectsByAql(model: AssetsModel, ctx: RouteContext): RouteResult {
+  const { caps } = model;
+  const ws = findWs(model, ctx);
+  if (!ws) return fail(404, 'Workspace not found.');
+  let ql = '';
+  try {
+    const b = JSON.parse(ctx.body || '{}') as { qlQuery?: unknown };
+    ql = typeof b.qlQuery === 'string' ? b.qlQuery : '';
+  } catch {
+    return fail(400, 'Request body is not valid JSON.');
+  }
+  const m = /^\s*objectTypeId\s*=\s*(\d+)\s*$/.exec(ql);
+  if (!m) return fail(400, `AQL not understood by the simulator: ${ql}`);
+  let found: { s: AssetsSchemaRecord; t: AssetsTypeRecord } | undefined;
+  for (const s of ws.schemas) for (const t of s.types) if (t.id === m[1] && !s.vanishing) found = { s, t };
+  if (!found) return fail(400, `ObjectType with id ${m[1] ?? ''} was not found.`);
+  const { s, t } = found;
+  const attrs = ctx.query.get('includeAttributes') !== 'false';
+  const typeRef = typeJson(ws, s, t, false);
+  return assetsPage(
+    ctx,
+    model,
+    `objects:${ws.id}:${t.id}`,
+    t.objects,
+    caps.aql,
+    25,
+    (o) => {
+      const out: { [k: string]: Json } = { workspaceId: ws.id, globalId: o.globalId, id: o.id, label: o.label, objectKey: o.objectKey, objectType: typeRef, created: o.created, updated: o.updated, hasAvatar: false, timestamp: Date.parse(o.updated), _links: { self: `${ctx.baseUrl}/jsm/assets/workspace/${ws.id}/v1/object/${o.id}` } };
+      if (attrs) out.attributes = [{ workspaceId: ws.id, globalId: `${o.globalId}:a1`, id: `${o.id}1`, objectTypeAttributeId: '1', objectAttributeValues: [{ value: o.label, displayValue: o.label }], objectId: o.id }];
+      return out;
+    },
+    { objectTypeAttributes: [] },
+  );
+}
+
+/** The route table: the JSM workspace lookup and the Assets REST API (operations named at each entry). */
+export const ASSETS_ROUTES: RouteTable<AssetsModel> = [
+  // jira-service-management.json `~1rest~1servicedeskapi~1assets~1workspace/get`: JSM envelope; "Permissions required: Any".
+  { method: 'GET', path: '/rest/servicedeskapi/assets/workspace', paged: true, handle: assetsWorkspaces },
+  // GET /objectschema/list (jira.js assets.findSchemas): startAt, maxResults, includeCounts.
+  { method: 'GET', path: `${prefix}/objectschema/list`, paged: true, denyLimited: { status: 403, message: 'You do not have permission to view object schemas in Assets.' }, handle: objectSchemas },
+  // GET /objectschema/{id}/objecttypes/flat (jira.js assets.findSchemaObjectTypesFlat): bare array.
+  { method: 'GET', path: `${prefix}/objectschema/{id}/objecttypes/flat`, denyLimited: { status: 403, message: 'You do not have permission to view object types in Assets.' }, handle: objectTypesFlat },
+  // POST /object/aql (facts sheet §3 "AS", §8): query startAt, maxResults (default 25), includeAttributes
+  // (default true); body {qlQuery}. The simulator understands `objectTypeId = <n>` only.
+  { method: 'POST', path: `${prefix}/object/aql`, paged: true, denyLimited: { status: 403, message: 'You do not have permission to search objects in Assets.' }, handle: objectsByAql },
+];
+
 export function assetsTenant(opts: AssetsTenantOptions = {}): AssetsSim {
   const model = generate(opts);
-  const { workspaces, caps } = model;
-  const findWs = (ctx: RouteContext): AssetsWorkspaceRecord | undefined => workspaces.find((w) => w.id === ctx.params.workspaceId);
-  const prefix = '/jsm/assets/workspace/{workspaceId}/v1';
-  const typeJson = (ws: AssetsWorkspaceRecord, s: AssetsSchemaRecord, t: AssetsTypeRecord, counts: boolean): Json => {
-    const out: { [k: string]: Json } = {
-      workspaceId: ws.id,
-      globalId: t.globalId,
-      id: t.id,
-      name: t.name,
-      type: 0,
-      icon: { id: '1', name: 'Laptop', url16: 'https://example.invalid/16.png', url48: 'https://example.invalid/48.png' },
-      position: 0,
-      created: '2024-05-01T10:00:00.000Z',
-      updated: '2026-10-01T10:00:00.000Z',
-      objectCount: counts ? t.objects.length : 0,
-      objectSchemaId: s.id,
-      inherited: t.inherited,
-      abstractObjectType: t.abstract,
-      parentObjectTypeInherited: t.inherited,
-    };
-    if (t.parentId !== null) out.parentObjectTypeId = Number(t.parentId);
-    return out;
-  };
-
-  const routes: Route[] = [
-    {
-      // jira-service-management.json `~1rest~1servicedeskapi~1assets~1workspace/get`: JSM envelope; "Permissions required: Any".
-      method: 'GET',
-      path: '/rest/servicedeskapi/assets/workspace',
-      paged: true,
-      handle: (ctx) => {
-        const start = intParam(ctx.query, 'start', 0);
-        const limit = intParam(ctx.query, 'limit', 50);
-        if (start === null || limit === null) return fail(400, 'start and limit must be non-negative integers.');
-        const { items, more } = pager(model.seed, model.shortPages).page(ctx, 'workspaces', workspaces, start, Math.min(limit, caps.workspaces));
-        const isLastPage = !more;
-        return ok({ size: items.length, start, limit, isLastPage, _links: { base: ctx.baseUrl, context: '', self: `${ctx.baseUrl}${ctx.path}` }, values: items.map((w) => ({ workspaceId: w.id })) });
-      },
-    },
-    {
-      // GET /objectschema/list (jira.js assets.findSchemas): startAt, maxResults, includeCounts.
-      method: 'GET',
-      path: `${prefix}/objectschema/list`,
-      paged: true,
-      denyLimited: { status: 403, message: 'You do not have permission to view object schemas in Assets.' },
-      handle: (ctx) => {
-        const ws = findWs(ctx);
-        if (!ws) return fail(404, 'Workspace not found.');
-        const counts = ctx.query.get('includeCounts') === 'true';
-        return assetsPage(ctx, model, `schemas:${ws.id}`, ws.schemas, caps.schemas, 25, (s) => ({
-          workspaceId: ws.id,
-          globalId: s.globalId,
-          id: s.id,
-          name: s.name,
-          objectSchemaKey: s.key,
-          status: 'Ok',
-          created: s.created,
-          updated: s.updated,
-          objectCount: counts ? s.types.reduce((n, t) => n + t.objects.length, 0) : 0,
-          objectTypeCount: counts ? s.types.length : 0,
-          canManage: true,
-        }));
-      },
-    },
-    {
-      // GET /objectschema/{id}/objecttypes/flat (jira.js assets.findSchemaObjectTypesFlat): bare array.
-      method: 'GET',
-      path: `${prefix}/objectschema/{id}/objecttypes/flat`,
-      denyLimited: { status: 403, message: 'You do not have permission to view object types in Assets.' },
-      handle: (ctx) => {
-        const ws = findWs(ctx);
-        const s = ws?.schemas.find((x) => x.id === ctx.params.id && !x.vanishing);
-        if (!ws || !s) return fail(404, `Object schema with id ${ctx.params.id ?? ''} not found.`);
-        const counts = ctx.query.get('includeObjectCounts') === 'true';
-        return ok(s.types.map((t) => typeJson(ws, s, t, counts)));
-      },
-    },
-    {
-      // POST /object/aql (facts sheet §3 "AS", §8): query startAt, maxResults (default 25), includeAttributes
-      // (default true); body {qlQuery}. The simulator understands `objectTypeId = <n>` only.
-      method: 'POST',
-      path: `${prefix}/object/aql`,
-      paged: true,
-      denyLimited: { status: 403, message: 'You do not have permission to search objects in Assets.' },
-      handle: (ctx) => {
-        const ws = findWs(ctx);
-        if (!ws) return fail(404, 'Workspace not found.');
-        let ql = '';
-        try {
-          const b = JSON.parse(ctx.body || '{}') as { qlQuery?: unknown };
-          ql = typeof b.qlQuery === 'string' ? b.qlQuery : '';
-        } catch {
-          return fail(400, 'Request body is not valid JSON.');
-        }
-        const m = /^\s*objectTypeId\s*=\s*(\d+)\s*$/.exec(ql);
-        if (!m) return fail(400, `AQL not understood by the simulator: ${ql}`);
-        let found: { s: AssetsSchemaRecord; t: AssetsTypeRecord } | undefined;
-        for (const s of ws.schemas) for (const t of s.types) if (t.id === m[1] && !s.vanishing) found = { s, t };
-        if (!found) return fail(400, `ObjectType with id ${m[1] ?? ''} was not found.`);
-        const { s, t } = found;
-        const attrs = ctx.query.get('includeAttributes') !== 'false';
-        const typeRef = typeJson(ws, s, t, false);
-        return assetsPage(
-          ctx,
-          model,
-          `objects:${ws.id}:${t.id}`,
-          t.objects,
-          caps.aql,
-          25,
-          (o) => {
-            const out: { [k: string]: Json } = { workspaceId: ws.id, globalId: o.globalId, id: o.id, label: o.label, objectKey: o.objectKey, objectType: typeRef, created: o.created, updated: o.updated, hasAvatar: false, timestamp: Date.parse(o.updated), _links: { self: `${ctx.baseUrl}/jsm/assets/workspace/${ws.id}/v1/object/${o.id}` } };
-            if (attrs) out.attributes = [{ workspaceId: ws.id, globalId: `${o.globalId}:a1`, id: `${o.id}1`, objectTypeAttributeId: '1', objectAttributeValues: [{ value: o.label, displayValue: o.label }], objectId: o.id }];
-            return out;
-          },
-          { objectTypeAttributes: [] },
-        );
-      },
-    },
-  ];
 
   return {
     name: 'assets',
     gateway: 'jira',
     // Basic API token on the site paths; Bearer (OAuth 2.0) through the gateway (facts sheet §2).
-    routes,
+    routes: bindRoutes(ASSETS_ROUTES, model),
     // The workspace lookup is a JSM operation: its errors are JSM's ErrorResponse (The Jira Service Management Cloud
     // REST API, GET /rest/servicedeskapi/assets/workspace), not Jira's ErrorCollection.
     errorBody: (_status, message, path) => (path.startsWith('/rest/servicedeskapi/') ? jsmErrorBody(message) : errorBody(message)),

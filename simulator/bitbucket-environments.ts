@@ -13,10 +13,10 @@
  * Both page like every Bitbucket list (style B: `pagelen` up to 100, `next` until the last page). Both count
  * against the `/2.0/repositories/*` hourly budget.
  */
-import type { RouteContext, RouteResult } from './server.ts';
+import type { RouteResult } from './server.ts';
 import { hash32, hex8, uuidFrom } from './random.ts';
-import type { BbRoute } from './bitbucket/routes.ts';
-import type { BitbucketList, BitbucketRepositoryRecord, BitbucketVariableRecord, BitbucketWorkspaceRecord } from './bitbucket/model.ts';
+import type { BbRoute, findRepository, pagedList } from './bitbucket/routes.ts';
+import type { BitbucketRepositoryRecord, BitbucketVariableRecord, BitbucketWorkspaceRecord } from './bitbucket/model.ts';
 import type { RowInput } from '../shared/schema/table.ts';
 import type { bitbucketPipelineVariables } from '../functions/bitbucket.tables.ts';
 
@@ -54,59 +54,57 @@ export function bitbucketDeploymentVariablesOf(seed: number, w: BitbucketWorkspa
   return out;
 }
 
-/** What the routes need from the tenant. */
+/** What the routes need from the Bitbucket routes module (passed in: that module imports this one). */
 export interface EnvironmentRouteHelpers {
-  seed: number;
-  findRepository(ctx: RouteContext): { w: BitbucketWorkspaceRecord; r: BitbucketRepositoryRecord } | RouteResult;
-  isErr(x: object): x is RouteResult;
-  list<T>(ctx: RouteContext, name: BitbucketList, all: readonly T[], map: (item: T) => Record<string, unknown>): RouteResult;
+  pagedList: typeof pagedList;
+  findRepository: typeof findRepository;
+  repoIndex(w: BitbucketWorkspaceRecord, r: BitbucketRepositoryRecord): string;
   variableJson(v: BitbucketVariableRecord): Record<string, unknown>;
   fail(status: number, message: string, detail?: string): RouteResult;
 }
 
+/** The two table entries; their handlers read the tenant from their state argument. */
 export function environmentRoutes(h: EnvironmentRouteHelpers): BbRoute[] {
-  const repoIndex = (w: BitbucketWorkspaceRecord, r: BitbucketRepositoryRecord): string => String(w.repositories.indexOf(r));
-  return [
-    {
-      // getEnvironmentsForRepository: security oauth2 [pipeline]; readable by whoever may read the repository.
-      method: 'GET',
-      path: '/2.0/repositories/{workspace}/{repo_slug}/environments',
-      scope: 'pipeline',
-      repositoryBudget: true,
-      paged: true,
-      handle: (ctx) => {
-        const f = h.findRepository(ctx);
-        if (h.isErr(f)) return f;
-        return h.list(ctx, 'environments', bitbucketEnvironmentsOf(h.seed, f.w, repoIndex(f.w, f.r)), (e) => ({
-          type: 'deployment_environment',
-          uuid: e.uuid,
-          name: e.name,
-          slug: e.name.toLowerCase(),
-          rank: e.rank,
-          hidden: false,
-          environment_type: { type: 'deployment_environment_type', name: e.type, rank: e.rank },
-          restrictions: { type: 'deployment_restrictions_configuration', admin_only: e.type === 'Production' },
-          lock: { type: 'deployment_environment_lock_open', name: 'OPEN' },
-        }));
-      },
+  const repositoryEnvironments = h.pagedList(
+    h.findRepository,
+    'environments',
+    (s, f) => bitbucketEnvironmentsOf(s.seed, f.w, h.repoIndex(f.w, f.r)),
+    (_s, _ctx, _f, e) => ({
+      type: 'deployment_environment',
+      uuid: e.uuid,
+      name: e.name,
+      slug: e.name.toLowerCase(),
+      rank: e.rank,
+      hidden: false,
+      environment_type: { type: 'deployment_environment_type', name: e.type, rank: e.rank },
+      restrictions: { type: 'deployment_restrictions_configuration', admin_only: e.type === 'Production' },
+      lock: { type: 'deployment_environment_lock_open', name: 'OPEN' },
+    }),
+  );
+  const deploymentVariables = h.pagedList(
+    h.findRepository,
+    'variables',
+    (s, f, ctx) => {
+      const ri = h.repoIndex(f.w, f.r);
+      const ref = ctx.params.environment_uuid ?? '';
+      const env = bitbucketEnvironmentsOf(s.seed, f.w, ri).find((e) => e.uuid === ref || e.uuid === `{${ref}}`);
+      if (!env) return h.fail(404, `Environment ${ref} not found in ${f.r.fullName}.`);
+      return bitbucketDeploymentVariablesOf(s.seed, f.w, ri, env);
     },
+    (_s, _ctx, _f, v) => h.variableJson(v),
+  );
+  return [
+    // getEnvironmentsForRepository: security oauth2 [pipeline]; readable by whoever may read the repository.
+    { method: 'GET', path: '/2.0/repositories/{workspace}/{repo_slug}/environments', scope: 'pipeline', repositoryBudget: true, paged: true, handle: repositoryEnvironments },
+    // getDeploymentVariables: security oauth2 [pipeline]; a secured variable's value is never returned.
     {
-      // getDeploymentVariables: security oauth2 [pipeline]; a secured variable's value is never returned.
       method: 'GET',
       path: '/2.0/repositories/{workspace}/{repo_slug}/deployments_config/environments/{environment_uuid}/variables',
       scope: 'pipeline',
       adminOnly: 'You must be an admin of this repository to view its deployment variables.',
       repositoryBudget: true,
       paged: true,
-      handle: (ctx) => {
-        const f = h.findRepository(ctx);
-        if (h.isErr(f)) return f;
-        const ri = repoIndex(f.w, f.r);
-        const ref = ctx.params.environment_uuid ?? '';
-        const env = bitbucketEnvironmentsOf(h.seed, f.w, ri).find((e) => e.uuid === ref || e.uuid === `{${ref}}`);
-        if (!env) return h.fail(404, `Environment ${ref} not found in ${f.r.fullName}.`);
-        return h.list(ctx, 'variables', bitbucketDeploymentVariablesOf(h.seed, f.w, ri, env), h.variableJson);
-      },
+      handle: deploymentVariables,
     },
   ];
 }

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type { confluenceAuditRecords } from '../functions/confluence-audit.tables.ts';
 import type { RowInput } from '../shared/schema/table.ts';
 import { AuditLog, spreadTimes, timeParam, type AuditEvent } from './audit-log.ts';
-import type { Route, RouteResult } from './server.ts';
+import type { RouteContext, RouteResult, RouteTable } from './server.ts';
 import { confluenceV1Error } from './confluence/routes.ts';
 import type { ConfluenceModel, ConfluenceSpaceRecord } from './confluence/model.ts';
 
@@ -107,35 +107,31 @@ function recordJson(e: AuditEvent<ConfluenceAuditPayload>): Record<string, unkno
   };
 }
 
-/** The route, registered by confluenceTenant. */
-export function confluenceAuditRoutes(log: ConfluenceAuditLog): Route[] {
-  return [
-    {
-      method: 'GET',
-      path: '/wiki/rest/api/audit',
-      paged: true,
-      denyLimited: { status: 403, message: 'You do not have permission to view the audit log.' },
-      handle: (ctx) => {
-        if (log.forbidden) return fail(403, 'The audit log is not available on this plan.');
-        const start = Number(ctx.query.get('start') ?? '0');
-        const asked = Number(ctx.query.get('limit') ?? String(CONFLUENCE_AUDIT_CAP));
-        if (!Number.isInteger(start) || start < 0 || !Number.isInteger(asked) || asked < 0) return fail(400, 'start and limit must be non-negative integers.');
-        const from = timeParam(ctx.query, 'startDate');
-        const to = timeParam(ctx.query, 'endDate');
-        if (Number.isNaN(from) || Number.isNaN(to)) return fail(400, 'startDate and endDate must be epoch milliseconds.');
-        const limit = Math.min(asked, CONFLUENCE_AUDIT_CAP);
-        const all = log.range(from ?? 0, to ?? Number.MAX_SAFE_INTEGER);
-        const { items, short } = ctx.page(all.slice(start, start + limit));
-        const more = short || start + items.length < all.length;
-        const q = new URLSearchParams(ctx.query);
-        q.set('start', String(start + items.length));
-        const links: Record<string, string> = { base: ctx.baseUrl, context: '/wiki' };
-        if (more) links.next = `${ctx.path}?${q.toString()}`;
-        return { status: 200, body: { results: items.map(recordJson), start, limit, size: items.length, _links: links } };
-      },
-    },
-  ];
+// The Confluence Cloud REST API v1, GET /wiki/rest/api/audit (getAuditRecords): start/limit paging within the
+// log's time range (startDate, endDate), `_links.next` while more is left; 403 without admin rights or on a free plan.
+function getAuditRecords(log: ConfluenceAuditLog, ctx: RouteContext): RouteResult {
+  if (log.forbidden) return fail(403, 'The audit log is not available on this plan.');
+  const start = Number(ctx.query.get('start') ?? '0');
+  const asked = Number(ctx.query.get('limit') ?? String(CONFLUENCE_AUDIT_CAP));
+  if (!Number.isInteger(start) || start < 0 || !Number.isInteger(asked) || asked < 0) return fail(400, 'start and limit must be non-negative integers.');
+  const from = timeParam(ctx.query, 'startDate');
+  const to = timeParam(ctx.query, 'endDate');
+  if (Number.isNaN(from) || Number.isNaN(to)) return fail(400, 'startDate and endDate must be epoch milliseconds.');
+  const limit = Math.min(asked, CONFLUENCE_AUDIT_CAP);
+  const all = log.range(from ?? 0, to ?? Number.MAX_SAFE_INTEGER);
+  const { items, short } = ctx.page(all.slice(start, start + limit));
+  const more = short || start + items.length < all.length;
+  const q = new URLSearchParams(ctx.query);
+  q.set('start', String(start + items.length));
+  const links: Record<string, string> = { base: ctx.baseUrl, context: '/wiki' };
+  if (more) links.next = `${ctx.path}?${q.toString()}`;
+  return { status: 200, body: { results: items.map(recordJson), start, limit, size: items.length, _links: links } };
 }
+
+/** The route, over the tenant's audit log (confluenceTenant binds it). */
+export const CONFLUENCE_AUDIT_ROUTES: RouteTable<ConfluenceAuditLog> = [
+  { method: 'GET', path: '/wiki/rest/api/audit', paged: true, denyLimited: { status: 403, message: 'You do not have permission to view the audit log.' }, handle: getAuditRecords },
+];
 
 /** The rows a perfect collector stores for the window `[from, to]` (epoch ms). */
 export function confluenceAuditTruth(log: ConfluenceAuditLog, from: number, to: number): RowInput<typeof confluenceAuditRecords>[] {

@@ -12,7 +12,7 @@
  * simulator/paging.ts, always. `_links.next` is relative to `_links.base` (origin + context path).
  */
 import { hash32, hex8, Rng, unit } from './random.ts';
-import type { ProductSim, Route, RouteContext, RouteResult } from './server.ts';
+import { bindRoutes, type ProductSim, type RouteContext, type RouteResult, type RouteTable, selfChecked } from './server.ts';
 import { JIRA_DC_TOKENS } from './jira-dc.ts';
 import { DEFAULT_SHORT_PAGE_RATE, pager, type ShortPagesOption } from './paging.ts';
 
@@ -188,110 +188,159 @@ function intParam(q: URLSearchParams, name: string, def: number): number {
   return Number.isInteger(n) && n >= 0 ? n : def;
 }
 
+/** The tenant's state: its model and REST prefix (the handlers read the tenant from here). */
+export interface ConfluenceDcState {
+  model: ConfluenceDcModel;
+  /** `<contextPath>/rest/api`: every route's path starts here. */
+  api: string;
+  contextPath: string;
+  version: string;
+  users: ConfluenceDcModel['users'];
+  groups: ConfluenceDcModel['groups'];
+  spaces: ConfluenceDcModel['spaces'];
+  caps: ConfluenceDcModel['caps'];
+}
+
+function serverInformationJson(state: ConfluenceDcState, ctx: RouteContext): Record<string, unknown> {
+  const [major = 0, minor = 0, patch = 0] = state.version.split('.').map((x) => parseInt(x, 10) || 0);
+  const build = String(major * 1000 + minor * 100 + patch); // simulated numbering
+  return { baseUrl: `${ctx.baseUrl}${state.contextPath}`, version: state.version, buildNumber: build, marketplaceBuildNumber: build, buildDate: '2024-11-26T00:00:00.000Z' };
+}
+
+function person(state: ConfluenceDcState, u: User, all: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = { type: 'known', username: u.username, userKey: u.userKey, profilePicture: { path: `${state.contextPath}/images/icons/profilepics/default.svg`, width: 48, height: 48, isDefault: true }, displayName: u.displayName };
+  if (u.email !== null) out.email = u.email;
+  if (all) out.status = u.active ? 'active' : 'deactivated';
+  return out;
+}
+
+/**
+ * PageResponse; `_links.next` while positions remain: `start + limit` (CONFSERVER-95396), relative to `_links.base`
+ * (without the context path). A 'shortPage' fault continues right after its last row.
+ */
+function page<T>(state: ConfluenceDcState, ctx: RouteContext, list: string, all: readonly T[], cap: number, map: (t: T) => unknown): RouteResult {
+  const { model, contextPath } = state;
+  const start = intParam(ctx.query, 'start', 0);
+  const limit = Math.min(Math.max(1, intParam(ctx.query, 'limit', 25)), cap);
+  const { items, more, nextStart } = pager(model.seed, model.shortPages).page(ctx, list, all, start, limit);
+  const links: Record<string, string> = { base: `${ctx.baseUrl}${contextPath}`, context: contextPath, self: `${ctx.baseUrl}${ctx.path}` };
+  if (more) {
+    const q = new URLSearchParams(ctx.query);
+    q.delete('start');
+    q.delete('limit');
+    q.append('start', String(nextStart));
+    q.append('limit', String(limit));
+    links.next = `${ctx.path.slice(contextPath.length)}?${q.toString()}`;
+  }
+  return { status: 200, body: { results: items.map(map), start, limit, size: items.length, _links: links } };
+}
+
+/** A DC API route: path below `<contextPath>/rest/api`; `deny`: the limited user's 403; `since`: the first version with it. */
+interface DcRoute {
+  method: 'GET';
+  path: string;
+  paged?: boolean;
+  deny?: string;
+  since?: string;
+  handle(state: ConfluenceDcState, ctx: RouteContext): RouteResult;
+}
+
+/** The table entry with the PAT check every route makes; older versions answer Jersey's 404 (after authentication). */
+const patChecked = selfChecked<ConfluenceDcState, DcRoute>((state, ctx, r) => {
+  const h = ctx.headers.authorization;
+  const token = /^Bearer\s+(.+)$/i.exec((Array.isArray(h) ? h[0] : h)?.trim() ?? '')?.[1]?.trim();
+  if (token === CONFLUENCE_DC_TOKENS.expired) return fail(401, 'The personal access token has expired.');
+  if (token !== CONFLUENCE_DC_TOKENS.admin && token !== CONFLUENCE_DC_TOKENS.limited) return fail(401, 'This request requires authentication.');
+  if (r.since !== undefined && !versionAtLeast(state.version, r.since)) return unknownResource(ctx);
+  return token === CONFLUENCE_DC_TOKENS.limited && r.deny ? fail(403, r.deny) : null;
+});
+
+function spaceJson(s: ConfluenceDcModel['spaces'][number]): Record<string, unknown> {
+  return { id: s.id, key: s.key, name: s.name, type: s.type, status: s.status, _links: { webui: `/spaces/${s.key}` } };
+}
+
+// Handlers: each reads the tenant from its state argument.
+
+function serverInformation(state: ConfluenceDcState, ctx: RouteContext): RouteResult {
+  return ({ status: 200, body: serverInformationJson(state, ctx) });
+}
+
+function currentUser(state: ConfluenceDcState, ctx: RouteContext): RouteResult {
+  const { users } = state;
+  return ({ status: 200, body: person(state, users[ctx.headers.authorization?.includes(CONFLUENCE_DC_TOKENS.limited) ? 1 : 0] as User, false) });
+}
+
+function userList(state: ConfluenceDcState, ctx: RouteContext): RouteResult {
+  const { users, caps } = state;
+  return page(state, ctx, 'users', users, caps.users, (u) => person(state, u, true));
+}
+
+function listGroups(state: ConfluenceDcState, ctx: RouteContext): RouteResult {
+  const { api, groups, caps } = state;
+  return page(state, ctx, 'groups', groups, caps.groups, (g) => ({ type: 'group', name: g.name, _links: { self: `${ctx.baseUrl}${api}/group/${encodeURIComponent(g.name)}` } }));
+}
+
+function groupMembers(state: ConfluenceDcState, ctx: RouteContext): RouteResult {
+  const { users, groups, caps } = state;
+  const g = groups.find((x) => x.name === ctx.params.groupName);
+  if (!g || g.vanishing) return fail(404, `No group found with name : ${ctx.params.groupName ?? ''}`);
+  return page(state, ctx, `members:${g.name}`, g.members, caps.groupMembers, (i) => person(state, users[i] as User, false));
+
+}
+
+function listSpaces(state: ConfluenceDcState, ctx: RouteContext): RouteResult {
+  const { spaces, caps } = state;
+  const status = ctx.query.get('status');
+  const list = spaces.filter((s) => (status ? s.status === status : s.status === 'current'));
+  return page(state, ctx, `spaces:${status ?? 'current'}`, list, caps.spaces, spaceJson);
+
+}
+
+function getSpace(state: ConfluenceDcState, ctx: RouteContext): RouteResult {
+  const { spaces } = state;
+  // DC REST "Space › Get space".
+  const s = spaces.find((x) => x.key === ctx.params.spaceKey);
+  if (!s || s.vanishing) return fail(404, `No space with key : ${ctx.params.spaceKey ?? ''}`);
+  return { status: 200, body: spaceJson(s) };
+
+}
+
+function spacePermissions(state: ConfluenceDcState, ctx: RouteContext): RouteResult {
+  const { users, groups, spaces } = state;
+  const s = spaces.find((x) => x.key === ctx.params.spaceKey);
+  if (!s || s.vanishing) return fail(404, `No space with key : ${ctx.params.spaceKey ?? ''}`);
+  return {
+    status: 200,
+    body: s.perms.map((p) => ({
+      operation: { targetType: p.target, operationKey: p.op },
+      subject: p.subject.type === 'user' ? { type: 'user', userKey: users[p.subject.user]?.userKey } : { type: 'group', name: groups[p.subject.group]?.name },
+      spaceKey: s.key,
+      spaceId: s.id,
+    })),
+  };
+
+}
+
+const DC_API_ROUTES: readonly DcRoute[] = [
+  // DC REST "Server Information": version and build of the instance.
+  { method: 'GET', path: '/server-information', handle: serverInformation },
+  { method: 'GET', path: '/user/current', handle: currentUser },
+  { method: 'GET', path: '/user/list', paged: true, deny: 'User is not permitted to list users.', since: '8.4.0', handle: userList },
+  { method: 'GET', path: '/group', paged: true, deny: 'User is not permitted to list groups.', handle: listGroups },
+  { method: 'GET', path: '/group/{groupName}/member', paged: true, handle: groupMembers },
+  { method: 'GET', path: '/space', paged: true, handle: listSpaces },
+  { method: 'GET', path: '/space/{spaceKey}', handle: getSpace },
+  { method: 'GET', path: '/space/{spaceKey}/permissions', deny: 'User is not permitted to view the permissions of this space.', since: '9.1.0', handle: spacePermissions },
+];
+
+/** The route table, paths relative to the tenant's `api` prefix (confluenceDcTenant adds it: the context path is an option). */
+export const CONFLUENCE_DC_ROUTES: RouteTable<ConfluenceDcState> = DC_API_ROUTES.map(patChecked);
+
 export function confluenceDcTenant(o: ConfluenceDcTenantOptions = {}): ConfluenceDcSim {
   const model = generate(o);
   const { users, groups, spaces, caps, contextPath, version } = model;
-  const api = `${contextPath}/rest/api`;
-  const serverInformation = (ctx: RouteContext): Record<string, unknown> => {
-    const [major = 0, minor = 0, patch = 0] = version.split('.').map((x) => parseInt(x, 10) || 0);
-    const build = String(major * 1000 + minor * 100 + patch); // simulated numbering
-    return { baseUrl: `${ctx.baseUrl}${contextPath}`, version, buildNumber: build, marketplaceBuildNumber: build, buildDate: '2024-11-26T00:00:00.000Z' };
-  };
-
-  const person = (u: User, all: boolean): Record<string, unknown> => {
-    const out: Record<string, unknown> = { type: 'known', username: u.username, userKey: u.userKey, profilePicture: { path: `${contextPath}/images/icons/profilepics/default.svg`, width: 48, height: 48, isDefault: true }, displayName: u.displayName };
-    if (u.email !== null) out.email = u.email;
-    if (all) out.status = u.active ? 'active' : 'deactivated';
-    return out;
-  };
-
-  /**
-   * PageResponse; `_links.next` while positions remain: `start + limit` (CONFSERVER-95396), relative to `_links.base`
-   * (without the context path). A 'shortPage' fault continues right after its last row.
-   */
-  const page = <T>(ctx: RouteContext, list: string, all: readonly T[], cap: number, map: (t: T) => unknown): RouteResult => {
-    const start = intParam(ctx.query, 'start', 0);
-    const limit = Math.min(Math.max(1, intParam(ctx.query, 'limit', 25)), cap);
-    const { items, more, nextStart } = pager(model.seed, model.shortPages).page(ctx, list, all, start, limit);
-    const links: Record<string, string> = { base: `${ctx.baseUrl}${contextPath}`, context: contextPath, self: `${ctx.baseUrl}${ctx.path}` };
-    if (more) {
-      const q = new URLSearchParams(ctx.query);
-      q.delete('start');
-      q.delete('limit');
-      q.append('start', String(nextStart));
-      q.append('limit', String(limit));
-      links.next = `${ctx.path.slice(contextPath.length)}?${q.toString()}`;
-    }
-    return { status: 200, body: { results: items.map(map), start, limit, size: items.length, _links: links } };
-  };
-
-  /** `since`: the first version that has the resource; older ones answer Jersey's 404 (after authentication). */
-  const route = (path: string, handle: (ctx: RouteContext) => RouteResult, o2: { paged?: boolean; deny?: string; since?: string } = {}): Route => ({
-    method: 'GET',
-    path: `${api}${path}`,
-    ownAuth: true,
-    paged: o2.paged,
-    handle: (ctx) => {
-      const h = ctx.headers.authorization;
-      const token = /^Bearer\s+(.+)$/i.exec((Array.isArray(h) ? h[0] : h)?.trim() ?? '')?.[1]?.trim();
-      if (token === CONFLUENCE_DC_TOKENS.expired) return fail(401, 'The personal access token has expired.');
-      if (token !== CONFLUENCE_DC_TOKENS.admin && token !== CONFLUENCE_DC_TOKENS.limited) return fail(401, 'This request requires authentication.');
-      if (o2.since !== undefined && !versionAtLeast(version, o2.since)) return unknownResource(ctx);
-      if (token === CONFLUENCE_DC_TOKENS.limited && o2.deny) return fail(403, o2.deny);
-      return handle(ctx);
-    },
-  });
-
-  const spaceJson = (s: ConfluenceDcModel['spaces'][number]): Record<string, unknown> => ({ id: s.id, key: s.key, name: s.name, type: s.type, status: s.status, _links: { webui: `/spaces/${s.key}` } });
-
-  const routes: Route[] = [
-    // DC REST "Server Information": version and build of the instance.
-    route('/server-information', (ctx) => ({ status: 200, body: serverInformation(ctx) })),
-    route('/user/current', (ctx) => ({ status: 200, body: person(users[ctx.headers.authorization?.includes(CONFLUENCE_DC_TOKENS.limited) ? 1 : 0] as User, false) })),
-    route('/user/list', (ctx) => page(ctx, 'users', users, caps.users, (u) => person(u, true)), { paged: true, deny: 'User is not permitted to list users.', since: '8.4.0' }),
-    route('/group', (ctx) => page(ctx, 'groups', groups, caps.groups, (g) => ({ type: 'group', name: g.name, _links: { self: `${ctx.baseUrl}${api}/group/${encodeURIComponent(g.name)}` } })), { paged: true, deny: 'User is not permitted to list groups.' }),
-    route(
-      '/group/{groupName}/member',
-      (ctx) => {
-        const g = groups.find((x) => x.name === ctx.params.groupName);
-        if (!g || g.vanishing) return fail(404, `No group found with name : ${ctx.params.groupName ?? ''}`);
-        return page(ctx, `members:${g.name}`, g.members, caps.groupMembers, (i) => person(users[i] as User, false));
-      },
-      { paged: true },
-    ),
-    route(
-      '/space',
-      (ctx) => {
-        const status = ctx.query.get('status');
-        const list = spaces.filter((s) => (status ? s.status === status : s.status === 'current'));
-        return page(ctx, `spaces:${status ?? 'current'}`, list, caps.spaces, spaceJson);
-      },
-      { paged: true },
-    ),
-    route('/space/{spaceKey}', (ctx) => {
-      // DC REST "Space › Get space".
-      const s = spaces.find((x) => x.key === ctx.params.spaceKey);
-      if (!s || s.vanishing) return fail(404, `No space with key : ${ctx.params.spaceKey ?? ''}`);
-      return { status: 200, body: spaceJson(s) };
-    }),
-    route(
-      '/space/{spaceKey}/permissions',
-      (ctx) => {
-        const s = spaces.find((x) => x.key === ctx.params.spaceKey);
-        if (!s || s.vanishing) return fail(404, `No space with key : ${ctx.params.spaceKey ?? ''}`);
-        return {
-          status: 200,
-          body: s.perms.map((p) => ({
-            operation: { targetType: p.target, operationKey: p.op },
-            subject: p.subject.type === 'user' ? { type: 'user', userKey: users[p.subject.user]?.userKey } : { type: 'group', name: groups[p.subject.group]?.name },
-            spaceKey: s.key,
-            spaceId: s.id,
-          })),
-        };
-      },
-      { deny: 'User is not permitted to view the permissions of this space.', since: '9.1.0' },
-    ),
-  ];
+  const state: ConfluenceDcState = { model, api: `${contextPath}/rest/api`, contextPath, version, users, groups, spaces, caps };
+  const routes = bindRoutes(CONFLUENCE_DC_ROUTES, state).map((r) => ({ ...r, path: `${state.api}${r.path}` }));
   // Tomcat in front of Confluence rejects an encoded solidus or backslash in the raw path before Confluence sees it.
   const screen = (request: { method: string; rawUrl: string }): RouteResult | undefined => {
     if (o.allowEncodedSlash === true) return undefined;

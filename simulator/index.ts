@@ -1,5 +1,7 @@
 export {
   startSimulator,
+  bindRoutes,
+  onPart,
   errorBody,
   FAULT_KINDS,
   DEFAULT_CREDENTIALS,
@@ -17,6 +19,8 @@ export type {
   Route,
   RouteContext,
   RouteResult,
+  RouteTable,
+  TableRoute,
   Principal,
   AuthScheme,
   BudgetRule,

@@ -11,7 +11,7 @@
 import type { jiraAuditRecords } from '../functions/jira-audit.tables.ts';
 import type { RowInput } from '../shared/schema/table.ts';
 import { AuditLog, spreadTimes, timeParam, type AuditEvent } from './audit-log.ts';
-import { errorBody, type Route, type RouteResult } from './server.ts';
+import { errorBody, type RouteContext, type RouteResult, type RouteTable } from './server.ts';
 import type { JiraModel, JiraProjectRecord, JiraGroupRecord } from './jira/model.ts';
 
 export interface JiraAuditItem {
@@ -127,30 +127,26 @@ function recordJson(e: AuditEvent<JiraAuditPayload>): Record<string, unknown> {
 
 const fail = (status: number, message: string): RouteResult => ({ status, body: errorBody(message) });
 
-/** The route, registered by jiraTenant. */
-export function jiraAuditRoutes(log: JiraAuditLog): Route[] {
-  return [
-    {
-      method: 'GET',
-      path: '/rest/api/3/auditing/record',
-      paged: true,
-      denyLimited: { status: 403, message: 'You do not have permission to view the audit log.' },
-      handle: (ctx) => {
-        if (log.forbidden) return fail(403, 'Audit logs are available when at least one Jira product is on a paid plan.');
-        const offset = Number(ctx.query.get('offset') ?? '0');
-        const asked = Number(ctx.query.get('limit') ?? String(JIRA_AUDIT_CAP));
-        if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(asked) || asked < 0) return fail(400, 'offset and limit must be non-negative integers.');
-        const from = timeParam(ctx.query, 'from');
-        const to = timeParam(ctx.query, 'to');
-        if (Number.isNaN(from) || Number.isNaN(to)) return fail(400, "'from' and 'to' must be dates and times.");
-        const limit = Math.min(asked, JIRA_AUDIT_CAP);
-        const all = log.range(from ?? 0, to ?? Number.MAX_SAFE_INTEGER);
-        const { items } = ctx.page(all.slice(offset, offset + limit));
-        return { status: 200, body: { offset, limit, total: all.length, records: items.map(recordJson) } };
-      },
-    },
-  ];
+// The Jira Cloud platform REST API, GET /rest/api/3/auditing/record (getAuditRecords): offset/limit paging within
+// the log's time range; 403 without Administer Jira, and on a free plan.
+function getAuditRecords(log: JiraAuditLog, ctx: RouteContext): RouteResult {
+  if (log.forbidden) return fail(403, 'Audit logs are available when at least one Jira product is on a paid plan.');
+  const offset = Number(ctx.query.get('offset') ?? '0');
+  const asked = Number(ctx.query.get('limit') ?? String(JIRA_AUDIT_CAP));
+  if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(asked) || asked < 0) return fail(400, 'offset and limit must be non-negative integers.');
+  const from = timeParam(ctx.query, 'from');
+  const to = timeParam(ctx.query, 'to');
+  if (Number.isNaN(from) || Number.isNaN(to)) return fail(400, "'from' and 'to' must be dates and times.");
+  const limit = Math.min(asked, JIRA_AUDIT_CAP);
+  const all = log.range(from ?? 0, to ?? Number.MAX_SAFE_INTEGER);
+  const { items } = ctx.page(all.slice(offset, offset + limit));
+  return { status: 200, body: { offset, limit, total: all.length, records: items.map(recordJson) } };
 }
+
+/** The route, over the tenant's audit log (the Jira tenant's table includes it). */
+export const JIRA_AUDIT_ROUTES: RouteTable<JiraAuditLog> = [
+  { method: 'GET', path: '/rest/api/3/auditing/record', paged: true, denyLimited: { status: 403, message: 'You do not have permission to view the audit log.' }, handle: getAuditRecords },
+];
 
 /** The rows a perfect collector stores for the window `[from, to]` (epoch ms). */
 export function jiraAuditTruth(log: JiraAuditLog, from: number, to: number): RowInput<typeof jiraAuditRecords>[] {

@@ -8,7 +8,8 @@
  * is a personal access token as Bearer (DC REST "Authentication"); routes check it themselves (`ownAuth`) so the
  * simulator can tell a full-admin PAT, a PAT of an ordinary user (403 on admin resources) and an expired PAT (401).
  */
-import { DEFAULT_CREDENTIALS, errorBody, type ProductSim, type Route, type RouteContext, type RouteResult } from './server.ts';
+import { bindRoutes, DEFAULT_CREDENTIALS, errorBody, type ProductSim, type RouteContext, type RouteResult, type RouteTable, selfChecked } from './server.ts';
+import { intParam } from './params.ts';
 import { hash32, Rng, unit } from './random.ts';
 
 export interface JiraDcPageCaps {
@@ -234,13 +235,6 @@ type Json = Record<string, unknown>;
 const ok = (body: unknown): RouteResult => ({ status: 200, body });
 const fail = (status: number, ...messages: string[]): RouteResult => ({ status, body: errorBody(...messages) });
 
-function intParam(q: URLSearchParams, name: string, def: number): number | null {
-  const raw = q.get(name);
-  if (raw === null || raw.trim() === '') return def;
-  const n = Number(raw);
-  return Number.isInteger(n) && n >= 0 ? n : null;
-}
-
 type Who = 'admin' | 'limited';
 /** PAT check of every route: 401 for no, unknown or expired tokens (DC answers 401 for a failed PAT; wording unverified). */
 function whoIs(ctx: RouteContext): Who | RouteResult {
@@ -254,253 +248,288 @@ function whoIs(ctx: RouteContext): Who | RouteResult {
   return fail(401, 'You are not authenticated. Authentication required to perform this operation.');
 }
 
-export function jiraDcTenant(opts: JiraDcTenantOptions = {}): JiraDcSim {
-  const model = generate(opts);
+/** The tenant's state: its model, REST prefix and lookup maps (the handlers read the tenant from here). */
+export interface JiraDcState {
+  model: JiraDcModel;
+  /** `<contextPath>/rest/api/2`: every route's path starts here. */
+  api: string;
+  contextPath: string;
+  users: JiraDcModel['users'];
+  groups: JiraDcModel['groups'];
+  projects: JiraDcModel['projects'];
+  schemes: JiraDcModel['schemes'];
+  caps: JiraDcModel['caps'];
+  byName: Map<string, JiraDcModel['groups'][number]>;
+  projectByRef: Map<string, JiraDcModel['projects'][number]>;
+}
+
+function jiraDcState(model: JiraDcModel): JiraDcState {
   const { users, groups, projects, schemes, caps, contextPath } = model;
-  const api = `${contextPath}/rest/api/2`;
-  const byName = new Map(groups.map((g) => [g.name.toLowerCase(), g]));
   const projectByRef = new Map<string, JiraDcModel['projects'][number]>();
   for (const p of projects) {
     projectByRef.set(p.id, p);
     projectByRef.set(p.key, p);
   }
+  return { model, api: `${contextPath}/rest/api/2`, contextPath, users, groups, projects, schemes, caps, byName: new Map(groups.map((g) => [g.name.toLowerCase(), g])), projectByRef };
+}
 
-  const userJson = (base: string, u: JiraDcUserRecord): Json => {
-    const out: Json = { self: `${base}${api}/user?username=${encodeURIComponent(u.name)}`, key: u.key, name: u.name };
-    if (u.email !== null) out.emailAddress = u.email;
-    out.avatarUrls = { '48x48': `${base}${contextPath}/secure/useravatar?avatarId=10122` };
-    out.displayName = u.displayName;
-    out.active = u.active;
-    out.deleted = false;
-    out.timeZone = u.timeZone;
-    if (u.locale !== null) out.locale = u.locale;
-    return out;
-  };
+function userJson(state: JiraDcState, base: string, u: JiraDcUserRecord): Json {
+  const out: Json = { self: `${base}${state.api}/user?username=${encodeURIComponent(u.name)}`, key: u.key, name: u.name };
+  if (u.email !== null) out.emailAddress = u.email;
+  out.avatarUrls = { '48x48': `${base}${state.contextPath}/secure/useravatar?avatarId=10122` };
+  out.displayName = u.displayName;
+  out.active = u.active;
+  out.deleted = false;
+  out.timeZone = u.timeZone;
+  if (u.locale !== null) out.locale = u.locale;
+  return out;
+}
 
-  /** A route with the PAT check; `deny` answers the limited user instead of the route. */
-  const route = (method: 'GET', path: string, handle: (ctx: RouteContext) => RouteResult, o: { paged?: boolean; deny?: { status: number; message: string } } = {}): Route => ({
-    method,
-    path: `${api}${path}`,
-    ownAuth: true,
-    paged: o.paged,
-    handle: (ctx) => {
-      const who = whoIs(ctx);
-      if (typeof who !== 'string') return who;
-      if (who === 'limited' && o.deny) return fail(o.deny.status, o.deny.message);
-      return handle(ctx);
-    },
+function findProject(state: JiraDcState, ref: string): JiraDcModel['projects'][number] | RouteResult {
+  const p = state.projectByRef.get(ref);
+  if (!p || p.vanishing) return fail(404, `No project could be found with key '${ref}'.`);
+  return p;
+}
+const isResult = (x: unknown): x is RouteResult => typeof x === 'object' && x !== null && 'body' in x && 'status' in x && !('roles' in x);
+
+/** A DC API route: its path below `<contextPath>/rest/api/2`; `deny` answers the limited user instead of the handler. */
+interface DcRoute {
+  method: 'GET';
+  path: string;
+  paged?: boolean;
+  deny?: { status: number; message: string };
+  handle(state: JiraDcState, ctx: RouteContext): RouteResult;
+}
+
+/** The table entry with the PAT check every route makes; the limited user gets the route's `deny`. */
+const patChecked = selfChecked<JiraDcState, DcRoute>((_state, ctx, r) => {
+  const who = whoIs(ctx);
+  if (typeof who !== 'string') return who;
+  return who === 'limited' && r.deny ? fail(r.deny.status, r.deny.message) : null;
+});
+
+// Handlers: each reads the tenant from its state argument.
+
+function myself(state: JiraDcState, ctx: RouteContext): RouteResult {
+  const { users } = state;
+  return ok(userJson(state, ctx.baseUrl, users[ctx.headers.authorization?.includes(JIRA_DC_TOKENS.limited) ? 1 : 0] as JiraDcUserRecord));
+}
+
+function serverInfo(state: JiraDcState, ctx: RouteContext): RouteResult {
+  const { model, contextPath } = state;
+  return ok({ baseUrl: `${ctx.baseUrl}${contextPath}`, version: model.version.join('.'), versionNumbers: model.version, deploymentType: 'Server', buildNumber: 10030004, serverTitle: 'Acme Jira', serverTimeZone: 'Etc/UTC' });
+}
+
+function userList(state: JiraDcState, ctx: RouteContext): RouteResult {
+  const { model, users, caps } = state;
+  const [major, minor] = model.version;
+  if (major < 10 || (major === 10 && minor < 3)) return fail(404, 'null for uri: user/list');
+  const max = intParam(ctx.query, 'maxResults', 2000);
+  const cursor = intParam(ctx.query, 'cursor', 0);
+  if (max === null || cursor === null) return fail(400, 'Invalid cursor or maxResults.');
+  const size = Math.min(Math.max(1, max), caps.userList);
+  const { items, short } = ctx.page(users.slice(cursor, cursor + size));
+  const next = cursor + items.length;
+  const isLast = !short && next >= users.length;
+  const body: Json = { self: `${ctx.baseUrl}${ctx.path}`, maxResults: size, isLast, values: items.map((u) => userJson(state, ctx.baseUrl, u)) };
+  if (!isLast) {
+    body.nextCursor = String(next);
+    body.nextPage = `${ctx.baseUrl}${ctx.path}?cursor=${next}&maxResults=${size}`;
+  }
+  return ok(body);
+
+}
+
+function userSearch(state: JiraDcState, ctx: RouteContext): RouteResult {
+  const { users, caps } = state;
+  const q = ctx.query.get('username');
+  if (!q) return fail(400, "The username query parameter was not provided");
+  const startAt = intParam(ctx.query, 'startAt', 0);
+  const max = intParam(ctx.query, 'maxResults', 50);
+  if (startAt === null || max === null) return fail(400, 'Invalid startAt or maxResults.');
+  const inactive = ctx.query.get('includeInactive') === 'true';
+  const active = ctx.query.get('includeActive') !== 'false';
+  const matches = users.filter((u) => (q === '.' || u.name.includes(q)) && (u.active ? active : inactive)).slice(0, caps.userSearchWindow);
+  const slice = matches.slice(startAt, startAt + Math.min(max, caps.userSearch));
+  return ok(ctx.page(slice).items.map((u) => userJson(state, ctx.baseUrl, u)));
+
+}
+
+function groupsPicker(state: JiraDcState, ctx: RouteContext): RouteResult {
+  const { groups, caps } = state;
+  const q = (ctx.query.get('query') ?? '').toLowerCase();
+  const max = Math.min(intParam(ctx.query, 'maxResults', 20) ?? 20, caps.groupsPicker);
+  const all = groups.filter((g) => g.name.toLowerCase().includes(q)).sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : 1));
+  const shown = all.slice(0, max);
+  return ok({ header: `Showing ${shown.length} of ${all.length} matching groups`, total: all.length, groups: shown.map((g) => ({ name: g.name, html: g.name.replace(/&/g, '&amp;').replace(/</g, '&lt;'), labels: [] })) });
+
+}
+
+function groupMember(state: JiraDcState, ctx: RouteContext): RouteResult {
+  const { byName, users, caps } = state;
+  const g = byName.get((ctx.query.get('groupname') ?? '').toLowerCase());
+  if (!g || g.vanishing) return fail(404, `The group '${ctx.query.get('groupname') ?? ''}' does not exist.`);
+  const startAt = intParam(ctx.query, 'startAt', 0);
+  const max = intParam(ctx.query, 'maxResults', 50);
+  if (startAt === null || max === null) return fail(400, 'Invalid startAt or maxResults.');
+  const size = Math.min(Math.max(1, max), caps.groupMember);
+  const members = ctx.query.get('includeInactiveUsers') === 'true' ? g.members : g.members.filter((u) => users[u]?.active);
+  const { items, short } = ctx.page(members.slice(startAt, startAt + size));
+  const next = startAt + items.length;
+  const isLast = !short && next >= members.length;
+  const body: Json = { self: `${ctx.baseUrl}${ctx.path}`, maxResults: size, startAt, total: members.length, isLast, values: items.map((u) => userJson(state, ctx.baseUrl, users[u] as JiraDcUserRecord)) };
+  if (!isLast) body.nextPage = `${ctx.baseUrl}${ctx.path}?groupname=${encodeURIComponent(g.name)}&startAt=${next}&maxResults=${size}`;
+  return ok(body);
+
+}
+
+function applicationRoles(state: JiraDcState, _ctx: RouteContext): RouteResult {
+  const { model, users, groups } = state;
+  return ok(
+    model.applicationRoles.map((r) => {
+      const out: Json = { key: r.key, groups: r.groups.map((g) => groups[g]?.name), name: r.name, defaultGroups: r.defaults.map((g) => groups[g]?.name), selectedByDefault: false, defined: true };
+      if (r.seats !== undefined) Object.assign(out, { numberOfSeats: r.seats, remainingSeats: r.seats - r.userCount });
+      return Object.assign(out, { userCount: r.userCount, userCountDescription: `${r.userCount} users`, hasUnlimitedSeats: r.unlimited, platform: r.platform });
+    }),
+  );
+}
+
+function applicationProperties(state: JiraDcState, _ctx: RouteContext): RouteResult {
+  const { model } = state;
+  return ok(
+    model.properties.map((p) => {
+      const out: Json = { id: p.key, key: p.key, value: p.value, name: p.name, desc: p.desc, type: p.type };
+      if (p.defaultValue !== undefined) out.defaultValue = p.defaultValue;
+      return out;
+    }),
+  );
+}
+
+function allProjectRoles(state: JiraDcState, ctx: RouteContext): RouteResult {
+  const { model, api } = state;
+  return ok(model.roles.map((r) => ({ self: `${ctx.baseUrl}${api}/role/${r.id}`, name: r.name, id: r.id, description: r.description, actors: [] })));
+}
+
+function allProjects(state: JiraDcState, ctx: RouteContext): RouteResult {
+  const { api, users, projects } = state;
+  const archived = ctx.query.get('includeArchived') === 'true';
+  const lead = (ctx.query.get('expand') ?? '').split(',').includes('lead');
+  return ok(
+    projects
+      .filter((p) => archived || !p.archived)
+      .map((p) => {
+        const out: Json = { expand: 'description,lead,url,projectKeys', self: `${ctx.baseUrl}${api}/project/${p.id}`, id: p.id, key: p.key, name: p.name, projectTypeKey: p.type, archived: p.archived };
+        if (lead) out.lead = userJson(state, ctx.baseUrl, users[p.lead] as JiraDcUserRecord);
+        return out;
+      }),
+  );
+
+}
+
+function projectPermissionScheme(state: JiraDcState, ctx: RouteContext): RouteResult {
+  const { api, schemes } = state;
+  const p = findProject(state, ctx.params.ref ?? '');
+  if (isResult(p)) return p;
+  const s = schemes[p.scheme];
+  return s ? ok({ id: s.id, self: `${ctx.baseUrl}${api}/permissionscheme/${s.id}`, name: s.name }) : fail(404, 'Permission scheme not found.');
+
+}
+
+function projectRoles(state: JiraDcState, ctx: RouteContext): RouteResult {
+  const { api } = state;
+  const p = findProject(state, ctx.params.ref ?? '');
+  if (isResult(p)) return p;
+  return ok(Object.fromEntries(p.roles.map((r) => [ROLES[r.role]?.name ?? '', `${ctx.baseUrl}${api}/project/${p.key}/role/${ROLES[r.role]?.id ?? 0}`])));
+
+}
+
+function projectRole(state: JiraDcState, ctx: RouteContext): RouteResult {
+  const { api, contextPath, users, groups } = state;
+  const p = findProject(state, ctx.params.ref ?? '');
+  if (isResult(p)) return p;
+  const pr = p.roles.find((r) => String(ROLES[r.role]?.id) === ctx.params.id);
+  const role = pr ? ROLES[pr.role] : undefined;
+  if (!pr || !role) return fail(404, `Can not find project role with id: ${ctx.params.id ?? ''}`);
+  const actors = pr.actors.map((a, k) => {
+    if (a.kind === 'user') {
+      const u = users[a.user] as JiraDcUserRecord;
+      return { id: 20_000 + k, displayName: u.displayName, type: 'atlassian-user-role-actor', name: u.name, avatarUrl: `${ctx.baseUrl}${contextPath}/secure/useravatar?size=xsmall` };
+    }
+    const g = groups[a.group];
+    return { id: 20_000 + k, displayName: g?.name, type: 'atlassian-group-role-actor', name: g?.name, avatarUrl: `${ctx.baseUrl}${contextPath}/secure/useravatar?size=xsmall` };
+  });
+  return ok({ self: `${ctx.baseUrl}${api}/project/${p.id}/role/${role.id}`, name: role.name, id: role.id, description: role.description, actors });
+
+}
+
+function permissionSchemes(state: JiraDcState, ctx: RouteContext): RouteResult {
+  const { api, users, groups, schemes } = state;
+  const expand = (ctx.query.get('expand') ?? '').split(',');
+  const all = expand.includes('all');
+  return ok({
+    permissionSchemes: schemes.map((s) => {
+      const out: Json = { expand: 'permissions,user,group,projectRole,field,all', id: s.id, self: `${ctx.baseUrl}${api}/permissionscheme/${s.id}`, name: s.name };
+      if (s.description !== undefined) out.description = s.description;
+      if (all || expand.includes('permissions')) {
+        out.permissions = s.grants.map((g) => {
+          const holder: Json = { type: g.type };
+          if (g.type === 'user' && g.user !== undefined) {
+            const u = users[g.user] as JiraDcUserRecord;
+            holder.parameter = u.key; // a user holder's parameter is the user key (unverified)
+            if (all || expand.includes('user')) holder.user = userJson(state, ctx.baseUrl, u);
+          } else if (g.type === 'group' && g.group !== undefined) {
+            const grp = groups[g.group];
+            holder.parameter = grp?.name;
+            if (all || expand.includes('group')) holder.group = { name: grp?.name, self: `${ctx.baseUrl}${api}/group?groupname=${encodeURIComponent(grp?.name ?? '')}` };
+          } else if (g.parameter !== undefined) holder.parameter = g.parameter;
+          return { id: g.id, self: `${ctx.baseUrl}${api}/permissionscheme/${s.id}/permission/${g.id}`, holder, permission: g.permission };
+        });
+      }
+      return out;
+    }),
   });
 
-  const findProject = (ref: string): JiraDcModel['projects'][number] | RouteResult => {
-    const p = projectByRef.get(ref);
-    if (!p || p.vanishing) return fail(404, `No project could be found with key '${ref}'.`);
-    return p;
-  };
-  const isResult = (x: unknown): x is RouteResult => typeof x === 'object' && x !== null && 'body' in x && 'status' in x && !('roles' in x);
+}
 
-  const routes: Route[] = [
-    // DC REST `#api/2/myself-getUser`.
-    route('GET', '/myself', (ctx) => ok(userJson(ctx.baseUrl, users[ctx.headers.authorization?.includes(JIRA_DC_TOKENS.limited) ? 1 : 0] as JiraDcUserRecord))),
-    // DC REST `#api/2/serverInfo-getServerInfo` (also answers anonymous callers in Jira; here behind the PAT check).
-    route('GET', '/serverInfo', (ctx) =>
-      ok({ baseUrl: `${ctx.baseUrl}${contextPath}`, version: model.version.join('.'), versionNumbers: model.version, deploymentType: 'Server', buildNumber: 10030004, serverTitle: 'Acme Jira', serverTimeZone: 'Etc/UTC' }),
-    ),
-    // DC REST `#api/2/user-getUserList` (10.3 LTS, 11.0+): StreamPage; the cursor is opaque to clients (here an offset).
-    route(
-      'GET',
-      '/user/list',
-      (ctx) => {
-        const [major, minor] = model.version;
-        if (major < 10 || (major === 10 && minor < 3)) return fail(404, 'null for uri: user/list');
-        const max = intParam(ctx.query, 'maxResults', 2000);
-        const cursor = intParam(ctx.query, 'cursor', 0);
-        if (max === null || cursor === null) return fail(400, 'Invalid cursor or maxResults.');
-        const size = Math.min(Math.max(1, max), caps.userList);
-        const { items, short } = ctx.page(users.slice(cursor, cursor + size));
-        const next = cursor + items.length;
-        const isLast = !short && next >= users.length;
-        const body: Json = { self: `${ctx.baseUrl}${ctx.path}`, maxResults: size, isLast, values: items.map((u) => userJson(ctx.baseUrl, u)) };
-        if (!isLast) {
-          body.nextCursor = String(next);
-          body.nextPage = `${ctx.baseUrl}${ctx.path}?cursor=${next}&maxResults=${size}`;
-        }
-        return ok(body);
-      },
-      { paged: true, deny: { status: 403, message: 'You do not have the permission to browse users.' } },
-    ),
-    // DC REST `#api/2/user-findUsers`: bare array; only `username=.` (or another match-all) lists everyone; the first
-    // `userSearchWindow` matches only (JRASERVER-65089); inactive users only with includeInactive=true.
-    route(
-      'GET',
-      '/user/search',
-      (ctx) => {
-        const q = ctx.query.get('username');
-        if (!q) return fail(400, "The username query parameter was not provided");
-        const startAt = intParam(ctx.query, 'startAt', 0);
-        const max = intParam(ctx.query, 'maxResults', 50);
-        if (startAt === null || max === null) return fail(400, 'Invalid startAt or maxResults.');
-        const inactive = ctx.query.get('includeInactive') === 'true';
-        const active = ctx.query.get('includeActive') !== 'false';
-        const matches = users.filter((u) => (q === '.' || u.name.includes(q)) && (u.active ? active : inactive)).slice(0, caps.userSearchWindow);
-        const slice = matches.slice(startAt, startAt + Math.min(max, caps.userSearch));
-        return ok(ctx.page(slice).items.map((u) => userJson(ctx.baseUrl, u)));
-      },
-      { paged: true, deny: { status: 403, message: 'You do not have the permission to browse users.' } },
-    ),
-    // DC REST `#api/2/groups-findGroups`: {header, total, groups[{name, html, labels}]}, sorted by name, unpaged.
-    route('GET', '/groups/picker', (ctx) => {
-      const q = (ctx.query.get('query') ?? '').toLowerCase();
-      const max = Math.min(intParam(ctx.query, 'maxResults', 20) ?? 20, caps.groupsPicker);
-      const all = groups.filter((g) => g.name.toLowerCase().includes(q)).sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : 1));
-      const shown = all.slice(0, max);
-      return ok({ header: `Showing ${shown.length} of ${all.length} matching groups`, total: all.length, groups: shown.map((g) => ({ name: g.name, html: g.name.replace(/&/g, '&amp;').replace(/</g, '&lt;'), labels: [] })) });
-    }),
-    // DC REST `#api/2/group-getUsersFromGroup`: PageBean; 404 for an unknown group; 403 without admin rights.
-    route(
-      'GET',
-      '/group/member',
-      (ctx) => {
-        const g = byName.get((ctx.query.get('groupname') ?? '').toLowerCase());
-        if (!g || g.vanishing) return fail(404, `The group '${ctx.query.get('groupname') ?? ''}' does not exist.`);
-        const startAt = intParam(ctx.query, 'startAt', 0);
-        const max = intParam(ctx.query, 'maxResults', 50);
-        if (startAt === null || max === null) return fail(400, 'Invalid startAt or maxResults.');
-        const size = Math.min(Math.max(1, max), caps.groupMember);
-        const members = ctx.query.get('includeInactiveUsers') === 'true' ? g.members : g.members.filter((u) => users[u]?.active);
-        const { items, short } = ctx.page(members.slice(startAt, startAt + size));
-        const next = startAt + items.length;
-        const isLast = !short && next >= members.length;
-        const body: Json = { self: `${ctx.baseUrl}${ctx.path}`, maxResults: size, startAt, total: members.length, isLast, values: items.map((u) => userJson(ctx.baseUrl, users[u] as JiraDcUserRecord)) };
-        if (!isLast) body.nextPage = `${ctx.baseUrl}${ctx.path}?groupname=${encodeURIComponent(g.name)}&startAt=${next}&maxResults=${size}`;
-        return ok(body);
-      },
-      { paged: true, deny: { status: 403, message: 'You do not have permission to view group members.' } },
-    ),
-    // DC REST `#api/2/applicationrole-getAll`: groups and defaultGroups by name (no groupDetails in DC); admin only.
-    route(
-      'GET',
-      '/applicationrole',
-      () =>
-        ok(
-          model.applicationRoles.map((r) => {
-            const out: Json = { key: r.key, groups: r.groups.map((g) => groups[g]?.name), name: r.name, defaultGroups: r.defaults.map((g) => groups[g]?.name), selectedByDefault: false, defined: true };
-            if (r.seats !== undefined) Object.assign(out, { numberOfSeats: r.seats, remainingSeats: r.seats - r.userCount });
-            return Object.assign(out, { userCount: r.userCount, userCountDescription: `${r.userCount} users`, hasUnlimitedSeats: r.unlimited, platform: r.platform });
-          }),
-        ),
-      { deny: { status: 403, message: 'You are not authorized to perform this operation. Please log in.' } },
-    ),
-    // DC REST `#api/2/application-properties-getProperty`: array of {id, key, value, name, desc, type, defaultValue}.
-    route(
-      'GET',
-      '/application-properties',
-      () =>
-        ok(
-          model.properties.map((p) => {
-            const out: Json = { id: p.key, key: p.key, value: p.value, name: p.name, desc: p.desc, type: p.type };
-            if (p.defaultValue !== undefined) out.defaultValue = p.defaultValue;
-            return out;
-          }),
-        ),
-      { deny: { status: 403, message: 'You do not have permission to view application properties.' } },
-    ),
-    // DC REST `#api/2/role-getProjectRoles`.
-    route('GET', '/role', (ctx) => ok(model.roles.map((r) => ({ self: `${ctx.baseUrl}${api}/role/${r.id}`, name: r.name, id: r.id, description: r.description, actors: [] }))), {
-      deny: { status: 403, message: 'You do not have permission to view project roles.' },
-    }),
-    // DC REST `#api/2/project-getAllProjects`: bare array; archived only with includeArchived=true; lead with expand.
-    route('GET', '/project', (ctx) => {
-      const archived = ctx.query.get('includeArchived') === 'true';
-      const lead = (ctx.query.get('expand') ?? '').split(',').includes('lead');
-      return ok(
-        projects
-          .filter((p) => archived || !p.archived)
-          .map((p) => {
-            const out: Json = { expand: 'description,lead,url,projectKeys', self: `${ctx.baseUrl}${api}/project/${p.id}`, id: p.id, key: p.key, name: p.name, projectTypeKey: p.type, archived: p.archived };
-            if (lead) out.lead = userJson(ctx.baseUrl, users[p.lead] as JiraDcUserRecord);
-            return out;
-          }),
-      );
-    }),
-    // DC REST `#api/2/project/{projectKeyOrId}/permissionscheme-getAssignedPermissionScheme`.
-    route(
-      'GET',
-      '/project/{ref}/permissionscheme',
-      (ctx) => {
-        const p = findProject(ctx.params.ref ?? '');
-        if (isResult(p)) return p;
-        const s = schemes[p.scheme];
-        return s ? ok({ id: s.id, self: `${ctx.baseUrl}${api}/permissionscheme/${s.id}`, name: s.name }) : fail(404, 'Permission scheme not found.');
-      },
-      { deny: { status: 403, message: 'You do not have permission to view the permission scheme of this project.' } },
-    ),
-    // DC REST `#api/2/project/{projectIdOrKey}/role-getProjectRoles`: {name: url}.
-    route(
-      'GET',
-      '/project/{ref}/role',
-      (ctx) => {
-        const p = findProject(ctx.params.ref ?? '');
-        if (isResult(p)) return p;
-        return ok(Object.fromEntries(p.roles.map((r) => [ROLES[r.role]?.name ?? '', `${ctx.baseUrl}${api}/project/${p.key}/role/${ROLES[r.role]?.id ?? 0}`])));
-      },
-      { deny: { status: 403, message: 'You cannot view the roles of this project.' } },
-    ),
-    // DC REST `#api/2/project/{projectIdOrKey}/role-getProjectRole`: actors as RoleActorBean {id, displayName, type, name, avatarUrl}.
-    route(
-      'GET',
-      '/project/{ref}/role/{id}',
-      (ctx) => {
-        const p = findProject(ctx.params.ref ?? '');
-        if (isResult(p)) return p;
-        const pr = p.roles.find((r) => String(ROLES[r.role]?.id) === ctx.params.id);
-        const role = pr ? ROLES[pr.role] : undefined;
-        if (!pr || !role) return fail(404, `Can not find project role with id: ${ctx.params.id ?? ''}`);
-        const actors = pr.actors.map((a, k) => {
-          if (a.kind === 'user') {
-            const u = users[a.user] as JiraDcUserRecord;
-            return { id: 20_000 + k, displayName: u.displayName, type: 'atlassian-user-role-actor', name: u.name, avatarUrl: `${ctx.baseUrl}${contextPath}/secure/useravatar?size=xsmall` };
-          }
-          const g = groups[a.group];
-          return { id: 20_000 + k, displayName: g?.name, type: 'atlassian-group-role-actor', name: g?.name, avatarUrl: `${ctx.baseUrl}${contextPath}/secure/useravatar?size=xsmall` };
-        });
-        return ok({ self: `${ctx.baseUrl}${api}/project/${p.id}/role/${role.id}`, name: role.name, id: role.id, description: role.description, actors });
-      },
-      { deny: { status: 403, message: 'You cannot view the roles of this project.' } },
-    ),
-    // DC REST `#api/2/permissionscheme-getPermissionSchemes`: holders {type, parameter?}, plus user/group with expand.
-    route(
-      'GET',
-      '/permissionscheme',
-      (ctx) => {
-        const expand = (ctx.query.get('expand') ?? '').split(',');
-        const all = expand.includes('all');
-        return ok({
-          permissionSchemes: schemes.map((s) => {
-            const out: Json = { expand: 'permissions,user,group,projectRole,field,all', id: s.id, self: `${ctx.baseUrl}${api}/permissionscheme/${s.id}`, name: s.name };
-            if (s.description !== undefined) out.description = s.description;
-            if (all || expand.includes('permissions')) {
-              out.permissions = s.grants.map((g) => {
-                const holder: Json = { type: g.type };
-                if (g.type === 'user' && g.user !== undefined) {
-                  const u = users[g.user] as JiraDcUserRecord;
-                  holder.parameter = u.key; // a user holder's parameter is the user key (unverified)
-                  if (all || expand.includes('user')) holder.user = userJson(ctx.baseUrl, u);
-                } else if (g.type === 'group' && g.group !== undefined) {
-                  const grp = groups[g.group];
-                  holder.parameter = grp?.name;
-                  if (all || expand.includes('group')) holder.group = { name: grp?.name, self: `${ctx.baseUrl}${api}/group?groupname=${encodeURIComponent(grp?.name ?? '')}` };
-                } else if (g.parameter !== undefined) holder.parameter = g.parameter;
-                return { id: g.id, self: `${ctx.baseUrl}${api}/permissionscheme/${s.id}/permission/${g.id}`, holder, permission: g.permission };
-              });
-            }
-            return out;
-          }),
-        });
-      },
-      { deny: { status: 403, message: 'You do not have permission to view permission schemes.' } },
-    ),
-  ];
+const DC_API_ROUTES: readonly DcRoute[] = [
+  // DC REST `#api/2/myself-getUser`.
+  { method: 'GET', path: '/myself', handle: myself },
+  // DC REST `#api/2/serverInfo-getServerInfo` (also answers anonymous callers in Jira; here behind the PAT check).
+  { method: 'GET', path: '/serverInfo', handle: serverInfo },
+  // DC REST `#api/2/user-getUserList` (10.3 LTS, 11.0+): StreamPage; the cursor is opaque to clients (here an offset).
+  { method: 'GET', path: '/user/list', paged: true, deny: { status: 403, message: 'You do not have the permission to browse users.' }, handle: userList },
+  // DC REST `#api/2/user-findUsers`: bare array; only `username=.` (or another match-all) lists everyone; the first
+  // `userSearchWindow` matches only (JRASERVER-65089); inactive users only with includeInactive=true.
+  { method: 'GET', path: '/user/search', paged: true, deny: { status: 403, message: 'You do not have the permission to browse users.' }, handle: userSearch },
+  // DC REST `#api/2/groups-findGroups`: {header, total, groups[{name, html, labels}]}, sorted by name, unpaged.
+  { method: 'GET', path: '/groups/picker', handle: groupsPicker },
+  // DC REST `#api/2/group-getUsersFromGroup`: PageBean; 404 for an unknown group; 403 without admin rights.
+  { method: 'GET', path: '/group/member', paged: true, deny: { status: 403, message: 'You do not have permission to view group members.' }, handle: groupMember },
+  // DC REST `#api/2/applicationrole-getAll`: groups and defaultGroups by name (no groupDetails in DC); admin only.
+  { method: 'GET', path: '/applicationrole', deny: { status: 403, message: 'You are not authorized to perform this operation. Please log in.' }, handle: applicationRoles },
+  // DC REST `#api/2/application-properties-getProperty`: array of {id, key, value, name, desc, type, defaultValue}.
+  { method: 'GET', path: '/application-properties', deny: { status: 403, message: 'You do not have permission to view application properties.' }, handle: applicationProperties },
+  // DC REST `#api/2/role-getProjectRoles`.
+  { method: 'GET', path: '/role', deny: { status: 403, message: 'You do not have permission to view project roles.' }, handle: allProjectRoles },
+  // DC REST `#api/2/project-getAllProjects`: bare array; archived only with includeArchived=true; lead with expand.
+  { method: 'GET', path: '/project', handle: allProjects },
+  // DC REST `#api/2/project/{projectKeyOrId}/permissionscheme-getAssignedPermissionScheme`.
+  { method: 'GET', path: '/project/{ref}/permissionscheme', deny: { status: 403, message: 'You do not have permission to view the permission scheme of this project.' }, handle: projectPermissionScheme },
+  // DC REST `#api/2/project/{projectIdOrKey}/role-getProjectRoles`: {name: url}.
+  { method: 'GET', path: '/project/{ref}/role', deny: { status: 403, message: 'You cannot view the roles of this project.' }, handle: projectRoles },
+  // DC REST `#api/2/project/{projectIdOrKey}/role-getProjectRole`: actors as RoleActorBean {id, displayName, type, name, avatarUrl}.
+  { method: 'GET', path: '/project/{ref}/role/{id}', deny: { status: 403, message: 'You cannot view the roles of this project.' }, handle: projectRole },
+  // DC REST `#api/2/permissionscheme-getPermissionSchemes`: holders {type, parameter?}, plus user/group with expand.
+  { method: 'GET', path: '/permissionscheme', deny: { status: 403, message: 'You do not have permission to view permission schemes.' }, handle: permissionSchemes },
+];
 
+/** The route table, paths relative to the tenant's `api` prefix (jiraDcTenant adds it: the context path is an option). */
+export const JIRA_DC_ROUTES: RouteTable<JiraDcState> = DC_API_ROUTES.map(patChecked);
+
+export function jiraDcTenant(opts: JiraDcTenantOptions = {}): JiraDcSim {
+  const model = generate(opts);
+  const state = jiraDcState(model);
+  const routes = bindRoutes(JIRA_DC_ROUTES, state).map((r) => ({ ...r, path: `${state.api}${r.path}` }));
   return { name: 'jira-dc', routes, model, groundTruth: () => groundTruth(model), minimumRequests: () => minimumRequests(model) };
 }
 

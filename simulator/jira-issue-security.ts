@@ -16,11 +16,13 @@
  * The model is derived from the Jira model (users, groups, roles, projects) and the seed; the Jira tenant
  * registers the routes and merges the truth (simulator/jira.ts).
  */
-import { errorBody, type Route, type RouteContext, type RouteResult } from './server.ts';
+import { errorBody, type RouteContext, type RouteResult, type RouteTable } from './server.ts';
+import { listParam } from './params.ts';
 import { hash32, Rng } from './random.ts';
-import { isResult, pageBean, paging } from './jira/routes.ts';
+import { isResult, pageBean, paging, type Paging } from './jira/page-bean.ts';
 import type { JiraGroupRecord, JiraHolderRecord, JiraModel, JiraProjectRecord, JiraRoleRecord, JiraUsers } from './jira/model.ts';
 import type { RowInput } from '../shared/schema/table.ts';
+import { addReached, expandHolder, principalColumns, projectColumns, type ExpectedPrincipalColumns, type ExpectedProjectColumns, type Reached } from './jira-effective.ts';
 import type { jiraIssueSecurityLevelMembers, jiraIssueSecurityLevels, jiraIssueSecurityProjects, jiraIssueSecuritySchemes } from '../functions/jira.tables.ts';
 
 export interface IssueSecurityPageCaps {
@@ -160,111 +162,99 @@ const FORBIDDEN = 'You are not authorized to perform this action. Administrator 
 
 /** All values of a repeatable id filter (also comma-separated). */
 function ids(q: URLSearchParams, name: string): Set<string> {
-  return new Set(
-    q
-      .getAll(name)
-      .flatMap((v) => v.split(','))
-      .map((v) => v.trim())
-      .filter(Boolean),
-  );
+  return new Set(listParam(q, name));
 }
 
-/** The four listings, for the Jira tenant to register. */
-export function issueSecurityRoutes(model: JiraModel): Route[] {
+/** A listing's page: 403 when the account lacks 'Administer Jira', else the page `body` makes within `cap`. */
+function securedPage(model: JiraModel, ctx: RouteContext, cap: (caps: IssueSecurityPageCaps) => number, body: (pg: Paging) => RouteResult): RouteResult {
   const sec = model.issueSecurity;
-  const deny = { status: 403, message: FORBIDDEN };
-  const guard = (ctx: RouteContext, cap: number, body: (pg: { startAt: number; maxResults: number }) => RouteResult): RouteResult => {
-    if (sec.forbidden) return { status: 403, body: errorBody(FORBIDDEN) };
-    const pg = paging(ctx, cap);
-    return isResult(pg) ? pg : body(pg);
-  };
-  const levelsOf = () => sec.schemes.flatMap((s) => s.levels.map((l) => ({ s, l })));
-  return [
-    {
-      // searchSecuritySchemes: `id` and `projectId` filter; projectIds only for the projects filtered by.
-      method: 'GET',
-      path: '/rest/api/3/issuesecurityschemes/search',
-      paged: true,
-      denyLimited: deny,
-      handle: (ctx) =>
-        guard(ctx, sec.caps.schemes, (pg) => {
-          const want = ids(ctx.query, 'id');
-          const projects = ids(ctx.query, 'projectId');
-          const list = sec.schemes
-            .map((s, i) => ({ s, projectIds: sec.mappings.filter((x) => x.schemeIndex === i && projects.has(x.projectId)).map((x) => Number(x.projectId)) }))
-            .filter(({ s, projectIds }) => (want.size === 0 && projects.size === 0) || want.has(String(s.id)) || projectIds.length > 0);
-          return pageBean(ctx, list, pg, ({ s, projectIds }) => {
-            const out: Json = { id: s.id, self: `${ctx.baseUrl}/rest/api/3/issuesecurityschemes/${s.id}`, name: s.name };
-            if (s.description !== undefined) out.description = s.description;
-            if (s.defaultLevelId !== undefined) out.defaultLevel = Number(s.defaultLevelId);
-            if (projects.size) out.projectIds = projectIds;
-            return out;
-          });
-        }),
-    },
-    {
-      // getSecurityLevels: `id` and `schemeId` filter inclusively; `onlyDefault` keeps the default levels.
-      method: 'GET',
-      path: '/rest/api/3/issuesecurityschemes/level',
-      paged: true,
-      denyLimited: deny,
-      handle: (ctx) =>
-        guard(ctx, sec.caps.levels, (pg) => {
-          const want = ids(ctx.query, 'id');
-          const schemes = ids(ctx.query, 'schemeId');
-          const onlyDefault = (ctx.query.get('onlyDefault') ?? '').toLowerCase() === 'true';
-          const list = levelsOf().filter(
-            ({ s, l }) => ((want.size === 0 && schemes.size === 0) || want.has(l.id) || schemes.has(String(s.id))) && (!onlyDefault || s.defaultLevelId === l.id),
-          );
-          return pageBean(ctx, list, pg, ({ s, l }) => {
-            const out: Json = { id: l.id, self: `${ctx.baseUrl}/rest/api/3/securitylevel/${l.id}`, name: l.name, issueSecuritySchemeId: String(s.id), isDefault: s.defaultLevelId === l.id };
-            if (l.description !== undefined) out.description = l.description;
-            return out;
-          });
-        }),
-    },
-    {
-      // getSecurityLevelMembers: `id`, `schemeId`, `levelId` filter inclusively; holder {type, parameter, value}.
-      method: 'GET',
-      path: '/rest/api/3/issuesecurityschemes/level/member',
-      paged: true,
-      denyLimited: deny,
-      handle: (ctx) =>
-        guard(ctx, sec.caps.members, (pg) => {
-          const want = ids(ctx.query, 'id');
-          const schemes = ids(ctx.query, 'schemeId');
-          const levels = ids(ctx.query, 'levelId');
-          const all = want.size === 0 && schemes.size === 0 && levels.size === 0;
-          const list = levelsOf()
-            .flatMap(({ s, l }) => l.members.map((mem) => ({ s, l, mem })))
-            .filter(({ s, l, mem }) => all || want.has(mem.id) || schemes.has(String(s.id)) || levels.has(l.id));
-          return pageBean(ctx, list, pg, ({ s, l, mem }) => {
-            const holder: Json = { type: mem.holder.type };
-            if (mem.holder.parameter !== undefined) holder.parameter = mem.holder.parameter;
-            if (mem.holder.value !== undefined) holder.value = mem.holder.value;
-            holder.expand = 'group,user,projectRole,field';
-            return { id: mem.id, issueSecurityLevelId: l.id, issueSecuritySchemeId: String(s.id), holder };
-          });
-        }),
-    },
-    {
-      // searchProjectsUsingSecuritySchemes: `issueSecuritySchemeId` and `projectId` filter.
-      method: 'GET',
-      path: '/rest/api/3/issuesecurityschemes/project',
-      paged: true,
-      denyLimited: deny,
-      handle: (ctx) =>
-        guard(ctx, sec.caps.projects, (pg) => {
-          const schemes = ids(ctx.query, 'issueSecuritySchemeId');
-          const projects = ids(ctx.query, 'projectId');
-          const list = sec.mappings.filter(
-            (x) => (schemes.size === 0 || schemes.has(String(sec.schemes[x.schemeIndex]?.id))) && (projects.size === 0 || projects.has(x.projectId)),
-          );
-          return pageBean(ctx, list, pg, (x) => ({ issueSecuritySchemeId: String(sec.schemes[x.schemeIndex]?.id), projectId: x.projectId }));
-        }),
-    },
-  ];
+  if (sec.forbidden) return { status: 403, body: errorBody(FORBIDDEN) };
+  const pg = paging(ctx, cap(sec.caps));
+  return isResult(pg) ? pg : body(pg);
 }
+
+function levelsOf(model: JiraModel) {
+  return model.issueSecurity.schemes.flatMap((s) => s.levels.map((l) => ({ s, l })));
+}
+
+function searchSecuritySchemes(model: JiraModel, ctx: RouteContext): RouteResult {
+  const sec = model.issueSecurity;
+  return securedPage(model, ctx, (c) => c.schemes, (pg) => {
+    const want = ids(ctx.query, 'id');
+    const projects = ids(ctx.query, 'projectId');
+    const list = sec.schemes
+      .map((s, i) => ({ s, projectIds: sec.mappings.filter((x) => x.schemeIndex === i && projects.has(x.projectId)).map((x) => Number(x.projectId)) }))
+      .filter(({ s, projectIds }) => (want.size === 0 && projects.size === 0) || want.has(String(s.id)) || projectIds.length > 0);
+    return pageBean(ctx, list, pg, ({ s, projectIds }) => {
+      const out: Json = { id: s.id, self: `${ctx.baseUrl}/rest/api/3/issuesecurityschemes/${s.id}`, name: s.name };
+      if (s.description !== undefined) out.description = s.description;
+      if (s.defaultLevelId !== undefined) out.defaultLevel = Number(s.defaultLevelId);
+      if (projects.size) out.projectIds = projectIds;
+      return out;
+    });
+  });
+}
+
+function getSecurityLevels(model: JiraModel, ctx: RouteContext): RouteResult {
+  return securedPage(model, ctx, (c) => c.levels, (pg) => {
+    const want = ids(ctx.query, 'id');
+    const schemes = ids(ctx.query, 'schemeId');
+    const onlyDefault = (ctx.query.get('onlyDefault') ?? '').toLowerCase() === 'true';
+    const list = levelsOf(model).filter(
+      ({ s, l }) => ((want.size === 0 && schemes.size === 0) || want.has(l.id) || schemes.has(String(s.id))) && (!onlyDefault || s.defaultLevelId === l.id),
+    );
+    return pageBean(ctx, list, pg, ({ s, l }) => {
+      const out: Json = { id: l.id, self: `${ctx.baseUrl}/rest/api/3/securitylevel/${l.id}`, name: l.name, issueSecuritySchemeId: String(s.id), isDefault: s.defaultLevelId === l.id };
+      if (l.description !== undefined) out.description = l.description;
+      return out;
+    });
+  });
+}
+
+function getSecurityLevelMembers(model: JiraModel, ctx: RouteContext): RouteResult {
+  return securedPage(model, ctx, (c) => c.members, (pg) => {
+    const want = ids(ctx.query, 'id');
+    const schemes = ids(ctx.query, 'schemeId');
+    const levels = ids(ctx.query, 'levelId');
+    const all = want.size === 0 && schemes.size === 0 && levels.size === 0;
+    const list = levelsOf(model)
+      .flatMap(({ s, l }) => l.members.map((mem) => ({ s, l, mem })))
+      .filter(({ s, l, mem }) => all || want.has(mem.id) || schemes.has(String(s.id)) || levels.has(l.id));
+    return pageBean(ctx, list, pg, ({ s, l, mem }) => {
+      const holder: Json = { type: mem.holder.type };
+      if (mem.holder.parameter !== undefined) holder.parameter = mem.holder.parameter;
+      if (mem.holder.value !== undefined) holder.value = mem.holder.value;
+      holder.expand = 'group,user,projectRole,field';
+      return { id: mem.id, issueSecurityLevelId: l.id, issueSecuritySchemeId: String(s.id), holder };
+    });
+  });
+}
+
+function searchProjectsUsingSecuritySchemes(model: JiraModel, ctx: RouteContext): RouteResult {
+  const sec = model.issueSecurity;
+  return securedPage(model, ctx, (c) => c.projects, (pg) => {
+    const schemes = ids(ctx.query, 'issueSecuritySchemeId');
+    const projects = ids(ctx.query, 'projectId');
+    const list = sec.mappings.filter(
+      (x) => (schemes.size === 0 || schemes.has(String(sec.schemes[x.schemeIndex]?.id))) && (projects.size === 0 || projects.has(x.projectId)),
+    );
+    return pageBean(ctx, list, pg, (x) => ({ issueSecuritySchemeId: String(sec.schemes[x.schemeIndex]?.id), projectId: x.projectId }));
+  });
+}
+
+const deny = { status: 403, message: FORBIDDEN };
+
+/** The four listings, over the Jira model (the Jira tenant's table includes them). */
+export const ISSUE_SECURITY_ROUTES: RouteTable<JiraModel> = [
+  // searchSecuritySchemes: `id` and `projectId` filter; projectIds only for the projects filtered by.
+  { method: 'GET', path: '/rest/api/3/issuesecurityschemes/search', paged: true, denyLimited: deny, handle: searchSecuritySchemes },
+  // getSecurityLevels: `id` and `schemeId` filter inclusively; `onlyDefault` keeps the default levels.
+  { method: 'GET', path: '/rest/api/3/issuesecurityschemes/level', paged: true, denyLimited: deny, handle: getSecurityLevels },
+  // getSecurityLevelMembers: `id`, `schemeId`, `levelId` filter inclusively; holder {type, parameter, value}.
+  { method: 'GET', path: '/rest/api/3/issuesecurityschemes/level/member', paged: true, denyLimited: deny, handle: getSecurityLevelMembers },
+  // searchProjectsUsingSecuritySchemes: `issueSecuritySchemeId` and `projectId` filter.
+  { method: 'GET', path: '/rest/api/3/issuesecurityschemes/project', paged: true, denyLimited: deny, handle: searchProjectsUsingSecuritySchemes },
+];
 
 type Rows<T> = RowInput<T>[];
 
@@ -311,27 +301,11 @@ export function issueSecurityMinimumRequests(model: JiraModel): number {
 // Oracle of the view `jira_issue_security_access`
 
 /** One expected row of `jira_issue_security_access`, without dt, org and site. */
-export interface ExpectedIssueSecurityAccess {
-  project_id: string;
-  project_key: string;
-  project_name: string;
-  project_archived: boolean;
-  project_deleted: boolean;
+export interface ExpectedIssueSecurityAccess extends ExpectedProjectColumns, ExpectedPrincipalColumns {
   scheme_id: string;
   level_id: string;
   level_name: string;
-  principal_type: 'account' | 'anyone' | 'conditional';
-  account_id: string | null;
-  display_name: string | null;
-  account_type: string | null;
-  account_active: boolean | null;
-  via: string;
-  paths: string;
-  path_count: number;
 }
-
-/** Holder types expanded to accounts (or to the 'anyone' row); every other one depends on the issue. */
-const EXPANDED = new Set(['user', 'group', 'projectRole', 'applicationRole', 'projectLead', 'anyone']);
 
 /**
  * Who can see an issue of each project set to each level of the project's scheme, computed from the model,
@@ -339,86 +313,27 @@ const EXPANDED = new Set(['user', 'group', 'projectRole', 'applicationRole', 'pr
  * through the model's own groups, project role actors, application roles and leads.
  */
 export function expectedJiraIssueSecurityAccess(model: JiraModel): ExpectedIssueSecurityAccess[] {
-  const { users, groups, roles } = model;
   const sec = model.issueSecurity;
   if (sec.forbidden) return [];
-  const membersOf = (gi: number | undefined): readonly number[] => {
-    const g = gi === undefined ? undefined : groups[gi];
-    return g && !g.vanishing ? Array.from(g.members) : [];
-  };
   const out: ExpectedIssueSecurityAccess[] = [];
   for (const mapping of sec.mappings) {
     const p = model.projects.find((x) => x.id === mapping.projectId);
     const scheme = sec.schemes[mapping.schemeIndex];
     if (!p || p.vanishing || !scheme) continue;
     for (const level of scheme.levels) {
-      const acc = new Map<string, { principal: ExpectedIssueSecurityAccess['principal_type']; user: number | null; vias: Set<string>; paths: Set<string> }>();
-      const add = (principal: ExpectedIssueSecurityAccess['principal_type'], user: number | null, via: string, path: string) => {
-        const key = `${principal}|${user ?? ''}`;
-        let e = acc.get(key);
-        if (!e) acc.set(key, (e = { principal, user, vias: new Set(), paths: new Set() }));
-        e.vias.add(via);
-        e.paths.add(path);
-      };
+      const acc = new Map<string, Reached>();
       for (const mem of level.members) {
-        const h = mem.holder;
-        const base = `scheme=${scheme.id} > level=${level.id} > member=${mem.id}`;
-        if (!EXPANDED.has(h.type)) {
-          add('conditional', null, h.type, `${base} > ${h.type}${h.value !== undefined ? `=${h.value}` : ''}`);
-          continue;
-        }
-        switch (h.type) {
-          case 'user':
-            if (h.userIndex !== undefined) add('account', h.userIndex, 'user', `${base} > user`);
-            break;
-          case 'group':
-            for (const u of membersOf(h.groupIndex)) add('account', u, 'group', `${base} > group=${groups[h.groupIndex ?? -1]?.groupId}`);
-            break;
-          case 'projectRole': {
-            const role = h.roleIndex === undefined ? undefined : roles[h.roleIndex];
-            const inProject = p.roles.find((r) => r.roleIndex === h.roleIndex);
-            if (!role || !inProject) break;
-            for (const a of inProject.actors) {
-              if (a.kind === 'user') add('account', a.userIndex, 'project_role_user', `${base} > role=${role.id} > user`);
-              else for (const u of membersOf(a.groupIndex)) add('account', u, 'project_role_group', `${base} > role=${role.id} > group=${groups[a.groupIndex]?.groupId}`);
-            }
-            break;
-          }
-          case 'applicationRole':
-            for (const r of model.applicationRoles) {
-              if (h.value !== undefined && r.key !== h.value) continue;
-              for (const gi of r.groupIndexes) {
-                for (const u of membersOf(gi)) add('account', u, 'application_role', `${base} > application_role=${h.value ?? '*'} > role_key=${r.key} > group=${groups[gi]?.groupId}`);
-              }
-            }
-            break;
-          case 'projectLead':
-            add('account', p.leadIndex, 'project_lead', `${base} > project_lead`);
-            break;
-          case 'anyone':
-            add('anyone', null, 'anyone', `${base} > anyone`);
-            break;
-        }
+        expandHolder(model, p, mem.holder, `scheme=${scheme.id} > level=${level.id} > member=${mem.id}`, (principal, user, via, path) =>
+          addReached(acc, `${principal}|${user ?? ''}`, () => ({ principal, user, vias: new Set(), paths: new Set() }), via, path),
+        );
       }
       for (const e of acc.values()) {
-        const u = e.user === null ? undefined : users.get(e.user);
         out.push({
-          project_id: p.id,
-          project_key: p.key,
-          project_name: p.name,
-          project_archived: p.status === 'archived',
-          project_deleted: p.status === 'deleted',
+          ...projectColumns(p),
           scheme_id: String(scheme.id),
           level_id: level.id,
           level_name: level.name,
-          principal_type: e.principal,
-          account_id: u ? u.accountId : null,
-          display_name: u ? u.displayName : null,
-          account_type: u ? u.accountType : null,
-          account_active: u ? u.active : null,
-          via: [...e.vias].sort().join(', '),
-          paths: [...e.paths].sort().join('; '),
-          path_count: e.paths.size,
+          ...principalColumns(model, e),
         });
       }
     }

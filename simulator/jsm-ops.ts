@@ -14,7 +14,8 @@
  * `/gateway/api/public/teams/v1/org/{orgId}/teams` on the same origin (the site). The limited account plays
  * a user without the read-only admin right: custom user roles answer 403 to it.
  */
-import type { ProductSim, Route, RouteContext, RouteResult } from './server.ts';
+import { bindRoutes, type ProductSim, type RouteContext, type RouteResult, type RouteTable } from './server.ts';
+import { customRoleJson, scheduleJson, type Json } from './ops-json.ts';
 import { hash32, Rng, uuidFrom } from './random.ts';
 import type { RowInput } from '../shared/schema/table.ts';
 import type {
@@ -29,6 +30,7 @@ import type {
   jsmOpsTeamRoles,
   jsmOpsTeams,
 } from '../functions/jsm-ops.tables.ts';
+import { clampInt } from './params.ts';
 
 export interface JsmOpsTenantOptions {
   seed?: number;
@@ -89,17 +91,12 @@ export interface JsmOpsSim extends ProductSim {
   minimumRequests(pageSize?: number): number;
 }
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
 const TEAM_NAMES = ['Platform', 'Payments', 'SRE', 'Données', '運用チーム', 'Security', 'Mobile', 'Data', 'Web', 'Edge'];
 const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'UTC'];
 const USER_RIGHTS = ['alert-action', 'alert-create', 'alert-delete', 'alert-close', 'reports-access', 'logs-page-access'];
 const TEAM_RIGHTS = ['access-reports', 'edit-escalations', 'delete-escalations', 'edit-heartbeats', 'edit-integrations', 'edit-schedules', 'edit-team-roles'];
 const INTEGRATION_TYPES = ['API', 'Email', 'Datadog', 'Prometheus', 'Jira', 'Slack'];
 
-function clampInt(v: number | undefined, def: number, min: number): number {
-  return v === undefined || !Number.isFinite(v) ? def : Math.max(min, Math.floor(v));
-}
 
 function generateModel(o: JsmOpsTenantOptions): JsmOpsModel {
   const seed = clampInt(o.seed, 1, -Infinity);
@@ -213,224 +210,175 @@ export function jsmOpsErrorBody(message: string): Json {
   return { errors: [{ title: message }] };
 }
 
+/** The tenant's state: its model and page limits (the handlers read the tenant from here). */
+export interface JsmOpsState {
+  model: JsmOpsModel;
+  defaultPage: number;
+  maxPage: number;
+  maxTeamsPage: number;
+  maxMembersPage: number;
+}
+
+const fail = (status: number, message: string): RouteResult => ({ status, body: jsmOpsErrorBody(message) });
+const BASE = '/jsm/ops/api/{cloudId}';
+
+/** One page of an operations list: `offset`/`size`, `values`, `links.next` while more remain. */
+function list(state: JsmOpsState, ctx: RouteContext, all: readonly Json[], linkPath: string): RouteResult {
+  const sizeRaw = ctx.query.get('size');
+  const offRaw = ctx.query.get('offset');
+  const size = sizeRaw === null ? state.defaultPage : Number(sizeRaw);
+  const off = offRaw === null ? 0 : Number(offRaw);
+  if (!Number.isInteger(size) || size < 1) return fail(400, 'size must be a positive integer');
+  if (!Number.isInteger(off) || off < 0) return fail(400, 'offset must be a non-negative integer');
+  const applied = Math.min(size, state.maxPage);
+  const { items } = ctx.page(all.slice(off, off + applied));
+  const links: Record<string, Json> = {};
+  // The samples' `next` is relative to the API base ("/v1/schedules?offset=50&size=25").
+  if (off + items.length < all.length) links.next = `${linkPath}?offset=${off + items.length}&size=${applied}`;
+  return { status: 200, body: { values: items, links } };
+}
+
+type Team = JsmOpsModel['teams'][number];
+
+/** A list under one team (`/v1/teams/{teamId}/...`): 404 for an unknown or vanished team, else `items` of it, paged. */
+function teamList(items: (t: Team) => Json[], list_: string): (state: JsmOpsState, ctx: RouteContext) => RouteResult {
+  return (state, ctx) => {
+    const t = state.model.teams.find((x) => x.id === ctx.params.teamId);
+    if (!t || t.vanishing) return fail(404, `Team with id [${ctx.params.teamId ?? ''}] does not exist`);
+    return list(state, ctx, items(t), `/v1/teams/${t.id}/${list_}`);
+  };
+}
+
+function customRoles(state: JsmOpsState, ctx: RouteContext): RouteResult {
+  return list(state, ctx, state.model.customRoles.map(customRoleJson), '/v1/roles');
+}
+
+function schedules(state: JsmOpsState, ctx: RouteContext): RouteResult {
+  const expand = ctx.query.getAll('expand').flatMap((v) => v.split(',')).includes('rotation');
+  const json = (s: JsmOpsModel['schedules'][number]) => scheduleJson(s, s.teamId ? { teamId: s.teamId } : {}, expand, (p): Json => (p.type === 'none' ? { type: 'none' } : { type: p.type, id: p.id }));
+  return list(state, ctx, state.model.schedules.map(json), '/v1/schedules');
+}
+
+function integrations(state: JsmOpsState, ctx: RouteContext): RouteResult {
+  return list(
+    state,
+    ctx,
+    state.model.integrations.map((i) => ({ id: i.id, name: i.name, type: i.type, enabled: i.enabled, ...(i.teamId ? { teamId: i.teamId } : {}) })),
+    '/v1/integrations',
+  );
+}
+
+const teamRoles = teamList((t) => t.roles.map((r) => ({ id: r.id, name: r.name, rights: r.rights })), 'roles');
+
+const escalations = teamList(
+  (t) =>
+    t.escalations.map((e) => ({
+      id: e.id,
+      name: e.name,
+      ...(e.description ? { description: e.description } : {}),
+      rules: e.rules.map((r) => ({ condition: r.condition, notifyType: r.notifyType, delay: r.delay, recipient: { id: r.recipient.id, type: r.recipient.type } })),
+      enabled: e.enabled,
+      repeat: { waitInterval: 10, count: 1, resetRecipientStates: false, closeAlertAfterAll: false },
+    })),
+  'escalations',
+);
+
+const heartbeats = teamList(
+  (t) =>
+    t.heartbeats.map((h) => ({
+      name: h.name,
+      ...(h.description ? { description: h.description } : {}),
+      interval: h.interval,
+      intervalUnit: h.intervalUnit,
+      enabled: h.enabled,
+      status: h.status,
+      ownerTeamId: t.id,
+      alertMessage: `${h.name} is expired`,
+      alertTags: ['heartbeat'],
+      alertPriority: 'P3',
+    })),
+  'heartbeats',
+);
+
+// Teams public REST API: `cursor` and `size` in, `{entities, cursor}` out; the cursor is opaque (here the
+// base64 of the next offset) and absent on the last page.
+function teams(state: JsmOpsState, ctx: RouteContext): RouteResult {
+  const { model } = state;
+  if (ctx.params.orgId !== model.orgId) return fail(404, `Organization ${ctx.params.orgId ?? ''} not found`);
+  const sizeRaw = ctx.query.get('size');
+  const size = Math.min(sizeRaw === null ? 50 : Number(sizeRaw), state.maxTeamsPage);
+  if (!Number.isInteger(size) || size < 1) return fail(400, 'size must be a positive integer');
+  const cursor = ctx.query.get('cursor');
+  const off = cursor === null ? 0 : Number(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!Number.isInteger(off) || off < 0) return fail(400, 'invalid cursor');
+  const { items } = ctx.page(model.teams.slice(off, off + size));
+  const next = off + items.length;
+  return {
+    status: 200,
+    body: {
+      entities: items.map((t) => ({
+        teamId: t.id,
+        displayName: t.name,
+        ...(t.description ? { description: t.description } : {}),
+        state: 'ACTIVE',
+        teamType: 'MEMBER_INVITE',
+        organizationId: model.orgId,
+      })),
+      ...(next < model.teams.length ? { cursor: Buffer.from(String(next), 'utf8').toString('base64url') } : {}),
+    },
+  };
+}
+
+// Teams API members: POST `{first, after}` → `{results: [{accountId}], pageInfo: {endCursor, hasNextPage}}`.
+function teamMembers(state: JsmOpsState, ctx: RouteContext): RouteResult {
+  const { model } = state;
+  if (ctx.params.orgId !== model.orgId) return fail(404, `Organization ${ctx.params.orgId ?? ''} not found`);
+  const t = model.teams.find((x) => x.id === ctx.params.teamId);
+  if (!t) return fail(404, `Team ${ctx.params.teamId ?? ''} not found`);
+  let body: { first?: unknown; after?: unknown };
+  try {
+    body = (ctx.body ? JSON.parse(ctx.body) : {}) as { first?: unknown; after?: unknown };
+  } catch {
+    return fail(400, 'invalid JSON body');
+  }
+  const first = Math.min(typeof body.first === 'number' ? body.first : 50, state.maxMembersPage);
+  const off = typeof body.after === 'string' ? Number(Buffer.from(body.after, 'base64url').toString('utf8')) : 0;
+  if (!Number.isInteger(first) || first < 1 || !Number.isInteger(off) || off < 0) return fail(400, 'invalid first or after');
+  const { items } = ctx.page(t.members.slice(off, off + first));
+  const next = off + items.length;
+  const more = next < t.members.length;
+  return {
+    status: 200,
+    body: {
+      results: items.map((a) => ({ accountId: model.accounts[a] ?? '' })),
+      pageInfo: { hasNextPage: more, ...(more ? { endCursor: Buffer.from(String(next), 'utf8').toString('base64url') } : {}) },
+    },
+  };
+}
+
+/** The route table (operations reference and Teams public REST API pages named in the file header). */
+export const JSM_OPS_ROUTES: RouteTable<JsmOpsState> = [
+  // Custom user roles page: "The user should have admin role and custom user role right". Wording unverified.
+  { method: 'GET', path: `${BASE}/v1/roles`, paged: true, denyLimited: { status: 403, message: 'User does not have the admin role and the custom user role right' }, handle: customRoles },
+  { method: 'GET', path: `${BASE}/v1/schedules`, paged: true, handle: schedules },
+  { method: 'GET', path: `${BASE}/v1/integrations`, paged: true, handle: integrations },
+  { method: 'GET', path: `${BASE}/v1/teams/{teamId}/roles`, paged: true, handle: teamRoles },
+  { method: 'GET', path: `${BASE}/v1/teams/{teamId}/escalations`, paged: true, handle: escalations },
+  { method: 'GET', path: `${BASE}/v1/teams/{teamId}/heartbeats`, paged: true, handle: heartbeats },
+  { method: 'GET', path: '/gateway/api/public/teams/v1/org/{orgId}/teams', paged: true, handle: teams },
+  { method: 'POST', path: '/gateway/api/public/teams/v1/org/{orgId}/teams/{teamId}/members', paged: true, handle: teamMembers },
+];
+
 export function jsmOpsTenant(opts: JsmOpsTenantOptions = {}): JsmOpsSim {
   const model = generateModel(opts);
-  const defaultPage = clampInt(opts.defaultPageSize, 20, 1);
-  const maxPage = clampInt(opts.maxPageSize, 100, 1);
-  const maxTeamsPage = clampInt(opts.maxTeamsPageSize, 300, 1);
-  const maxMembersPage = clampInt(opts.maxMembersPageSize, 50, 1);
-  const fail = (status: number, message: string): RouteResult => ({ status, body: jsmOpsErrorBody(message) });
-  const BASE = '/jsm/ops/api/{cloudId}';
-
-  /** One page of an operations list: `offset`/`size`, `values`, `links.next` while more remain. */
-  function list(ctx: RouteContext, all: readonly Json[], linkPath: string): RouteResult {
-    const sizeRaw = ctx.query.get('size');
-    const offRaw = ctx.query.get('offset');
-    const size = sizeRaw === null ? defaultPage : Number(sizeRaw);
-    const off = offRaw === null ? 0 : Number(offRaw);
-    if (!Number.isInteger(size) || size < 1) return fail(400, 'size must be a positive integer');
-    if (!Number.isInteger(off) || off < 0) return fail(400, 'offset must be a non-negative integer');
-    const applied = Math.min(size, maxPage);
-    const { items } = ctx.page(all.slice(off, off + applied));
-    const links: Record<string, Json> = {};
-    // The samples' `next` is relative to the API base ("/v1/schedules?offset=50&size=25").
-    if (off + items.length < all.length) links.next = `${linkPath}?offset=${off + items.length}&size=${applied}`;
-    return { status: 200, body: { values: items, links } };
-  }
-
-  const teamOf = (ctx: RouteContext) => {
-    const t = model.teams.find((x) => x.id === ctx.params.teamId);
-    return t && !t.vanishing ? t : undefined;
+  const state: JsmOpsState = {
+    model,
+    defaultPage: clampInt(opts.defaultPageSize, 20, 1),
+    maxPage: clampInt(opts.maxPageSize, 100, 1),
+    maxTeamsPage: clampInt(opts.maxTeamsPageSize, 300, 1),
+    maxMembersPage: clampInt(opts.maxMembersPageSize, 50, 1),
   };
-  const noTeam = (ctx: RouteContext) => fail(404, `Team with id [${ctx.params.teamId ?? ''}] does not exist`);
-
-  const rolesRoute: Route = {
-    method: 'GET',
-    path: `${BASE}/v1/roles`,
-    paged: true,
-    // Custom user roles page: "The user should have admin role and custom user role right". Wording unverified.
-    denyLimited: { status: 403, message: 'User does not have the admin role and the custom user role right' },
-    handle: (ctx) =>
-      list(
-        ctx,
-        model.customRoles.map((r) => ({
-          id: r.id,
-          name: r.name,
-          extendedRole: r.extendedRole,
-          ...(r.grantedRights.length ? { grantedRights: r.grantedRights } : {}),
-          ...(r.disallowedRights.length ? { disallowedRights: r.disallowedRights } : {}),
-        })),
-        '/v1/roles',
-      ),
-  };
-
-  const schedulesRoute: Route = {
-    method: 'GET',
-    path: `${BASE}/v1/schedules`,
-    paged: true,
-    handle(ctx) {
-      const expand = ctx.query.getAll('expand').flatMap((v) => v.split(',')).includes('rotation');
-      return list(
-        ctx,
-        model.schedules.map((s) => ({
-          id: s.id,
-          name: s.name,
-          ...(s.description ? { description: s.description } : {}),
-          timezone: s.timezone,
-          enabled: s.enabled,
-          ...(s.teamId ? { teamId: s.teamId } : {}),
-          ...(expand
-            ? {
-                rotations: s.rotations.map((r) => ({
-                  id: r.id,
-                  name: r.name,
-                  startDate: '2026-01-05T09:00:00Z',
-                  type: r.type,
-                  length: 1,
-                  participants: r.participants.map((p): Json => (p.type === 'none' ? { type: 'none' } : { type: p.type, id: p.id })),
-                })),
-              }
-            : {}),
-        })),
-        '/v1/schedules',
-      );
-    },
-  };
-
-  const integrationsRoute: Route = {
-    method: 'GET',
-    path: `${BASE}/v1/integrations`,
-    paged: true,
-    handle: (ctx) =>
-      list(
-        ctx,
-        model.integrations.map((i) => ({ id: i.id, name: i.name, type: i.type, enabled: i.enabled, ...(i.teamId ? { teamId: i.teamId } : {}) })),
-        '/v1/integrations',
-      ),
-  };
-
-  const teamRolesRoute: Route = {
-    method: 'GET',
-    path: `${BASE}/v1/teams/{teamId}/roles`,
-    paged: true,
-    handle(ctx) {
-      const t = teamOf(ctx);
-      if (!t) return noTeam(ctx);
-      return list(ctx, t.roles.map((r) => ({ id: r.id, name: r.name, rights: r.rights })), `/v1/teams/${t.id}/roles`);
-    },
-  };
-
-  const escalationsRoute: Route = {
-    method: 'GET',
-    path: `${BASE}/v1/teams/{teamId}/escalations`,
-    paged: true,
-    handle(ctx) {
-      const t = teamOf(ctx);
-      if (!t) return noTeam(ctx);
-      return list(
-        ctx,
-        t.escalations.map((e) => ({
-          id: e.id,
-          name: e.name,
-          ...(e.description ? { description: e.description } : {}),
-          rules: e.rules.map((r) => ({ condition: r.condition, notifyType: r.notifyType, delay: r.delay, recipient: { id: r.recipient.id, type: r.recipient.type } })),
-          enabled: e.enabled,
-          repeat: { waitInterval: 10, count: 1, resetRecipientStates: false, closeAlertAfterAll: false },
-        })),
-        `/v1/teams/${t.id}/escalations`,
-      );
-    },
-  };
-
-  const heartbeatsRoute: Route = {
-    method: 'GET',
-    path: `${BASE}/v1/teams/{teamId}/heartbeats`,
-    paged: true,
-    handle(ctx) {
-      const t = teamOf(ctx);
-      if (!t) return noTeam(ctx);
-      return list(
-        ctx,
-        t.heartbeats.map((h) => ({
-          name: h.name,
-          ...(h.description ? { description: h.description } : {}),
-          interval: h.interval,
-          intervalUnit: h.intervalUnit,
-          enabled: h.enabled,
-          status: h.status,
-          ownerTeamId: t.id,
-          alertMessage: `${h.name} is expired`,
-          alertTags: ['heartbeat'],
-          alertPriority: 'P3',
-        })),
-        `/v1/teams/${t.id}/heartbeats`,
-      );
-    },
-  };
-
-  // Teams public REST API: `cursor` and `size` in, `{entities, cursor}` out; the cursor is opaque (here the
-  // base64 of the next offset) and absent on the last page.
-  const teamsRoute: Route = {
-    method: 'GET',
-    path: '/gateway/api/public/teams/v1/org/{orgId}/teams',
-    paged: true,
-    handle(ctx) {
-      if (ctx.params.orgId !== model.orgId) return fail(404, `Organization ${ctx.params.orgId ?? ''} not found`);
-      const sizeRaw = ctx.query.get('size');
-      const size = Math.min(sizeRaw === null ? 50 : Number(sizeRaw), maxTeamsPage);
-      if (!Number.isInteger(size) || size < 1) return fail(400, 'size must be a positive integer');
-      const cursor = ctx.query.get('cursor');
-      const off = cursor === null ? 0 : Number(Buffer.from(cursor, 'base64url').toString('utf8'));
-      if (!Number.isInteger(off) || off < 0) return fail(400, 'invalid cursor');
-      const { items } = ctx.page(model.teams.slice(off, off + size));
-      const next = off + items.length;
-      return {
-        status: 200,
-        body: {
-          entities: items.map((t) => ({
-            teamId: t.id,
-            displayName: t.name,
-            ...(t.description ? { description: t.description } : {}),
-            state: 'ACTIVE',
-            teamType: 'MEMBER_INVITE',
-            organizationId: model.orgId,
-          })),
-          ...(next < model.teams.length ? { cursor: Buffer.from(String(next), 'utf8').toString('base64url') } : {}),
-        },
-      };
-    },
-  };
-
-  // Teams API members: POST `{first, after}` → `{results: [{accountId}], pageInfo: {endCursor, hasNextPage}}`.
-  const membersRoute: Route = {
-    method: 'POST',
-    path: '/gateway/api/public/teams/v1/org/{orgId}/teams/{teamId}/members',
-    paged: true,
-    handle(ctx) {
-      if (ctx.params.orgId !== model.orgId) return fail(404, `Organization ${ctx.params.orgId ?? ''} not found`);
-      const t = model.teams.find((x) => x.id === ctx.params.teamId);
-      if (!t) return fail(404, `Team ${ctx.params.teamId ?? ''} not found`);
-      let body: { first?: unknown; after?: unknown };
-      try {
-        body = (ctx.body ? JSON.parse(ctx.body) : {}) as { first?: unknown; after?: unknown };
-      } catch {
-        return fail(400, 'invalid JSON body');
-      }
-      const first = Math.min(typeof body.first === 'number' ? body.first : 50, maxMembersPage);
-      const off = typeof body.after === 'string' ? Number(Buffer.from(body.after, 'base64url').toString('utf8')) : 0;
-      if (!Number.isInteger(first) || first < 1 || !Number.isInteger(off) || off < 0) return fail(400, 'invalid first or after');
-      const { items } = ctx.page(t.members.slice(off, off + first));
-      const next = off + items.length;
-      const more = next < t.members.length;
-      return {
-        status: 200,
-        body: {
-          results: items.map((a) => ({ accountId: model.accounts[a] ?? '' })),
-          pageInfo: { hasNextPage: more, ...(more ? { endCursor: Buffer.from(String(next), 'utf8').toString('base64url') } : {}) },
-        },
-      };
-    },
-  };
+  const { maxPage, maxTeamsPage, maxMembersPage } = state;
 
   function groundTruth(): Record<string, Record<string, unknown>[]> {
     const src = 'jsm-ops' as const;
@@ -548,7 +496,7 @@ export function jsmOpsTenant(opts: JsmOpsTenantOptions = {}): JsmOpsSim {
 
   return {
     name: 'jsm-ops',
-    routes: [rolesRoute, schedulesRoute, integrationsRoute, teamRolesRoute, escalationsRoute, heartbeatsRoute, teamsRoute, membersRoute],
+    routes: bindRoutes(JSM_OPS_ROUTES, state),
     auth: { basic: true, bearer: false },
     // 401 wording unverified; the body shape is the intro page's.
     errorBody: (status, message) => jsmOpsErrorBody(status === 401 ? 'Unauthorized: the credentials are invalid' : message),

@@ -6,7 +6,8 @@
  * children, and desks/organizations that vanish between the listing and their children.
  * `/rest/servicedeskapi/assets/workspace` is served by the Assets tenant (./assets.ts), not here.
  */
-import { errorBody, type ProductSim, type Route, type RouteContext, type RouteResult } from './server.ts';
+import { bindRoutes, errorBody, type ProductSim, type RouteContext, type RouteResult, type RouteTable } from './server.ts';
+import { intParam } from './params.ts';
 import { hash32, hex8, Rng, uuidFrom } from './random.ts';
 import { pager, type ShortPagesOption } from './paging.ts';
 import { atlassianQuota, type AtlassianQuotaOptions } from './atlassian-quota.ts';
@@ -206,13 +207,6 @@ export function jsmErrorBody(message: string): Json {
 const ok = (body: Json): RouteResult => ({ status: 200, body });
 const jsmFail = (status: number, message: string): RouteResult => ({ status, body: jsmErrorBody(message) });
 
-function intParam(q: URLSearchParams, name: string, def: number): number | null {
-  const raw = q.get(name);
-  if (raw === null || raw.trim() === '') return def;
-  const n = Number(raw);
-  return Number.isInteger(n) && n >= 0 ? n : null;
-}
-
 /**
  * JSM paged envelope (`PagedDTO*`; facts sheet §3 "JSM"): `limit` echoes the request, `size` the items
  * returned after the per-method cap (quirk Q5: a capped page has `size < limit` and `isLastPage: false`).
@@ -232,137 +226,132 @@ function paged<T>(ctx: RouteContext, model: JsmModel, list: string, all: readonl
   return ok({ _expands: [], size: items.length, start, limit, isLastPage, _links: links, values: items.map(map) });
 }
 
-export function jsmTenant(opts: JsmTenantOptions = {}): JsmSim {
-  const model = generate(opts);
-  const { accounts, desks, organizations, caps } = model;
+function userJson(model: JsmModel, ctx: RouteContext, i: number): Json {
+  const a = model.accounts[i];
+  if (!a) return null;
+  const out: { [k: string]: Json } = { accountId: a.accountId, displayName: a.displayName, active: a.active };
+  if (a.email !== null) out.emailAddress = a.email; // omitted when hidden (facts sheet Q4)
+  if (a.timeZone !== null) out.timeZone = a.timeZone;
+  out._links = { self: `${ctx.baseUrl}/rest/api/3/user?accountId=${encodeURIComponent(a.accountId)}` };
+  return out;
+}
 
-  const userJson = (ctx: RouteContext, i: number): Json => {
-    const a = accounts[i];
-    if (!a) return null;
-    const out: { [k: string]: Json } = { accountId: a.accountId, displayName: a.displayName, active: a.active };
-    if (a.email !== null) out.emailAddress = a.email; // omitted when hidden (facts sheet Q4)
-    if (a.timeZone !== null) out.timeZone = a.timeZone;
-    out._links = { self: `${ctx.baseUrl}/rest/api/3/user?accountId=${encodeURIComponent(a.accountId)}` };
-    return out;
-  };
-  const orgJson = (ctx: RouteContext, o: JsmOrganization): Json => ({
+function orgJson(ctx: RouteContext, o: JsmOrganization): Json {
+  return {
     id: o.id,
     uuid: o.uuid,
     name: o.name,
     scimManaged: o.scimManaged,
     created: { iso8601: o.created.replace('.000Z', '+0000'), epochMillis: Date.parse(o.created) },
     _links: { self: `${ctx.baseUrl}/rest/servicedeskapi/organization/${o.id}` },
-  });
-  /** `serviceDeskId` "can alternatively be a project identifier" (path param description). */
-  const findDesk = (ref: string): JsmDesk | undefined => desks.find((d) => !d.vanishing && (d.id === ref || d.projectId === ref || d.projectKey === ref));
-  const findProject = (ref: string): JsmDesk | undefined => desks.find((d) => !d.vanishing && (d.projectId === ref || d.projectKey === ref));
+  };
+}
 
-  const routes: Route[] = [
-    {
-      // `~1rest~1servicedeskapi~1servicedesk/get`: "Permissions required: Any".
-      method: 'GET',
-      path: '/rest/servicedeskapi/servicedesk',
-      paged: true,
-      handle: (ctx) =>
-        paged(ctx, model, 'desks', desks, caps.serviceDesks, (d) => ({
-          id: d.id,
-          projectId: d.projectId,
-          projectKey: d.projectKey,
-          projectName: d.projectName,
-          projectTypeKey: 'service_desk',
-          _links: { self: `${ctx.baseUrl}/rest/servicedeskapi/servicedesk/${d.id}` },
-        })),
-    },
-    {
-      // `~1rest~1servicedeskapi~1servicedesk~1{serviceDeskId}~1customer/get`, `x-experimental: true`. Without
-      // `X-ExperimentalApi: opt-in` the simulator answers 400 (status and wording unverified).
-      method: 'GET',
-      path: '/rest/servicedeskapi/servicedesk/{serviceDeskId}/customer',
-      paged: true,
-      denyLimited: { status: 403, message: "You do not have permission to view this service desk's customers." },
-      handle: (ctx) => {
-        if (String(ctx.headers['x-experimentalapi'] ?? '').toLowerCase() !== 'opt-in') {
-          return jsmFail(400, 'This API is experimental. Experimental APIs are not guaranteed to be stable; opt in with the X-ExperimentalApi: opt-in header.');
-        }
-        const d = findDesk(ctx.params.serviceDeskId ?? '');
-        if (!d) return jsmFail(404, 'Service Desk does not exist.');
-        return paged(ctx, model, `customers:${d.id}`, d.customers, caps.customers, (i) => userJson(ctx, i));
-      },
-    },
-    {
-      // `~1rest~1servicedeskapi~1servicedesk~1{serviceDeskId}~1organization/get`: "Service desk's agent".
-      method: 'GET',
-      path: '/rest/servicedeskapi/servicedesk/{serviceDeskId}/organization',
-      paged: true,
-      denyLimited: { status: 403, message: 'You do not have permission to view the organizations of this service desk.' },
-      handle: (ctx) => {
-        const d = findDesk(ctx.params.serviceDeskId ?? '');
-        if (!d) return jsmFail(404, 'Service Desk does not exist.');
-        return paged(ctx, model, `desk-organizations:${d.id}`, d.organizations, caps.serviceDeskOrganizations, (k) => {
-          const o = organizations[k];
-          return o ? orgJson(ctx, o) : null;
-        });
-      },
-    },
-    {
-      // `~1rest~1servicedeskapi~1organization/get`: agents see every organization.
-      method: 'GET',
-      path: '/rest/servicedeskapi/organization',
-      paged: true,
-      handle: (ctx) => paged(ctx, model, 'organizations', organizations, caps.organizations, (o) => orgJson(ctx, o)),
-    },
-    {
-      // `~1rest~1servicedeskapi~1organization~1{organizationId}~1user/get`: "Service desk administrator or
-      // agent"; organizationId is int32; 404 when the organization does not exist.
-      method: 'GET',
-      path: '/rest/servicedeskapi/organization/{organizationId}/user',
-      paged: true,
-      denyLimited: { status: 403, message: 'You do not have permission to view the users of this organization.' },
-      handle: (ctx) => {
-        const ref = ctx.params.organizationId ?? '';
-        if (!/^\d+$/.test(ref)) return jsmFail(400, `The organization id '${ref}' is not a number.`);
-        const o = organizations.find((x) => x.id === ref && !x.vanishing);
-        if (!o) return jsmFail(404, 'Organization does not exist.');
-        return paged(ctx, model, `organization-users:${o.id}`, o.members, caps.organizationUsers, (i) => userJson(ctx, i));
-      },
-    },
-  ];
+/** `serviceDeskId` "can alternatively be a project identifier" (path param description). */
+function findDesk(model: JsmModel, ref: string): JsmDesk | undefined {
+  return model.desks.find((d) => !d.vanishing && (d.id === ref || d.projectId === ref || d.projectKey === ref));
+}
+function findProject(model: JsmModel, ref: string): JsmDesk | undefined {
+  return model.desks.find((d) => !d.vanishing && (d.projectId === ref || d.projectKey === ref));
+}
 
-  if (opts.platformRoutes !== false) {
-    routes.push(
-      {
-        // jira-platform-v3.json `~1rest~1api~13~1project~1{projectIdOrKey}~1role/get`: map roleName → URL.
-        method: 'GET',
-        path: '/rest/api/3/project/{projectIdOrKey}/role',
-        denyLimited: { status: 404, message: 'You cannot view the roles of this project.' },
-        handle: (ctx) => {
-          const d = findProject(ctx.params.projectIdOrKey ?? '');
-          if (!d) return { status: 404, body: errorBody(`No project could be found with key '${ctx.params.projectIdOrKey ?? ''}'.`) };
-          const map: { [k: string]: Json } = {};
-          for (const r of d.roles) map[r.name] = `${ctx.baseUrl}/rest/api/3/project/${d.projectId}/role/${r.id}`;
-          return ok(map);
-        },
-      },
-      {
-        // jira-platform-v3.json `~1rest~1api~13~1project~1{projectIdOrKey}~1role~1{id}/get`: ProjectRole with actors.
-        method: 'GET',
-        path: '/rest/api/3/project/{projectIdOrKey}/role/{id}',
-        denyLimited: { status: 404, message: 'You cannot view the roles of this project.' },
-        handle: (ctx) => {
-          const d = findProject(ctx.params.projectIdOrKey ?? '');
-          if (!d) return { status: 404, body: errorBody(`No project could be found with key '${ctx.params.projectIdOrKey ?? ''}'.`) };
-          const r = d.roles.find((x) => x.id === ctx.params.id);
-          if (!r) return { status: 404, body: errorBody(`Can not find project role with id: ${ctx.params.id ?? ''}`) };
-          const actors = r.actors.map((a, k): Json => {
-            const acc = a.account !== undefined ? accounts[a.account] : undefined;
-            if (acc) return { id: 20000 + k, displayName: acc.displayName, type: 'atlassian-user-role-actor', actorUser: { accountId: acc.accountId } };
-            return { id: 20000 + k, displayName: a.group?.name ?? '', type: 'atlassian-group-role-actor', name: a.group?.name ?? '', actorGroup: { name: a.group?.name ?? '', displayName: a.group?.name ?? '', groupId: a.group?.id ?? '' } };
-          });
-          return ok({ self: `${ctx.baseUrl}/rest/api/3/project/${d.projectId}/role/${r.id}`, name: r.name, id: Number(r.id), actors });
-        },
-      },
-    );
+// Handlers: each reads the tenant's model from its first argument.
+
+function serviceDesks(model: JsmModel, ctx: RouteContext): RouteResult {
+  const { desks, caps } = model;
+  return paged(ctx, model, 'desks', desks, caps.serviceDesks, (d) => ({
+    id: d.id,
+    projectId: d.projectId,
+    projectKey: d.projectKey,
+    projectName: d.projectName,
+    projectTypeKey: 'service_desk',
+    _links: { self: `${ctx.baseUrl}/rest/servicedeskapi/servicedesk/${d.id}` },
+  }));
+}
+
+function serviceDeskCustomers(model: JsmModel, ctx: RouteContext): RouteResult {
+  const { caps } = model;
+  if (String(ctx.headers['x-experimentalapi'] ?? '').toLowerCase() !== 'opt-in') {
+    return jsmFail(400, 'This API is experimental. Experimental APIs are not guaranteed to be stable; opt in with the X-ExperimentalApi: opt-in header.');
   }
+  const d = findDesk(model, ctx.params.serviceDeskId ?? '');
+  if (!d) return jsmFail(404, 'Service Desk does not exist.');
+  return paged(ctx, model, `customers:${d.id}`, d.customers, caps.customers, (i) => userJson(model, ctx, i));
+}
+
+function serviceDeskOrganizations(model: JsmModel, ctx: RouteContext): RouteResult {
+  const { organizations, caps } = model;
+  const d = findDesk(model, ctx.params.serviceDeskId ?? '');
+  if (!d) return jsmFail(404, 'Service Desk does not exist.');
+  return paged(ctx, model, `desk-organizations:${d.id}`, d.organizations, caps.serviceDeskOrganizations, (k) => {
+    const o = organizations[k];
+    return o ? orgJson(ctx, o) : null;
+  });
+}
+
+function listOrganizations(model: JsmModel, ctx: RouteContext): RouteResult {
+  const { organizations, caps } = model;
+  return paged(ctx, model, 'organizations', organizations, caps.organizations, (o) => orgJson(ctx, o));
+}
+
+function organizationUsers(model: JsmModel, ctx: RouteContext): RouteResult {
+  const { organizations, caps } = model;
+  const ref = ctx.params.organizationId ?? '';
+  if (!/^\d+$/.test(ref)) return jsmFail(400, `The organization id '${ref}' is not a number.`);
+  const o = organizations.find((x) => x.id === ref && !x.vanishing);
+  if (!o) return jsmFail(404, 'Organization does not exist.');
+  return paged(ctx, model, `organization-users:${o.id}`, o.members, caps.organizationUsers, (i) => userJson(model, ctx, i));
+}
+
+function projectRoles(model: JsmModel, ctx: RouteContext): RouteResult {
+  const d = findProject(model, ctx.params.projectIdOrKey ?? '');
+  if (!d) return { status: 404, body: errorBody(`No project could be found with key '${ctx.params.projectIdOrKey ?? ''}'.`) };
+  const map: { [k: string]: Json } = {};
+  for (const r of d.roles) map[r.name] = `${ctx.baseUrl}/rest/api/3/project/${d.projectId}/role/${r.id}`;
+  return ok(map);
+}
+
+function projectRole(model: JsmModel, ctx: RouteContext): RouteResult {
+  const { accounts } = model;
+  const d = findProject(model, ctx.params.projectIdOrKey ?? '');
+  if (!d) return { status: 404, body: errorBody(`No project could be found with key '${ctx.params.projectIdOrKey ?? ''}'.`) };
+  const r = d.roles.find((x) => x.id === ctx.params.id);
+  if (!r) return { status: 404, body: errorBody(`Can not find project role with id: ${ctx.params.id ?? ''}`) };
+  const actors = r.actors.map((a, k): Json => {
+    const acc = a.account !== undefined ? accounts[a.account] : undefined;
+    if (acc) return { id: 20000 + k, displayName: acc.displayName, type: 'atlassian-user-role-actor', actorUser: { accountId: acc.accountId } };
+    return { id: 20000 + k, displayName: a.group?.name ?? '', type: 'atlassian-group-role-actor', name: a.group?.name ?? '', actorGroup: { name: a.group?.name ?? '', displayName: a.group?.name ?? '', groupId: a.group?.id ?? '' } };
+  });
+  return ok({ self: `${ctx.baseUrl}/rest/api/3/project/${d.projectId}/role/${r.id}`, name: r.name, id: Number(r.id), actors });
+}
+
+/** The JSM REST API's routes (The Jira Service Management Cloud REST API; operations named by path, `~1` for `/`). */
+export const JSM_ROUTES: RouteTable<JsmModel> = [
+  // `~1rest~1servicedeskapi~1servicedesk/get`: "Permissions required: Any".
+  { method: 'GET', path: '/rest/servicedeskapi/servicedesk', paged: true, handle: serviceDesks },
+  // `~1rest~1servicedeskapi~1servicedesk~1{serviceDeskId}~1customer/get`, `x-experimental: true`. Without
+  // `X-ExperimentalApi: opt-in` the simulator answers 400 (status and wording unverified).
+  { method: 'GET', path: '/rest/servicedeskapi/servicedesk/{serviceDeskId}/customer', paged: true, denyLimited: { status: 403, message: "You do not have permission to view this service desk's customers." }, handle: serviceDeskCustomers },
+  // `~1rest~1servicedeskapi~1servicedesk~1{serviceDeskId}~1organization/get`: "Service desk's agent".
+  { method: 'GET', path: '/rest/servicedeskapi/servicedesk/{serviceDeskId}/organization', paged: true, denyLimited: { status: 403, message: 'You do not have permission to view the organizations of this service desk.' }, handle: serviceDeskOrganizations },
+  // `~1rest~1servicedeskapi~1organization/get`: agents see every organization.
+  { method: 'GET', path: '/rest/servicedeskapi/organization', paged: true, handle: listOrganizations },
+  // `~1rest~1servicedeskapi~1organization~1{organizationId}~1user/get`: "Service desk administrator or
+  // agent"; organizationId is int32; 404 when the organization does not exist.
+  { method: 'GET', path: '/rest/servicedeskapi/organization/{organizationId}/user', paged: true, denyLimited: { status: 403, message: 'You do not have permission to view the users of this organization.' }, handle: organizationUsers },
+];
+
+/** Jira platform routes a JSM site also answers (project roles: the agents), unless `platformRoutes: false`. */
+export const JSM_PLATFORM_ROUTES: RouteTable<JsmModel> = [
+  // jira-platform-v3.json `~1rest~1api~13~1project~1{projectIdOrKey}~1role/get`: map roleName → URL.
+  { method: 'GET', path: '/rest/api/3/project/{projectIdOrKey}/role', denyLimited: { status: 404, message: 'You cannot view the roles of this project.' }, handle: projectRoles },
+  // jira-platform-v3.json `~1rest~1api~13~1project~1{projectIdOrKey}~1role~1{id}/get`: ProjectRole with actors.
+  { method: 'GET', path: '/rest/api/3/project/{projectIdOrKey}/role/{id}', denyLimited: { status: 404, message: 'You cannot view the roles of this project.' }, handle: projectRole },
+];
+
+export function jsmTenant(opts: JsmTenantOptions = {}): JsmSim {
+  const model = generate(opts);
+  const routes = bindRoutes(opts.platformRoutes !== false ? [...JSM_ROUTES, ...JSM_PLATFORM_ROUTES] : JSM_ROUTES, model);
 
   return {
     name: 'jsm',

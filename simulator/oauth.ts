@@ -8,7 +8,7 @@
  * every gateway route of the same simulator.
  */
 import { z } from 'zod';
-import type { ProductSim, RouteContext, RouteResult } from './server.ts';
+import { bindRoutes, type ProductSim, type RouteContext, type RouteResult, type RouteTable } from './server.ts';
 
 export interface OAuthAppOptions {
   clientId?: string;
@@ -42,42 +42,54 @@ const oauthError = (status: number, error: string, description: string): RouteRe
   body: { error, error_description: description },
 });
 
+/** The app's state: its client credentials, the refresh token that works now and how many refreshes happened. */
+export interface OAuthState {
+  clientId: string;
+  clientSecret: string;
+  current: string;
+  count: number;
+  ttl: number;
+  accessUses: number | undefined;
+}
+
+// POST /oauth/token, grant_type refresh_token (the 3LO guide named in the file header): rotates the refresh token.
+function refreshToken(state: OAuthState, ctx: RouteContext): RouteResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(ctx.body || '{}');
+  } catch {
+    return oauthError(400, 'invalid_request', 'body is not JSON');
+  }
+  const b = Body.safeParse(json);
+  if (!b.success || b.data.grant_type !== 'refresh_token') return oauthError(400, 'unsupported_grant_type', 'only refresh_token is supported');
+  if (b.data.client_id !== state.clientId || b.data.client_secret !== state.clientSecret) return oauthError(401, 'access_denied', 'Unauthorized');
+  if (b.data.refresh_token !== state.current) return oauthError(403, 'invalid_grant', 'Unknown or invalid refresh token.');
+  state.count++;
+  state.current = `sim-refresh-token-${state.count}`;
+  return {
+    status: 200,
+    body: { access_token: ctx.tokens.issue(state.ttl, 'sim-3lo', state.accessUses), refresh_token: state.current, expires_in: 3600, scope: 'read:jira-user read:jira-work manage:jira-configuration offline_access', token_type: 'Bearer' },
+  };
+}
+
+/** The route table: the token endpoint checks the client's credentials itself (`ownAuth`). */
+export const OAUTH_ROUTES: RouteTable<OAuthState> = [{ method: 'POST', path: '/oauth/token', ownAuth: true, handle: refreshToken }];
+
 export function oauthApp(opts: OAuthAppOptions = {}): OAuthSim {
-  const clientId = opts.clientId ?? 'sim-client-id';
-  const clientSecret = opts.clientSecret ?? 'sim-client-secret';
-  let current = opts.refreshToken ?? 'sim-refresh-token-0';
-  let count = 0;
-  const ttl = opts.accessTtlMs ?? 3_600_000;
+  const state: OAuthState = {
+    clientId: opts.clientId ?? 'sim-client-id',
+    clientSecret: opts.clientSecret ?? 'sim-client-secret',
+    current: opts.refreshToken ?? 'sim-refresh-token-0',
+    count: 0,
+    ttl: opts.accessTtlMs ?? 3_600_000,
+    accessUses: opts.accessUses,
+  };
   return {
     name: 'oauth',
-    clientId,
-    clientSecret,
-    currentRefreshToken: () => current,
-    refreshes: () => count,
-    routes: [
-      {
-        method: 'POST',
-        path: '/oauth/token',
-        ownAuth: true,
-        handle(ctx: RouteContext): RouteResult {
-          let json: unknown;
-          try {
-            json = JSON.parse(ctx.body || '{}');
-          } catch {
-            return oauthError(400, 'invalid_request', 'body is not JSON');
-          }
-          const b = Body.safeParse(json);
-          if (!b.success || b.data.grant_type !== 'refresh_token') return oauthError(400, 'unsupported_grant_type', 'only refresh_token is supported');
-          if (b.data.client_id !== clientId || b.data.client_secret !== clientSecret) return oauthError(401, 'access_denied', 'Unauthorized');
-          if (b.data.refresh_token !== current) return oauthError(403, 'invalid_grant', 'Unknown or invalid refresh token.');
-          count++;
-          current = `sim-refresh-token-${count}`;
-          return {
-            status: 200,
-            body: { access_token: ctx.tokens.issue(ttl, 'sim-3lo', opts.accessUses), refresh_token: current, expires_in: 3600, scope: 'read:jira-user read:jira-work manage:jira-configuration offline_access', token_type: 'Bearer' },
-          };
-        },
-      },
-    ],
+    clientId: state.clientId,
+    clientSecret: state.clientSecret,
+    currentRefreshToken: () => state.current,
+    refreshes: () => state.count,
+    routes: bindRoutes(OAUTH_ROUTES, state),
   };
 }

@@ -12,7 +12,8 @@
  * Auth: `Authorization: GenieKey <key>` (server option `auth: { genieKey: true }`). The simulator's limited key
  * plays a team integration's key: it authenticates but may not read account-wide configuration (403).
  */
-import type { ProductSim, Route, RouteContext, RouteResult } from './server.ts';
+import { bindRoutes, type ProductSim, type RouteContext, type RouteResult, type RouteTable } from './server.ts';
+import { customRoleJson, scheduleJson, type Json } from './ops-json.ts';
 import { hash32, Rng, unit, uuidFrom } from './random.ts';
 import type {
   opsgenieCustomRoles,
@@ -25,6 +26,7 @@ import type {
   opsgenieUsers,
 } from '../functions/opsgenie.tables.ts';
 import type { RowInput } from '../shared/schema/table.ts';
+import { clampInt } from './params.ts';
 
 export interface OpsgenieTenantOptions {
   seed?: number;
@@ -140,10 +142,6 @@ const BUILT_IN = ['Admin', 'User', 'Observer', 'Stakeholder'];
 const BASE_TIME = Date.UTC(2018, 4, 12, 8, 34, 5, 64);
 const DAY = 86_400_000;
 
-function clampInt(v: number | undefined, def: number, min: number): number {
-  if (v === undefined || !Number.isFinite(v)) return def;
-  return Math.max(min, Math.floor(v));
-}
 
 function generateModel(opts: OpsgenieTenantOptions): OpsgenieModel {
   const seed = clampInt(opts.seed, 1, -Infinity);
@@ -273,8 +271,6 @@ function generateModel(opts: OpsgenieTenantOptions): OpsgenieModel {
 // ---------------------------------------------------------------------------------------------
 // JSON
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
 function participantJson(m: OpsgenieModel, p: OpsgenieParticipantRecord): Json {
   switch (p.type) {
     case 'user': {
@@ -337,131 +333,108 @@ const DENY_TEAM_KEY = {
   message: 'You are not authorized to perform this action: a team integration key cannot read account configuration.',
 };
 
+/** The tenant's state: its model and page limits (the handlers read the tenant from here). */
+export interface OpsgenieState {
+  model: OpsgenieModel;
+  defaultPage: number;
+  maxPage: number;
+}
+
+const ok = (data: Json, extra: Record<string, Json> = {}): RouteResult => ({ status: 200, body: { data, ...extra, took: 0.011, requestId: uuidFrom('og-ok', JSON.stringify(extra)) } });
+const fail = (status: number, message: string): RouteResult => ({ status, body: opsgenieErrorBody(message) });
+
+// user-api "List User": offset/limit paging with `paging.{first,last,next}` links and `totalCount`; sort and order.
+function listUsers(state: OpsgenieState, ctx: RouteContext): RouteResult {
+  const { model, defaultPage, maxPage } = state;
+  const q = ctx.query;
+  const limitRaw = q.get('limit');
+  const offsetRaw = q.get('offset');
+  const limit = limitRaw === null ? defaultPage : Number(limitRaw);
+  const off = offsetRaw === null ? 0 : Number(offsetRaw);
+  // pagination page: limit "Must be a positive integer value"; 422 is Opsgenie's validation status (unverified wording).
+  if (!Number.isInteger(limit) || limit < 1) return fail(422, 'limit must be a positive integer');
+  if (!Number.isInteger(off) || off < 0) return fail(422, 'offset must be a non-negative integer');
+  const sort = q.get('sort') ?? 'username';
+  const order = q.get('order') ?? 'asc';
+  const key = (u: OpsgenieUserRecord): string | number => (sort === 'fullName' ? u.fullName : sort === 'insertedAt' ? u.createdAt : u.username.toLowerCase());
+  const sorted = [...model.users].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    const c = ka < kb ? -1 : ka > kb ? 1 : a.id < b.id ? -1 : 1;
+    return order === 'desc' ? -c : c;
+  });
+  const size = Math.min(limit, maxPage);
+  const { items } = ctx.page(sorted.slice(off, off + size));
+  const link = (o: number): string => `${ctx.baseUrl}/v2/users?limit=${size}&sort=${sort}&offset=${o}&order=${order}`;
+  const lastOffset = Math.max(0, Math.floor((sorted.length - 1) / size) * size);
+  const paging: Record<string, Json> = { first: link(0), last: link(lastOffset) };
+  if (off + items.length < sorted.length) paging.next = link(off + items.length);
+  return ok(items.map(userJson), { paging, totalCount: sorted.length });
+}
+
+// team-api "List Teams": every team, unpaged.
+function listTeams(state: OpsgenieState): RouteResult {
+  return ok(state.model.teams.map((t) => ({ id: t.id, name: t.name, ...(t.description ? { description: t.description } : {}) })));
+}
+
+// team-api "Get Team": by id or, with `identifierType=name`, by name; members with their team role.
+function getTeam(state: OpsgenieState, ctx: RouteContext): RouteResult {
+  const { model } = state;
+  const by = ctx.query.get('identifierType') ?? 'id';
+  const ident = ctx.params.identifier ?? '';
+  const t = model.teams.find((x) => (by === 'name' ? x.name === ident : x.id === ident));
+  if (!t || t.vanishing) return fail(404, `No team exists with ${by === 'name' ? 'name' : 'id'} [${ident}]`);
+  const members = t.members.map((m) => {
+    const u = model.users[m.user];
+    return { user: { id: u?.id ?? '', username: u?.username ?? '' }, role: m.role };
+  });
+  // A team without members has no `members` field (unverified).
+  return ok({ id: t.id, name: t.name, ...(t.description ? { description: t.description } : {}), ...(members.length ? { members } : {}), links: { web: `https://app.opsgenie.com/teams/dashboard/${t.id}/main`, api: `${ctx.baseUrl}/v2/teams/${t.id}` } });
+}
+
+// custom-user-role-api "List Custom User Roles".
+function listCustomRoles(state: OpsgenieState): RouteResult {
+  return ok(state.model.customRoles.map(customRoleJson));
+}
+
+// schedule-api "List Schedules": without `expand=rotation` the rotations are left out.
+function listSchedules(state: OpsgenieState, ctx: RouteContext): RouteResult {
+  const { model } = state;
+  const expand = (ctx.query.get('expand') ?? '').split(',').includes('rotation');
+  return ok(
+    model.schedules.map((s) => scheduleJson(s, ownerTeamJson(model, s.ownerTeam), expand, (p) => participantJson(model, p))),
+    { expandable: ['rotation'] },
+  );
+}
+
+// escalation-api "List Escalations".
+function listEscalations(state: OpsgenieState): RouteResult {
+  const { model } = state;
+  return ok(
+    model.escalations.map((e) => ({
+      id: e.id,
+      name: e.name,
+      ...(e.description ? { description: e.description } : {}),
+      ...ownerTeamJson(model, e.ownerTeam),
+      rules: e.rules.map((r) => ({ condition: r.condition, notifyType: r.notifyType, delay: r.delay, recipient: participantJson(model, r.recipient) })),
+    })),
+  );
+}
+
+/** The route table (Opsgenie's REST v2 pages named in the file header). */
+export const OPSGENIE_ROUTES: RouteTable<OpsgenieState> = [
+  { method: 'GET', path: '/v2/users', paged: true, denyLimited: DENY_TEAM_KEY, handle: listUsers },
+  { method: 'GET', path: '/v2/teams', handle: listTeams },
+  { method: 'GET', path: '/v2/teams/{identifier}', handle: getTeam },
+  { method: 'GET', path: '/v2/roles', denyLimited: DENY_TEAM_KEY, handle: listCustomRoles },
+  { method: 'GET', path: '/v2/schedules', handle: listSchedules },
+  { method: 'GET', path: '/v2/escalations', handle: listEscalations },
+];
+
 export function opsgenieTenant(opts: OpsgenieTenantOptions = {}): OpsgenieSim {
   const model = generateModel(opts);
-  const defaultPage = clampInt(opts.defaultPageSize, 20, 1);
-  const maxPage = clampInt(opts.maxPageSize, 100, 1);
-  const ok = (data: Json, extra: Record<string, Json> = {}): RouteResult => ({ status: 200, body: { data, ...extra, took: 0.011, requestId: uuidFrom('og-ok', JSON.stringify(extra)) } });
-  const fail = (status: number, message: string): RouteResult => ({ status, body: opsgenieErrorBody(message) });
-
-  const usersRoute: Route = {
-    method: 'GET',
-    path: '/v2/users',
-    paged: true,
-    denyLimited: DENY_TEAM_KEY,
-    handle(ctx: RouteContext): RouteResult {
-      const q = ctx.query;
-      const limitRaw = q.get('limit');
-      const offsetRaw = q.get('offset');
-      const limit = limitRaw === null ? defaultPage : Number(limitRaw);
-      const off = offsetRaw === null ? 0 : Number(offsetRaw);
-      // pagination page: limit "Must be a positive integer value"; 422 is Opsgenie's validation status (unverified wording).
-      if (!Number.isInteger(limit) || limit < 1) return fail(422, 'limit must be a positive integer');
-      if (!Number.isInteger(off) || off < 0) return fail(422, 'offset must be a non-negative integer');
-      const sort = q.get('sort') ?? 'username';
-      const order = q.get('order') ?? 'asc';
-      const key = (u: OpsgenieUserRecord): string | number => (sort === 'fullName' ? u.fullName : sort === 'insertedAt' ? u.createdAt : u.username.toLowerCase());
-      const sorted = [...model.users].sort((a, b) => {
-        const ka = key(a);
-        const kb = key(b);
-        const c = ka < kb ? -1 : ka > kb ? 1 : a.id < b.id ? -1 : 1;
-        return order === 'desc' ? -c : c;
-      });
-      const size = Math.min(limit, maxPage);
-      const { items } = ctx.page(sorted.slice(off, off + size));
-      const link = (o: number): string => `${ctx.baseUrl}/v2/users?limit=${size}&sort=${sort}&offset=${o}&order=${order}`;
-      const lastOffset = Math.max(0, Math.floor((sorted.length - 1) / size) * size);
-      const paging: Record<string, Json> = { first: link(0), last: link(lastOffset) };
-      if (off + items.length < sorted.length) paging.next = link(off + items.length);
-      return ok(items.map(userJson), { paging, totalCount: sorted.length });
-    },
-  };
-
-  const teamsRoute: Route = {
-    method: 'GET',
-    path: '/v2/teams',
-    handle: () => ok(model.teams.map((t) => ({ id: t.id, name: t.name, ...(t.description ? { description: t.description } : {}) }))),
-  };
-
-  const teamRoute: Route = {
-    method: 'GET',
-    path: '/v2/teams/{identifier}',
-    handle(ctx: RouteContext): RouteResult {
-      const by = ctx.query.get('identifierType') ?? 'id';
-      const ident = ctx.params.identifier ?? '';
-      const t = model.teams.find((x) => (by === 'name' ? x.name === ident : x.id === ident));
-      if (!t || t.vanishing) return fail(404, `No team exists with ${by === 'name' ? 'name' : 'id'} [${ident}]`);
-      const members = t.members.map((m) => {
-        const u = model.users[m.user];
-        return { user: { id: u?.id ?? '', username: u?.username ?? '' }, role: m.role };
-      });
-      // A team without members has no `members` field (unverified).
-      return ok({ id: t.id, name: t.name, ...(t.description ? { description: t.description } : {}), ...(members.length ? { members } : {}), links: { web: `https://app.opsgenie.com/teams/dashboard/${t.id}/main`, api: `${ctx.baseUrl}/v2/teams/${t.id}` } });
-    },
-  };
-
-  const rolesRoute: Route = {
-    method: 'GET',
-    path: '/v2/roles',
-    denyLimited: DENY_TEAM_KEY,
-    handle: () =>
-      ok(
-        model.customRoles.map((r) => ({
-          id: r.id,
-          name: r.name,
-          extendedRole: r.extendedRole,
-          ...(r.grantedRights.length ? { grantedRights: r.grantedRights } : {}),
-          ...(r.disallowedRights.length ? { disallowedRights: r.disallowedRights } : {}),
-        })),
-      ),
-  };
-
-  const schedulesRoute: Route = {
-    method: 'GET',
-    path: '/v2/schedules',
-    handle(ctx: RouteContext): RouteResult {
-      // Without `expand=rotation` the rotations are left out (schedule-api "List Schedules").
-      const expand = (ctx.query.get('expand') ?? '').split(',').includes('rotation');
-      return ok(
-        model.schedules.map((s) => ({
-          id: s.id,
-          name: s.name,
-          ...(s.description ? { description: s.description } : {}),
-          timezone: s.timezone,
-          enabled: s.enabled,
-          ...ownerTeamJson(model, s.ownerTeam),
-          ...(expand
-            ? {
-                rotations: s.rotations.map((r) => ({
-                  id: r.id,
-                  name: r.name,
-                  startDate: '2026-01-05T09:00:00Z',
-                  type: r.type,
-                  length: 1,
-                  participants: r.participants.map((p) => participantJson(model, p)),
-                })),
-              }
-            : {}),
-        })),
-        { expandable: ['rotation'] },
-      );
-    },
-  };
-
-  const escalationsRoute: Route = {
-    method: 'GET',
-    path: '/v2/escalations',
-    handle: () =>
-      ok(
-        model.escalations.map((e) => ({
-          id: e.id,
-          name: e.name,
-          ...(e.description ? { description: e.description } : {}),
-          ...ownerTeamJson(model, e.ownerTeam),
-          rules: e.rules.map((r) => ({ condition: r.condition, notifyType: r.notifyType, delay: r.delay, recipient: participantJson(model, r.recipient) })),
-        })),
-      ),
-  };
+  const state: OpsgenieState = { model, defaultPage: clampInt(opts.defaultPageSize, 20, 1), maxPage: clampInt(opts.maxPageSize, 100, 1) };
+  const { maxPage } = state;
 
   function groundTruth(): Record<string, Record<string, unknown>[]> {
     const minutes = { minutes: 1, hours: 60, days: 1440 } as const;
@@ -538,7 +511,7 @@ export function opsgenieTenant(opts: OpsgenieTenantOptions = {}): OpsgenieSim {
 
   return {
     name: 'opsgenie',
-    routes: [usersRoute, teamsRoute, teamRoute, rolesRoute, schedulesRoute, escalationsRoute],
+    routes: bindRoutes(OPSGENIE_ROUTES, state),
     // GenieKey only (https://docs.opsgenie.com/docs/authentication); no Basic, no Bearer.
     auth: { basic: false, bearer: false, genieKey: true },
     // 401 wording from Opsgenie's samples is unverified; 429 body likewise.

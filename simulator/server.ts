@@ -178,6 +178,38 @@ export interface Route {
 }
 
 /**
+ * A route whose handler is a top-level function of the tenant's state: `handle(state, ctx)`. A product's routes
+ * are a table of these (data, not one closure over the tenant), bound to a tenant by {@link bindRoutes}.
+ */
+export interface TableRoute<S> extends Omit<Route, 'handle'> {
+  handle(state: S, ctx: RouteContext): RouteResult;
+}
+
+/** A product's route table: method and path pattern → named handler, over the tenant's state `S`. */
+export type RouteTable<S> = readonly TableRoute<S>[];
+
+/** The routes of one tenant: each table entry with its handler given `state` (the server takes these). */
+export function bindRoutes<S>(table: RouteTable<S>, state: S): Route[] {
+  return table.map(({ handle, ...route }) => ({ ...route, handle: (ctx: RouteContext) => handle(state, ctx) }));
+}
+
+/**
+ * Table entries for routes that check the request themselves (a Data Center personal access token, a version
+ * gate) before their handler: `check` answers instead of the handler, or null to go on. `ownAuth`: the server's
+ * own auth is skipped.
+ */
+export function selfChecked<S, R extends { method: Route['method']; path: string; paged?: boolean; handle(state: S, ctx: RouteContext): RouteResult }>(
+  check: (state: S, ctx: RouteContext, route: R) => RouteResult | null,
+): (route: R) => TableRoute<S> {
+  return (route) => ({ method: route.method, path: route.path, ownAuth: true, paged: route.paged, handle: (state, ctx) => check(state, ctx, route) ?? route.handle(state, ctx) });
+}
+
+/** A table over a part of the tenant (e.g. its model) used in a table over the whole tenant: `part` picks it. */
+export function onPart<S, P>(part: (state: S) => P, table: RouteTable<P>): TableRoute<S>[] {
+  return table.map(({ handle, ...route }) => ({ ...route, handle: (state: S, ctx: RouteContext) => handle(part(state), ctx) }));
+}
+
+/**
  * One documented budget of a product, counted per caller: `fixed` windows of `windowMs` that open with the
  * caller's first request (Trello: "100 requests per 10 second interval for each token"), or a `rolling`
  * window (Bitbucket: "a one-hour rolling window").

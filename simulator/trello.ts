@@ -15,10 +15,11 @@
  * Error bodies: Trello answers errors in plain text ("invalid token", "unauthorized permission requested");
  * the generic server writes JSON, so the text comes as a JSON string.
  */
-import type { BudgetRule, ProductBudget, ProductSim, Principal, Route, RouteContext, RouteResult } from './server.ts';
+import { bindRoutes, type BudgetRule, type ProductBudget, type ProductSim, type Principal, type RouteContext, type RouteResult, type RouteTable } from './server.ts';
 import { hash32, hex8, Rng, unit } from './random.ts';
 import type { trelloBoardMembers, trelloBoards, trelloEnterpriseAdmins, trelloWorkspaceMembers, trelloWorkspaces } from '../functions/trello.tables.ts';
 import type { RowInput } from '../shared/schema/table.ts';
+import { clampInt } from './params.ts';
 
 export interface TrelloTenantOptions {
   seed?: number;
@@ -116,10 +117,6 @@ function oid(...parts: (string | number)[]): string {
   return `${hex8(hash32('trello', ...parts))}${hex8(hash32('trello-b', ...parts))}${hex8(hash32('trello-c', ...parts))}`;
 }
 
-function clampInt(v: number | undefined, def: number, min: number): number {
-  if (v === undefined || !Number.isFinite(v)) return def;
-  return Math.max(min, Math.floor(v));
-}
 
 function generateModel(opts: TrelloTenantOptions): TrelloModel {
   const seed = clampInt(opts.seed, 1, -Infinity);
@@ -224,106 +221,107 @@ export function trelloBudget(limits: TrelloRateLimits = TRELLO_RATE_LIMITS): Pro
   };
 }
 
+const ok = (body: unknown): RouteResult => ({ status: 200, body });
+const fail = (status: number, message: string): RouteResult => ({ status, body: message });
+const NOT_FOUND = 'The requested resource was not found.';
+
+function memberJson(model: TrelloModel, m: number) {
+  const x = model.members[m];
+  return { id: x?.id ?? '', username: x?.username ?? '', fullName: x?.fullName ?? '' };
+}
+
+function membershipsJson(model: TrelloModel, list: readonly TrelloMembershipRecord[], q: URLSearchParams) {
+  // Organization memberships: `filter` "all or a comma-separated list of: active, admin, deactivated, me,
+  // normal"; board memberships: "One of admins, all, none, normal". The default when absent is unverified:
+  // here `active`, so a collector that wants deactivated members must ask for `all`.
+  const filter = (q.get('filter') ?? 'active').split(',');
+  const keep = (x: TrelloMembershipRecord): boolean =>
+    filter.includes('all') ||
+    (filter.includes('active') && !x.deactivated && !x.unconfirmed) ||
+    (filter.includes('deactivated') && x.deactivated) ||
+    ((filter.includes('admin') || filter.includes('admins')) && x.memberType === 'admin') ||
+    (filter.includes('normal') && x.memberType === 'normal');
+  const withMember = q.get('member') === 'true';
+  return list.filter(keep).map((x) => ({
+    id: x.id,
+    idMember: model.members[x.member]?.id ?? '',
+    memberType: x.memberType,
+    unconfirmed: x.unconfirmed,
+    deactivated: x.deactivated,
+    ...(withMember ? { member: memberJson(model, x.member) } : {}),
+  }));
+}
+
+function findWs(model: TrelloModel, id: string) {
+  return model.workspaces.find((w) => w.id === id || w.name === id);
+}
+
+// Handlers: each reads the tenant's model from its first argument.
+
+function membersMe(model: TrelloModel, ctx: RouteContext): RouteResult {
+  const me = memberIndexOf(ctx.principal);
+  // `idEnterprisesAdmin` (unverified field name of the Member object): enterprises this member administers.
+  return ok({ ...memberJson(model, me), idEnterprisesAdmin: me === 0 && model.enterpriseAdmin ? [model.enterprise.id] : [] });
+}
+
+function membersMeOrganizations(model: TrelloModel, ctx: RouteContext): RouteResult {
+  const me = memberIndexOf(ctx.principal);
+  return ok(
+    model.workspaces
+      .filter((w) => w.memberships.some((m) => m.member === me))
+      .map((w) => ({
+        id: w.id,
+        name: w.name,
+        displayName: w.displayName,
+        prefs: { permissionLevel: w.permissionLevel, boardVisibilityRestrict: { private: w.restrictPrivate, org: 'org', public: 'admin' } },
+        idEnterprise: w.enterprise,
+      })),
+  );
+}
+
+function organizationMemberships(model: TrelloModel, ctx: RouteContext): RouteResult {
+  const w = findWs(model, ctx.params.id ?? '');
+  return w ? ok(membershipsJson(model, w.memberships, ctx.query)) : fail(404, NOT_FOUND);
+}
+
+function organizationBoards(model: TrelloModel, ctx: RouteContext): RouteResult {
+  const w = findWs(model, ctx.params.id ?? '');
+  if (!w) return fail(404, NOT_FOUND);
+  // `filter`: all (default) | open | closed | members | organization | public.
+  const filter = ctx.query.get('filter') ?? 'all';
+  const boards = w.boards.filter((b) => filter === 'all' || (filter === 'open' && !b.closed) || (filter === 'closed' && b.closed));
+  return ok(boards.map((b) => ({ id: b.id, name: b.name, closed: b.closed, idOrganization: w.id, prefs: { permissionLevel: b.permissionLevel, voting: 'disabled' } })));
+}
+
+function boardMemberships(model: TrelloModel, ctx: RouteContext): RouteResult {
+  const b = model.workspaces.flatMap((w) => w.boards).find((x) => x.id === ctx.params.id);
+  return b && !b.vanishing ? ok(membershipsJson(model, b.memberships, ctx.query)) : fail(404, NOT_FOUND);
+}
+
+function enterpriseAdmins(model: TrelloModel, ctx: RouteContext): RouteResult {
+  if (ctx.params.id !== model.enterprise.id) return fail(404, NOT_FOUND);
+  if (!model.enterpriseAdmin) return fail(401, 'unauthorized permission requested');
+  return ok(model.enterprise.admins.map((m) => memberJson(model, m)));
+}
+
+/** The route table (Trello REST API groups members, organizations, boards and enterprises; see the file header). */
+export const TRELLO_ROUTES: RouteTable<TrelloModel> = [
+  // The Trello REST API, GET /1/members/{id} with `me`: the token's member.
+  { method: 'GET', path: '/1/members/me', handle: membersMe },
+  // GET /1/members/{id}/organizations: the member's Workspaces.
+  { method: 'GET', path: '/1/members/me/organizations', handle: membersMeOrganizations },
+  // GET /1/organizations/{id}/memberships: `filter`, `member` (see membershipsJson).
+  { method: 'GET', path: '/1/organizations/{id}/memberships', handle: organizationMemberships },
+  // GET /1/organizations/{id}/boards: `filter` all | open | closed.
+  { method: 'GET', path: '/1/organizations/{id}/boards', handle: organizationBoards },
+  // GET /1/boards/{id}/memberships: 401 "unauthorized permission requested" to a member not on the board.
+  { method: 'GET', path: '/1/boards/{id}/memberships', denyLimited: { status: 401, message: 'unauthorized permission requested' }, handle: boardMemberships },
+  // GET /1/enterprises/{id}/admins: enterprise admins only.
+  { method: 'GET', path: '/1/enterprises/{id}/admins', denyLimited: { status: 401, message: 'unauthorized permission requested' }, handle: enterpriseAdmins },
+];
+
 export function trelloTenant(opts: TrelloTenantOptions = {}): TrelloSim {
   const model = generateModel(opts);
-  const ok = (body: unknown): RouteResult => ({ status: 200, body });
-  const fail = (status: number, message: string): RouteResult => ({ status, body: message });
-  const memberJson = (m: number) => {
-    const x = model.members[m];
-    return { id: x?.id ?? '', username: x?.username ?? '', fullName: x?.fullName ?? '' };
-  };
-  const membershipsJson = (list: readonly TrelloMembershipRecord[], q: URLSearchParams) => {
-    // Organization memberships: `filter` "all or a comma-separated list of: active, admin, deactivated, me,
-    // normal"; board memberships: "One of admins, all, none, normal". The default when absent is unverified:
-    // here `active`, so a collector that wants deactivated members must ask for `all`.
-    const filter = (q.get('filter') ?? 'active').split(',');
-    const keep = (x: TrelloMembershipRecord): boolean =>
-      filter.includes('all') ||
-      (filter.includes('active') && !x.deactivated && !x.unconfirmed) ||
-      (filter.includes('deactivated') && x.deactivated) ||
-      ((filter.includes('admin') || filter.includes('admins')) && x.memberType === 'admin') ||
-      (filter.includes('normal') && x.memberType === 'normal');
-    const withMember = q.get('member') === 'true';
-    return list.filter(keep).map((x) => ({
-      id: x.id,
-      idMember: model.members[x.member]?.id ?? '',
-      memberType: x.memberType,
-      unconfirmed: x.unconfirmed,
-      deactivated: x.deactivated,
-      ...(withMember ? { member: memberJson(x.member) } : {}),
-    }));
-  };
-  const findWs = (id: string) => model.workspaces.find((w) => w.id === id || w.name === id);
-  const NOT_FOUND = 'The requested resource was not found.';
-
-  const routes: Route[] = [
-    {
-      method: 'GET',
-      path: '/1/members/me',
-      handle: (ctx: RouteContext) => {
-        const me = memberIndexOf(ctx.principal);
-        // `idEnterprisesAdmin` (unverified field name of the Member object): enterprises this member administers.
-        return ok({ ...memberJson(me), idEnterprisesAdmin: me === 0 && model.enterpriseAdmin ? [model.enterprise.id] : [] });
-      },
-    },
-    {
-      method: 'GET',
-      path: '/1/members/me/organizations',
-      handle: (ctx: RouteContext) => {
-        const me = memberIndexOf(ctx.principal);
-        return ok(
-          model.workspaces
-            .filter((w) => w.memberships.some((m) => m.member === me))
-            .map((w) => ({
-              id: w.id,
-              name: w.name,
-              displayName: w.displayName,
-              prefs: { permissionLevel: w.permissionLevel, boardVisibilityRestrict: { private: w.restrictPrivate, org: 'org', public: 'admin' } },
-              idEnterprise: w.enterprise,
-            })),
-        );
-      },
-    },
-    {
-      method: 'GET',
-      path: '/1/organizations/{id}/memberships',
-      handle: (ctx: RouteContext) => {
-        const w = findWs(ctx.params.id ?? '');
-        return w ? ok(membershipsJson(w.memberships, ctx.query)) : fail(404, NOT_FOUND);
-      },
-    },
-    {
-      method: 'GET',
-      path: '/1/organizations/{id}/boards',
-      handle: (ctx: RouteContext) => {
-        const w = findWs(ctx.params.id ?? '');
-        if (!w) return fail(404, NOT_FOUND);
-        // `filter`: all (default) | open | closed | members | organization | public.
-        const filter = ctx.query.get('filter') ?? 'all';
-        const boards = w.boards.filter((b) => filter === 'all' || (filter === 'open' && !b.closed) || (filter === 'closed' && b.closed));
-        return ok(boards.map((b) => ({ id: b.id, name: b.name, closed: b.closed, idOrganization: w.id, prefs: { permissionLevel: b.permissionLevel, voting: 'disabled' } })));
-      },
-    },
-    {
-      method: 'GET',
-      path: '/1/boards/{id}/memberships',
-      denyLimited: { status: 401, message: 'unauthorized permission requested' },
-      handle: (ctx: RouteContext) => {
-        const b = model.workspaces.flatMap((w) => w.boards).find((x) => x.id === ctx.params.id);
-        return b && !b.vanishing ? ok(membershipsJson(b.memberships, ctx.query)) : fail(404, NOT_FOUND);
-      },
-    },
-    {
-      method: 'GET',
-      path: '/1/enterprises/{id}/admins',
-      denyLimited: { status: 401, message: 'unauthorized permission requested' },
-      handle: (ctx: RouteContext) => {
-        if (ctx.params.id !== model.enterprise.id) return fail(404, NOT_FOUND);
-        if (!model.enterpriseAdmin) return fail(401, 'unauthorized permission requested');
-        return ok(model.enterprise.admins.map(memberJson));
-      },
-    },
-  ];
 
   function groundTruth(): Record<string, Record<string, unknown>[]> {
     const person = (m: number) => ({ member_id: model.members[m]?.id ?? '', username: model.members[m]?.username ?? null, full_name: model.members[m]?.fullName ?? null });
@@ -352,7 +350,7 @@ export function trelloTenant(opts: TrelloTenantOptions = {}): TrelloSim {
 
   return {
     name: 'trello',
-    routes,
+    routes: bindRoutes(TRELLO_ROUTES, model),
     budget: trelloBudget(opts.rateLimits),
     auth: { basic: false, bearer: false, trello: true },
     // The server's own 401 (no or wrong key/token) in Trello's words; route messages pass through.

@@ -6,7 +6,7 @@
  * only (others get 403).
  */
 import { hash32 } from './random.ts';
-import type { Route } from './server.ts';
+import type { RouteContext, RouteResult, TableRoute } from './server.ts';
 
 export interface UpmApp {
   key: string;
@@ -30,31 +30,36 @@ export function upmApps(seed: number, product: 'jira' | 'confluence'): UpmApp[] 
   ];
 }
 
-/** The UPM route at `path` (with `base` the REST prefix for `self` links). */
-export function upmRoute(path: string, apps: () => readonly UpmApp[], opts: { forbidden?: boolean } = {}): Route {
+/** The UPM list of a site's apps; `forbidden`: the collecting account administers the product but is not a site admin. */
+function upmPlugins(ctx: RouteContext, apps: readonly UpmApp[], forbidden: boolean): RouteResult {
+  if (forbidden) return { status: 403, body: { errorMessages: ['Must have permission to access this resource.'], errors: {} } };
+  return {
+    status: 200,
+    body: {
+      links: { self: `${ctx.baseUrl}${ctx.path}` },
+      plugins: apps.map((a) => ({
+        enabled: a.enabled,
+        links: { self: `${ctx.baseUrl}${ctx.path}${a.key}-key` },
+        name: a.name,
+        version: a.version,
+        userInstalled: a.userInstalled,
+        optional: a.userInstalled,
+        static: !a.userInstalled,
+        unloadable: false,
+        key: a.key,
+        ...(a.vendor ? { vendor: { name: a.vendor, link: 'https://www.atlassian.com/' } } : {}),
+      })),
+    },
+  };
+}
+
+/** The UPM table entry at `path` for a tenant state `S`: `appsOf` and `forbiddenOf` read the tenant's apps and access. */
+export function upmRoute<S>(path: string, appsOf: (state: S) => readonly UpmApp[], forbiddenOf: (state: S) => boolean = () => false): TableRoute<S> {
   return {
     method: 'GET',
     path,
     denyLimited: { status: 403, message: 'Must have permission to access this resource.' },
-    // `forbidden`: the collecting account administers the product but is not a site admin.
-    handle: (ctx) => opts.forbidden ? { status: 403, body: { errorMessages: ['Must have permission to access this resource.'], errors: {} } } : ({
-      status: 200,
-      body: {
-        links: { self: `${ctx.baseUrl}${path}` },
-        plugins: apps().map((a) => ({
-          enabled: a.enabled,
-          links: { self: `${ctx.baseUrl}${path}${a.key}-key` },
-          name: a.name,
-          version: a.version,
-          userInstalled: a.userInstalled,
-          optional: a.userInstalled,
-          static: !a.userInstalled,
-          unloadable: false,
-          key: a.key,
-          ...(a.vendor ? { vendor: { name: a.vendor, link: 'https://www.atlassian.com/' } } : {}),
-        })),
-      },
-    }),
+    handle: (state, ctx) => upmPlugins(ctx, appsOf(state), forbiddenOf(state)),
   };
 }
 

@@ -1,9 +1,10 @@
 // Simulated Admin tenant: the tenant (model + route table + truth) and the public surface (simulator/admin.ts re-exports it).
 import { type AdminSim, type AdminTenantOptions, generateModel } from './model.ts';
-import { adminErrorBody, adminRoutes, adminState } from './routes.ts';
+import { bindRoutes } from '../server.ts';
+import { ADMIN_ROUTES, adminErrorBody, adminState } from './routes.ts';
 import { groundTruth, minimumRequests } from './truth.ts';
 import { adminRateLimit } from '../atlassian-quota.ts';
-import { adminEventLog, adminEventRoutes } from '../admin-events.ts';
+import { ADMIN_EVENT_ROUTES, adminEventLog } from '../admin-events.ts';
 
 export { ADMIN_ENDPOINT_SCOPES, AdminUsers } from './model.ts';
 export type { AdminAccountStatus, AdminDirectoryRecord, AdminDomainRecord, AdminEndpoint, AdminGroupRecord, AdminMembershipStatus, AdminModel, AdminPolicyRecord, AdminProductAccessRecord, AdminServiceAccountRecord, AdminSim, AdminStatus, AdminTenantOptions, AdminTokenRecord, AdminWorkspaceRecord } from './model.ts';
@@ -14,7 +15,6 @@ export function adminTenant(opts: AdminTenantOptions = {}): AdminSim {
   const model = generateModel(opts);
   const audit = adminEventLog(model, opts.audit);
   const state = adminState(model, opts);
-  const routes = adminRoutes(state);
   const { asked } = state;
   return {
     name: 'admin',
@@ -22,7 +22,7 @@ export function adminTenant(opts: AdminTenantOptions = {}): AdminSim {
     auth: { basic: false, bearer: true },
     errorBody: adminErrorBody,
     budget: adminRateLimit((status, message) => adminErrorBody(status, message), opts.rateLimit),
-    routes: [...routes, ...adminEventRoutes(model, audit)],
+    routes: [...bindRoutes(ADMIN_ROUTES, state), ...bindRoutes(ADMIN_EVENT_ROUTES, { model, log: audit })],
     model,
     audit,
     requestedLimits: () => Object.fromEntries([...asked].map(([k, v]) => [k, [...v].sort((a, b) => a - b)])),

@@ -1,5 +1,6 @@
 // Simulated Bitbucket tenant: the tenant (model + route table + truth) and the public surface (simulator/bitbucket.ts re-exports it).
-import { bitbucketErrorBody, BITBUCKET_TOKEN_PATH, bitbucketBudget, bitbucketRoutes, bitbucketState } from './routes.ts';
+import { bindRoutes } from '../server.ts';
+import { bitbucketErrorBody, BITBUCKET_ROUTES, BITBUCKET_TOKEN_PATH, bitbucketBudget, bitbucketState } from './routes.ts';
 import { DAY, generateModel, type BitbucketSim, type BitbucketTenantOptions } from './model.ts';
 import { groundTruth, minimumRequests } from './truth.ts';
 
@@ -16,7 +17,7 @@ export function bitbucketTenant(opts: BitbucketTenantOptions = {}): BitbucketSim
     name: 'bitbucket',
     budget: bitbucketBudget(opts),
     auth: { basic: true, bearer: true },
-    routes: bitbucketRoutes(state),
+    routes: bindRoutes(BITBUCKET_ROUTES, state),
     // Bitbucket's `error` schema; the 429 wording from facts sheet §9.
     errorBody: (status, message) => bitbucketErrorBody(status === 429 ? 'Rate limit for this resource has been exceeded' : message),
     model,

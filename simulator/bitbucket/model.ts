@@ -4,6 +4,7 @@ import type { AccessTokens, ProductSim } from '../server.ts';
 import { hash32, hex8, Rng, unit, uuidFrom } from '../random.ts';
 import type { People } from '../people.ts';
 import { FIRST_NAMES as FIRST, LAST_NAMES as LAST } from '../names.ts';
+import { clampInt } from '../params.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -260,11 +261,6 @@ export const REPO_PERMS: readonly BitbucketRepoPermission[] = ['read', 'write', 
 export const PROJECT_PERMS: readonly BitbucketProjectPermission[] = ['read', 'write', 'create-repo', 'admin'];
 export const BASE_TIME = Date.UTC(2019, 0, 1);
 export const DAY = 86_400_000;
-
-export function clampInt(v: number | undefined, def: number, min: number): number {
-  if (v === undefined || !Number.isFinite(v)) return def;
-  return Math.max(min, Math.floor(v));
-}
 
 // Braced UUID as Bitbucket writes them (`{470c176d-...}`).
 export function braced(...parts: (string | number)[]): string {

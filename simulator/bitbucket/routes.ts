@@ -1,8 +1,9 @@
 // Simulated Bitbucket tenant: the REST routes that serve the model (simulator/bitbucket.ts has the overview).
-import type { ProductBudget, Route, RouteContext, RouteResult } from '../server.ts';
+import type { ProductBudget, RouteContext, RouteResult, RouteTable, TableRoute } from '../server.ts';
 import { hash32, hex8 } from '../random.ts';
 import { environmentRoutes } from '../bitbucket-environments.ts';
-import { type BitbucketModel, BASE_TIME, BITBUCKET_REPOSITORY_HOURLY_LIMIT, type BitbucketDeployKeyRecord, type BitbucketGroupGrant, type BitbucketGroupRecord, type BitbucketList, type BitbucketMemberRecord, type BitbucketProjectRecord, type BitbucketRepositoryRecord, type BitbucketTenantOptions, type BitbucketUserGrant, type BitbucketUserRecord, type BitbucketVariableRecord, type BitbucketWebhookRecord, type BitbucketWorkspaceRecord, DAY, DEFAULT_BITBUCKET_CONSUMER, bitbucketDeployKeysOf, bitbucketVariablesOf, bitbucketWebhooksOf, braced, clampInt } from './model.ts';
+import { type BitbucketModel, BASE_TIME, BITBUCKET_REPOSITORY_HOURLY_LIMIT, type BitbucketDeployKeyRecord, type BitbucketGroupGrant, type BitbucketGroupRecord, type BitbucketList, type BitbucketMemberRecord, type BitbucketProjectRecord, type BitbucketRepositoryRecord, type BitbucketTenantOptions, type BitbucketUserGrant, type BitbucketUserRecord, type BitbucketVariableRecord, type BitbucketWebhookRecord, type BitbucketWorkspaceRecord, DAY, DEFAULT_BITBUCKET_CONSUMER, bitbucketDeployKeysOf, bitbucketVariablesOf, bitbucketWebhooksOf, braced } from './model.ts';
+import { clampInt } from '../params.ts';
 
 // ---------------------------------------------------------------------------------------------
 // JSON builders (fields of the spec's schemas, plus `slug` on repositories, which the API sends)
@@ -199,6 +200,10 @@ export function expandScopes(scopes: readonly string[]): Set<string> {
   return out;
 }
 
+/** A Bitbucket handler: the tenant's state, the request and who calls (after the guard's checks). */
+export type BbHandler = (s: BitbucketState, ctx: RouteContext, caller: Caller) => RouteResult;
+
+/** A Bitbucket API route: the server's route attributes plus the checks the guard makes before the handler. */
 export interface BbRoute {
   method: 'GET';
   path: string;
@@ -211,66 +216,97 @@ export interface BbRoute {
   // Counts against the `/2.0/repositories/*` hourly budget (facts sheet §9).
   repositoryBudget?: boolean;
   paged?: boolean;
-  handle(ctx: RouteContext, caller: Caller): RouteResult;
+  handle: BbHandler;
 }
 
 /** `POST /site/oauth2/access_token` on bitbucket.org: where OAuth consumers get their tokens. */
 export const BITBUCKET_TOKEN_PATH = '/site/oauth2/access_token';
 
-/** The tenant's token stores, lookups and JSON builders over its model, shared by the routes. */
-export function bitbucketState(model: BitbucketModel, opts: BitbucketTenantOptions) {
-  const { users, workspaces, seed } = model;
-  const consumers = opts.oauthConsumers ?? [{ ...DEFAULT_BITBUCKET_CONSUMER, scopes: [...DEFAULT_BITBUCKET_CONSUMER.scopes] }];
-  const ttlMs = clampInt(opts.accessTtlMs, 3_600_000, 1);
-  const iterator = new Set<BitbucketList>(opts.iteratorLists ?? ['branch-restrictions']);
-  const rate = opts.repositoryRateLimit ? { ...opts.repositoryRateLimit } : null;
-
+/** The tenant's state: its model, options, token stores and lookup maps (the handlers read the tenant from here). */
+export interface BitbucketState {
+  model: BitbucketModel;
+  opts: BitbucketTenantOptions;
+  users: BitbucketModel['users'];
+  workspaces: BitbucketModel['workspaces'];
+  seed: number;
+  consumers: NonNullable<BitbucketTenantOptions['oauthConsumers']>;
+  ttlMs: number;
+  iterator: Set<BitbucketList>;
+  rate: NonNullable<BitbucketTenantOptions['repositoryRateLimit']> | null;
   // Scopes of the tokens this tenant issued (other Bearer tokens the server accepts have every scope),
   // workspace access tokens, and live refresh tokens (single use) by consumer.
-  const tokenScopes = new Map<string, ReadonlySet<string>>();
-  const workspaceTokens = new Set<string>();
-  const refreshTokens = new Map<string, string>();
+  tokenScopes: Map<string, ReadonlySet<string>>;
+  workspaceTokens: Set<string>;
+  refreshTokens: Map<string, string>;
   /** OAuth tokens this tenant issued (a box: the token route counts, the tenant reports). */
-  const issued = { count: 0 };
-  const budget = new Map<string, number[]>();
+  issued: { count: number };
+  budget: Map<string, number[]>;
+  wsByRef: Map<string, BitbucketWorkspaceRecord>;
+}
 
+export function bitbucketState(model: BitbucketModel, opts: BitbucketTenantOptions): BitbucketState {
+  const { users, workspaces, seed } = model;
   const wsByRef = new Map<string, BitbucketWorkspaceRecord>();
   for (const w of workspaces) {
     wsByRef.set(w.slug, w);
     wsByRef.set(w.uuid, w);
   }
-
-  const bearerOf = (ctx: RouteContext): string | null => {
-    const raw = ctx.headers.authorization;
-    const header = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? '';
-    return /^bearer /i.test(header) ? header.slice(7).trim() : null;
+  return {
+    model,
+    opts,
+    users,
+    workspaces,
+    seed,
+    consumers: opts.oauthConsumers ?? [{ ...DEFAULT_BITBUCKET_CONSUMER, scopes: [...DEFAULT_BITBUCKET_CONSUMER.scopes] }],
+    ttlMs: clampInt(opts.accessTtlMs, 3_600_000, 1),
+    iterator: new Set<BitbucketList>(opts.iteratorLists ?? ['branch-restrictions']),
+    rate: opts.repositoryRateLimit ? { ...opts.repositoryRateLimit } : null,
+    tokenScopes: new Map(),
+    workspaceTokens: new Set(),
+    refreshTokens: new Map(),
+    issued: { count: 0 },
+    budget: new Map(),
+    wsByRef,
   };
+}
 
-  // Rolling window per credential over `/2.0/repositories/*` (facts sheet §9).
-  const overBudget = (ctx: RouteContext): RouteResult | null => {
-    if (!rate) return null;
-    const raw = ctx.headers.authorization;
-    const who = String(hash32(String(Array.isArray(raw) ? raw[0] : (raw ?? ''))));
-    const now = Date.now();
-    const log = (budget.get(who) ?? []).filter((t) => t > now - rate.windowMs);
-    budget.set(who, log);
-    if (log.length >= rate.limit) {
-      const headers: Record<string, string> = rate.retryAfterSeconds !== undefined ? { 'retry-after': String(rate.retryAfterSeconds) } : {};
-      return { status: 429, body: bitbucketErrorBody('Rate limit for this resource has been exceeded'), headers };
-    }
-    log.push(now);
-    return null;
-  };
+// ---------------------------------------------------------------------------------------------
+// Lookups and JSON builders over the state
 
-  const guard = (r: BbRoute): Route => ({
+function bearerOf(ctx: RouteContext): string | null {
+  const raw = ctx.headers.authorization;
+  const header = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? '';
+  return /^bearer /i.test(header) ? header.slice(7).trim() : null;
+}
+
+// Rolling window per credential over `/2.0/repositories/*` (facts sheet §9).
+function overBudget(s: BitbucketState, ctx: RouteContext): RouteResult | null {
+  const rate = s.rate;
+  if (!rate) return null;
+  const raw = ctx.headers.authorization;
+  const who = String(hash32(String(Array.isArray(raw) ? raw[0] : (raw ?? ''))));
+  const now = Date.now();
+  const log = (s.budget.get(who) ?? []).filter((t) => t > now - rate.windowMs);
+  s.budget.set(who, log);
+  if (log.length >= rate.limit) {
+    const headers: Record<string, string> = rate.retryAfterSeconds !== undefined ? { 'retry-after': String(rate.retryAfterSeconds) } : {};
+    return { status: 429, body: bitbucketErrorBody('Rate limit for this resource has been exceeded'), headers };
+  }
+  log.push(now);
+  return null;
+}
+
+/** The route as the server takes it: scope, access-token and budget checks before the handler. */
+function guarded(r: BbRoute): TableRoute<BitbucketState> {
+  return {
     method: r.method,
     path: r.path,
     ...(r.paged ? { paged: true } : {}),
     ...(r.adminOnly ? { denyLimited: { status: 403, message: r.adminOnly } } : {}),
-    handle: (ctx) => {
+    handle: (s, ctx) => {
       const token = bearerOf(ctx);
-      const accessToken = token !== null && workspaceTokens.has(token);
-      const scopes = token !== null ? tokenScopes.get(token) : undefined;
+      const accessToken = token !== null && s.workspaceTokens.has(token);
+      const scopes = token !== null ? s.tokenScopes.get(token) : undefined;
       if (r.scope && scopes && !scopes.has(r.scope)) {
         // Wording unverified: Bitbucket names the required and granted scopes.
         return fail(403, 'Your credentials lack one or more required privilege scopes.', `required: ${r.scope}; granted: ${[...scopes].sort().join(', ')}`);
@@ -281,78 +317,83 @@ export function bitbucketState(model: BitbucketModel, opts: BitbucketTenantOptio
         return fail(403, 'Access tokens cannot be used to read permissions.');
       }
       if (r.repositoryBudget) {
-        const limitedNow = overBudget(ctx);
+        const limitedNow = overBudget(s, ctx);
         if (limitedNow) return limitedNow;
       }
-      return r.handle(ctx, accessToken ? 'accessToken' : ctx.principal === 'limited' ? 'limited' : 'admin');
+      return r.handle(s, ctx, accessToken ? 'accessToken' : ctx.principal === 'limited' ? 'limited' : 'admin');
     },
-  });
+  };
+}
 
-  const findWorkspace = (ctx: RouteContext): BitbucketWorkspaceRecord | RouteResult => {
-    const ref = ctx.params.workspace ?? '';
-    const w = wsByRef.get(ref);
-    return w ?? fail(404, `No workspace with identifier '${ref}'.`);
-  };
-  const findProject = (ctx: RouteContext): { w: BitbucketWorkspaceRecord; p: BitbucketProjectRecord } | RouteResult => {
-    const w = findWorkspace(ctx);
-    if ('status' in w) return w;
-    const key = ctx.params.project_key ?? '';
-    const p = w.projects.find((x) => x.key === key || x.uuid === key);
-    if (!p || p.vanishing) return fail(404, `Project ${key} not found in workspace ${w.slug}.`);
-    return { w, p };
-  };
-  const findRepository = (ctx: RouteContext): { w: BitbucketWorkspaceRecord; r: BitbucketRepositoryRecord } | RouteResult => {
-    const w = findWorkspace(ctx);
-    if ('status' in w) return w;
-    const ref = ctx.params.repo_slug ?? '';
-    const r = w.repositories.find((x) => x.slug === ref || x.uuid === ref);
-    // "No repository exists for the given repository slug and workspace." (also once it was deleted)
-    if (!r || r.vanishing) return fail(404, `Repository ${w.slug}/${ref} not found`);
-    return { w, r };
-  };
-  const isErr = (x: object): x is RouteResult => 'status' in x && 'body' in x;
+export type FoundProject = { w: BitbucketWorkspaceRecord; p: BitbucketProjectRecord };
+export type FoundRepository = { w: BitbucketWorkspaceRecord; r: BitbucketRepositoryRecord };
 
-  const membership = (ctx: RouteContext, w: BitbucketWorkspaceRecord, m: BitbucketMemberRecord, withPermission: boolean): Json => {
-    const u = users[m.user];
-    const out: Json = { type: 'workspace_membership' };
-    if (withPermission) {
-      out.permission = m.permission;
-      if (m.lastAccessed !== null) out.last_accessed = bbDate(m.lastAccessed);
-      if (m.addedOn !== null) out.added_on = bbDate(m.addedOn);
-    }
-    out.user = u ? accountJson(ctx.baseUrl, u) : {};
-    out.workspace = workspaceRef(ctx.baseUrl, w);
-    out.links = { self: link(`${ctx.baseUrl}/2.0/workspaces/${w.slug}/members/${encodeURIComponent(u?.uuid ?? '')}`) };
-    return out;
-  };
+export function findWorkspace(s: BitbucketState, ctx: RouteContext): BitbucketWorkspaceRecord | RouteResult {
+  const ref = ctx.params.workspace ?? '';
+  const w = s.wsByRef.get(ref);
+  return w ?? fail(404, `No workspace with identifier '${ref}'.`);
+}
+export function findProject(s: BitbucketState, ctx: RouteContext): FoundProject | RouteResult {
+  const w = findWorkspace(s, ctx);
+  if ('status' in w) return w;
+  const key = ctx.params.project_key ?? '';
+  const p = w.projects.find((x) => x.key === key || x.uuid === key);
+  if (!p || p.vanishing) return fail(404, `Project ${key} not found in workspace ${w.slug}.`);
+  return { w, p };
+}
+export function findRepository(s: BitbucketState, ctx: RouteContext): FoundRepository | RouteResult {
+  const w = findWorkspace(s, ctx);
+  if ('status' in w) return w;
+  const ref = ctx.params.repo_slug ?? '';
+  const r = w.repositories.find((x) => x.slug === ref || x.uuid === ref);
+  // "No repository exists for the given repository slug and workspace." (also once it was deleted)
+  if (!r || r.vanishing) return fail(404, `Repository ${w.slug}/${ref} not found`);
+  return { w, r };
+}
+export function isErr(x: object): x is RouteResult {
+  return 'status' in x && 'body' in x;
+}
 
-  const userGrant = (ctx: RouteContext, type: string, selfBase: string, g: BitbucketUserGrant<string>): Json => {
-    const u = users[g.user];
-    return {
-      type,
-      user: u ? accountJson(ctx.baseUrl, u) : {},
-      permission: g.permission,
-      links: { self: link(`${selfBase}/${encodeURIComponent(u?.accountId ?? u?.uuid ?? '')}`) },
-    };
-  };
-  const groupGrant = (ctx: RouteContext, type: string, selfBase: string, w: BitbucketWorkspaceRecord, g: BitbucketGroupGrant<string>, fullSlug: boolean): Json => {
-    const group = w.groups[g.group] ?? { slug: 'unknown', name: 'unknown' };
-    return { type, group: groupJson(ctx.baseUrl, w, group, fullSlug), permission: g.permission, links: { self: link(`${selfBase}/${group.slug}`) } };
-  };
+function membership(s: BitbucketState, ctx: RouteContext, w: BitbucketWorkspaceRecord, m: BitbucketMemberRecord, withPermission: boolean): Json {
+  const u = s.users[m.user];
+  const out: Json = { type: 'workspace_membership' };
+  if (withPermission) {
+    out.permission = m.permission;
+    if (m.lastAccessed !== null) out.last_accessed = bbDate(m.lastAccessed);
+    if (m.addedOn !== null) out.added_on = bbDate(m.addedOn);
+  }
+  out.user = u ? accountJson(ctx.baseUrl, u) : {};
+  out.workspace = workspaceRef(ctx.baseUrl, w);
+  out.links = { self: link(`${ctx.baseUrl}/2.0/workspaces/${w.slug}/members/${encodeURIComponent(u?.uuid ?? '')}`) };
+  return out;
+}
 
-  const list = <T>(ctx: RouteContext, name: BitbucketList, all: readonly T[], map: (item: T) => Json): RouteResult => pageOf(ctx, all, map, iterator.has(name), seed);
-
-  const deployKeyJson = (ctx: RouteContext, k: BitbucketDeployKeyRecord, who: 'owner' | 'created_by', parent: Json): Json => {
-    const u = users[k.creator];
-    const out: Json = { id: k.id, key: k.key, label: k.label, type: who === 'owner' ? 'deploy_key' : 'project_deploy_key', comment: k.comment };
-    out[who === 'owner' ? 'created_on' : 'added_on'] = bbDate(k.addedOn);
-    // The Bitbucket Cloud REST API, schema `deploy_key`: `last_used` is a date-time string, so a never-used key has none.
-    if (k.lastUsed !== null) out.last_used = bbDate(k.lastUsed);
-    Object.assign(out, parent);
-    if (u) out[who] = accountJson(ctx.baseUrl, u);
-    return out;
+function userGrant(s: BitbucketState, ctx: RouteContext, type: string, selfBase: string, g: BitbucketUserGrant<string>): Json {
+  const u = s.users[g.user];
+  return {
+    type,
+    user: u ? accountJson(ctx.baseUrl, u) : {},
+    permission: g.permission,
+    links: { self: link(`${selfBase}/${encodeURIComponent(u?.accountId ?? u?.uuid ?? '')}`) },
   };
-  const hookJson = (k: BitbucketWebhookRecord, subjectType: 'workspace' | 'repository', subject: Json): Json => ({
+}
+function groupGrant(ctx: RouteContext, type: string, selfBase: string, w: BitbucketWorkspaceRecord, g: BitbucketGroupGrant<string>, fullSlug: boolean): Json {
+  const group = w.groups[g.group] ?? { slug: 'unknown', name: 'unknown' };
+  return { type, group: groupJson(ctx.baseUrl, w, group, fullSlug), permission: g.permission, links: { self: link(`${selfBase}/${group.slug}`) } };
+}
+
+function deployKeyJson(s: BitbucketState, ctx: RouteContext, k: BitbucketDeployKeyRecord, who: 'owner' | 'created_by', parent: Json): Json {
+  const u = s.users[k.creator];
+  const out: Json = { id: k.id, key: k.key, label: k.label, type: who === 'owner' ? 'deploy_key' : 'project_deploy_key', comment: k.comment };
+  out[who === 'owner' ? 'created_on' : 'added_on'] = bbDate(k.addedOn);
+  // The Bitbucket Cloud REST API, schema `deploy_key`: `last_used` is a date-time string, so a never-used key has none.
+  if (k.lastUsed !== null) out.last_used = bbDate(k.lastUsed);
+  Object.assign(out, parent);
+  if (u) out[who] = accountJson(ctx.baseUrl, u);
+  return out;
+}
+function hookJson(k: BitbucketWebhookRecord, subjectType: 'workspace' | 'repository', subject: Json): Json {
+  return {
     // The Bitbucket Cloud REST API, schema `webhook_subscription` (allOf `object`, which requires `type`).
     type: 'webhook_subscription',
     uuid: k.uuid,
@@ -366,354 +407,274 @@ export function bitbucketState(model: BitbucketModel, opts: BitbucketTenantOptio
     secret_set: k.secret !== undefined,
     // The schema names `secret`; a collector must drop it.
     ...(k.secret !== undefined ? { secret: k.secret } : {}),
-  });
-  const variableJson = (v: BitbucketVariableRecord): Json => ({ type: 'pipeline_variable', uuid: v.uuid, key: v.key, secured: v.secured, ...(v.secured ? {} : { value: v.value }) });
-  const repoIndex = (w: BitbucketWorkspaceRecord, r: BitbucketRepositoryRecord): string => String(w.repositories.indexOf(r));
-
-  return { model, opts, issued, users, workspaces, seed, consumers, ttlMs, iterator, rate, tokenScopes, workspaceTokens, refreshTokens, budget, wsByRef, bearerOf, overBudget, guard, findWorkspace, findProject, findRepository, isErr, membership, userGrant, groupGrant, list, deployKeyJson, hookJson, variableJson, repoIndex };
-}
-
-export type BitbucketState = ReturnType<typeof bitbucketState>;
-
-/** The route table: method and path pattern → handler, over the tenant's state (the API's routes guarded by scope and budget, and the token endpoint). */
-export function bitbucketRoutes(state: BitbucketState): Route[] {
-  const { model, opts, issued, users, workspaces, seed, consumers, ttlMs, iterator, rate, tokenScopes, workspaceTokens, refreshTokens, budget, wsByRef, bearerOf, overBudget, guard, findWorkspace, findProject, findRepository, isErr, membership, userGrant, groupGrant, list, deployKeyJson, hookJson, variableJson, repoIndex } = state;
-  const bbRoutes: BbRoute[] = [
-    {
-      // `~1repositories~1{workspace}~1{repo_slug}~1deploy-keys/get`: security oauth2 [repository, repository:admin];
-      // 403 "If the specified user or repository is not accessible to the current user".
-      method: 'GET',
-      path: '/2.0/repositories/{workspace}/{repo_slug}/deploy-keys',
-      scope: 'repository:admin',
-      adminOnly: 'You must be an admin of this repository to view its deploy keys.',
-      repositoryBudget: true,
-      paged: true,
-      handle: (ctx) => {
-        const f = findRepository(ctx);
-        if (isErr(f)) return f;
-        const parent = { repository: { type: 'repository', full_name: f.r.fullName, name: f.r.name, uuid: f.r.uuid } };
-        return list(ctx, 'deploy-keys', bitbucketDeployKeysOf(seed, f.w, repoIndex(f.w, f.r), users.length), (k) => deployKeyJson(ctx, k, 'owner', parent));
-      },
-    },
-    {
-      // `~1workspaces~1{workspace}~1projects~1{project_key}~1deploy-keys/get`: security oauth2 [project, project:admin].
-      method: 'GET',
-      path: '/2.0/workspaces/{workspace}/projects/{project_key}/deploy-keys',
-      scope: 'project:admin',
-      adminOnly: 'You must be an admin of this project to view its deploy keys.',
-      paged: true,
-      handle: (ctx) => {
-        const f = findProject(ctx);
-        if (isErr(f)) return f;
-        const parent = { project: { type: 'project', key: f.p.key, uuid: f.p.uuid, name: f.p.name } };
-        return list(ctx, 'deploy-keys', bitbucketDeployKeysOf(seed, f.w, `p${f.w.projects.indexOf(f.p)}`, users.length), (k) => deployKeyJson(ctx, k, 'created_by', parent));
-      },
-    },
-    {
-      // `~1workspaces~1{workspace}~1hooks/get`: security oauth2 [webhook]; 403 "If the authenticated user is not
-      // an owner on the specified workspace".
-      method: 'GET',
-      path: '/2.0/workspaces/{workspace}/hooks',
-      scope: 'webhook',
-      adminOnly: 'You must be an owner of this workspace to view its webhooks.',
-      paged: true,
-      handle: (ctx) => {
-        const w = findWorkspace(ctx);
-        if (isErr(w)) return w;
-        return list(ctx, 'hooks', bitbucketWebhooksOf(seed, w, null), (k) => hookJson(k, 'workspace', workspaceRef(ctx.baseUrl, w)));
-      },
-    },
-    {
-      // `~1repositories~1{workspace}~1{repo_slug}~1hooks/get`: security oauth2 [webhook]; 403 "If the
-      // authenticated user does not have permission to access the webhooks".
-      method: 'GET',
-      path: '/2.0/repositories/{workspace}/{repo_slug}/hooks',
-      scope: 'webhook',
-      adminOnly: 'You must be an admin of this repository to view its webhooks.',
-      repositoryBudget: true,
-      paged: true,
-      handle: (ctx) => {
-        const f = findRepository(ctx);
-        if (isErr(f)) return f;
-        const subject = { type: 'repository', full_name: f.r.fullName, uuid: f.r.uuid };
-        return list(ctx, 'hooks', bitbucketWebhooksOf(seed, f.w, repoIndex(f.w, f.r)), (k) => hookJson(k, 'repository', subject));
-      },
-    },
-    {
-      // `~1workspaces~1{workspace}~1pipelines-config~1variables/get`: security oauth2 [pipeline].
-      method: 'GET',
-      path: '/2.0/workspaces/{workspace}/pipelines-config/variables',
-      scope: 'pipeline',
-      adminOnly: 'You must be an admin of this workspace to view its variables.',
-      paged: true,
-      handle: (ctx) => {
-        const w = findWorkspace(ctx);
-        if (isErr(w)) return w;
-        return list(ctx, 'variables', bitbucketVariablesOf(seed, w, null), variableJson);
-      },
-    },
-    {
-      // `~1repositories~1{workspace}~1{repo_slug}~1pipelines_config~1variables/get`: security oauth2 [pipeline].
-      method: 'GET',
-      path: '/2.0/repositories/{workspace}/{repo_slug}/pipelines_config/variables',
-      scope: 'pipeline',
-      adminOnly: 'You must be an admin of this repository to view its variables.',
-      repositoryBudget: true,
-      paged: true,
-      handle: (ctx) => {
-        const f = findRepository(ctx);
-        if (isErr(f)) return f;
-        return list(ctx, 'variables', bitbucketVariablesOf(seed, f.w, repoIndex(f.w, f.r)), variableJson);
-      },
-    },
-    ...environmentRoutes({ seed, findRepository, isErr, list, variableJson, fail }),
-    {
-      // `~1user/get`: the account behind the credential (a credential check).
-      method: 'GET',
-      path: '/2.0/user',
-      scope: 'account',
-      handle: (ctx, caller) => {
-        if (caller === 'accessToken') return ok({ type: 'user', display_name: 'Workspace access token', uuid: braced(seed, 'bb-access-token') });
-        const u = users[caller === 'limited' ? 1 : 0];
-        return ok({ ...(u ? accountJson(ctx.baseUrl, u) : {}), created_on: bbDate(BASE_TIME), has_2fa_enabled: caller === 'admin', is_staff: false });
-      },
-    },
-    {
-      // `~1user~1workspaces/get`: workspace_access {administrator, workspace (workspace_base: uuid, slug)};
-      // `administrator` filter. An access token sees its own workspace only (unverified).
-      method: 'GET',
-      path: '/2.0/user/workspaces',
-      scope: 'account',
-      paged: true,
-      handle: (ctx, caller) => {
-        const admin = caller === 'admin';
-        const filter = ctx.query.get('administrator');
-        const visible = caller === 'accessToken' ? workspaces.slice(0, 1) : workspaces;
-        const shown = visible.filter(() => filter === null || (filter === 'true') === admin);
-        return list(ctx, 'user-workspaces', shown, (w) => ({
-          type: 'workspace_access',
-          administrator: admin,
-          workspace: { type: 'workspace_base', uuid: w.uuid, slug: w.slug, links: { self: link(`${ctx.baseUrl}/2.0/workspaces/${w.slug}`), avatar: link(`${ctx.baseUrl}/workspaces/${w.slug}/avatar/`) } },
-          links: { self: link(`${ctx.baseUrl}/2.0/user/workspaces/${w.slug}/permission`) },
-        }));
-      },
-    },
-    {
-      // `~1workspaces~1{workspace}/get`: by slug or `{uuid}`; 404 "If no workspace exists for the specified name or UUID".
-      method: 'GET',
-      path: '/2.0/workspaces/{workspace}',
-      handle: (ctx) => {
-        const w = findWorkspace(ctx);
-        return isErr(w) ? w : ok(workspaceJson(ctx.baseUrl, w));
-      },
-    },
-    {
-      // `~1workspaces~1{workspace}~1members/get`: workspace_membership without the permission.
-      method: 'GET',
-      path: '/2.0/workspaces/{workspace}/members',
-      scope: 'account',
-      paged: true,
-      handle: (ctx) => {
-        const w = findWorkspace(ctx);
-        return isErr(w) ? w : list(ctx, 'members', w.members, (m) => membership(ctx, w, m, false));
-      },
-    },
-    {
-      // `~1workspaces~1{workspace}~1permissions/get`: workspace_membership + permission (owner|collaborator|member)
-      // and, until administration moves to admin.atlassian.com, last_accessed and added_on (operation example).
-      // The spec documents no 403: members may read it. `q=permission="…"` is the documented filter.
-      method: 'GET',
-      path: '/2.0/workspaces/{workspace}/permissions',
-      scope: 'account',
-      paged: true,
-      handle: (ctx) => {
-        const w = findWorkspace(ctx);
-        if (isErr(w)) return w;
-        const q = ctx.query.get('q');
-        let all = w.members;
-        if (q !== null) {
-          const m = /^\s*permission\s*=\s*"(owner|collaborator|member)"\s*$/.exec(q);
-          if (!m) return fail(400, `Invalid query: ${q}`);
-          all = all.filter((x) => x.permission === m[1]);
-        }
-        return list(ctx, 'permissions', all, (m) => membership(ctx, w, m, true));
-      },
-    },
-    {
-      // `~1workspaces~1{workspace}~1projects/get`; 404 "A workspace doesn't exist at this location."
-      method: 'GET',
-      path: '/2.0/workspaces/{workspace}/projects',
-      scope: 'project',
-      paged: true,
-      handle: (ctx) => {
-        const w = findWorkspace(ctx);
-        return isErr(w) ? w : list(ctx, 'projects', w.projects, (p) => projectJson(ctx.baseUrl, w, p));
-      },
-    },
-    {
-      // `~1workspaces~1{workspace}~1projects~1{project_key}~1permissions-config~1users/get`: explicit grants,
-      // no BBQL; 403 "The user doesn't have admin access to the project."; 404 when the project is gone.
-      method: 'GET',
-      path: '/2.0/workspaces/{workspace}/projects/{project_key}/permissions-config/users',
-      scope: 'project:admin',
-      permissions: true,
-      adminOnly: "The user doesn't have admin access to the project.",
-      paged: true,
-      handle: (ctx) => {
-        const f = findProject(ctx);
-        if (isErr(f)) return f;
-        const selfBase = `${ctx.baseUrl}/2.0/workspaces/${f.w.slug}/projects/${f.p.key}/permissions-config/users`;
-        return list(ctx, 'project-users', f.p.users, (g) => userGrant(ctx, 'project_user_permission', selfBase, g));
-      },
-    },
-    {
-      // `~1workspaces~1{workspace}~1projects~1{project_key}~1permissions-config~1groups/get`: group {name, slug, full_slug}.
-      method: 'GET',
-      path: '/2.0/workspaces/{workspace}/projects/{project_key}/permissions-config/groups',
-      scope: 'project:admin',
-      permissions: true,
-      adminOnly: "The user doesn't have admin access to the project.",
-      paged: true,
-      handle: (ctx) => {
-        const f = findProject(ctx);
-        if (isErr(f)) return f;
-        const selfBase = `${ctx.baseUrl}/2.0/workspaces/${f.w.slug}/projects/${f.p.key}/permissions-config/groups`;
-        return list(ctx, 'project-groups', f.p.groups, (g) => groupGrant(ctx, 'project_group_permission', selfBase, f.w, g, true));
-      },
-    },
-    {
-      // `~1repositories~1{workspace}/get`: every repository of the workspace; `role` narrows to the
-      // caller's explicit access (the collector's admin account has it on all). 404 for an unknown workspace.
-      method: 'GET',
-      path: '/2.0/repositories/{workspace}',
-      scope: 'repository',
-      repositoryBudget: true,
-      paged: true,
-      handle: (ctx) => {
-        const w = findWorkspace(ctx);
-        if (isErr(w)) return w;
-        const role = ctx.query.get('role');
-        if (role !== null && !['member', 'contributor', 'admin', 'owner'].includes(role)) return fail(400, `Invalid role: ${role}`);
-        return list(ctx, 'repositories', w.repositories, (r) => repositoryJson(ctx.baseUrl, w, r));
-      },
-    },
-    {
-      // `~1repositories~1{workspace}~1{repo_slug}/get`
-      method: 'GET',
-      path: '/2.0/repositories/{workspace}/{repo_slug}',
-      scope: 'repository',
-      repositoryBudget: true,
-      handle: (ctx) => {
-        const f = findRepository(ctx);
-        return isErr(f) ? f : ok(repositoryJson(ctx.baseUrl, f.w, f.r));
-      },
-    },
-    {
-      // `~1repositories~1{workspace}~1{repo_slug}~1permissions-config~1users/get`: explicit grants, no BBQL;
-      // 403 "The requesting user isn't an admin of the repository."; 404 "No repository exists ...".
-      method: 'GET',
-      path: '/2.0/repositories/{workspace}/{repo_slug}/permissions-config/users',
-      scope: 'repository:admin',
-      permissions: true,
-      adminOnly: "The requesting user isn't an admin of the repository.",
-      repositoryBudget: true,
-      paged: true,
-      handle: (ctx) => {
-        const f = findRepository(ctx);
-        if (isErr(f)) return f;
-        const selfBase = `${ctx.baseUrl}/2.0/repositories/${f.r.fullName}/permissions-config/users`;
-        return list(ctx, 'repository-users', f.r.users, (g) => userGrant(ctx, 'repository_user_permission', selfBase, g));
-      },
-    },
-    {
-      // `~1repositories~1{workspace}~1{repo_slug}~1permissions-config~1groups/get`: group {name, slug} (example).
-      method: 'GET',
-      path: '/2.0/repositories/{workspace}/{repo_slug}/permissions-config/groups',
-      scope: 'repository:admin',
-      permissions: true,
-      adminOnly: "The requesting user isn't an admin of the repository.",
-      repositoryBudget: true,
-      paged: true,
-      handle: (ctx) => {
-        const f = findRepository(ctx);
-        if (isErr(f)) return f;
-        const selfBase = `${ctx.baseUrl}/2.0/repositories/${f.r.fullName}/permissions-config/groups`;
-        return list(ctx, 'repository-groups', f.r.groups, (g) => groupGrant(ctx, 'repository_group_permission', selfBase, f.w, g, false));
-      },
-    },
-    {
-      // `~1repositories~1{workspace}~1{repo_slug}~1branch-restrictions/get`: filters `kind`, `pattern`; 403 "If the
-      // authenticated user does not have admin access to the repository". Access tokens may read these.
-      method: 'GET',
-      path: '/2.0/repositories/{workspace}/{repo_slug}/branch-restrictions',
-      scope: 'repository:admin',
-      adminOnly: 'You must be an admin of this repository to view its branch restrictions.',
-      repositoryBudget: true,
-      paged: true,
-      handle: (ctx) => {
-        const f = findRepository(ctx);
-        if (isErr(f)) return f;
-        const kind = ctx.query.get('kind');
-        const pattern = ctx.query.get('pattern');
-        const all = f.r.restrictions.filter((b) => (kind === null || b.kind === kind) && (pattern === null || b.pattern === pattern));
-        return list(ctx, 'branch-restrictions', all, (b) => {
-          const out: Json = {
-            type: 'branchrestriction',
-            links: { self: link(`${ctx.baseUrl}/2.0/repositories/${f.r.fullName}/branch-restrictions/${b.id}`) },
-            id: b.id,
-            kind: b.kind,
-            branch_match_kind: b.branchMatchKind,
-            pattern: b.pattern,
-          };
-          if (b.branchType !== null) out.branch_type = b.branchType;
-          // The Bitbucket Cloud REST API, schema `branchrestriction`: `value` is an integer; a rule without one omits it.
-          if (b.value !== undefined && b.value !== null) out.value = b.value;
-          out.users = b.users.map((u) => {
-            const rec = users[u];
-            return rec ? accountJson(ctx.baseUrl, rec) : {};
-          });
-          out.groups = b.groups.map((g) => groupJson(ctx.baseUrl, f.w, f.w.groups[g] ?? { slug: 'unknown', name: 'unknown' }, true));
-          return out;
-        });
-      },
-    },
-  ];
-
-  // `POST /site/oauth2/access_token` (bitbucket.org; narrative "OAuth 2.0"): client id and secret as Basic,
-  // form body. `client_credentials` issues a token for the consumer's owner; `refresh_token` rotates: "a new
-  // refresh token will be issued ... The existing refresh token will expire shortly after" (here: at once).
-  // Errors follow RFC 6749 §5.2 (`{error, error_description}`).
-  const tokenRoute: Route = {
-    method: 'POST',
-    path: BITBUCKET_TOKEN_PATH,
-    ownAuth: true,
-    handle: (ctx) => {
-      const raw = ctx.headers.authorization;
-      const header = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? '';
-      const decoded = /^basic /i.test(header) ? Buffer.from(header.slice(6).trim(), 'base64').toString('utf8') : '';
-      const colon = decoded.indexOf(':');
-      const consumer = consumers.find((c) => colon >= 0 && c.key === decoded.slice(0, colon) && c.secret === decoded.slice(colon + 1));
-      if (!consumer) return { status: 401, body: { error: 'invalid_client', error_description: 'Invalid OAuth client credentials' } };
-      const form = new URLSearchParams(ctx.body);
-      const grant = form.get('grant_type');
-      if (grant === 'refresh_token') {
-        const rt = form.get('refresh_token') ?? '';
-        if (refreshTokens.get(rt) !== consumer.key) return { status: 400, body: { error: 'invalid_grant', error_description: 'Invalid refresh_token' } };
-        refreshTokens.delete(rt);
-      } else if (grant !== 'client_credentials') {
-        return { status: 400, body: { error: 'unsupported_grant_type', error_description: `Unsupported grant type: ${grant ?? '(none)'}` } };
-      }
-      issued.count++;
-      const accessToken = ctx.tokens.issue(ttlMs, 'sim-bb', opts.accessUses);
-      const refreshToken = `sim-bb-refresh-${hex8(hash32(seed, 'bb-rt', issued.count))}${hex8(hash32(seed, 'bb-rt2', issued.count))}`;
-      tokenScopes.set(accessToken, expandScopes(consumer.scopes));
-      refreshTokens.set(refreshToken, consumer.key);
-      return ok({ access_token: accessToken, token_type: 'bearer', expires_in: 3600, scopes: consumer.scopes.join(' '), refresh_token: refreshToken });
-    },
   };
-
-  return [...bbRoutes.map(guard), tokenRoute];
 }
+export function variableJson(v: BitbucketVariableRecord): Json {
+  return { type: 'pipeline_variable', uuid: v.uuid, key: v.key, secured: v.secured, ...(v.secured ? {} : { value: v.value }) };
+}
+export function repoIndex(w: BitbucketWorkspaceRecord, r: BitbucketRepositoryRecord): string {
+  return String(w.repositories.indexOf(r));
+}
+
+/**
+ * The one shape of Bitbucket's list handlers: find the parent (`find`: its 404), take its `items` (or a 400/404 of
+ * their own), and page them with the list's style (`name` selects page-number or iterator paging) and `map`.
+ */
+export function pagedList<F extends object, T>(
+  find: (s: BitbucketState, ctx: RouteContext) => F | RouteResult,
+  name: BitbucketList,
+  items: (s: BitbucketState, found: F, ctx: RouteContext, caller: Caller) => readonly T[] | RouteResult,
+  map: (s: BitbucketState, ctx: RouteContext, found: F, item: T, caller: Caller) => Json,
+): BbHandler {
+  return (s, ctx, caller) => {
+    const found = find(s, ctx);
+    if (isErr(found)) return found;
+    const all = items(s, found, ctx, caller);
+    if (isErr(all)) return all;
+    return pageOf(ctx, all, (item) => map(s, ctx, found, item, caller), s.iterator.has(name), s.seed);
+  };
+}
+
+/** The caller's whole view, not under a workspace (e.g. `/2.0/user/workspaces`). */
+const noParent = (): object => ({});
+
+// ---------------------------------------------------------------------------------------------
+// Handlers (the spec operation each serves is named at its table entry)
+
+const repositoryDeployKeys = pagedList(
+  findRepository,
+  'deploy-keys',
+  (s, f) => bitbucketDeployKeysOf(s.seed, f.w, repoIndex(f.w, f.r), s.users.length),
+  (s, ctx, f, k) => deployKeyJson(s, ctx, k, 'owner', { repository: { type: 'repository', full_name: f.r.fullName, name: f.r.name, uuid: f.r.uuid } }),
+);
+
+const projectDeployKeys = pagedList(
+  findProject,
+  'deploy-keys',
+  (s, f) => bitbucketDeployKeysOf(s.seed, f.w, `p${f.w.projects.indexOf(f.p)}`, s.users.length),
+  (s, ctx, f, k) => deployKeyJson(s, ctx, k, 'created_by', { project: { type: 'project', key: f.p.key, uuid: f.p.uuid, name: f.p.name } }),
+);
+
+const workspaceHooks = pagedList(
+  findWorkspace,
+  'hooks',
+  (s, w) => bitbucketWebhooksOf(s.seed, w, null),
+  (_s, ctx, w, k) => hookJson(k, 'workspace', workspaceRef(ctx.baseUrl, w)),
+);
+
+const repositoryHooks = pagedList(
+  findRepository,
+  'hooks',
+  (s, f) => bitbucketWebhooksOf(s.seed, f.w, repoIndex(f.w, f.r)),
+  (_s, _ctx, f, k) => hookJson(k, 'repository', { type: 'repository', full_name: f.r.fullName, uuid: f.r.uuid }),
+);
+
+const workspaceVariables = pagedList(findWorkspace, 'variables', (s, w) => bitbucketVariablesOf(s.seed, w, null), (_s, _ctx, _w, v) => variableJson(v));
+
+const repositoryVariables = pagedList(findRepository, 'variables', (s, f) => bitbucketVariablesOf(s.seed, f.w, repoIndex(f.w, f.r)), (_s, _ctx, _f, v) => variableJson(v));
+
+function currentUser(s: BitbucketState, ctx: RouteContext, caller: Caller): RouteResult {
+  if (caller === 'accessToken') return ok({ type: 'user', display_name: 'Workspace access token', uuid: braced(s.seed, 'bb-access-token') });
+  const u = s.users[caller === 'limited' ? 1 : 0];
+  return ok({ ...(u ? accountJson(ctx.baseUrl, u) : {}), created_on: bbDate(BASE_TIME), has_2fa_enabled: caller === 'admin', is_staff: false });
+}
+
+const userWorkspaces = pagedList(
+  noParent,
+  'user-workspaces',
+  (s, _none, ctx, caller) => {
+    const filter = ctx.query.get('administrator');
+    const visible = caller === 'accessToken' ? s.workspaces.slice(0, 1) : s.workspaces;
+    return visible.filter(() => filter === null || (filter === 'true') === (caller === 'admin'));
+  },
+  (_s, ctx, _none, w, caller) => ({
+    type: 'workspace_access',
+    administrator: caller === 'admin',
+    workspace: { type: 'workspace_base', uuid: w.uuid, slug: w.slug, links: { self: link(`${ctx.baseUrl}/2.0/workspaces/${w.slug}`), avatar: link(`${ctx.baseUrl}/workspaces/${w.slug}/avatar/`) } },
+    links: { self: link(`${ctx.baseUrl}/2.0/user/workspaces/${w.slug}/permission`) },
+  }),
+);
+
+function workspace(s: BitbucketState, ctx: RouteContext): RouteResult {
+  const w = findWorkspace(s, ctx);
+  return isErr(w) ? w : ok(workspaceJson(ctx.baseUrl, w));
+}
+
+const workspaceMembers = pagedList(findWorkspace, 'members', (_s, w) => w.members, (s, ctx, w, m) => membership(s, ctx, w, m, false));
+
+const workspacePermissions = pagedList(
+  findWorkspace,
+  'permissions',
+  (_s, w, ctx) => {
+    const q = ctx.query.get('q');
+    if (q === null) return w.members;
+    const m = /^\s*permission\s*=\s*"(owner|collaborator|member)"\s*$/.exec(q);
+    if (!m) return fail(400, `Invalid query: ${q}`);
+    return w.members.filter((x) => x.permission === m[1]);
+  },
+  (s, ctx, w, m) => membership(s, ctx, w, m, true),
+);
+
+const workspaceProjects = pagedList(findWorkspace, 'projects', (_s, w) => w.projects, (_s, ctx, w, p) => projectJson(ctx.baseUrl, w, p));
+
+const projectUsers = pagedList(
+  findProject,
+  'project-users',
+  (_s, f) => f.p.users,
+  (s, ctx, f, g) => userGrant(s, ctx, 'project_user_permission', `${ctx.baseUrl}/2.0/workspaces/${f.w.slug}/projects/${f.p.key}/permissions-config/users`, g),
+);
+
+const projectGroups = pagedList(
+  findProject,
+  'project-groups',
+  (_s, f) => f.p.groups,
+  (_s, ctx, f, g) => groupGrant(ctx, 'project_group_permission', `${ctx.baseUrl}/2.0/workspaces/${f.w.slug}/projects/${f.p.key}/permissions-config/groups`, f.w, g, true),
+);
+
+const workspaceRepositories = pagedList(
+  findWorkspace,
+  'repositories',
+  (_s, w, ctx) => {
+    const role = ctx.query.get('role');
+    if (role !== null && !['member', 'contributor', 'admin', 'owner'].includes(role)) return fail(400, `Invalid role: ${role}`);
+    return w.repositories;
+  },
+  (_s, ctx, w, r) => repositoryJson(ctx.baseUrl, w, r),
+);
+
+function repository(s: BitbucketState, ctx: RouteContext): RouteResult {
+  const f = findRepository(s, ctx);
+  return isErr(f) ? f : ok(repositoryJson(ctx.baseUrl, f.w, f.r));
+}
+
+const repositoryUsers = pagedList(
+  findRepository,
+  'repository-users',
+  (_s, f) => f.r.users,
+  (s, ctx, f, g) => userGrant(s, ctx, 'repository_user_permission', `${ctx.baseUrl}/2.0/repositories/${f.r.fullName}/permissions-config/users`, g),
+);
+
+const repositoryGroups = pagedList(
+  findRepository,
+  'repository-groups',
+  (_s, f) => f.r.groups,
+  (_s, ctx, f, g) => groupGrant(ctx, 'repository_group_permission', `${ctx.baseUrl}/2.0/repositories/${f.r.fullName}/permissions-config/groups`, f.w, g, false),
+);
+
+const branchRestrictions = pagedList(
+  findRepository,
+  'branch-restrictions',
+  (_s, f, ctx) => {
+    const kind = ctx.query.get('kind');
+    const pattern = ctx.query.get('pattern');
+    return f.r.restrictions.filter((b) => (kind === null || b.kind === kind) && (pattern === null || b.pattern === pattern));
+  },
+  (s, ctx, f, b) => {
+    const out: Json = {
+      type: 'branchrestriction',
+      links: { self: link(`${ctx.baseUrl}/2.0/repositories/${f.r.fullName}/branch-restrictions/${b.id}`) },
+      id: b.id,
+      kind: b.kind,
+      branch_match_kind: b.branchMatchKind,
+      pattern: b.pattern,
+    };
+    if (b.branchType !== null) out.branch_type = b.branchType;
+    // The Bitbucket Cloud REST API, schema `branchrestriction`: `value` is an integer; a rule without one omits it.
+    if (b.value !== undefined && b.value !== null) out.value = b.value;
+    out.users = b.users.map((u) => {
+      const rec = s.users[u];
+      return rec ? accountJson(ctx.baseUrl, rec) : {};
+    });
+    out.groups = b.groups.map((g) => groupJson(ctx.baseUrl, f.w, f.w.groups[g] ?? { slug: 'unknown', name: 'unknown' }, true));
+    return out;
+  },
+);
+
+// `POST /site/oauth2/access_token` (bitbucket.org; narrative "OAuth 2.0"): client id and secret as Basic,
+// form body. `client_credentials` issues a token for the consumer's owner; `refresh_token` rotates: "a new
+// refresh token will be issued ... The existing refresh token will expire shortly after" (here: at once).
+// Errors follow RFC 6749 §5.2 (`{error, error_description}`).
+function issueToken(s: BitbucketState, ctx: RouteContext): RouteResult {
+  const raw = ctx.headers.authorization;
+  const header = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? '';
+  const decoded = /^basic /i.test(header) ? Buffer.from(header.slice(6).trim(), 'base64').toString('utf8') : '';
+  const colon = decoded.indexOf(':');
+  const consumer = s.consumers.find((c) => colon >= 0 && c.key === decoded.slice(0, colon) && c.secret === decoded.slice(colon + 1));
+  if (!consumer) return { status: 401, body: { error: 'invalid_client', error_description: 'Invalid OAuth client credentials' } };
+  const form = new URLSearchParams(ctx.body);
+  const grant = form.get('grant_type');
+  if (grant === 'refresh_token') {
+    const rt = form.get('refresh_token') ?? '';
+    if (s.refreshTokens.get(rt) !== consumer.key) return { status: 400, body: { error: 'invalid_grant', error_description: 'Invalid refresh_token' } };
+    s.refreshTokens.delete(rt);
+  } else if (grant !== 'client_credentials') {
+    return { status: 400, body: { error: 'unsupported_grant_type', error_description: `Unsupported grant type: ${grant ?? '(none)'}` } };
+  }
+  s.issued.count++;
+  const accessToken = ctx.tokens.issue(s.ttlMs, 'sim-bb', s.opts.accessUses);
+  const refreshToken = `sim-bb-refresh-${hex8(hash32(s.seed, 'bb-rt', s.issued.count))}${hex8(hash32(s.seed, 'bb-rt2', s.issued.count))}`;
+  s.tokenScopes.set(accessToken, expandScopes(consumer.scopes));
+  s.refreshTokens.set(refreshToken, consumer.key);
+  return ok({ access_token: accessToken, token_type: 'bearer', expires_in: 3600, scopes: consumer.scopes.join(' '), refresh_token: refreshToken });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The route table. Operations are named by their path in The Bitbucket Cloud REST API (`~1` for `/`).
+
+const BITBUCKET_API_ROUTES: readonly BbRoute[] = [
+  // `~1repositories~1{workspace}~1{repo_slug}~1deploy-keys/get`: security oauth2 [repository, repository:admin];
+  // 403 "If the specified user or repository is not accessible to the current user".
+  { method: 'GET', path: '/2.0/repositories/{workspace}/{repo_slug}/deploy-keys', scope: 'repository:admin', adminOnly: 'You must be an admin of this repository to view its deploy keys.', repositoryBudget: true, paged: true, handle: repositoryDeployKeys },
+  // `~1workspaces~1{workspace}~1projects~1{project_key}~1deploy-keys/get`: security oauth2 [project, project:admin].
+  { method: 'GET', path: '/2.0/workspaces/{workspace}/projects/{project_key}/deploy-keys', scope: 'project:admin', adminOnly: 'You must be an admin of this project to view its deploy keys.', paged: true, handle: projectDeployKeys },
+  // `~1workspaces~1{workspace}~1hooks/get`: security oauth2 [webhook]; 403 "If the authenticated user is not
+  // an owner on the specified workspace".
+  { method: 'GET', path: '/2.0/workspaces/{workspace}/hooks', scope: 'webhook', adminOnly: 'You must be an owner of this workspace to view its webhooks.', paged: true, handle: workspaceHooks },
+  // `~1repositories~1{workspace}~1{repo_slug}~1hooks/get`: security oauth2 [webhook]; 403 "If the
+  // authenticated user does not have permission to access the webhooks".
+  { method: 'GET', path: '/2.0/repositories/{workspace}/{repo_slug}/hooks', scope: 'webhook', adminOnly: 'You must be an admin of this repository to view its webhooks.', repositoryBudget: true, paged: true, handle: repositoryHooks },
+  // `~1workspaces~1{workspace}~1pipelines-config~1variables/get`: security oauth2 [pipeline].
+  { method: 'GET', path: '/2.0/workspaces/{workspace}/pipelines-config/variables', scope: 'pipeline', adminOnly: 'You must be an admin of this workspace to view its variables.', paged: true, handle: workspaceVariables },
+  // `~1repositories~1{workspace}~1{repo_slug}~1pipelines_config~1variables/get`: security oauth2 [pipeline].
+  { method: 'GET', path: '/2.0/repositories/{workspace}/{repo_slug}/pipelines_config/variables', scope: 'pipeline', adminOnly: 'You must be an admin of this repository to view its variables.', repositoryBudget: true, paged: true, handle: repositoryVariables },
+  ...environmentRoutes({ pagedList, findRepository, repoIndex, variableJson, fail }),
+  // `~1user/get`: the account behind the credential (a credential check).
+  { method: 'GET', path: '/2.0/user', scope: 'account', handle: currentUser },
+  // `~1user~1workspaces/get`: workspace_access {administrator, workspace (workspace_base: uuid, slug)};
+  // `administrator` filter. An access token sees its own workspace only (unverified).
+  { method: 'GET', path: '/2.0/user/workspaces', scope: 'account', paged: true, handle: userWorkspaces },
+  // `~1workspaces~1{workspace}/get`: by slug or `{uuid}`; 404 "If no workspace exists for the specified name or UUID".
+  { method: 'GET', path: '/2.0/workspaces/{workspace}', handle: workspace },
+  // `~1workspaces~1{workspace}~1members/get`: workspace_membership without the permission.
+  { method: 'GET', path: '/2.0/workspaces/{workspace}/members', scope: 'account', paged: true, handle: workspaceMembers },
+  // `~1workspaces~1{workspace}~1permissions/get`: workspace_membership + permission (owner|collaborator|member)
+  // and, until administration moves to admin.atlassian.com, last_accessed and added_on (operation example).
+  // The spec documents no 403: members may read it. `q=permission="…"` is the documented filter.
+  { method: 'GET', path: '/2.0/workspaces/{workspace}/permissions', scope: 'account', paged: true, handle: workspacePermissions },
+  // `~1workspaces~1{workspace}~1projects/get`; 404 "A workspace doesn't exist at this location."
+  { method: 'GET', path: '/2.0/workspaces/{workspace}/projects', scope: 'project', paged: true, handle: workspaceProjects },
+  // `~1workspaces~1{workspace}~1projects~1{project_key}~1permissions-config~1users/get`: explicit grants,
+  // no BBQL; 403 "The user doesn't have admin access to the project."; 404 when the project is gone.
+  { method: 'GET', path: '/2.0/workspaces/{workspace}/projects/{project_key}/permissions-config/users', scope: 'project:admin', permissions: true, adminOnly: "The user doesn't have admin access to the project.", paged: true, handle: projectUsers },
+  // `~1workspaces~1{workspace}~1projects~1{project_key}~1permissions-config~1groups/get`: group {name, slug, full_slug}.
+  { method: 'GET', path: '/2.0/workspaces/{workspace}/projects/{project_key}/permissions-config/groups', scope: 'project:admin', permissions: true, adminOnly: "The user doesn't have admin access to the project.", paged: true, handle: projectGroups },
+  // `~1repositories~1{workspace}/get`: every repository of the workspace; `role` narrows to the
+  // caller's explicit access (the collector's admin account has it on all). 404 for an unknown workspace.
+  { method: 'GET', path: '/2.0/repositories/{workspace}', scope: 'repository', repositoryBudget: true, paged: true, handle: workspaceRepositories },
+  // `~1repositories~1{workspace}~1{repo_slug}/get`
+  { method: 'GET', path: '/2.0/repositories/{workspace}/{repo_slug}', scope: 'repository', repositoryBudget: true, handle: repository },
+  // `~1repositories~1{workspace}~1{repo_slug}~1permissions-config~1users/get`: explicit grants, no BBQL;
+  // 403 "The requesting user isn't an admin of the repository."; 404 "No repository exists ...".
+  { method: 'GET', path: '/2.0/repositories/{workspace}/{repo_slug}/permissions-config/users', scope: 'repository:admin', permissions: true, adminOnly: "The requesting user isn't an admin of the repository.", repositoryBudget: true, paged: true, handle: repositoryUsers },
+  // `~1repositories~1{workspace}~1{repo_slug}~1permissions-config~1groups/get`: group {name, slug} (example).
+  { method: 'GET', path: '/2.0/repositories/{workspace}/{repo_slug}/permissions-config/groups', scope: 'repository:admin', permissions: true, adminOnly: "The requesting user isn't an admin of the repository.", repositoryBudget: true, paged: true, handle: repositoryGroups },
+  // `~1repositories~1{workspace}~1{repo_slug}~1branch-restrictions/get`: filters `kind`, `pattern`; 403 "If the
+  // authenticated user does not have admin access to the repository". Access tokens may read these.
+  { method: 'GET', path: '/2.0/repositories/{workspace}/{repo_slug}/branch-restrictions', scope: 'repository:admin', adminOnly: 'You must be an admin of this repository to view its branch restrictions.', repositoryBudget: true, paged: true, handle: branchRestrictions },
+];
+
+/** The route table: the API's routes guarded by scope and budget, and the token endpoint (which checks its own credentials). */
+export const BITBUCKET_ROUTES: RouteTable<BitbucketState> = [...BITBUCKET_API_ROUTES.map(guarded), { method: 'POST', path: BITBUCKET_TOKEN_PATH, ownAuth: true, handle: issueToken }];
 
 /** The documented hourly budget (the simulator enforces it when it runs with `budgets`). */
 export function bitbucketBudget(opts: BitbucketTenantOptions): ProductBudget {

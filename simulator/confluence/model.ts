@@ -5,7 +5,8 @@ import type { ConfluenceAuditLog, ConfluenceAuditOptions } from '../confluence-a
 import { hash32, hex8, Rng, scramble32, unit, uuidFrom } from '../random.ts';
 import { upmApps, type UpmApp } from '../upm.ts';
 import type { People, Person } from '../people.ts';
-import { FIRST_NAMES as FIRST, LAST_NAMES as LAST, TIME_ZONES } from '../names.ts';
+import { FIRST_NAMES as FIRST, LAST_NAMES as LAST, TIME_ZONES, keyFor } from '../names.ts';
+import { clampInt } from '../params.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -402,11 +403,6 @@ export const SYSTEM_ROLES: readonly Omit<ConfluenceRoleRecord, 'id' | 'type'>[] 
 ];
 export const CUSTOM_ROLE_NAMES = ['Legal reviewers — «read only»', 'Release managers 🚀', 'Contractors', 'Auditors', 'Publishers'];
 
-export function clampInt(v: number | undefined, def: number, min: number): number {
-  if (v === undefined || !Number.isFinite(v)) return def;
-  return Math.max(min, Math.floor(v));
-}
-
 export function byName(a: { name: string }, b: { name: string }): number {
   const x = a.name.toLowerCase();
   const y = b.name.toLowerCase();
@@ -489,17 +485,7 @@ export function generateGroups(seed: number, users: ConfluenceUsers, count: numb
 }
 
 export function spaceKeyFor(name: string, used: Set<string>): string {
-  const words = name
-    .normalize('NFKD')
-    .replace(/[^A-Za-z ]/g, '')
-    .split(/\s+/)
-    .filter(Boolean);
-  let base = (words.length > 1 ? words.map((w) => w[0]).join('') : (words[0] ?? '').slice(0, 4)).toUpperCase();
-  if (base.length < 2) base = 'SP';
-  let key = base;
-  for (let n = 2; used.has(key); n++) key = `${base}${n}`;
-  used.add(key);
-  return key;
+  return keyFor(name, used, 'SP');
 }
 
 export function generateModel(opts: ConfluenceTenantOptions): ConfluenceModel {

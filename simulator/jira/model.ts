@@ -7,7 +7,8 @@ import { upmApps, type UpmApp } from '../upm.ts';
 import type { ShortPagesOption } from '../paging.ts';
 import { generateIssueSecurity, type IssueSecurityModel, type IssueSecurityOptions } from '../jira-issue-security.ts';
 import type { People, Person } from '../people.ts';
-import { FIRST_NAMES as FIRST, LAST_NAMES as LAST, TIME_ZONES } from '../names.ts';
+import { FIRST_NAMES as FIRST, LAST_NAMES as LAST, TIME_ZONES, keyFor } from '../names.ts';
+import { clampInt } from '../params.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -404,11 +405,6 @@ export const PERMISSIONS = ['ADMINISTER_PROJECTS', 'EDIT_WORKFLOW', 'EDIT_ISSUE_
 export const HOLDER_TYPES = ['anyone', 'applicationRole', 'assignee', 'group', 'groupCustomField', 'projectLead', 'projectRole', 'reporter', 'user', 'userCustomField'] as const;
 export const APP_KEYS = ['jira-software', 'jira-servicedesk', 'jira-core'];
 
-export function clampInt(v: number | undefined, def: number, min: number): number {
-  if (v === undefined || !Number.isFinite(v)) return def;
-  return Math.max(min, Math.floor(v));
-}
-
 export function generateGroups(rng: Rng, seed: number, count: number, users: number, memberships: number, vanishing: number): { groups: JiraGroupRecord[]; membershipCount: number } {
   const names: string[] = [];
   const used = new Set<string>();
@@ -479,18 +475,7 @@ export function generateGroups(rng: Rng, seed: number, count: number, users: num
 }
 
 export function projectKeyFor(name: string, used: Set<string>): string {
-  const words = name
-    .normalize('NFKD')
-    .replace(/[^A-Za-z ]/g, '')
-    .split(/\s+/)
-    .filter(Boolean);
-  let base = words.length > 1 ? words.map((w) => w[0]).join('') : (words[0] ?? '').slice(0, 4);
-  base = base.toUpperCase();
-  if (base.length < 2) base = 'PRJ';
-  let key = base;
-  for (let n = 2; used.has(key); n++) key = `${base}${n}`;
-  used.add(key);
-  return key;
+  return keyFor(name, used, 'PRJ');
 }
 
 export function generateModel(opts: JiraTenantOptions): JiraModel {
