@@ -10,10 +10,9 @@
 import type { adminAuditEvents } from '../functions/admin-events.tables.ts';
 import type { RowInput } from '../shared/schema/table.ts';
 import { AuditLog, spreadTimes, timeParam, type AuditEvent } from './audit-log.ts';
-import type { Route, RouteResult } from './server.ts';
 import { setGroupMember, type AdminGroupRecord, type AdminModel } from './admin/model.ts';
 import { uuidFrom } from './random.ts';
-import type { RouteContext, RouteTable } from './server.ts';
+import type { RouteContext, RouteResult, RouteTable } from './server.ts';
 
 export interface AdminEventPayload {
   actor: { id: string; name: string };
