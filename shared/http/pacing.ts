@@ -118,6 +118,8 @@ interface BudgetState {
 /** What {@link RateBudget.acquire} hands back: give it to {@link RateBudget.observe} with the answer. */
 export interface Permit {
   readonly seq: number;
+  /** When it left (the clock of {@link RateBudget}): its entry in each budget's send times until its answer. */
+  readonly sentAt: number;
   /** Per budget: this client's sends within the window when this one left, itself included. */
   readonly live: readonly number[];
 }
@@ -213,7 +215,7 @@ export class RateBudget {
     }
     this.inFlight++;
     this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
-    return { seq: ++this.seq, live };
+    return { seq: ++this.seq, sentAt: now, live };
   }
 
   /**
@@ -221,7 +223,7 @@ export class RateBudget {
    * window reopens (`Retry-After`, else the reset header, else the documented interval).
    */
   observe(permit: Permit, status: number, headers: Headers): void {
-    this.settle();
+    this.settle(permit);
     this.answers = Math.min(2, this.answers + 1);
     const now = this.now();
     const sentSince = this.seq - permit.seq;
@@ -300,13 +302,26 @@ export class RateBudget {
   }
 
   /** A request that got no answer (connection error, timeout): it no longer counts as in flight. */
-  abandon(_permit: Permit): void {
-    this.settle();
+  abandon(permit: Permit): void {
+    this.settle(permit);
   }
 
-  private settle(): void {
-    this.lastUsed = this.now();
+  /**
+   * The request is over: it counts in the sliding windows from its answer on, not from when it left. The server
+   * counts a request when it arrives, somewhere between the two; a request that took long to arrive (a loaded
+   * client or network) would otherwise leave this client's window before it leaves the server's, and the next
+   * send would be one too many there. All send times are at most now, so the entry moves to the end and the
+   * times stay sorted.
+   */
+  private settle(permit: Permit): void {
+    const now = this.now();
+    this.lastUsed = now;
     this.inFlight = Math.max(0, this.inFlight - 1);
+    for (const s of this.states) {
+      const i = s.sends.lastIndexOf(permit.sentAt);
+      if (i >= s.head) s.sends.splice(i, 1);
+      s.sends.push(now);
+    }
   }
 
   private reopenOf(s: BudgetState): number {

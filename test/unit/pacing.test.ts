@@ -37,6 +37,22 @@ describe('RateBudget', () => {
     expect(sendAll()).toHaveLength(80);
   });
 
+  it('counts a request in the window from its answer, so one slow to arrive is still counted where the server counts it', () => {
+    // Prepare: Trello's token window (10 s, 80 for this client); one request is answered 3 s after it left (it may
+    // have reached the server only then), the others at once.
+    const { clock, budget, sendAll } = budgetOn({ policy: TRELLO_RATE });
+    const [slow, ...rest] = sendAll();
+    for (const p of rest) budget.observe(p, 200, {});
+    clock.now += 3_000;
+    budget.observe(slow as Permit, 200, {});
+    // Act: the window of the other 79 sends ends 10 s after they left.
+    clock.now += 7_000;
+    const next = sendAll();
+    // Assess: 79 slots are free again; the slow one's only 10 s after its answer.
+    expect(next).toHaveLength(79);
+    expect(budget.waitMs().ms).toBe(3_000);
+  });
+
   it('follows the window and limit the headers tell (a simulator with scaled windows)', () => {
     const { clock, budget, sendAll } = budgetOn({ policy: TRELLO_RATE });
     const first = budget.tryAcquire() as Permit;
