@@ -89,22 +89,16 @@ export class S3Store implements BlobStore {
   }
 
   async readIfExists(key: string): Promise<Buffer | undefined> {
-    let body: Readable;
     try {
-      const r = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
-      if (!(r.Body instanceof Readable)) throw new Error('empty body');
-      body = r.Body;
+      return await this.read(key);
     } catch (e) {
-      const name = (e as { name?: string }).name;
+      const name = ((e as { cause?: { name?: string } }).cause ?? {}).name;
       if (name === 'NoSuchKey') return undefined;
       // S3 answers a missing key with 404 only to a caller that may list the bucket; our roles may list only their
       // prefixes (an s3:prefix condition), so a missing key is a 403 here: ask the listing whether it exists.
       if (name === 'AccessDenied' && !(await this.list(key)).includes(key)) return undefined;
-      this.fail('get', key, e);
+      throw e;
     }
-    const chunks: Buffer[] = [];
-    for await (const c of body) chunks.push(c as Buffer);
-    return Buffer.concat(chunks);
   }
 
   async copy(from: string, to: string): Promise<void> {
